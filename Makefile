@@ -1,0 +1,61 @@
+# Two commands matter: `make run` (the whole bot) and `make test` (the whole suite).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+STAMP := $(VENV)/.installed
+MODEL := models/current.tar.gz
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+
+export RASA_TELEMETRY_ENABLED := false
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
+
+.PHONY: help setup train run shell test validate lock clean
+
+help:
+	@echo "make run    train if needed, start every process, print where to chat"
+	@echo "make test   the whole test suite (trains first if needed)"
+	@echo "make train  train the model when data/, domain.yml or config.yml changed"
+	@echo "make shell  chat with the bot in the terminal"
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt scripts/find-python.sh
+	@python=$$(scripts/find-python.sh) && \
+	  { [ -x $(PY) ] || "$$python" -m venv $(VENV); }
+	$(PY) -m pip install --quiet --upgrade "pip==24.0"
+	@# One pip command for everything, so that no later install moves Rasa's pins.
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[test]"
+	@touch $@
+
+train: $(MODEL)
+
+$(MODEL): $(TRAINING_INPUTS) | $(STAMP)
+	$(RASA) train --fixed-model-name current --out models
+
+run: $(MODEL)
+	$(PY) -m bot.run
+
+shell: $(MODEL)
+	$(PY) -m bot.run --shell
+
+test: $(MODEL)
+	$(PY) -m pytest
+
+validate: $(STAMP)
+	$(RASA) data validate --fail-on-warnings
+
+# Re-pins every transitive version from a fresh resolution of pyproject.toml.
+lock:
+	@python=$$(scripts/find-python.sh) && rm -rf .lock-venv && "$$python" -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet "pip==24.0" && .lock-venv/bin/pip install --quiet ".[test]"
+	{ echo "# Every version tested together (Python 3.10, linux x86_64). Regenerate with 'make lock'."; \
+	  .lock-venv/bin/pip freeze --exclude-editable | grep -v '^roulement-assistant' | sort -f; } > constraints.txt
+	rm -rf .lock-venv
+
+clean:
+	rm -rf models results var .pytest_cache

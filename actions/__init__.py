@@ -1,0 +1,1 @@
+"""Rasa SDK custom actions: thin wrappers around the logic in `bot/`."""

@@ -1,0 +1,1 @@
+"""Everything around Rasa: configuration, business rules and process supervision."""

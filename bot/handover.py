@@ -1,0 +1,30 @@
+"""What the bot says when it hands the customer over to the phone line."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Dict
+
+from bot.config import PhoneLine, Settings
+from bot.hours import describe_hours, describe_reopening, line_status
+
+
+def current_time(settings: Settings) -> datetime:
+    """Now, unless the configuration fixes the clock (tests, demos)."""
+    return settings.fixed_now or datetime.now(timezone.utc)
+
+
+def handover_response(now: datetime, line: PhoneLine) -> Dict[str, str]:
+    """The domain response to utter and the values it is filled with.
+
+    The French wording lives in domain.yml (`utter_handover_open` and
+    `utter_handover_closed`); only the facts come from here.
+    """
+    facts = {"phone": line.number, "hours": describe_hours(line)}
+    status = line_status(now, line)
+    if status.is_open:
+        return {"response": "utter_handover_open", **facts}
+    return {
+        "response": "utter_handover_closed",
+        "reopening": describe_reopening(now, status.reopens_at),
+        **facts,
+    }
