@@ -9,6 +9,12 @@ STAMP := $(VENV)/.installed
 MODEL := models/current.tar.gz
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 
+# Local configuration (see .env.example), exported to every process.
+ifneq (,$(wildcard .env))
+include .env
+export
+endif
+
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
