@@ -27,8 +27,49 @@ class PhoneLine:
 
 
 @dataclass(frozen=True)
+class BackendSettings:
+    """The account backend and how the actions reach it."""
+
+    database_url: str
+    host: str
+    port: int
+    # Service credential the actions (and only they) present to the backend API.
+    # `make run` and the tests generate one per run when it is not configured.
+    api_token: Optional[str]
+    # Seconds the actions wait for the backend before handing over.
+    timeout: float
+    seed_demo_data: bool
+    # Base of the links put in e-mails and answers (reset link, invoice download).
+    shop_url: str
+    # Password / login-help e-mails per address per hour.
+    email_rate_limit_per_hour: int
+    smtp_host: Optional[str]
+    smtp_port: int
+    smtp_user: Optional[str]
+    smtp_password: Optional[str]
+    mail_from: str
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+
+@dataclass(frozen=True)
+class TokenSettings:
+    """The website vouches for a logged-in customer with an HS256 token."""
+
+    # Shared with the website. Unset: nobody is ever logged in for the bot.
+    secret: Optional[str]
+    issuer: str = "123roulement-web"
+    audience: str = "roulement-assistant"
+    lifetime_seconds: int = 3600
+
+
+@dataclass(frozen=True)
 class Settings:
     phone: PhoneLine
+    backend: BackendSettings
+    tokens: TokenSettings
     # Test hook: a fixed ISO-8601 instant the hand-over treats as "now".
     fixed_now: Optional[datetime]
     rasa_port: int
@@ -52,10 +93,38 @@ def _parse_instant(value: str) -> datetime:
     return instant
 
 
+def _flag(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_backend_settings(env: Mapping[str, str]) -> BackendSettings:
+    default_db = f"sqlite:///{PROJECT_ROOT / 'var' / 'backend.db'}"
+    return BackendSettings(
+        database_url=env.get("DATABASE_URL") or default_db,
+        host=env.get("BACKEND_HOST", "127.0.0.1"),
+        port=int(env.get("BACKEND_PORT", "8001")),
+        api_token=env.get("BACKEND_API_TOKEN") or None,
+        timeout=float(env.get("BACKEND_TIMEOUT_SECONDS", "3")),
+        seed_demo_data=_flag(env.get("SEED_DEMO_DATA", "true")),
+        shop_url=env.get("SHOP_URL", "https://www.123roulement.com").rstrip("/"),
+        email_rate_limit_per_hour=int(env.get("EMAIL_RATE_LIMIT_PER_HOUR", "3")),
+        smtp_host=env.get("SMTP_HOST") or None,
+        smtp_port=int(env.get("SMTP_PORT", "587")),
+        smtp_user=env.get("SMTP_USER") or None,
+        smtp_password=env.get("SMTP_PASSWORD") or None,
+        mail_from=env.get("MAIL_FROM", "service-client@123roulement.com"),
+    )
+
+
 def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
     env = os.environ if env is None else env
     fixed_now = env.get("BOT_FIXED_NOW", "").strip()
     return Settings(
+        backend=load_backend_settings(env),
+        tokens=TokenSettings(
+            secret=env.get("CUSTOMER_TOKEN_SECRET") or None,
+            lifetime_seconds=int(env.get("CUSTOMER_TOKEN_LIFETIME_SECONDS", "3600")),
+        ),
         phone=PhoneLine(
             number=env.get("SUPPORT_PHONE_NUMBER", PhoneLine.number),
             opens=_parse_time(env.get("SUPPORT_PHONE_OPENS", "8:00")),
