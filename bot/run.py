@@ -12,39 +12,53 @@ import subprocess
 import sys
 import time
 
-from bot.config import PROJECT_ROOT, settings
-from bot.stack import action_server_spec, action_server_url, bot_services, rasa_url, venv_bin
+from bot.config import PROJECT_ROOT, Settings, settings
+from bot.stack import (action_server_spec, action_server_url, backend_spec, bot_services,
+                       rasa_url, venv_bin, with_run_secrets)
 from bot.supervisor import ServiceError, Stack
+from bot.tokens import issue_token
+
+# Seeded by the backend (docs/backend-api.md): an active customer with invoices.
+DEMO_CUSTOMER = "C1000001"
 
 logger = logging.getLogger("bot.run")
 
 
-def _stop_on_sigterm() -> None:
+def _stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM stop everything, even when started in the background
+    (where the shell makes the process ignore SIGINT)."""
     def handler(signum, frame):
         raise KeyboardInterrupt
     signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
 
 
-def _banner(started: float) -> str:
-    url = rasa_url(settings())
+def _banner(config: Settings, started: float) -> str:
+    url = f"{rasa_url(config)}/webhooks/rest/webhook"
+    demo_token = issue_token(DEMO_CUSTOMER, config.tokens)
     return (
         f"\nThe bot is ready ({time.monotonic() - started:.0f} s). Talk to it:\n"
-        f"  curl -s {url}/webhooks/rest/webhook -d '{{\"sender\":\"me\",\"message\":\"bonjour\"}}'\n"
+        f"  curl -s {url} -d '{{\"sender\":\"me\",\"message\":\"bonjour\"}}'\n"
+        f"As the logged-in demo customer {DEMO_CUSTOMER} (token valid "
+        f"{config.tokens.lifetime_seconds // 60} min):\n"
+        f"  curl -s {url} -d '{{\"sender\":\"marie\",\"message\":\"où est ma facture ?\","
+        f"\"metadata\":{{\"auth_token\":\"{demo_token}\"}}}}'\n"
         f"Press Ctrl-C to stop every process.\n"
     )
 
 
 def serve() -> int:
     started = time.monotonic()
-    with Stack(bot_services(settings())) as stack:
-        print(_banner(started), flush=True)
+    config = with_run_secrets(settings())
+    with Stack(bot_services(config)) as stack:
+        print(_banner(config, started), flush=True)
         stack.supervise()
     return 0
 
 
 def shell() -> int:
-    config = settings()
-    with Stack([action_server_spec(config)]):
+    config = with_run_secrets(settings())
+    with Stack([backend_spec(config), action_server_spec(config)]):
         return subprocess.call(
             [venv_bin("rasa"), "shell", "--model", str(config.model_path),
              "--endpoints", str(PROJECT_ROOT / "endpoints.yml")],
@@ -58,7 +72,7 @@ def main(argv=None) -> int:
     parser.add_argument("--shell", action="store_true", help="chat in the terminal")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
-    _stop_on_sigterm()
+    _stop_on_signals()
     try:
         return shell() if args.shell else serve()
     except KeyboardInterrupt:

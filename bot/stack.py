@@ -1,9 +1,11 @@
 """The processes that make up the bot, as `make run` and the tests start them."""
 from __future__ import annotations
 
+import dataclasses
+import secrets
 import sys
 from pathlib import Path
-from typing import List
+from typing import Dict, List
 
 from bot.config import PROJECT_ROOT, Settings
 from bot.supervisor import ServiceSpec
@@ -23,6 +25,45 @@ def rasa_url(settings: Settings) -> str:
     return f"http://{settings.host}:{settings.rasa_port}"
 
 
+def with_run_secrets(settings: Settings) -> Settings:
+    """Secrets that are not configured are made up for this run only.
+
+    The backend credential only has to be shared by processes started together;
+    the customer-token secret must be shared with the website in production,
+    where it is configured.
+    """
+    backend, tokens = settings.backend, settings.tokens
+    if not backend.api_token:
+        backend = dataclasses.replace(backend, api_token=secrets.token_urlsafe(32))
+    if not tokens.secret:
+        tokens = dataclasses.replace(tokens, secret=secrets.token_urlsafe(32))
+    return dataclasses.replace(settings, backend=backend, tokens=tokens)
+
+
+def shared_env(settings: Settings) -> Dict[str, str]:
+    """What every child process must agree on, passed as environment variables."""
+    return {
+        "RASA_PORT": str(settings.rasa_port),
+        "ACTION_SERVER_PORT": str(settings.action_port),
+        "BACKEND_HOST": settings.backend.host,
+        "BACKEND_PORT": str(settings.backend.port),
+        "BACKEND_API_TOKEN": settings.backend.api_token or "",
+        "CUSTOMER_TOKEN_SECRET": settings.tokens.secret or "",
+        "DATABASE_URL": settings.backend.database_url,
+    }
+
+
+def backend_spec(settings: Settings) -> ServiceSpec:
+    return ServiceSpec(
+        name="backend",
+        argv=[sys.executable, "-m", "bot.backend", "serve"],
+        health_url=f"{settings.backend.url}/health",
+        env=shared_env(settings),
+        cwd=PROJECT_ROOT,
+        ready_timeout=60,
+    )
+
+
 def action_server_spec(settings: Settings) -> ServiceSpec:
     return ServiceSpec(
         name="actions",
@@ -30,7 +71,7 @@ def action_server_spec(settings: Settings) -> ServiceSpec:
               "--port", str(settings.action_port)],
         health_url=f"http://{settings.host}:{settings.action_port}/health",
         # rasa_sdk binds 0.0.0.0 unless told otherwise.
-        env={"SANIC_HOST": settings.host},
+        env={**shared_env(settings), "SANIC_HOST": settings.host},
         cwd=PROJECT_ROOT,
         ready_timeout=60,
     )
@@ -52,12 +93,12 @@ def rasa_server_spec(settings: Settings) -> ServiceSpec:
         name="rasa",
         argv=argv,
         health_url=f"{rasa_url(settings)}/",
-        env={"ACTION_ENDPOINT_URL": action_server_url(settings)},
+        env={**shared_env(settings), "ACTION_ENDPOINT_URL": action_server_url(settings)},
         cwd=PROJECT_ROOT,
         ready_timeout=240,
     )
 
 
 def bot_services(settings: Settings) -> List[ServiceSpec]:
-    """Every process of the bot, in start order."""
-    return [action_server_spec(settings), rasa_server_spec(settings)]
+    """Every process of the bot, in start order; `settings` must carry its secrets."""
+    return [backend_spec(settings), action_server_spec(settings), rasa_server_spec(settings)]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import dataclasses
 import socket
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Optional
 
 import pytest
 import requests
 
-from bot.config import PROJECT_ROOT, Settings, load_settings
-from bot.stack import bot_services, rasa_url
+from bot.config import PROJECT_ROOT, Settings, load_settings, settings
+from bot.stack import (action_server_spec, backend_spec, rasa_server_spec, rasa_url, shared_env,
+                       with_run_secrets)
 from bot.supervisor import Stack, process_group_alive
 
 RESULTS = PROJECT_ROOT / "results"
@@ -26,25 +27,55 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def stack_settings() -> Settings:
+def stack_settings(tmp_path_factory) -> Settings:
+    """Free ports, a fresh demo database, secrets made up for this run."""
     settings = load_settings()
     if not settings.model_path.is_file():
         pytest.fail(f"no trained model at {settings.model_path}: run `make test`, which trains it")
-    return dataclasses.replace(settings, rasa_port=free_port(), action_port=free_port())
+    database = tmp_path_factory.mktemp("stack") / "backend.db"
+    backend = dataclasses.replace(settings.backend, port=free_port(),
+                                  database_url=f"sqlite:///{database}")
+    return with_run_secrets(dataclasses.replace(
+        settings, rasa_port=free_port(), action_port=free_port(), backend=backend))
+
+
+def started(specs, now: str = STACK_NOW) -> Stack:
+    """A stack whose processes all use the stack's fixed clock and log under results/."""
+    return Stack([dataclasses.replace(spec, env={**spec.env, "BOT_FIXED_NOW": now}) for spec in specs],
+                 log_dir=RESULTS / "logs")
+
+
+def assert_nothing_left(stack: Stack) -> None:
+    left_behind = [s.spec.name for s in stack.services if s.pid and process_group_alive(s.pid)]
+    assert not left_behind, f"processes left behind: {left_behind}"
 
 
 @pytest.fixture(scope="session")
-def bot_stack(stack_settings: Settings) -> Iterator[Stack]:
-    """Action server and Rasa server on free loopback ports, as `make run` starts them."""
-    specs = [
-        dataclasses.replace(spec, env={**spec.env, "BOT_FIXED_NOW": STACK_NOW})
-        for spec in bot_services(stack_settings)
-    ]
-    stack = Stack(specs, log_dir=RESULTS / "logs")
+def backend(stack_settings: Settings) -> Iterator[Stack]:
+    """The account backend on a free loopback port, with a fresh demo database."""
+    stack = started([backend_spec(stack_settings)])
     with stack:
         yield stack
-    left_behind = [s.spec.name for s in stack.services if process_group_alive(s.pid)]
-    assert not left_behind, f"processes left behind: {left_behind}"
+    assert_nothing_left(stack)
+
+
+@pytest.fixture(scope="session")
+def bot_stack(backend: Stack, stack_settings: Settings) -> Iterator[Stack]:
+    """Action server and Rasa server on free loopback ports, as `make run` starts them."""
+    stack = started([action_server_spec(stack_settings), rasa_server_spec(stack_settings)])
+    with stack:
+        yield stack
+    assert_nothing_left(stack)
+
+
+@pytest.fixture
+def stack_env(stack_settings: Settings, monkeypatch) -> Settings:
+    """This process configured like the stack's processes (for in-process action tests)."""
+    for name, value in {**shared_env(stack_settings), "BOT_FIXED_NOW": STACK_NOW}.items():
+        monkeypatch.setenv(name, value)
+    settings.cache_clear()
+    yield stack_settings
+    settings.cache_clear()
 
 
 @pytest.fixture(scope="session")
@@ -57,10 +88,10 @@ def rasa(bot_stack: Stack, stack_settings: Settings) -> str:
 def chat(rasa: str):
     """Send one message as `sender`; returns the bot's replies."""
 
-    def send(sender: str, message: str) -> list:
+    def send(sender: str, message: str, metadata: Optional[dict] = None) -> list:
         response = requests.post(
             f"{rasa}/webhooks/rest/webhook",
-            json={"sender": sender, "message": message},
+            json={"sender": sender, "message": message, "metadata": metadata or {}},
             timeout=30,
         )
         response.raise_for_status()

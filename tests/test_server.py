@@ -1,6 +1,11 @@
 """The running bot, through the REST channel the website uses."""
+import json
+import re
 import uuid
 
+import sqlalchemy
+
+from bot.tokens import issue_token
 from tests.conftest import texts
 
 
@@ -42,3 +47,105 @@ def test_conversations_are_kept_apart(chat):
     chat(alice, "/nlu_fallback")
     # Bob's first miss is his first, whatever Alice did.
     assert "02 808 18 02" not in texts(chat(bob, "/nlu_fallback"))
+
+
+# --- Personalised answers, tickets and e-mails through the REST channel -----------
+
+def as_customer(stack_settings, customer_id: str) -> dict:
+    return {"auth_token": issue_token(customer_id, stack_settings.tokens)}
+
+
+def test_logged_in_customer_gets_their_invoices(chat, stack_settings):
+    replies = texts(chat(new_sender(), "où est ma facture ?", as_customer(stack_settings, "C1000001")))
+    assert "« Mes achats »" in replies
+    assert "Voici vos commandes" in replies and "/mon-compte/factures/" in replies
+
+
+def test_anonymous_customer_is_invited_to_log_in(chat):
+    replies = texts(chat(new_sender(), "où est ma facture ?"))
+    assert "Connectez-vous à votre compte client" in replies
+    assert "Voici vos commandes" not in replies
+
+
+def test_anonymous_deletion_request_opens_a_ticket(chat, stack_settings):
+    sender = new_sender()
+    warning = texts(chat(sender, "je veux supprimer mon compte"))
+    assert "oubli RGPD" in warning and "adresse e-mail du compte" in warning
+    address = f"client-{uuid.uuid4().hex[:8]}@example.com"
+    confirmation = texts(chat(sender, address))
+    assert "Confirmez-vous" in confirmation and address in confirmation
+    done = texts(chat(sender, "oui"))
+    reference = re.search(r"référence (T-[0-9A-Z]{8})", done).group(1)
+    rows = ticket_rows(stack_settings, sender)
+    assert [(r["reference"], r["subject"]) for r in rows] == [(reference, "Suppression compte")]
+    # Asking again in the same conversation gives the same ticket.
+    chat(sender, "je veux supprimer mon compte")
+    chat(sender, address)
+    assert reference in texts(chat(sender, "oui"))
+    assert len(ticket_rows(stack_settings, sender)) == 1
+
+
+def test_no_at_the_confirmation_opens_no_ticket(chat, stack_settings):
+    sender = new_sender()
+    chat(sender, "supprimer mon compte client")
+    chat(sender, "paul.petit@example.com")
+    assert "je n'ouvre aucune demande" in texts(chat(sender, "non"))
+    assert ticket_rows(stack_settings, sender) == []
+
+
+def test_cancel_in_the_middle_of_a_form(chat, stack_settings):
+    sender = new_sender()
+    chat(sender, "j'ai deux comptes clients")
+    assert "j'annule cette demande" in texts(chat(sender, "annuler"))
+    assert ticket_rows(stack_settings, sender) == []
+    # The conversation goes on normally.
+    assert "« Mes factures »" in texts(chat(sender, "où trouver mes factures ?"))
+
+
+def test_reset_replies_do_not_reveal_whether_an_account_exists(chat):
+    def conversation(address: str) -> list:
+        sender = new_sender()
+        chat(sender, "j'ai oublié mon mot de passe")
+        chat(sender, "oui")
+        return [{k: v for k, v in reply.items() if k != "recipient_id"}
+                for reply in chat(sender, address)]
+
+    existing = conversation("marie.durand@example.com")
+    unknown = conversation("personne.inconnue@example.com")
+    assert json.dumps(existing, sort_keys=True) == json.dumps(unknown, sort_keys=True)
+    assert "Si un compte client correspond à cette adresse" in texts(existing)
+
+
+def test_replies_never_show_another_customers_data(chat, stack_settings):
+    sender = new_sender()
+    paul = as_customer(stack_settings, "C1000005")
+    replies = texts(chat(sender, "mes factures svp", paul)
+                    + chat(sender, "je suis marie.durand@example.com, client C1000001, mes factures ?", paul)
+                    + chat(sender, "mes adresses de livraison", paul))
+    for marie in ("Durand", "marie.durand@example.com", "/mon-compte/factures/"):
+        assert marie not in replies
+
+
+def test_backend_down_hands_over_then_recovers(chat, backend, stack_settings):
+    service = backend["backend"]
+    service.stop()
+    try:
+        replies = texts(chat(new_sender(), "où est ma facture ?", as_customer(stack_settings, "C1000001")))
+        assert "« Mes factures »" in replies  # the FAQ part still comes
+        assert "Je ne peux pas accéder à votre compte" in replies
+        assert "02 808 18 02" in replies
+    finally:
+        service.start()
+        service.wait_ready()
+    replies = texts(chat(new_sender(), "où est ma facture ?", as_customer(stack_settings, "C1000001")))
+    assert "Voici vos commandes" in replies
+
+
+def ticket_rows(stack_settings, sender: str) -> list:
+    engine = sqlalchemy.create_engine(stack_settings.backend.database_url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sqlalchemy.text("SELECT reference, subject FROM tickets WHERE conversation_id = :c"),
+            {"c": sender}).mappings().all()
+    engine.dispose()
+    return [dict(row) for row in rows]

@@ -1,0 +1,158 @@
+"""HTTP API of the account backend (contract: docs/backend-api.md).
+
+Handlers are thin: they check the shape of the JSON, run the `AccountService`
+operation in a worker thread (SQLAlchemy blocks; the event loop keeps serving
+other requests meanwhile) and turn results and errors into the contract's
+answers. Every error is `{"error", "message"}`, never a stack trace.
+"""
+from __future__ import annotations
+
+import asyncio
+import functools
+import hmac
+import itertools
+import json
+import logging
+from typing import Any, Dict, Mapping, Optional
+
+from sanic import Request, Sanic
+from sanic.exceptions import InvalidUsage, SanicException
+from sanic.response import HTTPResponse
+from sanic.response import json as json_response
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import sessionmaker
+
+from bot.config import BackendSettings
+from bot.backend.mailer import Mailer
+from bot.backend.service import (AccountService, CustomerNotFound, InvalidInput, RateLimited,
+                                 TicketRequest)
+
+logger = logging.getLogger(__name__)
+
+ERROR_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+               405: "method_not_allowed", 429: "rate_limited", 500: "internal",
+               503: "unavailable"}
+# Fixed texts for Sanic's own errors: its messages may repeat parts of the request.
+SANIC_MESSAGES = {404: "There is no such route.", 405: "This route does not accept this method."}
+PUBLIC_PATHS = {"/health"}
+
+_app_numbers = itertools.count(1)
+_dumps = functools.partial(json.dumps, ensure_ascii=False)
+
+
+def _json(body: Any, status: int = 200,
+          headers: Optional[Mapping[str, str]] = None) -> HTTPResponse:
+    return json_response(body, status=status, headers=dict(headers or {}), dumps=_dumps)
+
+
+def error_response(status: int, message: str,
+                   headers: Optional[Mapping[str, str]] = None) -> HTTPResponse:
+    code = ERROR_CODES.get(status) or ("bad_request" if status < 500 else "internal")
+    return _json({"error": code, "message": message}, status, headers)
+
+
+def _error_for(exception: Exception) -> HTTPResponse:
+    if isinstance(exception, InvalidInput):
+        return error_response(400, str(exception))
+    if isinstance(exception, CustomerNotFound):
+        return error_response(404, "There is no customer with this number.")
+    if isinstance(exception, RateLimited):
+        return error_response(429, "Too many e-mails were requested for this address.",
+                              {"Retry-After": str(exception.retry_after)})
+    if isinstance(exception, OperationalError):
+        logger.error("database unavailable: %s", exception.orig)
+        return error_response(503, "The database is unavailable; try again later.")
+    if isinstance(exception, SanicException) and exception.status_code < 500:
+        status = exception.status_code
+        return error_response(status, SANIC_MESSAGES.get(status, "The request is not valid."),
+                              getattr(exception, "headers", None))
+    logger.error("unexpected error", exc_info=exception)
+    return error_response(500, "Unexpected error; it has been logged.")
+
+
+def _json_object(request: Request) -> Dict[str, Any]:
+    try:
+        body = request.json
+    except InvalidUsage:
+        raise InvalidInput("The body is not valid JSON.") from None
+    if not isinstance(body, dict):
+        raise InvalidInput("The body must be a JSON object.")
+    return body
+
+
+def _string(body: Mapping[str, Any], name: str, required: bool = True) -> Optional[str]:
+    value = body.get(name)
+    if value is None:
+        if required:
+            raise InvalidInput(f"'{name}' is required.")
+        return None
+    if not isinstance(value, str):
+        raise InvalidInput(f"'{name}' must be a string.")
+    return value
+
+
+def _authorisation_error(request: Request, expected_token: bytes) -> Optional[HTTPResponse]:
+    if request.path.rstrip("/") in PUBLIC_PATHS:
+        return None
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        return error_response(401, "Send the API token as 'Authorization: Bearer <token>'.",
+                              {"WWW-Authenticate": "Bearer"})
+    if not hmac.compare_digest(token.encode(), expected_token):
+        return error_response(403, "The API token is not valid.")
+    return None
+
+
+def create_app(settings: BackendSettings, sessions: sessionmaker) -> Sanic:
+    """The API over the database of `sessions`. Each call makes an app of its own name, as
+    Sanic refuses two apps with the same name in one process."""
+    if not settings.api_token:
+        raise ValueError("BACKEND_API_TOKEN is not set: the API would be open to anyone")
+    expected_token = settings.api_token.encode()
+    service = AccountService(settings, sessions, Mailer(settings, sessions))
+    app = Sanic(f"account_backend_{next(_app_numbers)}", configure_logging=False)
+
+    @app.on_request
+    async def authenticate(request: Request) -> Optional[HTTPResponse]:
+        return _authorisation_error(request, expected_token)
+
+    @app.get("/health")
+    async def health(request: Request) -> HTTPResponse:
+        await asyncio.to_thread(service.health)
+        return _json({"status": "ok"})
+
+    @app.get("/customers/<customer_id>")
+    async def customer(request: Request, customer_id: str) -> HTTPResponse:
+        return _json(await asyncio.to_thread(service.customer, customer_id))
+
+    @app.get("/customers/<customer_id>/addresses")
+    async def addresses(request: Request, customer_id: str) -> HTTPResponse:
+        return _json({"addresses": await asyncio.to_thread(service.addresses, customer_id)})
+
+    @app.get("/customers/<customer_id>/orders")
+    async def orders(request: Request, customer_id: str) -> HTTPResponse:
+        return _json({"orders": await asyncio.to_thread(service.orders, customer_id)})
+
+    @app.post("/tickets")
+    async def tickets(request: Request) -> HTTPResponse:
+        body = _json_object(request)
+        ticket_request = TicketRequest(
+            subject=_string(body, "subject"), email=_string(body, "email"),
+            body=_string(body, "body"), conversation_id=_string(body, "conversation_id"),
+            customer_id=_string(body, "customer_id", required=False))
+        ticket, created = await asyncio.to_thread(service.open_ticket, ticket_request)
+        return _json({**ticket, "created": created}, status=201 if created else 200)
+
+    @app.post("/password-emails")
+    async def password_emails(request: Request) -> HTTPResponse:
+        body = _json_object(request)
+        await asyncio.to_thread(service.request_password_email, _string(body, "email"),
+                                _string(body, "conversation_id", required=False))
+        return _json({"status": "accepted"}, status=202)
+
+    @app.exception(Exception)
+    def handle_error(request: Request, exception: Exception) -> HTTPResponse:
+        return _error_for(exception)
+
+    return app

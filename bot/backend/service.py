@@ -1,0 +1,350 @@
+"""The operations of the account backend, independent of HTTP.
+
+Each public method is one unit of work: it opens its own session and
+transaction, so that concurrent requests never share one. Problems the caller
+can do something about are raised as `BackendError`s; the API turns them into
+answers (docs/backend-api.md).
+"""
+from __future__ import annotations
+
+import calendar
+import dataclasses
+import hashlib
+import logging
+import math
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Callable, Dict, List, Optional, Tuple
+
+from sqlalchemy import and_, delete, or_, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from bot.config import BackendSettings
+from bot.backend.database import lock_key
+from bot.backend.mailer import Mailer
+from bot.validation import mask_email
+from bot.backend.models import (Customer, EmailRequest, Order, OutboxMessage, PasswordReset,
+                                PurgedAccount, Ticket, utcnow)
+
+logger = logging.getLogger(__name__)
+
+CUSTOMER_NUMBER = re.compile(r"[Cc]?(\d{6,8})")
+# Deliberately loose: the shop's account form is the real check; this one catches typos.
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+MAX_EMAIL_LENGTH = 254
+TICKET_SUBJECTS = ("Suppression compte", "Autre motif")
+MAX_TICKET_BODY = 5000
+MAX_CONVERSATION_ID = 200
+INACTIVITY_MONTHS = 36
+RATE_WINDOW = timedelta(hours=1)
+RESET_TOKEN_VALIDITY = timedelta(hours=1)
+CROCKFORD_BASE32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+RESET_SUBJECT = "Renouvelez votre mot de passe"
+RESET_BODY = """Bonjour {first_name},
+
+Vous avez demandé à renouveler le mot de passe de votre compte 123Roulement.
+Pour en choisir un nouveau, ouvrez ce lien, valable 1 heure :
+{link}
+
+Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe actuel reste valable.
+
+Le service client 123Roulement
+"""
+DELETION_SUBJECT = "Votre compte 123Roulement"
+DELETION_BODY = """Bonjour,
+
+Vous avez demandé à renouveler le mot de passe du compte 123Roulement associé à cette adresse.
+Ce compte a été supprimé après 3 ans d'inactivité, comme le prévoit le RGPD : ses données ne sont plus conservées.
+
+Pour commander à nouveau, créez un nouveau compte : sur {shop_url}, cliquez sur « Connectez-vous », puis sur « nouveau client ».
+
+Le service client 123Roulement
+"""
+
+
+class BackendError(Exception):
+    """A request the backend cannot serve, for a reason the caller can act on."""
+
+
+class InvalidInput(BackendError):
+    """A field is missing, of the wrong type, too long or malformed."""
+
+
+class CustomerNotFound(BackendError):
+    pass
+
+
+class RateLimited(BackendError):
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"retry in {retry_after} s")
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class TicketRequest:
+    subject: str
+    email: str
+    body: str
+    conversation_id: str
+    customer_id: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class InactiveAccount:
+    customer_id: str
+    email: str
+    last_login_at: datetime
+
+
+def normalise_customer_id(value: str) -> str:
+    """Customers type their number with or without the C, sometimes dropping a leading zero."""
+    match = CUSTOMER_NUMBER.fullmatch(value.strip())
+    if match is None:
+        raise InvalidInput("A customer number is C followed by 7 digits, e.g. C1000001.")
+    return f"C{int(match.group(1)):07d}"
+
+
+def normalise_email(value: str) -> str:
+    email = value.strip().lower()
+    if len(email) > MAX_EMAIL_LENGTH or EMAIL.fullmatch(email) is None:
+        raise InvalidInput("The e-mail address is not valid.")
+    return email
+
+
+def months_before(instant: datetime, months: int) -> datetime:
+    """Calendar months: three years before 29 February is 28 February."""
+    year, month_index = divmod(instant.year * 12 + instant.month - 1 - months, 12)
+    day = min(instant.day, calendar.monthrange(year, month_index + 1)[1])
+    return instant.replace(year=year, month=month_index + 1, day=day)
+
+
+def sha256_hex(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def _bounded(value: str, name: str, max_length: int) -> str:
+    if not 0 < len(value) <= max_length:
+        raise InvalidInput(f"'{name}' must be 1 to {max_length} characters long.")
+    return value
+
+
+def _iso(instant: Optional[datetime]) -> Optional[str]:
+    return instant.isoformat(timespec="seconds") if instant else None
+
+
+def _euros(cents: int) -> str:
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def new_ticket_reference() -> str:
+    """`T-` + 8 random Crockford base32 characters: 40 bits, not guessable from another one."""
+    return "T-" + "".join(secrets.choice(CROCKFORD_BASE32) for _ in range(8))
+
+
+class AccountService:
+    def __init__(self, settings: BackendSettings, sessions: sessionmaker, mailer: Mailer,
+                 clock: Callable[[], datetime] = utcnow) -> None:
+        self._settings = settings
+        self._sessions = sessions
+        self._mailer = mailer
+        self._clock = clock
+
+    def health(self) -> None:
+        """Raises the database's error when it cannot answer."""
+        with self._sessions() as session:
+            session.execute(text("SELECT 1"))
+
+    def customer(self, customer_id: str) -> Dict:
+        with self._sessions.begin() as session:
+            customer = _find_customer(session, customer_id)
+            return {
+                "customer_id": customer.number,
+                "first_name": customer.first_name,
+                "last_name": customer.last_name,
+                "email": customer.email,
+                "phone": customer.phone,
+                "created_at": _iso(customer.created_at),
+                "last_login_at": _iso(customer.last_login_at),
+                "status": customer.status,
+            }
+
+    def addresses(self, customer_id: str) -> List[Dict]:
+        with self._sessions.begin() as session:
+            return [
+                {"id": a.id, "kind": a.kind, "name": a.name, "line1": a.line1, "line2": a.line2,
+                 "postcode": a.postcode, "city": a.city, "country": a.country}
+                for a in _find_customer(session, customer_id).addresses
+            ]
+
+    def orders(self, customer_id: str) -> List[Dict]:
+        """Newest first, each with its invoice when it has one."""
+        with self._sessions.begin() as session:
+            customer = _find_customer(session, customer_id)
+            orders = session.scalars(
+                select(Order).where(Order.customer_id == customer.id)
+                .order_by(Order.placed_at.desc(), Order.id.desc())
+                .options(selectinload(Order.invoice)))
+            return [self._order_json(order) for order in orders]
+
+    def _order_json(self, order: Order) -> Dict:
+        invoice = order.invoice and {
+            "number": order.invoice.number,
+            "issued_at": _iso(order.invoice.issued_at),
+            "url": f"{self._settings.shop_url}/mon-compte/factures/{order.invoice.number}.pdf",
+        }
+        return {"number": order.number, "placed_at": _iso(order.placed_at),
+                "shipped_at": _iso(order.shipped_at), "total_eur": _euros(order.total_cents),
+                "invoice": invoice}
+
+    def open_ticket(self, request: TicketRequest) -> Tuple[Dict, bool]:
+        """Returns the ticket and whether it is new.
+
+        A request repeated (retry, double click, two workers) gets the ticket already opened
+        for it. The check before inserting covers the usual case; the unique constraint on
+        (conversation_id, subject) decides between truly concurrent requests."""
+        request = _validated_ticket(request)
+        try:
+            with self._sessions.begin() as session:
+                existing = _matching_ticket(session, request)
+                if existing is not None:
+                    return _ticket_json(existing), False
+                ticket = Ticket(reference=new_ticket_reference(), subject=request.subject,
+                                email=request.email, customer_number=request.customer_id,
+                                body=request.body, conversation_id=request.conversation_id,
+                                status="open", created_at=self._clock())
+                session.add(ticket)
+        except IntegrityError:
+            with self._sessions.begin() as session:
+                existing = _matching_ticket(session, request)
+            if existing is None:
+                raise
+            logger.info("ticket %s: identical concurrent request", existing.reference)
+            return _ticket_json(existing), False
+        logger.info("ticket %s opened (%s) for %s",
+                    ticket.reference, ticket.subject, mask_email(ticket.email))
+        return _ticket_json(ticket), True
+
+    def request_password_email(self, email: str, conversation_id: Optional[str] = None) -> None:
+        """Sends what fits the address (reset link, deletion notice or nothing) and says nothing
+        about which: the caller must not learn whether an account exists."""
+        email = normalise_email(email)
+        if conversation_id is not None:
+            _bounded(conversation_id, "conversation_id", MAX_CONVERSATION_ID)
+        now = self._clock()
+        with self._sessions.begin() as session:
+            self._record_email_request(session, email, conversation_id, now)
+            message = self._password_message(session, email, now)
+        if message is not None:
+            self._mailer.send_later(message.id)
+
+    def _record_email_request(self, session: Session, email: str,
+                              conversation_id: Optional[str], now: datetime) -> None:
+        """Counts the request against the rolling-hour limit of the address, in the database so
+        that the limit holds across processes; the lock makes concurrent requests count in turn."""
+        digest = sha256_hex(email)
+        lock_key(session, f"email-request:{digest}")
+        window_start = now - RATE_WINDOW
+        session.execute(
+            delete(EmailRequest)
+            .where(EmailRequest.email_hash == digest, EmailRequest.requested_at <= window_start)
+            .execution_options(synchronize_session=False))
+        recent = session.scalars(
+            select(EmailRequest.requested_at).where(EmailRequest.email_hash == digest)
+            .order_by(EmailRequest.requested_at)).all()
+        limit = self._settings.email_rate_limit_per_hour
+        if len(recent) >= limit:
+            # The request that has to leave the window for this address to be under the limit.
+            frees_a_slot = recent[len(recent) - limit] + RATE_WINDOW
+            logger.info("password e-mails for %s: rate limited", mask_email(email))
+            raise RateLimited(max(1, math.ceil((frees_a_slot - now).total_seconds())))
+        session.add(EmailRequest(email_hash=digest, conversation_id=conversation_id,
+                                 requested_at=now))
+
+    def _password_message(self, session: Session, email: str,
+                          now: datetime) -> Optional[OutboxMessage]:
+        customer = session.scalars(select(Customer).where(Customer.email == email)).one_or_none()
+        if customer is not None and customer.last_login_at >= self._inactivity_cutoff(now):
+            token = secrets.token_urlsafe(32)
+            session.add(PasswordReset(customer_id=customer.id, token_hash=sha256_hex(token),
+                                      created_at=now, expires_at=now + RESET_TOKEN_VALIDITY))
+            link = f"{self._settings.shop_url}/mot-de-passe/reinitialiser?token={token}"
+            logger.info("password e-mail for %s: reset link", mask_email(email))
+            return self._mailer.queue(session, email, RESET_SUBJECT,
+                                      RESET_BODY.format(first_name=customer.first_name, link=link))
+        if customer is not None or _was_purged(session, email):
+            logger.info("password e-mail for %s: deletion notice", mask_email(email))
+            return self._mailer.queue(session, email, DELETION_SUBJECT,
+                                      DELETION_BODY.format(shop_url=self._settings.shop_url))
+        logger.info("password e-mail for %s: no account, nothing sent", mask_email(email))
+        return None
+
+    def purge_inactive(self, apply: bool) -> List[InactiveAccount]:
+        """The accounts whose last login is more than 3 years old; with `apply`, deleted with
+        everything that depends on them, in the same transaction as the listing so that the
+        list returned is exactly what was deleted."""
+        now = self._clock()
+        with self._sessions.begin() as session:
+            customers = session.scalars(
+                select(Customer).where(Customer.last_login_at < self._inactivity_cutoff(now))
+                .order_by(Customer.number)).all()
+            accounts = [InactiveAccount(c.number, c.email, c.last_login_at) for c in customers]
+            if apply:
+                for customer in customers:
+                    salt = secrets.token_hex(16)
+                    session.add(PurgedAccount(salt=salt, email_hash=sha256_hex(salt + customer.email),
+                                              purged_at=now))
+                    session.delete(customer)
+        return accounts
+
+    @staticmethod
+    def _inactivity_cutoff(now: datetime) -> datetime:
+        return months_before(now, INACTIVITY_MONTHS)
+
+
+def _find_customer(session: Session, customer_id: str) -> Customer:
+    number = normalise_customer_id(customer_id)
+    customer = session.scalars(select(Customer).where(Customer.number == number)).one_or_none()
+    if customer is None:
+        raise CustomerNotFound(number)
+    return customer
+
+
+def _validated_ticket(request: TicketRequest) -> TicketRequest:
+    if request.subject not in TICKET_SUBJECTS:
+        raise InvalidInput(f"'subject' must be one of: {', '.join(TICKET_SUBJECTS)}.")
+    if len(request.body) > MAX_TICKET_BODY:
+        raise InvalidInput(f"'body' must be at most {MAX_TICKET_BODY} characters long.")
+    return dataclasses.replace(
+        request,
+        email=normalise_email(request.email),
+        conversation_id=_bounded(request.conversation_id, "conversation_id", MAX_CONVERSATION_ID),
+        customer_id=(normalise_customer_id(request.customer_id)
+                     if request.customer_id is not None else None),
+    )
+
+
+def _matching_ticket(session: Session, request: TicketRequest) -> Optional[Ticket]:
+    """The ticket a repeated request refers to: same conversation, or same address with an
+    open ticket, for the same subject."""
+    return session.scalars(
+        select(Ticket).where(
+            Ticket.subject == request.subject,
+            or_(Ticket.conversation_id == request.conversation_id,
+                and_(Ticket.email == request.email, Ticket.status == "open")))
+        .order_by(Ticket.id).limit(1)).first()
+
+
+def _ticket_json(ticket: Ticket) -> Dict:
+    return {"reference": ticket.reference, "subject": ticket.subject, "status": ticket.status,
+            "created_at": _iso(ticket.created_at)}
+
+
+def _was_purged(session: Session, email: str) -> bool:
+    """Each row has its own salt, so every row is checked: a linear scan over the purged
+    accounts, fine at the scale of a shop's yearly purges."""
+    rows = session.execute(select(PurgedAccount.salt, PurgedAccount.email_hash))
+    return any(sha256_hex(salt + email) == digest for salt, digest in rows)

@@ -1,0 +1,234 @@
+"""Custom actions with a real Tracker and CollectingDispatcher, against the real backend."""
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import time
+import uuid
+from typing import Any, Dict, List, Optional, Tuple
+
+import pytest
+import sqlalchemy
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.account import ActionAnswerAddresses, ActionAnswerInvoices, ActionPrefillFormSlots
+from actions.forms import ValidateDeleteAccountForm, ValidatePasswordEmailForm
+from actions.submissions import (ActionOpenDeletionTicket, ActionOpenDuplicateTicket,
+                                 ActionSendPasswordEmail)
+from bot.config import PROJECT_ROOT, TokenSettings
+from bot.tokens import issue_token
+from tests.conftest import free_port
+
+pytestmark = pytest.mark.usefixtures("backend")
+
+
+DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+
+
+def tracker(text: str = "", intent: str = "inform", token: Optional[str] = None,
+            slots: Optional[Dict[str, Any]] = None, sender: Optional[str] = None,
+            requested_slot: Optional[str] = None,
+            candidates: Optional[Dict[str, Any]] = None) -> Tracker:
+    """A tracker whose last user message is `text`; `candidates` are the slot values
+    the form extracted from it, which the validation action checks."""
+    message = {"text": text, "intent": {"name": intent, "confidence": 0.99},
+               "entities": [], "metadata": {"auth_token": token} if token else {}}
+    events = [{"event": "user", "text": text, "parse_data": message}]
+    events += [{"event": "slot", "name": k, "value": v} for k, v in (candidates or {}).items()]
+    return Tracker(
+        sender_id=sender or f"test-{uuid.uuid4()}",
+        slots={"requested_slot": requested_slot, **(slots or {}), **(candidates or {})},
+        latest_message=message,
+        events=events,
+        paused=False,
+        followup_action=None,
+        active_loop={"name": "form"} if requested_slot else {},
+        latest_action_name="action_listen",
+    )
+
+
+def run(action, tracker_: Tracker) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker_, DOMAIN))
+    return events, dispatcher.messages
+
+
+def responses(messages: List[Dict[str, Any]]) -> List[str]:
+    return [m["response"] for m in messages]
+
+
+def token_for(customer_id: str, settings, **overrides) -> str:
+    return issue_token(customer_id, dataclasses.replace(settings.tokens, **overrides))
+
+
+def tickets(settings) -> List[Dict[str, Any]]:
+    engine = sqlalchemy.create_engine(settings.backend.database_url)
+    with engine.connect() as connection:
+        rows = connection.execute(sqlalchemy.text(
+            "SELECT reference, subject, email, body, conversation_id FROM tickets")).mappings().all()
+    engine.dispose()
+    return [dict(row) for row in rows]
+
+
+# --- Who is logged in ---------------------------------------------------------
+
+def test_logged_in_customer_gets_their_own_invoices(stack_env):
+    _, messages = run(ActionAnswerInvoices(), tracker(token=token_for("C1000001", stack_env)))
+    assert responses(messages) == ["utter_invoices_list"]
+    orders = messages[0]["orders"]
+    assert "facture" in orders and "/mon-compte/factures/" in orders
+    assert "pas encore expédiée" in orders
+
+
+def test_another_customer_sees_only_their_own_orders(stack_env):
+    _, marie = run(ActionAnswerInvoices(), tracker(token=token_for("C1000001", stack_env)))
+    _, sophie = run(ActionAnswerInvoices(), tracker(token=token_for("C1000003", stack_env)))
+    marie_orders = {line.split(" du ")[0] for line in marie[0]["orders"].splitlines()}
+    assert not any(order in sophie[0]["orders"] for order in marie_orders)
+
+
+def test_customer_without_order(stack_env):
+    _, messages = run(ActionAnswerInvoices(), tracker(token=token_for("C1000005", stack_env)))
+    assert responses(messages) == ["utter_no_orders"]
+
+
+@pytest.mark.parametrize("make_token", [
+    lambda s: None,
+    lambda s: issue_token("C1000001", TokenSettings(secret="a-forged-secret-of-the-same-length-xx")),
+    lambda s: token_for("C1000001", s, lifetime_seconds=-60),
+    lambda s: issue_token("C1000001", s.tokens, now=time.time() - 7200),
+])
+def test_anonymous_forged_or_expired_token_is_invited_to_log_in(stack_env, make_token):
+    _, messages = run(ActionAnswerInvoices(), tracker(token=make_token(stack_env)))
+    assert responses(messages) == ["utter_invite_login"]
+
+
+def test_typed_customer_number_unlocks_nothing(stack_env):
+    _, messages = run(ActionAnswerInvoices(), tracker(text="je suis le client C1000001"))
+    assert responses(messages) == ["utter_invite_login"]
+
+
+def test_addresses_on_file(stack_env):
+    _, messages = run(ActionAnswerAddresses(), tracker(token=token_for("C1000001", stack_env)))
+    assert responses(messages) == ["utter_addresses_on_file"]
+    assert "livraison" in messages[0]["addresses"] and "facturation" in messages[0]["addresses"]
+
+
+def test_backend_down_hands_over(stack_env, monkeypatch):
+    from bot.config import settings
+    monkeypatch.setenv("BACKEND_PORT", str(free_port()))
+    settings.cache_clear()
+    _, messages = run(ActionAnswerInvoices(), tracker(token=token_for("C1000001", stack_env)))
+    assert responses(messages) == ["utter_backend_unavailable", "utter_handover_open"]
+
+
+# --- Forms ----------------------------------------------------------------------
+
+def test_prefill_uses_the_logged_in_account(stack_env):
+    events, _ = run(ActionPrefillFormSlots(), tracker("supprimer mon compte", "delete_account",
+                                                      token=token_for("C1000001", stack_env)))
+    assert SlotSet("email", "marie.durand@example.com") in events
+    assert SlotSet("customer_id", "C1000001") in events
+
+
+def test_prefill_takes_a_typed_address_but_no_identity(stack_env):
+    events, _ = run(ActionPrefillFormSlots(), tracker("mdp oublié pour Paul.Petit@example.com"))
+    assert SlotSet("email", "paul.petit@example.com") in events
+
+
+def validate(form, text: str, intent: str, slot: str, retries: Optional[float] = None):
+    return run(form, tracker(text, intent, slots={"form_retries": retries}, requested_slot=slot,
+                             candidates={slot: text}))
+
+
+def test_invalid_email_is_asked_again_with_an_example_then_hands_over(stack_env):
+    events, messages = validate(ValidatePasswordEmailForm(), "jean.dupont", "inform", "email")
+    assert responses(messages) == ["utter_invalid_email"]
+    assert SlotSet("form_retries", 1.0) in events and SlotSet("email", None) in events
+    events, messages = validate(ValidatePasswordEmailForm(), "jean.dupont@", "inform", "email", 1.0)
+    assert SlotSet("form_outcome", "failed") in events
+    assert SlotSet("requested_slot", None) in events
+
+
+@pytest.mark.parametrize("text, intent, outcome", [
+    ("annuler", "deny", "cancelled"),
+    ("je veux parler à un conseiller", "request_human", "handover"),
+])
+def test_cancel_or_person_ends_the_form(stack_env, text, intent, outcome):
+    events, _ = validate(ValidatePasswordEmailForm(), text, intent, "email")
+    assert SlotSet("form_outcome", outcome) in events
+    assert SlotSet("requested_slot", None) in events
+
+
+def test_valid_email_is_normalised(stack_env):
+    events, messages = validate(ValidatePasswordEmailForm(), " Marie.Durand@Example.com ", "inform", "email")
+    assert messages == [] and SlotSet("email", "marie.durand@example.com") in events
+
+
+def test_no_at_the_confirmation_is_an_answer_not_a_cancel(stack_env):
+    events, _ = validate(ValidateDeleteAccountForm(), "non", "deny", "confirm_deletion")
+    assert SlotSet("confirm_deletion", False) in events
+    assert not any(e.get("name") == "form_outcome" and e.get("value") for e in events)
+
+
+def test_reset_reply_is_identical_for_existing_and_unknown_addresses(stack_env):
+    replies = []
+    for address in ("marie.durand@example.com", "nobody-here@example.com",
+                    "jean.martin@example.com"):
+        _, messages = run(ActionSendPasswordEmail(), tracker(slots={"email": address}))
+        replies.append(json.dumps(messages, sort_keys=True))
+    assert replies[0] == replies[1] == replies[2]
+    assert "utter_password_email_sent" in replies[0]
+
+
+def test_reset_emails_are_rate_limited(stack_env):
+    address = f"flood-{uuid.uuid4().hex[:8]}@example.com"
+    limit = stack_env.backend.email_rate_limit_per_hour
+    for _ in range(limit):
+        run(ActionSendPasswordEmail(), tracker(slots={"email": address}))
+    _, messages = run(ActionSendPasswordEmail(), tracker(slots={"email": address}))
+    assert responses(messages)[0] == "utter_password_email_rate_limited"
+
+
+def test_confirmed_deletion_opens_one_ticket_even_when_asked_twice(stack_env):
+    sender = f"test-{uuid.uuid4()}"
+    slots = {"email": "paul.petit@example.com", "confirm_deletion": True}
+    _, first = run(ActionOpenDeletionTicket(), tracker(slots=slots, sender=sender))
+    _, second = run(ActionOpenDeletionTicket(), tracker(slots=slots, sender=sender))
+    assert responses(first) == ["utter_deletion_ticket_opened"]
+    assert first[0]["reference"] == second[0]["reference"]
+    mine = [t for t in tickets(stack_env) if t["conversation_id"] == sender]
+    assert len(mine) == 1 and mine[0]["subject"] == "Suppression compte"
+    assert mine[0]["reference"] == first[0]["reference"]
+
+
+def test_no_at_the_confirmation_opens_nothing(stack_env):
+    sender = f"test-{uuid.uuid4()}"
+    events, messages = run(ActionOpenDeletionTicket(), tracker(
+        slots={"email": "paul.petit@example.com", "confirm_deletion": False}, sender=sender))
+    assert responses(messages) == ["utter_deletion_not_requested"]
+    assert not [t for t in tickets(stack_env) if t["conversation_id"] == sender]
+    assert SlotSet("confirm_deletion", None) in events
+
+
+def test_cancelled_form_opens_nothing(stack_env):
+    sender = f"test-{uuid.uuid4()}"
+    _, messages = run(ActionOpenDeletionTicket(), tracker(
+        slots={"email": "paul.petit@example.com", "form_outcome": "cancelled"}, sender=sender))
+    assert responses(messages) == ["utter_form_cancelled"]
+    assert not [t for t in tickets(stack_env) if t["conversation_id"] == sender]
+
+
+def test_duplicate_accounts_ticket_and_phone_hours(stack_env):
+    sender = f"test-{uuid.uuid4()}"
+    slots = {"customer_id": "C1000003",
+             "account_emails": ["sophie.bernard@example.com", "s.bernard@atelier-bernard.example.fr"]}
+    _, messages = run(ActionOpenDuplicateTicket(), tracker(slots=slots, sender=sender))
+    assert responses(messages) == ["utter_duplicate_ticket_opened", "utter_handover_open"]
+    [ticket] = [t for t in tickets(stack_env) if t["conversation_id"] == sender]
+    assert ticket["subject"] == "Autre motif"
+    assert "C1000003" in ticket["body"] and "s.bernard@atelier-bernard.example.fr" in ticket["body"]
