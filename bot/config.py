@@ -66,10 +66,31 @@ class TokenSettings:
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    """The demo shop page with the chat widget, and the agents' answer assistant."""
+
+    host: str
+    port: int
+    # Signs the browser's session cookies (conversation, demo log-in, agent log-in).
+    session_secret: Optional[str]
+    agent_username: str
+    agent_password: Optional[str]
+    # Bearer token for help-desk tools calling the assistant's JSON endpoint.
+    agent_api_token: Optional[str]
+    # Whether cookies need HTTPS (set it behind TLS).
+    secure_cookies: bool
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+
+@dataclass(frozen=True)
 class Settings:
     phone: PhoneLine
     backend: BackendSettings
     tokens: TokenSettings
+    web: WebSettings
     # Test hook: a fixed ISO-8601 instant the hand-over treats as "now".
     fixed_now: Optional[datetime]
     rasa_port: int
@@ -121,6 +142,15 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
     fixed_now = env.get("BOT_FIXED_NOW", "").strip()
     return Settings(
         backend=load_backend_settings(env),
+        web=WebSettings(
+            host=env.get("WEB_HOST", "127.0.0.1"),
+            port=int(env.get("WEB_PORT", "8000")),
+            session_secret=env.get("WEB_SESSION_SECRET") or None,
+            agent_username=env.get("AGENT_USERNAME", "agent"),
+            agent_password=env.get("AGENT_PASSWORD") or None,
+            agent_api_token=env.get("AGENT_API_TOKEN") or None,
+            secure_cookies=_flag(env.get("WEB_SECURE_COOKIES", "false")),
+        ),
         tokens=TokenSettings(
             secret=env.get("CUSTOMER_TOKEN_SECRET") or None,
             lifetime_seconds=int(env.get("CUSTOMER_TOKEN_LIFETIME_SECONDS", "3600")),

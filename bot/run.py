@@ -43,6 +43,9 @@ def _banner(config: Settings, started: float) -> str:
         f"{config.tokens.lifetime_seconds // 60} min):\n"
         f"  curl -s {url} -d '{{\"sender\":\"marie\",\"message\":\"où est ma facture ?\","
         f"\"metadata\":{{\"auth_token\":\"{demo_token}\"}}}}'\n"
+        f"Open {config.web.url} for the demo shop and its chat widget (demo log-in on the page).\n"
+        f"Agents' answer assistant: {config.web.url}/agent "
+        f"(user {config.web.agent_username!r}, password {config.web.agent_password!r}).\n"
         f"Press Ctrl-C to stop every process.\n"
     )
 

@@ -32,12 +32,16 @@ def with_run_secrets(settings: Settings) -> Settings:
     the customer-token secret must be shared with the website in production,
     where it is configured.
     """
-    backend, tokens = settings.backend, settings.tokens
+    backend, tokens, web = settings.backend, settings.tokens, settings.web
     if not backend.api_token:
         backend = dataclasses.replace(backend, api_token=secrets.token_urlsafe(32))
     if not tokens.secret:
         tokens = dataclasses.replace(tokens, secret=secrets.token_urlsafe(32))
-    return dataclasses.replace(settings, backend=backend, tokens=tokens)
+    if not web.session_secret:
+        web = dataclasses.replace(web, session_secret=secrets.token_urlsafe(32))
+    if not web.agent_password:
+        web = dataclasses.replace(web, agent_password=secrets.token_urlsafe(12))
+    return dataclasses.replace(settings, backend=backend, tokens=tokens, web=web)
 
 
 def shared_env(settings: Settings) -> Dict[str, str]:
@@ -99,6 +103,21 @@ def rasa_server_spec(settings: Settings) -> ServiceSpec:
     )
 
 
+def web_spec(settings: Settings) -> ServiceSpec:
+    web = settings.web
+    return ServiceSpec(
+        name="web",
+        argv=[sys.executable, "-m", "bot.web"],
+        health_url=f"{web.url}/health",
+        env={**shared_env(settings), "WEB_HOST": web.host, "WEB_PORT": str(web.port),
+             "WEB_SESSION_SECRET": web.session_secret or "",
+             "AGENT_PASSWORD": web.agent_password or ""},
+        cwd=PROJECT_ROOT,
+        ready_timeout=60,
+    )
+
+
 def bot_services(settings: Settings) -> List[ServiceSpec]:
     """Every process of the bot, in start order; `settings` must carry its secrets."""
-    return [backend_spec(settings), action_server_spec(settings), rasa_server_spec(settings)]
+    return [backend_spec(settings), action_server_spec(settings), rasa_server_spec(settings),
+            web_spec(settings)]

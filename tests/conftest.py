@@ -12,7 +12,7 @@ import requests
 
 from bot.config import PROJECT_ROOT, Settings, load_settings, settings
 from bot.stack import (action_server_spec, backend_spec, rasa_server_spec, rasa_url, shared_env,
-                       with_run_secrets)
+                       web_spec, with_run_secrets)
 from bot.supervisor import Stack, process_group_alive
 
 RESULTS = PROJECT_ROOT / "results"
@@ -35,8 +35,9 @@ def stack_settings(tmp_path_factory) -> Settings:
     database = tmp_path_factory.mktemp("stack") / "backend.db"
     backend = dataclasses.replace(settings.backend, port=free_port(),
                                   database_url=f"sqlite:///{database}")
+    web = dataclasses.replace(settings.web, port=free_port())
     return with_run_secrets(dataclasses.replace(
-        settings, rasa_port=free_port(), action_port=free_port(), backend=backend))
+        settings, rasa_port=free_port(), action_port=free_port(), backend=backend, web=web))
 
 
 def started(specs, now: str = STACK_NOW) -> Stack:
@@ -68,8 +69,22 @@ def bot_stack(backend: Stack, stack_settings: Settings) -> Iterator[Stack]:
     assert_nothing_left(stack)
 
 
+@pytest.fixture(scope="session")
+def web(bot_stack: Stack, stack_settings: Settings) -> Iterator[Stack]:
+    """The web server (shop page, widget API, agents' assistant) in front of the running bot."""
+    stack = started([web_spec(stack_settings)])
+    with stack:
+        yield stack
+    assert_nothing_left(stack)
+
+
+@pytest.fixture(scope="session")
+def web_url(web: Stack, stack_settings: Settings) -> str:
+    return stack_settings.web.url
+
+
 @pytest.fixture
-def stack_env(stack_settings: Settings, monkeypatch) -> Settings:
+def stack_env(stack_settings: Settings, monkeypatch) -> Iterator[Settings]:
     """This process configured like the stack's processes (for in-process action tests)."""
     for name, value in {**shared_env(stack_settings), "BOT_FIXED_NOW": STACK_NOW}.items():
         monkeypatch.setenv(name, value)

@@ -6,6 +6,7 @@ import dataclasses
 import json
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
@@ -52,8 +53,11 @@ def tracker(text: str = "", intent: str = "inform", token: Optional[str] = None,
 
 
 def run(action, tracker_: Tracker) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
+    """Runs the action as the action server does, on an event loop of its own thread
+    (this thread may already run one, e.g. Playwright's)."""
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tracker_, DOMAIN))
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        events = worker.submit(asyncio.run, action.run(dispatcher, tracker_, DOMAIN)).result()
     return events, dispatcher.messages
 
 

@@ -1,0 +1,1 @@
+"""The web side: demo shop page with the chat widget, and the agents' answer assistant."""

@@ -1,0 +1,120 @@
+"use strict";
+// The agents' answer assistant: log-in, then ranked answers for a customer's message.
+// Every text is set with textContent: a customer's message is never read as HTML.
+(function () {
+  const $ = (id) => document.getElementById(id);
+
+  async function call(path, body) {
+    const response = await fetch(path, {
+      method: body === undefined ? "GET" : "POST",
+      headers: body === undefined ? {} : { "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "same-origin",
+    });
+    const data = response.status === 204 ? {} : await response.json().catch(() => ({}));
+    if (!response.ok) {
+      throw new Error(data.message || "Le service ne répond pas. Réessayez dans un instant.");
+    }
+    return data;
+  }
+
+  function show(loggedIn) {
+    $("login-form").hidden = loggedIn;
+    $("assistant").hidden = !loggedIn;
+    $("agent-logout").hidden = !loggedIn;
+  }
+
+  function element(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function copyButton(getText) {
+    const button = element("button", "copy", "Copier");
+    button.type = "button";
+    button.addEventListener("click", async () => {
+      await navigator.clipboard.writeText(getText());
+      button.textContent = "Copié ✓";
+      setTimeout(() => { button.textContent = "Copier"; }, 1500);
+    });
+    return button;
+  }
+
+  function renderAccount(account, error) {
+    const box = $("account");
+    box.replaceChildren();
+    box.hidden = !account && !error;
+    if (error) box.append(element("p", "error", error));
+    if (account) {
+      const login = account.last_login_at ? new Date(account.last_login_at).toLocaleString("fr-FR") : "jamais";
+      box.append(element("p", "", `${account.name} (${account.customer_id}) – ${account.email} – dernière connexion : ${login}`));
+    }
+  }
+
+  function renderSuggestions(data) {
+    const list = $("suggestions");
+    list.replaceChildren();
+    data.suggestions.forEach((suggestion) => {
+      const item = element("li", "suggestion");
+      const meta = element("p", "meta");
+      meta.append(element("span", "intent", suggestion.intent),
+                  element("span", "confidence", `confiance ${Math.round(suggestion.confidence * 100)} %`));
+      if (suggestion.low_confidence) meta.append(element("span", "low", "Confiance faible"));
+      const answer = element("p", "answer", suggestion.text);
+      item.append(meta, answer, copyButton(() => suggestion.text));
+      list.append(item);
+    });
+    $("handover").textContent = data.handover;
+    $("handover-block").hidden = false;
+  }
+
+  async function start() {
+    try {
+      await call("/agent/api/me");
+      show(true);
+    } catch (error) {
+      show(false);
+    }
+  }
+
+  $("login-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    $("login-error").textContent = "";
+    try {
+      await call("/agent/login", { username: $("login-user").value, password: $("login-password").value });
+      $("login-password").value = "";
+      show(true);
+      $("customer-message").focus();
+    } catch (error) {
+      $("login-error").textContent = error.message;
+    }
+  });
+
+  $("agent-logout").addEventListener("click", async () => {
+    await call("/agent/logout", {}).catch(() => {});
+    show(false);
+  });
+
+  $("suggest-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    $("suggest-error").textContent = "";
+    $("suggest").disabled = true;
+    try {
+      const data = await call("/agent/api/suggest", {
+        message: $("customer-message").value, customer_id: $("customer-id").value.trim() || null,
+      });
+      renderAccount(data.account, data.account_error);
+      renderSuggestions(data);
+    } catch (error) {
+      $("suggest-error").textContent = error.message;
+    } finally {
+      $("suggest").disabled = false;
+    }
+  });
+
+  document.querySelector("[data-copy=handover]").addEventListener("click", () =>
+    navigator.clipboard.writeText($("handover").textContent));
+  start();
+})();

@@ -1,0 +1,707 @@
+/*
+ * 123Roulement chat widget: the customer-support assistant on any page of the shop.
+ *
+ * Usage: <script src="/static/widget.js" defer></script>. The script loads its own
+ * stylesheet (widget.css, next to it), builds its DOM and talks to the web server's
+ * JSON routes (docs/web-api.md) with same-origin fetch. Identity and conversation id
+ * live in HttpOnly cookies: this script never sees or chooses them.
+ *
+ * Security rule: text from the customer or the bot is never parsed as HTML. Every node
+ * is built with createElement / textContent / createTextNode; URLs in bot messages become
+ * anchors only after checking they are http(s).
+ *
+ * Plain ES2018, no dependency, no build step; works under CSP `default-src 'self'`
+ * (no inline style or script is created).
+ */
+(function () {
+  "use strict";
+
+  // Read synchronously: document.currentScript is null once this first run is over.
+  const SCRIPT_SRC = (document.currentScript && document.currentScript.src) ||
+    new URL("/static/widget.js", window.location.href).href;
+
+  // widget.js lives in <base>/static/, the routes in <base>/chat/…
+  const ROUTES_BASE = new URL("../", SCRIPT_SRC);
+  const CSS_URL = new URL("widget.css", SCRIPT_SRC).href;
+  const STORAGE_KEY = "rb-widget-open";
+  // The server gives up on the bot after 20 s; a little more here so that its answer
+  // (a 503 with the phone line) normally wins over our own timeout.
+  const REQUEST_TIMEOUT_MS = 30000;
+  // Show the widget even if its stylesheet is slow or missing.
+  const CSS_WAIT_MS = 3000;
+
+  const DEFAULT_CONFIG = Object.freeze({
+    phone: "02 808 18 02",
+    hours: "du lundi au vendredi de 8h à 19h",
+    max_length: 1000,
+  });
+
+  const TEXT = {
+    launcher: "Besoin d'aide ?",
+    title: "Assistant 123Roulement",
+    newConversation: "Nouvelle conversation",
+    close: "Fermer",
+    logLabel: "Messages de la conversation",
+    inputLabel: "Votre message",
+    inputHint: "Appuyez sur Entrée pour envoyer, sur Maj+Entrée pour aller à la ligne.",
+    placeholder: "Écrivez votre question…",
+    send: "Envoyer",
+    welcome: "Bonjour ! Posez-moi votre question sur votre compte client.",
+    loading: "Chargement de la conversation…",
+    typing: "L'assistant écrit…",
+    quickReplies: "Réponses suggérées",
+    retry: "Réessayer",
+    newTab: "S'ouvre dans un nouvel onglet.",
+    tooLong: (length, max) =>
+      `Votre message est trop long (${formatNumber(length)} caractères). ` +
+      `Merci de le raccourcir à ${formatNumber(max)} caractères au maximum.`,
+    unavailable: (phone, hours) =>
+      `Le service est momentanément indisponible. Appelez nos conseillers au ${phone}, ${hours}.`,
+  };
+
+  // Bare http(s) URLs; the capture group makes String.split keep them (odd indexes).
+  const URL_SPLIT_RE = /(https?:\/\/[^\s<>"'`{}|\\^«»]+)/i;
+  // Punctuation that ends a sentence rather than a URL (« voir https://…/aide. »).
+  const TRAILING_PUNCTUATION = ".,;:!?";
+  const CLOSERS = { ")": "(", "]": "[" };
+
+  const state = {
+    config: Object.assign({}, DEFAULT_CONFIG),
+    configLoaded: false,
+    history: "idle", // "idle" | "loading" | "done" | "failed"
+    loading: null, // the promise of the initial load while it runs
+    dirty: false, // something was sent since the page loaded
+    busy: false, // a message or a reset is in flight
+    failed: null, // the last message that could not be sent: {message, display, source, bubble, alert}
+  };
+
+  const ui = {};
+
+  // --- small helpers -------------------------------------------------------------------
+
+  /** createElement with attributes and children (strings become text nodes, never HTML). */
+  function el(tag, attributes, children) {
+    const node = document.createElement(tag);
+    Object.keys(attributes || {}).forEach((name) => node.setAttribute(name, attributes[name]));
+    (children || []).forEach((child) => {
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  function formatNumber(value) {
+    try {
+      return new Intl.NumberFormat("fr-FR").format(value);
+    } catch (error) {
+      return String(value);
+    }
+  }
+
+  /** Length in characters as the server (Python) counts them: code points, not UTF-16 units. */
+  function characterCount(text) {
+    return Array.from(text).length;
+  }
+
+  function storeOpen(open) {
+    try {
+      window.sessionStorage.setItem(STORAGE_KEY, open ? "1" : "0");
+    } catch (error) {
+      // Storage disabled (privacy settings): the state is simply not kept.
+    }
+  }
+
+  function storedOpen() {
+    try {
+      return window.sessionStorage.getItem(STORAGE_KEY) === "1";
+    } catch (error) {
+      return false;
+    }
+  }
+
+  // --- HTTP ----------------------------------------------------------------------------
+
+  /** Same-origin JSON request. Never throws: {ok, status, data} (status 0 = network error). */
+  async function request(method, path, body) {
+    const options = {
+      method,
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    };
+    if (method !== "GET") {
+      // The server only accepts JSON bodies on POST (this also keeps cross-site forms out).
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body || {});
+    }
+    let timer = null;
+    if (typeof AbortController === "function") {
+      const controller = new AbortController();
+      options.signal = controller.signal;
+      timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
+    }
+    try {
+      const response = await fetch(new URL(path, ROUTES_BASE).href, options);
+      const data = await readJson(response);
+      return { ok: response.ok, status: response.status, data };
+    } catch (error) {
+      return { ok: false, status: 0, data: null };
+    } finally {
+      if (timer !== null) clearTimeout(timer);
+    }
+  }
+
+  async function readJson(response) {
+    try {
+      const text = await response.text();
+      return text ? JSON.parse(text) : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  /** The server's French sentence when it gave one, else the phone line from the config. */
+  function errorText(result) {
+    const data = result.data;
+    if (data && typeof data.message === "string" && data.message.trim()) {
+      return data.message.trim();
+    }
+    return TEXT.unavailable(state.config.phone, state.config.hours);
+  }
+
+  // --- validation of server data -----------------------------------------------------------
+
+  function cleanButtons(buttons) {
+    if (!Array.isArray(buttons)) return [];
+    return buttons.filter((button) => button &&
+      typeof button.title === "string" && button.title.trim() !== "" &&
+      typeof button.payload === "string" && button.payload.trim() !== "");
+  }
+
+  function cleanReplies(data) {
+    if (!data || !Array.isArray(data.replies)) return null;
+    return data.replies
+      .map((reply) => ({
+        text: reply && typeof reply.text === "string" ? reply.text : "",
+        buttons: cleanButtons(reply && reply.buttons),
+      }))
+      .filter((reply) => reply.text !== "" || reply.buttons.length > 0);
+  }
+
+  function cleanHistory(data) {
+    if (!data || !Array.isArray(data.messages)) return null;
+    return data.messages
+      .filter((message) => message && (message.from === "user" || message.from === "bot"))
+      .map((message) => ({
+        from: message.from,
+        text: typeof message.text === "string" ? message.text : "",
+        buttons: message.from === "bot" ? cleanButtons(message.buttons) : [],
+      }));
+  }
+
+  function applyConfig(data) {
+    if (!data) return false;
+    const config = state.config;
+    if (typeof data.phone === "string" && data.phone.trim()) config.phone = data.phone.trim();
+    if (typeof data.hours === "string" && data.hours.trim()) config.hours = data.hours.trim();
+    if (Number.isInteger(data.max_length) && data.max_length > 0) config.max_length = data.max_length;
+    return true;
+  }
+
+  // --- text with links ---------------------------------------------------------------------
+
+  /** Splits a URL candidate from the punctuation that follows it in the sentence. */
+  function splitTrailing(candidate) {
+    let url = candidate;
+    let rest = "";
+    for (;;) {
+      const last = url.charAt(url.length - 1);
+      const opener = CLOSERS[last];
+      // A closing bracket belongs to the URL only when the URL opened it: (voir https://x/a_(b)).
+      const unbalanced = opener !== undefined &&
+        url.split(last).length > url.split(opener).length;
+      if (url.length > 0 && (TRAILING_PUNCTUATION.includes(last) || unbalanced)) {
+        rest = last + rest;
+        url = url.slice(0, -1);
+      } else {
+        return { url, rest };
+      }
+    }
+  }
+
+  /** The normalised URL when it is a real http(s) URL, else null. */
+  function safeHttpUrl(candidate) {
+    if (!/^https?:\/\/\S+$/i.test(candidate)) return null;
+    try {
+      const url = new URL(candidate);
+      const httpScheme = url.protocol === "http:" || url.protocol === "https:";
+      return httpScheme && url.hostname ? url.href : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function linkNode(href, label) {
+    const link = el("a", {
+      href,
+      target: "_blank",
+      rel: "noopener noreferrer",
+      "aria-describedby": "rb-newtab-hint",
+    });
+    link.textContent = label;
+    return link;
+  }
+
+  /** Appends text to parent as text nodes, http(s) URLs as links. Never parses HTML. */
+  function appendRichText(parent, text) {
+    text.split(URL_SPLIT_RE).forEach((part, index) => {
+      if (!part) return;
+      if (index % 2 === 0) {
+        parent.appendChild(document.createTextNode(part));
+        return;
+      }
+      const pieces = splitTrailing(part);
+      const href = safeHttpUrl(pieces.url);
+      parent.appendChild(href ? linkNode(href, pieces.url) : document.createTextNode(pieces.url));
+      if (pieces.rest) parent.appendChild(document.createTextNode(pieces.rest));
+    });
+  }
+
+  // --- messages ----------------------------------------------------------------------------
+
+  function scrollToBottom() {
+    ui.log.scrollTop = ui.log.scrollHeight;
+  }
+
+  /** Adds a node at the end of the conversation, above the typing indicator if shown. */
+  function appendToLog(node) {
+    const before = ui.typing.parentNode === ui.log ? ui.typing : null;
+    ui.log.insertBefore(node, before);
+    scrollToBottom();
+    return node;
+  }
+
+  function clearLog() {
+    while (ui.log.firstChild) ui.log.removeChild(ui.log.firstChild);
+  }
+
+  function textBlock(text, withLinks) {
+    const block = el("div", { class: "rb-text" });
+    if (withLinks) appendRichText(block, text);
+    else block.textContent = text;
+    return block;
+  }
+
+  function userBubble(text) {
+    return el("div", { class: "rb-msg rb-user" }, [textBlock(text, false)]);
+  }
+
+  function botBubble(text, buttons, extraClass) {
+    const bubble = el("div", { class: "rb-msg rb-bot" + (extraClass ? " " + extraClass : "") });
+    if (text) bubble.appendChild(textBlock(text, true));
+    if (buttons && buttons.length) bubble.appendChild(quickReplies(buttons));
+    return bubble;
+  }
+
+  function quickReplies(buttons) {
+    const group = el("div", { class: "rb-quick-group", role: "group", "aria-label": TEXT.quickReplies });
+    buttons.forEach((button) => {
+      const node = el("button", { type: "button", class: "rb-quick" }, [button.title]);
+      node.addEventListener("click", () => {
+        if (node.disabled || state.busy) return;
+        node.classList.add("rb-quick-chosen");
+        send(button.payload, button.title, "quick");
+      });
+      group.appendChild(node);
+    });
+    return group;
+  }
+
+  /** Older suggestions no longer apply once the conversation has moved on. */
+  function disableQuickReplies() {
+    ui.log.querySelectorAll(".rb-quick").forEach((button) => {
+      button.disabled = true;
+    });
+  }
+
+  /** An error line, announced at once (role="alert"), optionally with an action button. */
+  function errorBubble(text, action) {
+    const bubble = el("div", { class: "rb-msg rb-error", role: "alert" }, [textBlock(text, true)]);
+    if (action) bubble.appendChild(el("div", { class: "rb-actions" }, [action]));
+    return bubble;
+  }
+
+  function showWelcome() {
+    appendToLog(botBubble(TEXT.welcome, [], "rb-welcome"));
+  }
+
+  function showLocalNotice(text) {
+    // Keep only the latest local notice (too-long message): they would pile up otherwise.
+    ui.log.querySelectorAll(".rb-local-notice").forEach((node) => node.remove());
+    const notice = errorBubble(text);
+    notice.classList.add("rb-local-notice");
+    appendToLog(notice);
+  }
+
+  function showTyping() {
+    appendToLog(ui.typing);
+  }
+
+  function hideTyping() {
+    if (ui.typing.parentNode) ui.typing.parentNode.removeChild(ui.typing);
+  }
+
+  function renderHistory(messages) {
+    if (!messages.length) {
+      showWelcome();
+      return;
+    }
+    messages.forEach((message) => {
+      if (message.from === "user") {
+        // Only the suggestions after the customer's last message stay usable.
+        disableQuickReplies();
+        appendToLog(userBubble(message.text));
+      } else {
+        appendToLog(botBubble(message.text, message.buttons));
+      }
+    });
+  }
+
+  // --- loading config and history ----------------------------------------------------------
+
+  async function loadConfig() {
+    const result = await request("GET", "chat/config");
+    if (result.ok && applyConfig(result.data)) state.configLoaded = true;
+  }
+
+  async function loadHistory() {
+    state.history = "loading";
+    clearLog();
+    ui.log.setAttribute("aria-busy", "true");
+    const note = appendToLog(el("p", { class: "rb-loading" }, [TEXT.loading]));
+    const result = await request("GET", "chat/history");
+    note.remove();
+    const messages = result.ok ? cleanHistory(result.data) : null;
+    if (messages) {
+      state.history = "done";
+      renderHistory(messages);
+    } else {
+      // Retried on the next opening, as long as nothing was sent in between.
+      state.history = "failed";
+      showWelcome();
+    }
+    ui.log.removeAttribute("aria-busy");
+    scrollToBottom();
+  }
+
+  /** Loads the config and the history once (again after a failure); returns a promise. */
+  function ensureLoaded() {
+    if (state.loading) return state.loading;
+    const jobs = [];
+    if (!state.configLoaded) jobs.push(loadConfig());
+    const historyNeeded = state.history === "idle" ||
+      (state.history === "failed" && !state.dirty && !state.busy);
+    if (historyNeeded) jobs.push(loadHistory());
+    if (!jobs.length) return Promise.resolve();
+    state.loading = Promise.all(jobs).finally(() => {
+      state.loading = null;
+    });
+    return state.loading;
+  }
+
+  // --- sending -------------------------------------------------------------------------------
+
+  function setControlsDisabled(disabled) {
+    ui.input.disabled = disabled;
+    ui.send.disabled = disabled;
+    ui.newButton.disabled = disabled;
+    const retry = document.getElementById("rb-retry");
+    if (retry) retry.disabled = disabled;
+  }
+
+  function focusInput() {
+    if (!ui.input.disabled) ui.input.focus();
+    else ui.log.focus();
+  }
+
+  /** True when the focus fell off a control that got disabled (or was never moved). */
+  function focusWasLost() {
+    const active = document.activeElement;
+    return !active || active === document.body || (ui.panel.contains(active) && active.disabled);
+  }
+
+  /**
+   * Runs one request-making task at a time, controls disabled meanwhile. Disabling the
+   * focused control drops the focus; it is given back to the input afterwards.
+   */
+  async function runBusy(task) {
+    if (state.busy) return;
+    const hadFocus = ui.panel.contains(document.activeElement);
+    state.busy = true;
+    setControlsDisabled(true);
+    try {
+      // The history must be on screen before anything new is added below it.
+      if (state.loading) await state.loading;
+      await task();
+    } finally {
+      hideTyping();
+      state.busy = false;
+      setControlsDisabled(false);
+      if (hadFocus && isOpen() && focusWasLost()) focusInput();
+    }
+  }
+
+  function forgetFailed() {
+    const failed = state.failed;
+    state.failed = null;
+    if (failed) failed.alert.remove();
+    return failed;
+  }
+
+  /**
+   * The customer's bubble, shown at once and marked pending. Sending again the message
+   * that failed reuses its bubble (no duplicate); a different message replaces it.
+   */
+  function pendingBubble(message, display) {
+    const failed = forgetFailed();
+    if (failed && failed.message === message) {
+      failed.bubble.classList.remove("rb-failed");
+      failed.bubble.classList.add("rb-pending");
+      return failed.bubble;
+    }
+    if (failed) failed.bubble.remove();
+    const bubble = userBubble(display);
+    bubble.classList.add("rb-pending");
+    return appendToLog(bubble);
+  }
+
+  function onSendSuccess(sent, replies) {
+    sent.bubble.classList.remove("rb-pending");
+    // The input is cleared only now, and only if it still holds what was sent.
+    if (sent.source === "input" && ui.input.value.trim() === sent.message) ui.input.value = "";
+    disableQuickReplies();
+    replies.forEach((reply) => appendToLog(botBubble(reply.text, reply.buttons)));
+  }
+
+  function onSendFailure(sent, result) {
+    sent.bubble.classList.remove("rb-pending");
+    sent.bubble.classList.add("rb-failed");
+    const retry = el("button", { id: "rb-retry", type: "button", class: "rb-retry" }, [TEXT.retry]);
+    retry.addEventListener("click", () => {
+      const failed = state.failed;
+      if (failed && !state.busy) send(failed.message, failed.display, failed.source);
+    });
+    const alert = appendToLog(errorBubble(errorText(result), retry));
+    state.failed = Object.assign({}, sent, { alert });
+  }
+
+  /**
+   * Sends one message. `message` goes to the server; `display` is shown in the customer's
+   * bubble (a quick reply sends its payload and shows its title); `source` is "input" or
+   * "quick" (only a message typed in the input clears the input).
+   */
+  function send(message, display, source) {
+    return runBusy(async () => {
+      const length = characterCount(message);
+      if (length > state.config.max_length) {
+        showLocalNotice(TEXT.tooLong(length, state.config.max_length));
+        return;
+      }
+      state.dirty = true;
+      const sent = { message, display, source, bubble: pendingBubble(message, display) };
+      disableQuickReplies();
+      showTyping();
+      const result = await request("POST", "chat/messages", { message });
+      hideTyping();
+      const replies = result.ok ? cleanReplies(result.data) : null;
+      if (replies) onSendSuccess(sent, replies);
+      else onSendFailure(sent, result);
+    });
+  }
+
+  function submitInput() {
+    if (state.busy) return;
+    const text = ui.input.value.trim();
+    if (!text) {
+      ui.input.focus();
+      return;
+    }
+    send(text, text, "input");
+  }
+
+  function resetConversation() {
+    return runBusy(async () => {
+      const result = await request("POST", "chat/reset");
+      if (!result.ok) {
+        appendToLog(errorBubble(errorText(result)));
+        return;
+      }
+      state.failed = null;
+      state.history = "done";
+      clearLog();
+      showWelcome();
+    });
+  }
+
+  // --- opening and closing -------------------------------------------------------------------
+
+  function isOpen() {
+    return !ui.panel.hidden;
+  }
+
+  /** moveFocus is false when the panel is restored on page load (no focus stealing). */
+  function openPanel(moveFocus) {
+    ui.panel.hidden = false;
+    ui.root.classList.add("rb-open");
+    ui.launcher.setAttribute("aria-expanded", "true");
+    storeOpen(true);
+    ensureLoaded();
+    scrollToBottom();
+    if (moveFocus) focusInput();
+  }
+
+  function closePanel(returnFocus) {
+    ui.panel.hidden = true;
+    ui.root.classList.remove("rb-open");
+    ui.launcher.setAttribute("aria-expanded", "false");
+    storeOpen(false);
+    if (returnFocus) ui.launcher.focus();
+  }
+
+  // --- building --------------------------------------------------------------------------------
+
+  function buildTyping() {
+    const dots = [1, 2, 3].map(() => el("span", { class: "rb-dot", "aria-hidden": "true" }));
+    return el("div", { id: "rb-typing", class: "rb-typing" },
+      dots.concat([el("span", { class: "rb-sr-only" }, [TEXT.typing])]));
+  }
+
+  function buildUi() {
+    ui.launcher = el("button", {
+      id: "rb-launcher",
+      type: "button",
+      class: "rb-launcher",
+      "aria-expanded": "false",
+      "aria-controls": "rb-panel",
+    }, [TEXT.launcher]);
+
+    ui.newButton = el("button", { id: "rb-new", type: "button", class: "rb-header-button" },
+      [TEXT.newConversation]);
+    ui.closeButton = el("button", { id: "rb-close", type: "button", class: "rb-header-button" },
+      [TEXT.close]);
+    const header = el("div", { class: "rb-header" }, [
+      el("h2", { id: "rb-title", class: "rb-title" }, [TEXT.title]),
+      el("div", { class: "rb-header-actions" }, [ui.newButton, ui.closeButton]),
+    ]);
+
+    // tabindex: the conversation scrolls, so keyboard users must be able to reach it.
+    ui.log = el("div", {
+      id: "rb-log",
+      class: "rb-log",
+      role: "log",
+      "aria-live": "polite",
+      "aria-relevant": "additions",
+      "aria-label": TEXT.logLabel,
+      tabindex: "0",
+    });
+    ui.typing = buildTyping();
+
+    ui.input = el("textarea", {
+      id: "rb-input",
+      class: "rb-input",
+      rows: "2",
+      autocomplete: "off",
+      placeholder: TEXT.placeholder,
+      "aria-describedby": "rb-input-hint",
+    });
+    ui.send = el("button", { id: "rb-send", type: "submit", class: "rb-send" }, [TEXT.send]);
+    ui.form = el("form", { class: "rb-form", novalidate: "" }, [
+      el("label", { for: "rb-input", class: "rb-sr-only" }, [TEXT.inputLabel]),
+      el("p", { id: "rb-input-hint", class: "rb-sr-only" }, [TEXT.inputHint]),
+      ui.input,
+      ui.send,
+    ]);
+
+    ui.panel = el("div", {
+      id: "rb-panel",
+      class: "rb-panel",
+      role: "dialog",
+      "aria-modal": "false",
+      "aria-labelledby": "rb-title",
+      hidden: "",
+    }, [header, ui.log, ui.form, el("p", { id: "rb-newtab-hint", class: "rb-sr-only" }, [TEXT.newTab])]);
+
+    ui.root = el("div", { id: "rb-root", class: "rb-root" }, [ui.launcher, ui.panel]);
+  }
+
+  function onInputKeydown(event) {
+    // Enter sends, Shift+Enter breaks the line; not while an IME composes a word.
+    const composing = event.isComposing || event.keyCode === 229;
+    if (event.key === "Enter" && !event.shiftKey && !event.altKey && !event.ctrlKey &&
+        !event.metaKey && !composing) {
+      event.preventDefault();
+      submitInput();
+    }
+  }
+
+  function onRootKeydown(event) {
+    if ((event.key === "Escape" || event.key === "Esc") && isOpen()) {
+      event.preventDefault();
+      closePanel(true);
+    }
+  }
+
+  function bindEvents() {
+    ui.launcher.addEventListener("click", () => {
+      if (isOpen()) closePanel(false);
+      else openPanel(true);
+    });
+    ui.closeButton.addEventListener("click", () => closePanel(true));
+    ui.newButton.addEventListener("click", () => {
+      resetConversation();
+    });
+    ui.form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      submitInput();
+    });
+    ui.input.addEventListener("keydown", onInputKeydown);
+    ui.root.addEventListener("keydown", onRootKeydown);
+  }
+
+  /** Loads widget.css once; calls done when it is there (or failed, or is too slow). */
+  function loadStylesheet(done) {
+    const links = document.querySelectorAll('link[rel~="stylesheet"]');
+    if (Array.prototype.some.call(links, (link) => link.href === CSS_URL)) {
+      done();
+      return;
+    }
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      done();
+    };
+    const link = el("link", { rel: "stylesheet", href: CSS_URL });
+    link.addEventListener("load", finish);
+    link.addEventListener("error", finish);
+    setTimeout(finish, CSS_WAIT_MS);
+    (document.head || document.documentElement).appendChild(link);
+  }
+
+  function init() {
+    if (document.getElementById("rb-root")) return; // included twice: the first one wins
+    buildUi();
+    bindEvents();
+    // Hidden until styled, so that no unstyled button flashes on the page.
+    ui.root.hidden = true;
+    document.body.appendChild(ui.root);
+    loadStylesheet(() => {
+      ui.root.hidden = false;
+    });
+    if (storedOpen()) openPanel(false);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

@@ -1,0 +1,162 @@
+"""The chat widget and the agents' page, in a real browser, against the running stack."""
+import json
+
+from playwright.sync_api import Page, expect
+
+from bot.config import PROJECT_ROOT
+
+SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
+
+
+def open_widget(page: Page) -> None:
+    page.goto("/")
+    page.click("#rb-launcher")
+    expect(page.locator("#rb-input")).to_be_focused()
+
+
+def ask(page: Page, text: str) -> None:
+    page.fill("#rb-input", text)
+    page.click("#rb-send")
+
+
+def last_bot_text(page: Page) -> str:
+    return page.locator(".rb-bot").last.inner_text()
+
+
+def test_ask_a_faq_question_then_click_a_quick_reply(page: Page):
+    open_widget(page)
+    ask(page, "jai oublier mon mot de pass")
+    expect(page.locator(".rb-bot").filter(has_text="« Mot de passe oublié ? »")).to_be_visible()
+    expect(page.locator("#rb-input")).to_have_value("")
+    page.locator(".rb-quick", has_text="Non, merci").last.click()
+    expect(page.locator(".rb-user").last).to_have_text("Non, merci")
+    expect(page.locator(".rb-bot").last).to_contain_text("Je reste à votre disposition")
+
+
+def test_history_survives_a_reload_and_a_new_conversation_clears_it(page: Page):
+    open_widget(page)
+    ask(page, "comment créer un compte ?")
+    expect(page.locator(".rb-bot").filter(has_text="« nouveau client »")).to_be_visible()
+    page.reload()
+    if not page.locator("#rb-panel").is_visible():
+        page.click("#rb-launcher")
+    expect(page.locator(".rb-user").first).to_have_text("comment créer un compte ?")
+    expect(page.locator(".rb-bot").filter(has_text="« nouveau client »")).to_be_visible()
+    page.click("#rb-new")
+    expect(page.locator(".rb-user")).to_have_count(0)
+
+
+def test_logged_in_customer_gets_their_invoices_with_links(page: Page):
+    page.goto("/")
+    page.select_option("#demo-customer", "C1000001")
+    page.click("#demo-login")
+    expect(page.locator("#demo-status")).to_contain_text("Marie Durand")
+    page.click("#rb-launcher")
+    ask(page, "où est ma facture ?")
+    answer = page.locator(".rb-bot").filter(has_text="Voici vos commandes")
+    expect(answer).to_be_visible()
+    link = answer.locator("a").first
+    expect(link).to_have_attribute("href", "https://www.123roulement.com/mon-compte/factures/" +
+                                   link.inner_text().split("/")[-1])
+    expect(answer).to_contain_text("pas encore expédiée")
+
+
+XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
+
+
+def test_user_and_bot_text_is_never_html(page: Page):
+    open_widget(page)
+    ask(page, XSS)
+    expect(page.locator(".rb-user").last).to_have_text(XSS)
+    # A bot reply carrying markup (as if a response were compromised) is shown as text too.
+    page.route("**/chat/messages", lambda route: route.fulfill(
+        status=200, content_type="application/json",
+        body=json.dumps({"replies": [{"text": XSS + " https://example.com/x\"onmouseover=alert(1)",
+                                      "buttons": [{"title": "<b>bold</b>", "payload": "/greet"}]}]})))
+    ask(page, "bonjour")
+    expect(page.locator(".rb-bot").last).to_contain_text("<script>")
+    expect(page.locator(".rb-quick").last).to_have_text("<b>bold</b>")
+    assert page.locator("#rb-log img, #rb-log script, #rb-log b").count() == 0
+    assert page.evaluate("window.__xss") is None
+    for href in page.locator("#rb-log a").evaluate_all("links => links.map(a => a.href)"):
+        assert href.startswith("https://") and '"' not in href
+
+
+def test_server_down_shows_the_phone_and_keeps_the_message(page: Page, web):
+    open_widget(page)
+    server = web["web"]
+    server.stop()
+    try:
+        ask(page, "où trouver mes factures ?")
+        error = page.locator(".rb-error").last
+        expect(error).to_be_visible()
+        expect(error).to_contain_text("02 808 18 02")
+        expect(page.locator("#rb-input")).to_have_value("où trouver mes factures ?")
+    finally:
+        server.start()
+        server.wait_ready()
+    page.click("#rb-retry")
+    expect(page.locator(".rb-bot").filter(has_text="« Mes factures »")).to_be_visible()
+    expect(page.locator(".rb-user").filter(has_text="où trouver mes factures ?")).to_have_count(1)
+
+
+def test_keyboard_only(page: Page):
+    page.goto("/")
+    page.focus("#rb-launcher")
+    page.keyboard.press("Enter")
+    expect(page.locator("#rb-input")).to_be_focused()
+    page.keyboard.type("bonjour")
+    page.keyboard.press("Enter")
+    expect(page.locator(".rb-bot").filter(has_text="assistant virtuel")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator("#rb-panel")).to_be_hidden()
+    expect(page.locator("#rb-launcher")).to_be_focused()
+    assert page.get_attribute("#rb-log", "role") == "log"
+
+
+def test_widget_screenshots_desktop_and_phone(page: Page, browser, web_url):
+    page.goto("/")
+    page.select_option("#demo-customer", "C1000001")
+    page.click("#demo-login")
+    page.click("#rb-launcher")
+    ask(page, "Bonjour, où est ma facture ?")
+    expect(page.locator(".rb-bot").filter(has_text="Voici vos commandes")).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "widget-desktop.png"))
+
+    phone = browser.new_context(base_url=web_url, locale="fr-FR", viewport={"width": 360, "height": 740},
+                                is_mobile=True, has_touch=True)
+    mobile = phone.new_page()
+    mobile.goto("/")
+    mobile.click("#rb-launcher")
+    ask(mobile, "je veux parler a un conseiller")
+    expect(mobile.locator(".rb-bot").filter(has_text="02 808 18 02")).to_be_visible()
+    box = mobile.locator("#rb-panel").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360
+    assert mobile.evaluate("document.documentElement.scrollWidth") <= 360
+    mobile.screenshot(path=str(SCREENSHOTS / "widget-phone.png"))
+    phone.close()
+
+
+def test_agent_page_refuses_without_login_then_ranks_answers(page: Page, stack_settings):
+    page.goto("/agent")
+    expect(page.locator("#login-form")).to_be_visible()
+    expect(page.locator("#assistant")).to_be_hidden()
+    assert page.request.post("/agent/api/suggest", data={"message": "facture"}).status == 401
+    page.fill("#login-user", stack_settings.web.agent_username)
+    page.fill("#login-password", "not-the-password")
+    page.click("#login-form button[type=submit]")
+    expect(page.locator("#login-error")).to_contain_text("incorrect")
+    page.fill("#login-password", stack_settings.web.agent_password)
+    page.click("#login-form button[type=submit]")
+    expect(page.locator("#assistant")).to_be_visible()
+    expect(page.locator("#login-form")).to_be_hidden()
+    page.fill("#customer-message", "Bonjour, je ne retrouve pas la facture de ma commande, pouvez-vous m'aider ?")
+    page.fill("#customer-id", "C1000001")
+    page.click("#suggest")
+    expect(page.locator(".suggestion")).to_have_count(3)
+    first = page.locator(".suggestion").first
+    expect(first.locator(".intent")).to_have_text("find_invoices")
+    expect(first.locator(".answer")).to_contain_text("/mon-compte/factures/")
+    expect(page.locator("#account")).to_contain_text("Marie Durand")
+    expect(page.locator("#handover")).to_contain_text("02 808 18 02")
+    page.screenshot(path=str(SCREENSHOTS / "agent.png"), full_page=True)
