@@ -22,13 +22,14 @@ export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
 # The backend tests also run on this PostgreSQL (the development and CI machines have it).
 export TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: help setup train run shell test validate purge-inactive lock clean
+.PHONY: help setup train run shell test bench validate purge-inactive lock clean
 
 help:
 	@echo "make run    train if needed, start every process, print where to chat"
 	@echo "make test   the whole test suite (trains first if needed)"
 	@echo "make train  train the model when data/, domain.yml or config.yml changed"
 	@echo "make shell  chat with the bot in the terminal"
+	@echo "make bench  NLU quality vs baselines, speed and memory: docs/BENCHMARKS.md"
 	@echo "make purge-inactive [APPLY=1]  list (delete) accounts inactive for 3+ years"
 
 setup: $(STAMP)
@@ -54,6 +55,14 @@ shell: $(MODEL)
 
 test: $(MODEL)
 	$(PY) -m pytest
+
+# NLU quality against two baselines, then speed and memory of the running bot;
+# rewrites docs/BENCHMARKS.md and docs/bench/. Loopback only, about 15 minutes.
+bench: $(MODEL)
+	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk"; exit 1; }
+	$(PY) -m benchmarks.nlu_quality --out docs/bench
+	$(PY) -m benchmarks.speed --out docs/bench
+	$(PY) -m benchmarks.report
 
 validate: $(STAMP)
 	$(RASA) data validate

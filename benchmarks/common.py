@@ -1,0 +1,44 @@
+"""Small measuring helpers shared by the benchmarks."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Dict, List
+
+
+def percentiles(samples_ms: List[float]) -> Dict[str, float]:
+    ordered = sorted(samples_ms)
+
+    def at(fraction: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(fraction * len(ordered)))], 1)
+
+    return {"count": len(ordered), "p50": at(0.50), "p95": at(0.95), "p99": at(0.99),
+            "mean": round(sum(ordered) / len(ordered), 1)}
+
+
+def process_group_rss_mb(pgid: int) -> float:
+    """Resident memory of every process of a process group (a service and its children)."""
+    total_kb = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if os.getpgid(int(entry.name)) != pgid:
+                continue
+            for line in (entry / "status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total_kb += int(line.split()[1])
+        except (ProcessLookupError, FileNotFoundError, PermissionError):
+            continue
+    return round(total_kb / 1024, 1)
+
+
+def verdict(holds: bool) -> str:
+    return "holds" if holds else "**missed**"
+
+
+def table(header: List[str], rows: List[List[Any]]) -> str:
+    """A Markdown table."""
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
