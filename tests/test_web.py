@@ -1,8 +1,6 @@
 """The web server's JSON routes (docs/web-api.md), with the whole bot behind it."""
-import requests
 import pytest
-
-from tests.conftest import STACK_NOW  # noqa: F401  (the stack's clock: Friday 10:00)
+import requests
 
 
 @pytest.fixture

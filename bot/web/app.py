@@ -254,6 +254,7 @@ def create_app(config: Settings) -> Sanic:
     async def agent_login(request: Request) -> HTTPResponse:
         body = json_body(request)
         username, password = str(body.get("username", "")), str(body.get("password", ""))
+        # `&`, not `and`: both comparisons always run, so timing tells nothing about the user name.
         valid = hmac.compare_digest(username.encode(), web.agent_username.encode()) & \
             hmac.compare_digest(password.encode(), web.agent_password.encode())
         if not valid:
