@@ -47,7 +47,7 @@ def quality_section(quality: Dict[str, Any]) -> str:
     pipelines, run = quality["pipelines"], quality["run"]
     robustness = [[name] + [_pct(pipelines[name]["robustness"]["original"]["accuracy"])] +
                   [f"{_pct(pipelines[name]['robustness'][p]['accuracy'])} "
-                   f"(−{pipelines[name]['robustness'][p]['drop_points']:.1f})" for p in PERTURBATIONS]
+                   f"({-pipelines[name]['robustness'][p]['drop_points']:+.1f})" for p in PERTURBATIONS]
                   for name in PIPELINES]
     per_intent = [[intent] + [f"{pipelines[n]['holdout']['per_intent'][intent]['precision']:.2f} / "
                               f"{pipelines[n]['holdout']['per_intent'][intent]['recall']:.2f}"
