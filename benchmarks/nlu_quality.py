@@ -113,7 +113,7 @@ from sklearn.metrics import confusion_matrix, precision_recall_fscore_support  #
 from sklearn.model_selection import StratifiedKFold  # noqa: E402
 from sklearn.pipeline import FeatureUnion, Pipeline  # noqa: E402
 
-from tests.test_nlu_holdout import load_examples  # noqa: E402
+from bot.nlu_data import load_examples  # noqa: E402
 
 logger = logging.getLogger(__name__)
 
@@ -157,7 +157,7 @@ class Prediction(NamedTuple):
 
 
 def nlu_blocks(path: Path) -> List[Dict[str, Any]]:
-    """The `nlu:` blocks of a Rasa YAML file, parsed the way tests/test_nlu_holdout.py does."""
+    """The `nlu:` blocks of a Rasa YAML file, parsed the way bot/nlu_data.py does."""
     return yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]
 
 

@@ -10,7 +10,6 @@ import json
 import os
 import platform
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any, Dict
 
 import matplotlib

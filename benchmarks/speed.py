@@ -33,11 +33,10 @@ import requests
 
 from benchmarks.common import percentiles, process_group_rss_mb
 from bot.config import PROJECT_ROOT, load_settings
-from bot.stack import bot_services, rasa_url, venv_bin, with_run_secrets
+from bot.stack import bot_services, isolated_settings, rasa_url, venv_bin
 from bot.supervisor import Stack
 from bot.tokens import issue_token
-from tests.conftest import free_port
-from tests.test_nlu_holdout import load_holdout
+from bot.nlu_data import HOLDOUT, load_examples
 
 LEVELS = [1, 4, 16, 64]
 TURNS_PER_CONVERSATION = 10
@@ -57,13 +56,7 @@ def measure_training(workdir: Path) -> Dict[str, float]:
 
 
 def start_stack(workdir: Path, model: Path):
-    settings = load_settings()
-    backend = dataclasses.replace(settings.backend, port=free_port(),
-                                  database_url=f"sqlite:///{workdir / 'backend.db'}")
-    web = dataclasses.replace(settings.web, port=free_port())
-    settings = with_run_secrets(dataclasses.replace(
-        settings, rasa_port=free_port(), action_port=free_port(), backend=backend, web=web,
-        model_path=model))
+    settings = isolated_settings(dataclasses.replace(load_settings(), model_path=model), workdir)
     stack = Stack(bot_services(settings), log_dir=workdir / "logs")
     ready: Dict[str, float] = {}
     started = time.monotonic()
@@ -161,7 +154,7 @@ def main() -> None:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     report: Dict[str, object] = {}
-    texts = [text for text, _, _ in load_holdout()]
+    texts = [text for text, _, _ in load_examples(HOLDOUT)]
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         report["training"] = measure_training(workdir)

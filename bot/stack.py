@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Dict, List
 
 from bot.config import PROJECT_ROOT, Settings
-from bot.supervisor import ServiceSpec
+from bot.supervisor import ServiceSpec, free_port
 
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
@@ -42,6 +42,16 @@ def with_run_secrets(settings: Settings) -> Settings:
     if not web.agent_password:
         web = dataclasses.replace(web, agent_password=secrets.token_urlsafe(12))
     return dataclasses.replace(settings, backend=backend, tokens=tokens, web=web)
+
+
+def isolated_settings(settings: Settings, workdir: Path) -> Settings:
+    """A whole stack of its own: free loopback ports, a fresh demo database in
+    `workdir`, secrets made up for the run (tests and benchmarks)."""
+    backend = dataclasses.replace(settings.backend, port=free_port(),
+                                  database_url=f"sqlite:///{workdir / 'backend.db'}")
+    web = dataclasses.replace(settings.web, port=free_port())
+    return with_run_secrets(dataclasses.replace(
+        settings, rasa_port=free_port(), action_port=free_port(), backend=backend, web=web))
 
 
 def shared_env(settings: Settings) -> Dict[str, str]:

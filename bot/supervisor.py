@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import socket
 import subprocess
 import time
 import urllib.error
@@ -32,6 +33,13 @@ class ServiceSpec:
     env: Mapping[str, str] = field(default_factory=dict)
     cwd: Optional[Path] = None
     ready_timeout: float = 180.0
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on right now (for tests and benchmarks)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def is_healthy(url: str, timeout: float = 2.0) -> bool:

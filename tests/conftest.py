@@ -3,27 +3,20 @@ stack is started once per test run and stopped (with a leftover check) at the en
 from __future__ import annotations
 
 import dataclasses
-import socket
-from pathlib import Path
-from typing import Iterator, Optional
+from typing import Any, Dict, Iterator, List, Optional
 
 import pytest
 import requests
+import sqlalchemy
 
 from bot.config import PROJECT_ROOT, Settings, load_settings, settings
-from bot.stack import (action_server_spec, backend_spec, rasa_server_spec, rasa_url, shared_env,
-                       web_spec, with_run_secrets)
+from bot.stack import (action_server_spec, backend_spec, isolated_settings, rasa_server_spec,
+                       rasa_url, shared_env, web_spec)
 from bot.supervisor import Stack, process_group_alive
 
 RESULTS = PROJECT_ROOT / "results"
 # The clock of the running stack: Friday 27 November 2026, 10:00 in Paris.
 STACK_NOW = "2026-11-27T10:00:00+01:00"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -32,12 +25,7 @@ def stack_settings(tmp_path_factory) -> Settings:
     settings = load_settings()
     if not settings.model_path.is_file():
         pytest.fail(f"no trained model at {settings.model_path}: run `make test`, which trains it")
-    database = tmp_path_factory.mktemp("stack") / "backend.db"
-    backend = dataclasses.replace(settings.backend, port=free_port(),
-                                  database_url=f"sqlite:///{database}")
-    web = dataclasses.replace(settings.web, port=free_port())
-    return with_run_secrets(dataclasses.replace(
-        settings, rasa_port=free_port(), action_port=free_port(), backend=backend, web=web))
+    return isolated_settings(settings, tmp_path_factory.mktemp("stack"))
 
 
 def started(specs, now: str = STACK_NOW) -> Stack:
@@ -113,6 +101,17 @@ def chat(rasa: str):
         return response.json()
 
     return send
+
+
+def tickets_of(settings: Settings, conversation_id: str) -> List[Dict[str, Any]]:
+    """The tickets a conversation opened, read straight from the backend's database."""
+    engine = sqlalchemy.create_engine(settings.backend.database_url)
+    with engine.connect() as connection:
+        rows = connection.execute(sqlalchemy.text(
+            "SELECT reference, subject, email, body FROM tickets WHERE conversation_id = :c"),
+            {"c": conversation_id}).mappings().all()
+    engine.dispose()
+    return [dict(row) for row in rows]
 
 
 def texts(replies: list) -> str:

@@ -10,7 +10,6 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
-import sqlalchemy
 import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -22,7 +21,8 @@ from actions.submissions import (ActionOpenDeletionTicket, ActionOpenDuplicateTi
                                  ActionSendPasswordEmail)
 from bot.config import PROJECT_ROOT, TokenSettings
 from bot.tokens import issue_token
-from tests.conftest import free_port
+from bot.supervisor import free_port
+from tests.conftest import tickets_of
 
 pytestmark = pytest.mark.usefixtures("backend")
 
@@ -67,15 +67,6 @@ def responses(messages: List[Dict[str, Any]]) -> List[str]:
 
 def token_for(customer_id: str, settings, **overrides) -> str:
     return issue_token(customer_id, dataclasses.replace(settings.tokens, **overrides))
-
-
-def tickets(settings) -> List[Dict[str, Any]]:
-    engine = sqlalchemy.create_engine(settings.backend.database_url)
-    with engine.connect() as connection:
-        rows = connection.execute(sqlalchemy.text(
-            "SELECT reference, subject, email, body, conversation_id FROM tickets")).mappings().all()
-    engine.dispose()
-    return [dict(row) for row in rows]
 
 
 # --- Who is logged in ---------------------------------------------------------
@@ -205,7 +196,7 @@ def test_confirmed_deletion_opens_one_ticket_even_when_asked_twice(stack_env):
     _, second = run(ActionOpenDeletionTicket(), tracker(slots=slots, sender=sender))
     assert responses(first) == ["utter_deletion_ticket_opened"]
     assert first[0]["reference"] == second[0]["reference"]
-    mine = [t for t in tickets(stack_env) if t["conversation_id"] == sender]
+    mine = tickets_of(stack_env, sender)
     assert len(mine) == 1 and mine[0]["subject"] == "Suppression compte"
     assert mine[0]["reference"] == first[0]["reference"]
 
@@ -215,7 +206,7 @@ def test_no_at_the_confirmation_opens_nothing(stack_env):
     events, messages = run(ActionOpenDeletionTicket(), tracker(
         slots={"email": "paul.petit@example.com", "confirm_deletion": False}, sender=sender))
     assert responses(messages) == ["utter_deletion_not_requested"]
-    assert not [t for t in tickets(stack_env) if t["conversation_id"] == sender]
+    assert not tickets_of(stack_env, sender)
     assert SlotSet("confirm_deletion", None) in events
 
 
@@ -224,7 +215,7 @@ def test_cancelled_form_opens_nothing(stack_env):
     _, messages = run(ActionOpenDeletionTicket(), tracker(
         slots={"email": "paul.petit@example.com", "form_outcome": "cancelled"}, sender=sender))
     assert responses(messages) == ["utter_form_cancelled"]
-    assert not [t for t in tickets(stack_env) if t["conversation_id"] == sender]
+    assert not tickets_of(stack_env, sender)
 
 
 def test_duplicate_accounts_ticket_and_phone_hours(stack_env):
@@ -233,6 +224,6 @@ def test_duplicate_accounts_ticket_and_phone_hours(stack_env):
              "account_emails": ["sophie.bernard@example.com", "s.bernard@atelier-bernard.example.fr"]}
     _, messages = run(ActionOpenDuplicateTicket(), tracker(slots=slots, sender=sender))
     assert responses(messages) == ["utter_duplicate_ticket_opened", "utter_handover_open"]
-    [ticket] = [t for t in tickets(stack_env) if t["conversation_id"] == sender]
+    [ticket] = tickets_of(stack_env, sender)
     assert ticket["subject"] == "Autre motif"
     assert "C1000003" in ticket["body"] and "s.bernard@atelier-bernard.example.fr" in ticket["body"]

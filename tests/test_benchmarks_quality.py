@@ -15,7 +15,7 @@ from benchmarks.nlu_quality import (FALLBACK, LONG_WORD, N_SPLITS, OUT_OF_SCOPE,
                                     nlu_blocks, our_config, perturb, random_typo, rasa_default_config,
                                     regex_entities, regex_patterns, robustness, stratified_folds,
                                     strip_accents, to_markup, training_yaml)
-from tests.test_nlu_holdout import load_examples
+from bot.nlu_data import load_examples
 
 
 @pytest.fixture(scope="module")

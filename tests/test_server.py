@@ -3,10 +3,8 @@ import json
 import re
 import uuid
 
-import sqlalchemy
-
 from bot.tokens import issue_token
-from tests.conftest import texts
+from tests.conftest import texts, tickets_of
 
 
 def new_sender() -> str:
@@ -76,13 +74,13 @@ def test_anonymous_deletion_request_opens_a_ticket(chat, stack_settings):
     assert "Confirmez-vous" in confirmation and address in confirmation
     done = texts(chat(sender, "oui"))
     reference = re.search(r"référence (T-[0-9A-Z]{8})", done).group(1)
-    rows = ticket_rows(stack_settings, sender)
+    rows = tickets_of(stack_settings, sender)
     assert [(r["reference"], r["subject"]) for r in rows] == [(reference, "Suppression compte")]
     # Asking again in the same conversation gives the same ticket.
     chat(sender, "je veux supprimer mon compte")
     chat(sender, address)
     assert reference in texts(chat(sender, "oui"))
-    assert len(ticket_rows(stack_settings, sender)) == 1
+    assert len(tickets_of(stack_settings, sender)) == 1
 
 
 def test_no_at_the_confirmation_opens_no_ticket(chat, stack_settings):
@@ -90,14 +88,14 @@ def test_no_at_the_confirmation_opens_no_ticket(chat, stack_settings):
     chat(sender, "supprimer mon compte client")
     chat(sender, "paul.petit@example.com")
     assert "je n'ouvre aucune demande" in texts(chat(sender, "non"))
-    assert ticket_rows(stack_settings, sender) == []
+    assert tickets_of(stack_settings, sender) == []
 
 
 def test_cancel_in_the_middle_of_a_form(chat, stack_settings):
     sender = new_sender()
     chat(sender, "j'ai deux comptes clients")
     assert "j'annule cette demande" in texts(chat(sender, "annuler"))
-    assert ticket_rows(stack_settings, sender) == []
+    assert tickets_of(stack_settings, sender) == []
     # The conversation goes on normally.
     assert "« Mes factures »" in texts(chat(sender, "où trouver mes factures ?"))
 
@@ -140,12 +138,3 @@ def test_backend_down_hands_over_then_recovers(chat, backend, stack_settings):
     replies = texts(chat(new_sender(), "où est ma facture ?", as_customer(stack_settings, "C1000001")))
     assert "Voici vos commandes" in replies
 
-
-def ticket_rows(stack_settings, sender: str) -> list:
-    engine = sqlalchemy.create_engine(stack_settings.backend.database_url)
-    with engine.connect() as connection:
-        rows = connection.execute(
-            sqlalchemy.text("SELECT reference, subject FROM tickets WHERE conversation_id = :c"),
-            {"c": sender}).mappings().all()
-    engine.dispose()
-    return [dict(row) for row in rows]

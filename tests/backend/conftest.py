@@ -31,7 +31,7 @@ from bot.backend.seed import seed_demo_data
 from bot.backend.service import AccountService
 from bot.config import PROJECT_ROOT, BackendSettings, load_backend_settings
 from bot.supervisor import ServiceSpec, Stack
-from tests.conftest import free_port
+from bot.supervisor import free_port
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])

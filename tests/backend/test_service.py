@@ -23,7 +23,7 @@ from bot.backend.service import (RESET_SUBJECT, AccountService, CustomerNotFound
                                  InvalidInput, RateLimited, TicketRequest, months_before,
                                  normalise_customer_id, normalise_email, sha256_hex)
 from .conftest import DATABASES, SHOP_URL, Clock, backend_settings
-from tests.conftest import free_port
+from bot.supervisor import free_port
 
 MARIE = "marie.durand@example.com"
 UTC = timezone.utc
