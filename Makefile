@@ -19,14 +19,17 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
-# The backend tests also run on this PostgreSQL (the development and CI machines have it).
+# The backend and cluster tests run on this PostgreSQL and Redis (the development and CI
+# machines have them; tests skip without them, except in CI where they fail).
 export TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
+export TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: help setup train run shell test bench validate purge-inactive lock clean
+.PHONY: help setup train run cluster shell test bench validate purge-inactive lock clean
 
 help:
 	@echo "make run    train if needed, start every process, print where to chat"
 	@echo "make test   the whole test suite (trains first if needed)"
+	@echo "make cluster  2 Rasa replicas + 2 action servers behind nginx, PostgreSQL, Redis"
 	@echo "make train  train the model when data/, domain.yml or config.yml changed"
 	@echo "make shell  chat with the bot in the terminal"
 	@echo "make bench  NLU quality vs baselines, speed and memory: docs/BENCHMARKS.md"
@@ -49,6 +52,11 @@ $(MODEL): $(TRAINING_INPUTS) | $(STAMP)
 
 run: $(MODEL)
 	$(PY) -m bot.run
+
+# Production layout on this machine: 2 Rasa replicas + 2 action servers behind nginx,
+# PostgreSQL tracker store and backend, Redis lock store (deploy/README.md).
+cluster: $(MODEL)
+	$(PY) -m bot.run --cluster
 
 shell: $(MODEL)
 	$(PY) -m bot.run --shell

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional, Mapping
+from typing import Mapping, Optional, Tuple
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -86,6 +86,25 @@ class WebSettings:
 
 
 @dataclass(frozen=True)
+class ClusterSettings:
+    """`make cluster`: Rasa replicas and action servers behind nginx, shared stores."""
+
+    # Rasa's conversation history (SQL tracker store), shared by the replicas.
+    tracker_store_url: str
+    # Serialises the messages of one conversation across replicas (Redis lock store).
+    lock_store_url: str
+    lock_key_prefix: str
+    # Seconds a replica may hold a conversation's lock (a dead replica's lock expires).
+    lock_lifetime: int
+    # The account backend's database in the cluster (PostgreSQL).
+    database_url: str
+    # One port per Rasa replica and per action server, on the loopback; nginx
+    # listens on the usual RASA_PORT and ACTION_SERVER_PORT in front of them.
+    rasa_ports: Tuple[int, ...]
+    action_ports: Tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Settings:
     phone: PhoneLine
     backend: BackendSettings
@@ -99,6 +118,7 @@ class Settings:
     model_path: Path
     # Required by Rasa's HTTP API as soon as it listens beyond the loopback.
     rasa_auth_token: Optional[str]
+    cluster: ClusterSettings
 
 
 def _parse_time(value: str) -> time:
@@ -118,6 +138,13 @@ def _flag(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _ports(value: str) -> Tuple[int, ...]:
+    ports = tuple(int(port) for port in value.split(",") if port.strip())
+    if not ports:
+        raise ValueError("a cluster needs at least one port per kind of server")
+    return ports
+
+
 def load_backend_settings(env: Mapping[str, str]) -> BackendSettings:
     default_db = f"sqlite:///{PROJECT_ROOT / 'var' / 'backend.db'}"
     return BackendSettings(
@@ -134,6 +161,20 @@ def load_backend_settings(env: Mapping[str, str]) -> BackendSettings:
         smtp_user=env.get("SMTP_USER") or None,
         smtp_password=env.get("SMTP_PASSWORD") or None,
         mail_from=env.get("MAIL_FROM", "service-client@123roulement.com"),
+    )
+
+
+def load_cluster_settings(env: Mapping[str, str]) -> ClusterSettings:
+    return ClusterSettings(
+        tracker_store_url=env.get(
+            "TRACKER_STORE_URL", "postgresql://postgres@127.0.0.1:5432/roulement_tracker"),
+        lock_store_url=env.get("LOCK_STORE_URL", "redis://127.0.0.1:6379/0"),
+        lock_key_prefix=env.get("LOCK_STORE_KEY_PREFIX", "roulement"),
+        lock_lifetime=int(env.get("TICKET_LOCK_LIFETIME", "15")),
+        database_url=env.get(
+            "CLUSTER_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/roulement"),
+        rasa_ports=_ports(env.get("CLUSTER_RASA_PORTS", "5010,5011")),
+        action_ports=_ports(env.get("CLUSTER_ACTION_PORTS", "5060,5061")),
     )
 
 
@@ -167,6 +208,7 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         host=env.get("BOT_HOST", "127.0.0.1"),
         model_path=Path(env.get("RASA_MODEL", str(PROJECT_ROOT / "models" / "current.tar.gz"))),
         rasa_auth_token=env.get("RASA_AUTH_TOKEN") or None,
+        cluster=load_cluster_settings(env),
     )
 
 

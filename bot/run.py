@@ -1,6 +1,8 @@
 """`make run`: start every process of the bot, supervise them until Ctrl-C.
 
 `--shell` starts the action server and chats with the bot in this terminal.
+`--cluster` (`make cluster`) starts the production layout: Rasa replicas and action
+servers behind nginx, PostgreSQL and Redis (bot/cluster.py).
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import subprocess
 import sys
 import time
 
+from bot import cluster
 from bot.config import PROJECT_ROOT, Settings, settings
 from bot.stack import (action_server_spec, action_server_url, backend_spec, bot_services,
                        rasa_url, venv_bin, with_run_secrets)
@@ -59,6 +62,21 @@ def serve() -> int:
     return 0
 
 
+def serve_cluster() -> int:
+    started = time.monotonic()
+    config = with_run_secrets(settings())
+    cluster.prepare(config)
+    workdir = PROJECT_ROOT / "var" / "cluster"
+    stages = cluster.cluster_stages(config, workdir / "nginx")
+    with Stack(stages, log_dir=workdir / "logs") as stack:
+        print(_banner(config, started), flush=True)
+        print(f"{len(config.cluster.rasa_ports)} Rasa replicas and "
+              f"{len(config.cluster.action_ports)} "
+              f"action servers behind nginx; logs in {workdir / 'logs'}.\n", flush=True)
+        stack.supervise()
+    return 0
+
+
 def shell() -> int:
     config = with_run_secrets(settings())
     with Stack([backend_spec(config), action_server_spec(config)]):
@@ -72,16 +90,21 @@ def shell() -> int:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--shell", action="store_true", help="chat in the terminal")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--shell", action="store_true", help="chat in the terminal")
+    mode.add_argument("--cluster", action="store_true",
+                      help="replicas behind nginx on PostgreSQL and Redis")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     _stop_on_signals()
     try:
-        return shell() if args.shell else serve()
+        if args.shell:
+            return shell()
+        return serve_cluster() if args.cluster else serve()
     except KeyboardInterrupt:
         logger.info("stopped")
         return 0
-    except (ServiceError, FileNotFoundError, ValueError) as error:
+    except (ServiceError, cluster.MissingDependency, FileNotFoundError, ValueError) as error:
         logger.error("%s", error)
         return 1
 

@@ -91,21 +91,24 @@ def action_server_spec(settings: Settings) -> ServiceSpec:
     )
 
 
-def rasa_server_spec(settings: Settings) -> ServiceSpec:
+def rasa_argv(settings: Settings, port: int, endpoints: Path) -> List[str]:
+    """`rasa run` with the HTTP API, which stays on the loopback unless it has a token."""
     if not settings.model_path.is_file():
         raise FileNotFoundError(f"no trained model at {settings.model_path}: run `make train`")
     if settings.host not in LOOPBACK_HOSTS and not settings.rasa_auth_token:
         raise ValueError("Rasa's HTTP API beyond the loopback needs RASA_AUTH_TOKEN")
-    argv = [venv_bin("rasa"), "run", "--enable-api",
-            "--interface", settings.host, "--port", str(settings.rasa_port),
-            "--model", str(settings.model_path),
-            "--endpoints", str(PROJECT_ROOT / "endpoints.yml"),
-            "--credentials", str(PROJECT_ROOT / "credentials.yml")]
+    argv = [venv_bin("rasa"), "run", "--enable-api", "--interface", settings.host,
+            "--port", str(port), "--model", str(settings.model_path),
+            "--endpoints", str(endpoints), "--credentials", str(PROJECT_ROOT / "credentials.yml")]
     if settings.rasa_auth_token:
         argv += ["--auth-token", settings.rasa_auth_token]
+    return argv
+
+
+def rasa_server_spec(settings: Settings) -> ServiceSpec:
     return ServiceSpec(
         name="rasa",
-        argv=argv,
+        argv=rasa_argv(settings, settings.rasa_port, PROJECT_ROOT / "endpoints.yml"),
         health_url=f"{rasa_url(settings)}/",
         env={**shared_env(settings), "ACTION_ENDPOINT_URL": action_server_url(settings)},
         cwd=PROJECT_ROOT,

@@ -16,7 +16,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, List, Mapping, Optional, Sequence
+from typing import IO, List, Mapping, Optional, Sequence, Union
 
 logger = logging.getLogger(__name__)
 
@@ -134,17 +134,29 @@ class Service:
         return f" (see {self.log_path})" if self.log_path else ""
 
 
-class Stack:
-    """Services started in order, each ready before the next; stopped in reverse."""
+Stage = Union[ServiceSpec, Sequence[ServiceSpec]]
 
-    def __init__(self, specs: Sequence[ServiceSpec], log_dir: Optional[Path] = None) -> None:
-        self.services: List[Service] = [Service(spec, log_dir) for spec in specs]
+
+class Stack:
+    """Services started in stages, each stage ready before the next; stopped in reverse.
+
+    A stage is one service, or several that start together (replicas of one kind,
+    which would otherwise each wait for the previous one to load its model).
+    """
+
+    def __init__(self, stages: Sequence[Stage], log_dir: Optional[Path] = None) -> None:
+        self.stages: List[List[Service]] = [
+            [Service(spec, log_dir) for spec in ([stage] if isinstance(stage, ServiceSpec) else stage)]
+            for stage in stages]
+        self.services: List[Service] = [service for stage in self.stages for service in stage]
 
     def __enter__(self) -> "Stack":
         try:
-            for service in self.services:
-                service.start()
-                service.wait_ready()
+            for stage in self.stages:
+                for service in stage:
+                    service.start()
+                for service in stage:
+                    service.wait_ready()
         except BaseException:
             self.stop()
             raise

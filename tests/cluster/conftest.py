@@ -1,0 +1,79 @@
+"""The production layout (`make cluster`) on free loopback ports: 2 Rasa replicas and
+2 action servers behind nginx, a fresh PostgreSQL tracker store and backend database,
+Redis locks under a key prefix of this run. Started once for these tests.
+
+Needs the PostgreSQL and Redis of TEST_POSTGRES_URL and TEST_REDIS_URL (set by the
+Makefile and .ci/run). Without them the tests skip with the reason, except in CI
+where they fail.
+"""
+from __future__ import annotations
+
+import os
+from typing import Iterator, Optional
+
+import pytest
+import requests
+
+from bot import cluster
+from bot.config import Settings
+from bot.stack import isolated_settings
+from bot.supervisor import Stack
+from tests.conftest import assert_nothing_left, started
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}: CI must run the cluster tests")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def cluster_settings(stack_settings: Settings, tmp_path_factory) -> Iterator[Settings]:
+    postgres_url, redis_url = os.environ.get("TEST_POSTGRES_URL"), os.environ.get("TEST_REDIS_URL")
+    if not postgres_url or not redis_url:
+        _unavailable("TEST_POSTGRES_URL and TEST_REDIS_URL are not set")
+    # Ports of its own for nginx, the backend and the web server, beside the single stack.
+    isolated = isolated_settings(stack_settings, tmp_path_factory.mktemp("cluster"))
+    settings = cluster.isolated_cluster_settings(isolated, postgres_url, redis_url)
+    try:
+        cluster.prepare(settings)
+    except cluster.MissingDependency as missing:
+        _unavailable(str(missing))
+    yield settings
+    for url in (settings.cluster.tracker_store_url, settings.cluster.database_url):
+        cluster.drop_postgres_database(url)
+
+
+@pytest.fixture(scope="session")
+def cluster_stack(cluster_settings: Settings, tmp_path_factory) -> Iterator[Stack]:
+    stack = started(cluster.cluster_stages(cluster_settings, tmp_path_factory.mktemp("nginx")),
+                    logs="logs/cluster")
+    with stack:
+        yield stack
+    assert_nothing_left(stack)
+
+
+@pytest.fixture(scope="session")
+def balancer(cluster_stack: Stack, cluster_settings: Settings) -> str:
+    """nginx in front of the replicas."""
+    return f"http://{cluster_settings.host}:{cluster_settings.rasa_port}"
+
+
+@pytest.fixture(scope="session")
+def replicas(cluster_stack: Stack, cluster_settings: Settings) -> list:
+    """Each replica's own address, to choose which one answers a turn."""
+    return [f"http://{cluster_settings.host}:{port}" for port in cluster_settings.cluster.rasa_ports]
+
+
+def send(base_url: str, sender: str, message: str, metadata: Optional[dict] = None) -> list:
+    response = requests.post(f"{base_url}/webhooks/rest/webhook",
+                             json={"sender": sender, "message": message, "metadata": metadata or {}},
+                             timeout=60)
+    response.raise_for_status()
+    return response.json()
+
+
+def tracker(base_url: str, sender: str) -> dict:
+    response = requests.get(f"{base_url}/conversations/{sender}/tracker", timeout=30)
+    response.raise_for_status()
+    return response.json()

@@ -1,0 +1,116 @@
+"""The production layout keeps conversations whole, whichever replica answers.
+
+The last test kills a replica: keep it last in this file.
+"""
+from __future__ import annotations
+
+import signal
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from typing import List
+
+import sqlalchemy
+
+from bot.config import Settings
+from bot.supervisor import Stack
+from tests.cluster.conftest import send, tracker
+from tests.conftest import texts, tickets_of
+
+SEEDED_EMAIL = "marie.dupont@example.com"
+
+
+def new_sender() -> str:
+    return f"cluster-{uuid.uuid4().hex[:12]}"
+
+
+def user_texts(events: List[dict]) -> List[str]:
+    return [event["text"] for event in events if event["event"] == "user"]
+
+
+def stored_event_count(settings: Settings, sender: str) -> int:
+    engine = sqlalchemy.create_engine(settings.cluster.tracker_store_url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(sqlalchemy.text(
+                "SELECT count(*) FROM events WHERE sender_id = :s"), {"s": sender}).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def test_the_balancer_answers_through_the_replicas(balancer):
+    replies = send(balancer, new_sender(), "j'ai oublié mon mot de passe")
+    assert "Mot de passe oublié ?" in texts(replies)
+
+
+def test_a_form_continues_on_alternating_replicas(replicas, cluster_settings):
+    first, second = replicas
+    sender = new_sender()
+    assert "adresse e-mail" in texts(send(first, sender, "je veux supprimer mon compte"))
+    assert "Confirmez-vous" in texts(send(second, sender, SEEDED_EMAIL))
+    # The slot the second replica filled is what the first one now reads.
+    assert tracker(first, sender)["slots"]["email"] == SEEDED_EMAIL
+    confirmation = texts(send(first, sender, "oui"))
+    tickets = tickets_of(cluster_settings, sender)
+    assert [t["subject"] for t in tickets] == ["Suppression compte"]
+    assert tickets[0]["reference"] in confirmation
+    assert tracker(second, sender)["active_loop"] == {}
+
+
+def test_messages_of_one_sender_sent_at_once_are_handled_one_after_the_other(replicas):
+    sender = new_sender()
+    messages = ["bonjour", "comment télécharger ma facture ?"]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        replies = list(pool.map(lambda pair: send(pair[0], sender, pair[1]), zip(replicas, messages)))
+    assert all(replies), "each message gets its own answer"
+    events = tracker(replicas[0], sender)["events"]
+    assert sorted(user_texts(events)) == sorted(messages)
+    # Never interleaved: each user message is followed by its answer before the next one.
+    turns = [e["event"] for e in events if e["event"] in {"user", "bot"}]
+    first_user, second_user = [i for i, kind in enumerate(turns) if kind == "user"]
+    assert "bot" in turns[first_user:second_user]
+
+
+def test_every_event_is_in_the_postgresql_tracker_store(balancer, cluster_settings):
+    sender = new_sender()
+    for message in ["bonjour", "comment créer un compte ?", "merci"]:
+        send(balancer, sender, message)
+    events = tracker(balancer, sender)["events"]
+    assert user_texts(events) == ["bonjour", "comment créer un compte ?", "merci"]
+    assert stored_event_count(cluster_settings, sender) == len(events)
+
+
+def test_without_action_servers_the_bot_hands_over_then_recovers(balancer, cluster_stack: Stack,
+                                                                  cluster_settings):
+    action_servers = [s for s in cluster_stack.services if s.spec.name.startswith("actions-")]
+    for service in action_servers:
+        service.stop()
+    try:
+        replies = texts(send(balancer, new_sender(), "je voudrais parler à un conseiller"))
+        assert cluster_settings.phone.number in replies
+        assert "du lundi au vendredi de 8h à 19h" in replies
+    finally:
+        for service in action_servers:
+            service.start()
+        for service in action_servers:
+            service.wait_ready()
+    # nginx rests a failed server for a few seconds (fail_timeout), then uses it again.
+    deadline = time.monotonic() + 20
+    while "La ligne est ouverte en ce moment." not in texts(
+            send(balancer, new_sender(), "je voudrais parler à un conseiller")):
+        assert time.monotonic() < deadline, "the action servers are back but not used"
+        time.sleep(1)
+
+
+def test_a_killed_replica_leaves_its_conversations_to_the_other(balancer, replicas,
+                                                                 cluster_stack: Stack):
+    sender = new_sender()
+    assert "adresse e-mail" in texts(send(replicas[0], sender, "je veux supprimer mon compte"))
+    cluster_stack["rasa-1"].process.send_signal(signal.SIGKILL)
+    cluster_stack["rasa-1"].process.wait()
+    # nginx moves to the replica that is left; the form goes on where it was.
+    for _ in range(3):
+        send(balancer, new_sender(), "bonjour")
+    assert "Confirmez-vous" in texts(send(balancer, sender, SEEDED_EMAIL))
+    assert user_texts(tracker(replicas[1], sender)["events"]) == [
+        "je veux supprimer mon compte", SEEDED_EMAIL]
