@@ -23,6 +23,10 @@ class BackendUnavailable(Exception):
     """The backend could not give an answer we can use."""
 
 
+class NotFound(BackendUnavailable):
+    """The backend has no such customer or ticket."""
+
+
 class RateLimited(Exception):
     """Too many e-mails asked for one address."""
 
@@ -98,6 +102,10 @@ class AccountClient:
         })
         return Ticket(reference=data["reference"], subject=data["subject"], created=data["created"])
 
+    def process_ticket(self, reference: str) -> Dict[str, Any]:
+        """An agent closes a ticket (« Suppression compte »: the GDPR erasure)."""
+        return self._call("POST", f"/tickets/{quote(reference, safe='')}/process")
+
     def request_password_email(self, email: str, conversation_id: str) -> None:
         """Asks the backend to send whatever fits this address; raises RateLimited."""
         self._call("POST", "/password-emails", json={"email": email, "conversation_id": conversation_id})
@@ -111,6 +119,8 @@ class AccountClient:
             raise BackendUnavailable(str(error)) from error
         if response.status_code == 429:
             raise RateLimited()
+        if response.status_code == 404:
+            raise NotFound(path.split("/")[1])
         if not 200 <= response.status_code < 300:
             logger.warning("backend %s %s answered %s", method, path.split("/")[1], response.status_code)
             raise BackendUnavailable(f"HTTP {response.status_code}")

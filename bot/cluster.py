@@ -175,7 +175,8 @@ def nginx_spec(settings: Settings, workdir: Path) -> ServiceSpec:
 
 def cluster_env(settings: Settings) -> Dict[str, str]:
     """Every process of the cluster uses the cluster's backend database."""
-    return {**shared_env(settings), "DATABASE_URL": settings.cluster.database_url}
+    return {**shared_env(settings), "DATABASE_URL": settings.cluster.database_url,
+            "BACKEND_TRACKER_STORE_URL": settings.cluster.tracker_store_url}
 
 
 def action_server_specs(settings: Settings) -> List[ServiceSpec]:

@@ -48,6 +48,10 @@ class BackendSettings:
     smtp_user: Optional[str]
     smtp_password: Optional[str]
     mail_from: str
+    # Rasa's SQL tracker store, where the GDPR erasure deletes a customer's
+    # conversations. Unset with the in-memory tracker store (`make run`), whose
+    # conversations live only until the Rasa server stops.
+    tracker_store_url: Optional[str] = None
 
     @property
     def url(self) -> str:
@@ -161,6 +165,7 @@ def load_backend_settings(env: Mapping[str, str]) -> BackendSettings:
         smtp_user=env.get("SMTP_USER") or None,
         smtp_password=env.get("SMTP_PASSWORD") or None,
         mail_from=env.get("MAIL_FROM", "service-client@123roulement.com"),
+        tracker_store_url=env.get("BACKEND_TRACKER_STORE_URL") or None,
     )
 
 

@@ -8,6 +8,7 @@ answers. Every error is `{"error", "message"}`, never a stack trace.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import hmac
 import itertools
@@ -25,7 +26,7 @@ from sqlalchemy.orm import sessionmaker
 from bot.config import BackendSettings
 from bot.backend.mailer import Mailer
 from bot.backend.service import (AccountService, CustomerNotFound, InvalidInput, RateLimited,
-                                 TicketRequest)
+                                 TicketNotFound, TicketRequest)
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,8 @@ def _error_for(exception: Exception) -> HTTPResponse:
         return error_response(400, str(exception))
     if isinstance(exception, CustomerNotFound):
         return error_response(404, "There is no customer with this number.")
+    if isinstance(exception, TicketNotFound):
+        return error_response(404, "There is no ticket with this reference.")
     if isinstance(exception, RateLimited):
         return error_response(429, "Too many e-mails were requested for this address.",
                               {"Retry-After": str(exception.retry_after)})
@@ -143,6 +146,11 @@ def create_app(settings: BackendSettings, sessions: sessionmaker) -> Sanic:
             customer_id=_string(body, "customer_id", required=False))
         ticket, created = await asyncio.to_thread(service.open_ticket, ticket_request)
         return _json({**ticket, "created": created}, status=201 if created else 200)
+
+    @app.post("/tickets/<reference>/process")
+    async def process_ticket(request: Request, reference: str) -> HTTPResponse:
+        processed = await asyncio.to_thread(service.process_ticket, reference)
+        return _json({**dataclasses.asdict(processed), "status": "done"})
 
     @app.post("/password-emails")
     async def password_emails(request: Request) -> HTTPResponse:

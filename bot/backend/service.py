@@ -16,13 +16,14 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Set, Tuple
 
 from sqlalchemy import and_, delete, or_, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from bot.config import BackendSettings
+from bot.conversations import ConversationStore
 from bot.backend.database import lock_key
 from bot.backend.mailer import Mailer
 from bot.validation import mask_email
@@ -78,6 +79,10 @@ class CustomerNotFound(BackendError):
     pass
 
 
+class TicketNotFound(BackendError):
+    pass
+
+
 class RateLimited(BackendError):
     def __init__(self, retry_after: int) -> None:
         super().__init__(f"retry in {retry_after} s")
@@ -91,6 +96,14 @@ class TicketRequest:
     body: str
     conversation_id: str
     customer_id: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class ProcessedTicket:
+    reference: str
+    subject: str
+    account_erased: bool
+    conversations_erased: int
 
 
 @dataclass(frozen=True)
@@ -147,11 +160,14 @@ def new_ticket_reference() -> str:
 
 class AccountService:
     def __init__(self, settings: BackendSettings, sessions: sessionmaker, mailer: Mailer,
-                 clock: Callable[[], datetime] = utcnow) -> None:
+                 clock: Callable[[], datetime] = utcnow,
+                 conversations: Optional[ConversationStore] = None) -> None:
         self._settings = settings
         self._sessions = sessions
         self._mailer = mailer
         self._clock = clock
+        self._conversations = conversations or (
+            ConversationStore(settings.tracker_store_url) if settings.tracker_store_url else None)
 
     def health(self) -> None:
         """Raises the database's error when it cannot answer."""
@@ -282,6 +298,44 @@ class AccountService:
         logger.info("password e-mail for %s: no account, nothing sent", mask_email(email))
         return None
 
+    def process_ticket(self, reference: str) -> ProcessedTicket:
+        """An agent closes a ticket. For « Suppression compte », the account, its addresses,
+        orders and reset links are deleted, the ticket keeps only a masked address, and
+        the customer's conversations are erased from the tracker store. Processing a
+        ticket twice does nothing more."""
+        with self._sessions.begin() as session:
+            ticket = session.scalars(select(Ticket).where(
+                Ticket.reference == _bounded(reference.strip().upper(), "reference", 20))
+            ).one_or_none()
+            if ticket is None:
+                raise TicketNotFound(reference)
+            processed = ProcessedTicket(ticket.reference, ticket.subject, False, 0)
+            if ticket.status != "open" or ticket.subject != "Suppression compte":
+                ticket.status = "done"
+                return processed
+            customer = session.scalars(select(Customer).where(or_(
+                Customer.number == (ticket.customer_number or ""),
+                Customer.email == ticket.email))).first()
+            identifiers = (ticket.customer_number, {ticket.email}, {ticket.conversation_id})
+            if customer is not None:
+                identifiers = (customer.number, {ticket.email, customer.email},
+                               {ticket.conversation_id})
+                session.delete(customer)
+            ticket.status, ticket.email = "done", mask_email(ticket.email)
+            ticket.body = f"Traitée le {self._clock():%Y-%m-%d} : compte et conversations effacés."
+        erased = self._erase_conversations(*identifiers)
+        logger.info("ticket %s processed: account %s, %d conversation event(s) erased",
+                    processed.reference, "erased" if customer else "not found", erased)
+        return dataclasses.replace(processed, account_erased=customer is not None,
+                                   conversations_erased=erased)
+
+    def _erase_conversations(self, customer_number: Optional[str], emails: Set[str],
+                             conversation_ids: Set[str] = frozenset()) -> int:
+        if self._conversations is None:
+            return 0
+        senders = self._conversations.conversations_of(customer_number, emails)
+        return self._conversations.erase(senders | set(conversation_ids))
+
     def purge_inactive(self, apply: bool) -> List[InactiveAccount]:
         """The accounts whose last login is more than 3 years old; with `apply`, deleted with
         everything that depends on them, in the same transaction as the listing so that the
@@ -298,6 +352,9 @@ class AccountService:
                     session.add(PurgedAccount(salt=salt, email_hash=sha256_hex(salt + customer.email),
                                               purged_at=now))
                     session.delete(customer)
+        if apply:
+            for account in accounts:
+                self._erase_conversations(account.customer_id, {account.email})
         return accounts
 
     @staticmethod

@@ -22,7 +22,7 @@ from sanic import Request, Sanic
 from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse, empty, file, json
 
-from bot.account_client import AccountClient, BackendUnavailable
+from bot.account_client import AccountClient, BackendUnavailable, NotFound
 from bot.config import Settings
 from bot.handover import current_time, handover_response
 from bot.hours import describe_hours
@@ -277,6 +277,21 @@ def create_app(config: Settings) -> Sanic:
         if not agent:
             raise ApiError(401, "unauthorized", "Connectez-vous.")
         return json({"agent": agent})
+
+    @app.post("/agent/api/tickets/<reference>/process")
+    async def agent_process_ticket(request: Request, reference: str) -> HTTPResponse:
+        """Closes a ticket; for « Suppression compte », erases the account and the
+        customer's conversations (GDPR)."""
+        if not agent_name(request):
+            raise ApiError(401, "unauthorized", "Connectez-vous.")
+        try:
+            processed = await asyncio.to_thread(backend().process_ticket, reference)
+        except NotFound:
+            raise ApiError(404, "not_found", "Aucun ticket ne porte cette référence.")
+        except BackendUnavailable:
+            raise ApiError(503, "unavailable", "Le service des comptes ne répond pas. Réessayez.")
+        logger.info("agent %s processed ticket %s", agent_name(request), processed.get("reference"))
+        return json(processed)
 
     @app.post("/agent/api/suggest")
     async def agent_suggest(request: Request) -> HTTPResponse:

@@ -1,10 +1,6 @@
-"""The production layout keeps conversations whole, whichever replica answers.
-
-The last test kills a replica: keep it last in this file.
-"""
+"""The production layout keeps conversations whole, whichever replica answers."""
 from __future__ import annotations
 
-import signal
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -100,17 +96,3 @@ def test_without_action_servers_the_bot_hands_over_then_recovers(balancer, clust
             send(balancer, new_sender(), "je voudrais parler à un conseiller")):
         assert time.monotonic() < deadline, "the action servers are back but not used"
         time.sleep(1)
-
-
-def test_a_killed_replica_leaves_its_conversations_to_the_other(balancer, replicas,
-                                                                 cluster_stack: Stack):
-    sender = new_sender()
-    assert "adresse e-mail" in texts(send(replicas[0], sender, "je veux supprimer mon compte"))
-    cluster_stack["rasa-1"].process.send_signal(signal.SIGKILL)
-    cluster_stack["rasa-1"].process.wait()
-    # nginx moves to the replica that is left; the form goes on where it was.
-    for _ in range(3):
-        send(balancer, new_sender(), "bonjour")
-    assert "Confirmez-vous" in texts(send(balancer, sender, SEEDED_EMAIL))
-    assert user_texts(tracker(replicas[1], sender)["events"]) == [
-        "je veux supprimer mon compte", SEEDED_EMAIL]
