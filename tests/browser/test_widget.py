@@ -1,6 +1,7 @@
 """The chat widget and the agents' page, in a real browser, against the running stack."""
 import json
 
+import requests
 from playwright.sync_api import Page, expect
 
 from bot.config import PROJECT_ROOT
@@ -160,3 +161,17 @@ def test_agent_page_refuses_without_login_then_ranks_answers(page: Page, stack_s
     expect(page.locator("#account")).to_contain_text("Marie Durand")
     expect(page.locator("#handover")).to_contain_text("02 808 18 02")
     page.screenshot(path=str(SCREENSHOTS / "agent.png"), full_page=True)
+
+    # Closing a ticket: confirmed in a dialog, answered in the page.
+    ticket = requests.post(f"{stack_settings.backend.url}/tickets", timeout=10, json={
+        "subject": "Autre motif", "email": "paul.petit@example.com", "body": "Deux comptes",
+        "conversation_id": "browser-agent-ticket"},
+        headers={"Authorization": f"Bearer {stack_settings.backend.api_token}"}).json()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.fill("#ticket-reference", ticket["reference"])
+    page.click("#process-ticket")
+    expect(page.locator("#ticket-result")).to_contain_text("marqué comme traité")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.fill("#ticket-reference", "T-00000000")
+    page.click("#process-ticket")
+    expect(page.locator("#ticket-error")).to_contain_text("Aucun ticket")

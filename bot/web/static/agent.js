@@ -114,6 +114,25 @@
     }
   });
 
+  $("ticket-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const reference = $("ticket-reference").value.trim().toUpperCase();
+    $("ticket-result").textContent = "";
+    $("ticket-error").textContent = "";
+    if (!window.confirm(`Traiter le ticket ${reference} ? Une suppression de compte est définitive.`)) return;
+    $("process-ticket").disabled = true;
+    try {
+      const data = await call(`/agent/api/tickets/${encodeURIComponent(reference)}/process`, {});
+      $("ticket-result").textContent = data.account_erased
+        ? `Ticket ${data.reference} traité : compte effacé, ${data.conversations_erased} événement(s) de conversation effacé(s).`
+        : `Ticket ${data.reference} (« ${data.subject} ») marqué comme traité. Aucun compte à effacer.`;
+    } catch (error) {
+      $("ticket-error").textContent = error.message;
+    } finally {
+      $("process-ticket").disabled = false;
+    }
+  });
+
   document.querySelector("[data-copy=handover]").addEventListener("click", () =>
     navigator.clipboard.writeText($("handover").textContent));
   start();

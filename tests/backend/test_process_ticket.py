@@ -1,0 +1,95 @@
+"""An agent processes a ticket: « Suppression compte » erases the account (GDPR)."""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
+
+from bot.backend.mailer import Mailer
+from bot.backend.models import Address, Customer, Order, Ticket
+from bot.backend.service import AccountService, TicketNotFound, TicketRequest
+from bot.conversations import ConversationStore
+from tests.backend.conftest import backend_settings
+
+MARIE = "marie.durand@example.com"
+
+
+def deletion_ticket(service: AccountService, email: str = MARIE,
+                    conversation_id: str = "conv-1", subject: str = "Suppression compte") -> str:
+    ticket, _ = service.open_ticket(TicketRequest(subject=subject, email=email, body="Demande",
+                                                  conversation_id=conversation_id))
+    return ticket["reference"]
+
+
+def tracker_store(tmp_path: Path) -> str:
+    """A tracker store as Rasa writes it, with Marie's conversation and someone else's."""
+    path = tmp_path / "tracker.db"
+    rasa_store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(path))
+    for sender, text in (("conv-1", "supprimer mon compte"), ("conv-2", f"c'est {MARIE}"),
+                         ("conv-3", "bonjour")):
+        asyncio.run(rasa_store.save(DialogueStateTracker.from_events(
+            sender, [UserUttered(text, {"name": "greet", "confidence": 1.0})])))
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def erasing_service(database_url: str, sessions: sessionmaker, clock, tmp_path: Path):
+    settings = backend_settings(database_url, BACKEND_TRACKER_STORE_URL=tracker_store(tmp_path))
+    service = AccountService(settings, sessions, Mailer(settings, sessions, clock), clock)
+    return service, ConversationStore(settings.tracker_store_url)
+
+
+def test_deletion_erases_the_account_its_addresses_and_conversations(erasing_service, sessions):
+    service, conversations = erasing_service
+    reference = deletion_ticket(service)
+
+    processed = service.process_ticket(reference.lower())
+
+    assert processed.account_erased and processed.conversations_erased == 2
+    with sessions() as session:
+        assert session.scalars(select(Customer).where(Customer.email == MARIE)).first() is None
+        assert len(session.scalars(select(Address)).all()) == 2  # Jean's and Paul's are left
+        assert session.scalars(select(Order).where(Order.number == "CMD-240117")).first() is None
+        ticket = session.scalars(select(Ticket).where(Ticket.reference == reference)).one()
+        assert (ticket.status, ticket.email) == ("done", "m***@example.com")
+        assert MARIE not in ticket.body
+    assert conversations.conversations_of(None, {"bonjour"}) == {"conv-3"}
+
+
+def test_processing_twice_erases_nothing_more(erasing_service):
+    service, _ = erasing_service
+    reference = deletion_ticket(service)
+    service.process_ticket(reference)
+
+    again = service.process_ticket(reference)
+
+    assert (again.account_erased, again.conversations_erased) == (False, 0)
+
+
+def test_other_tickets_are_closed_without_erasing(erasing_service, sessions):
+    service, _ = erasing_service
+    reference = deletion_ticket(service, subject="Autre motif")
+
+    processed = service.process_ticket(reference)
+
+    assert not processed.account_erased
+    with sessions() as session:
+        assert session.scalars(select(Customer).where(Customer.email == MARIE)).one()
+
+
+def test_unknown_ticket(service: AccountService):
+    with pytest.raises(TicketNotFound):
+        service.process_ticket("T-NOPE0000")
+
+
+def test_without_a_tracker_store_the_account_is_still_erased(service: AccountService, sessions):
+    processed = service.process_ticket(deletion_ticket(service))
+
+    assert processed.account_erased and processed.conversations_erased == 0
