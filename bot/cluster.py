@@ -21,7 +21,7 @@ import redis
 from psycopg2 import sql
 
 from bot.config import PROJECT_ROOT, ClusterSettings, Settings
-from bot.hours import describe_hours
+from bot.handover import unavailable_text
 from bot.stack import backend_spec, rasa_argv, shared_env, venv_bin, web_spec
 from bot.supervisor import ServiceSpec, free_port
 
@@ -32,14 +32,6 @@ ENDPOINTS = DEPLOY / "endpoints.yml"
 
 class MissingDependency(RuntimeError):
     """PostgreSQL, Redis or nginx is not there; the message says what to do."""
-
-
-def unavailable_text(settings: Settings) -> str:
-    """What nginx answers in place of a replica or an action server when none is up:
-    the hand-over, without the "open right now" only a running action can tell."""
-    line = settings.phone
-    return ("Je ne peux pas traiter votre demande pour le moment. "
-            f"Appelez nos conseillers au {line.number}, {describe_hours(line)}.")
 
 
 def _postgres_parts(url: str) -> Dict[str, str]:

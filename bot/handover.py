@@ -13,6 +13,15 @@ def current_time(settings: Settings) -> datetime:
     return settings.fixed_now or datetime.now(timezone.utc)
 
 
+def unavailable_text(settings: Settings) -> str:
+    """The hand-over when the bot itself cannot work (nginx with no replica or action
+    server left, a failed turn): the phone line and its hours, without the "open right
+    now" that only the hand-over action tells."""
+    line = settings.phone
+    return ("Je ne peux pas traiter votre demande pour le moment. "
+            f"Appelez nos conseillers au {line.number}, {describe_hours(line)}.")
+
+
 def handover_response(now: datetime, line: PhoneLine) -> Dict[str, str]:
     """The domain response to utter and the values it is filled with.
 

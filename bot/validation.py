@@ -39,3 +39,16 @@ def mask_email(address: str) -> str:
     """For logs: m***@example.com."""
     local, _, domain = address.partition("@")
     return f"{local[:1]}***@{domain}" if domain else "***"
+
+
+# Invisible characters that split words for the tokenizer ("mot\u200bde passe").
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+# Control characters other than tab and line breaks.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def clean_message(text: str) -> str:
+    """What the NLU reads of a customer's message: lone surrogates (from JSON escapes)
+    become U+FFFD, invisible and control characters go, spaces are trimmed."""
+    text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return _CONTROL.sub(" ", _INVISIBLE.sub("", text)).strip()

@@ -3,6 +3,9 @@ import json
 import re
 import uuid
 
+import pytest
+import requests
+
 from bot.tokens import issue_token
 from tests.conftest import texts, tickets_of
 
@@ -138,3 +141,25 @@ def test_backend_down_hands_over_then_recovers(chat, backend, stack_settings):
     replies = texts(chat(new_sender(), "où est ma facture ?", as_customer(stack_settings, "C1000001")))
     assert "Voici vos commandes" in replies
 
+
+
+@pytest.mark.parametrize("body, content_type", [
+    (b'{"sender": "bad-1", "message": ""}', "application/json"),
+    (b'{"sender": "bad-2", "message": 42}', "application/json"),
+    (b'{"sender": "bad-3", "message": "' + b"roulement " * 10_000 + b'"}', "application/json"),
+    (b'{"sender": "bad-4", "message": "bonjour", "metadata": "x"}', "application/json"),
+    (b'{"sender": "bad-5", "message": "bonjour"', "application/json"),
+    (b"\xff\xfe\x00", "application/json"),
+    (b"sender=bad-6&message=bonjour", "application/x-www-form-urlencoded"),
+])
+def test_bad_requests_get_a_clear_answer(rasa, body, content_type):
+    response = requests.post(f"{rasa}/webhooks/rest/webhook", data=body,
+                             headers={"Content-Type": content_type}, timeout=30)
+    assert response.status_code == 400
+    [answer] = response.json()
+    assert answer["text"].endswith(".")
+
+
+def test_invisible_characters_do_not_hide_the_question(chat):
+    replies = texts(chat("zero-width", "j'ai oub\u200blié mon mot de\u00ad passe\x00"))
+    assert "Mot de passe oublié ?" in replies
