@@ -24,7 +24,7 @@ export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
 export TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: help setup train run cluster shell test bench validate purge-inactive lock clean
+.PHONY: help setup train run cluster shell test bench soak missed validate purge-inactive lock clean
 
 help:
 	@echo "make run    train if needed, start every process, print where to chat"
@@ -33,6 +33,8 @@ help:
 	@echo "make train  train the model when data/, domain.yml or config.yml changed"
 	@echo "make shell  chat with the bot in the terminal"
 	@echo "make bench  NLU quality vs baselines, speed and memory: docs/BENCHMARKS.md"
+	@echo "make soak   the cluster under load, faults and bad input: docs/SOAK.md"
+	@echo "make missed messages the bot failed on, from the tracker store, by intent"
 	@echo "make purge-inactive [APPLY=1]  list (delete) accounts inactive for 3+ years"
 
 setup: $(STAMP)
@@ -71,6 +73,14 @@ bench: $(MODEL)
 	$(PY) -m benchmarks.nlu_quality --out docs/bench
 	$(PY) -m benchmarks.speed --out docs/bench
 	$(PY) -m benchmarks.report
+
+# The cluster under load, faults and bad input; rewrites docs/SOAK.md (about 10 minutes).
+soak: $(MODEL)
+	$(PY) -m benchmarks.soak
+
+# Messages that ended in the fallback or a hand-over, from the tracker store, by intent.
+missed: $(STAMP)
+	$(PY) -m bot.missed
 
 validate: $(STAMP)
 	$(RASA) data validate

@@ -1,6 +1,8 @@
 """The production layout keeps conversations whole, whichever replica answers."""
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -96,3 +98,20 @@ def test_without_action_servers_the_bot_hands_over_then_recovers(balancer, clust
             send(balancer, new_sender(), "je voudrais parler à un conseiller")):
         assert time.monotonic() < deadline, "the action servers are back but not used"
         time.sleep(1)
+
+
+def test_make_missed_lists_what_the_bot_failed_on(balancer, cluster_settings):
+    sender = new_sender()
+    send(balancer, sender, "quel est le prix d'un roulement 6204 2RS ?")
+    send(balancer, sender, "zxqv wplk")
+    send(balancer, sender, "zxqv wplk bis, contact: paul.petit@example.com")
+    understood = new_sender()
+    send(balancer, understood, "comment créer un compte ?")
+
+    listing = subprocess.run(
+        [sys.executable, "-m", "bot.missed", "--url", cluster_settings.cluster.tracker_store_url],
+        capture_output=True, text=True, timeout=60, check=True).stdout
+
+    assert "roulement 6204 2RS" in listing and "zxqv wplk" in listing
+    assert "p***@example.com" in listing and "paul.petit@example.com" not in listing
+    assert "créer un compte" not in listing
