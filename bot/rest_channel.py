@@ -27,6 +27,7 @@ from sanic.response import HTTPResponse
 
 from bot.config import settings
 from bot.handover import unavailable_text
+from bot.tracker_store import TrackerStoreUnavailable
 from bot.validation import clean_message
 
 MAX_MESSAGE_LENGTH = 2000
@@ -43,7 +44,7 @@ class BadMessage(ValueError):
 def _body(request: Request) -> Dict[str, Any]:
     try:
         body = json.loads(request.body) if request.body else None
-    except ValueError as error:  # includes invalid UTF-8
+    except (ValueError, RecursionError) as error:  # invalid UTF-8, nesting too deep
         raise BadMessage("Le corps de la requête n'est pas du JSON valide.") from error
     if not isinstance(body, dict):
         raise BadMessage("Envoyez un objet JSON avec « sender » et « message ».")
@@ -115,7 +116,8 @@ class ValidatingRestInput(InputChannel):
             try:
                 await on_new_message(UserMessage(message, collector, sender,
                                                  input_channel=self.name(), metadata=metadata))
-            except Exception as error:  # the customer gets the phone line, never silence
+            except (Exception, TrackerStoreUnavailable) as error:
+                # Not handled: the customer gets the phone line, never silence.
                 logger.error("message of a conversation not handled: %s", type(error).__name__)
                 return _answer(sender, unavailable_text(settings()), 503)
             return response.json(collector.messages)

@@ -17,7 +17,7 @@ import logging
 from typing import Any, Dict, Mapping, Optional
 
 from sanic import Request, Sanic
-from sanic.exceptions import InvalidUsage, SanicException
+from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 from sqlalchemy.exc import OperationalError
@@ -75,8 +75,9 @@ def _error_for(exception: Exception) -> HTTPResponse:
 
 def _json_object(request: Request) -> Dict[str, Any]:
     try:
-        body = request.json
-    except InvalidUsage:
+        body = json.loads(request.body) if request.body else None
+    # ValueError includes invalid UTF-8; RecursionError is a body nested too deep.
+    except (ValueError, RecursionError):
         raise InvalidInput("The body is not valid JSON.") from None
     if not isinstance(body, dict):
         raise InvalidInput("The body must be a JSON object.")
@@ -91,7 +92,18 @@ def _string(body: Mapping[str, Any], name: str, required: bool = True) -> Option
         return None
     if not isinstance(value, str):
         raise InvalidInput(f"'{name}' must be a string.")
+    # PostgreSQL stores neither NUL characters nor lone surrogates (from JSON escapes).
+    if "\x00" in value or not _encodable(value):
+        raise InvalidInput(f"'{name}' contains characters that are not allowed.")
     return value
+
+
+def _encodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _authorisation_error(request: Request, expected_token: bytes) -> Optional[HTTPResponse]:

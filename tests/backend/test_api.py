@@ -177,6 +177,19 @@ def test_bad_request(server: RunningBackend, path: str, body: Any) -> None:
     assert_error(server.call("POST", path, **sent), 400, "bad_request")
 
 
+@pytest.mark.parametrize("path, raw", [
+    pytest.param("/tickets", b'{"subject": "Autre motif", "email": "a@b.fr", "body": "\\ud800", '
+                             b'"conversation_id": "c"}', id="lone surrogate escape"),
+    pytest.param("/tickets", b'{"subject": "Autre motif", "email": "a@b.fr", "body": "a\\u0000b", '
+                             b'"conversation_id": "c"}', id="NUL character"),
+    pytest.param("/password-emails", b'{"email": "\xff\xfe@b.fr"}', id="invalid UTF-8"),
+    pytest.param("/password-emails", b"[" * 100_000 + b"]" * 100_000, id="nested too deep"),
+])
+def test_bodies_the_database_could_not_store_are_refused(server: RunningBackend, path: str,
+                                                         raw: bytes) -> None:
+    assert_error(server.call("POST", path, data=raw), 400, "bad_request")
+
+
 def test_ticket_is_opened_once_per_conversation_subject_and_address(
         server: RunningBackend) -> None:
     payload = ticket(body="x" * 5000)
