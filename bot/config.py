@@ -95,6 +95,8 @@ class ClusterSettings:
 
     # Rasa's conversation history (SQL tracker store), shared by the replicas.
     tracker_store_url: str
+    # Seconds a replica retries a failed tracker-store read or write (bot/tracker_store.py).
+    tracker_store_retry_seconds: float
     # Serialises the messages of one conversation across replicas (Redis lock store).
     lock_store_url: str
     lock_key_prefix: str
@@ -173,6 +175,7 @@ def load_cluster_settings(env: Mapping[str, str]) -> ClusterSettings:
     return ClusterSettings(
         tracker_store_url=env.get(
             "TRACKER_STORE_URL", "postgresql://postgres@127.0.0.1:5432/roulement_tracker"),
+        tracker_store_retry_seconds=float(env.get("TRACKER_STORE_RETRY_SECONDS", "10")),
         lock_store_url=env.get("LOCK_STORE_URL", "redis://127.0.0.1:6379/0"),
         lock_key_prefix=env.get("LOCK_STORE_KEY_PREFIX", "roulement"),
         lock_lifetime=int(env.get("TICKET_LOCK_LIFETIME", "15")),

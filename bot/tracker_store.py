@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import time
 from typing import Any, Awaitable, Callable, Iterable, Optional, Text, TypeVar
 
@@ -26,10 +25,12 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.exc import DBAPIError
 
+from bot.config import settings
+
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
-RETRY_SECONDS = float(os.environ.get("TRACKER_STORE_RETRY_SECONDS", "10"))
+RETRY_SECONDS = settings().cluster.tracker_store_retry_seconds
 
 
 class TrackerStoreUnavailable(BaseException):
