@@ -449,6 +449,18 @@ def main(argv: Optional[List[str]] = None) -> int:
     return 0 if passed(report) else 1
 
 
+# What a well-formed request may add (one row each); everything else must stay as it was.
+WRITABLE_TABLES = ("tickets", "email_requests", "outbox")
+
+
+def only_legitimate_writes(bad: Dict) -> bool:
+    before, after = bad["backend_rows_before"], bad["backend_rows_after"]
+    unchanged = all(after[name] == count for name, count in before.items()
+                    if name not in WRITABLE_TABLES)
+    added = sum(after[name] - before[name] for name in WRITABLE_TABLES)
+    return unchanged and 0 <= added <= bad["legitimate_backend_writes"]
+
+
 def passed(report: Dict) -> bool:
     bad = report["bad_input"]
     return (report["load"]["problem_count"] == 0 and report["load"]["unanswered_after_retries"] == 0
@@ -457,7 +469,7 @@ def passed(report: Dict) -> bool:
             and report["fault_load"]["unanswered_after_retries"] == 0
             and bad["chat"]["five_xx_count"] == 0 and bad["backend"]["five_xx_count"] == 0
             and all(bad["processes_alive"].values())
-            and not bad["foreign_conversations_changed"])
+            and not bad["foreign_conversations_changed"] and only_legitimate_writes(bad))
 
 
 def render(report: Dict) -> str:
@@ -508,9 +520,9 @@ def render(report: Dict) -> str:
         f"Every process alive afterwards: {all(bad['processes_alive'].values())}. "
         f"{bad['conversations_written']} conversations written, all named by the requests "
         f"themselves; other conversations changed: {len(bad['foreign_conversations_changed'])}. "
-        "Backend rows "
-        f"(legitimate writes expected from {bad['legitimate_backend_writes']} well-formed "
-        "requests):",
+        "Backend rows: only tickets, e-mail requests and the outbox may grow, by at most one "
+        f"row per well-formed request ({bad['legitimate_backend_writes']}); "
+        f"{'so they did' if only_legitimate_writes(bad) else '**they did not**'}:",
         table(["table", "before", "after"], backend_rows),
         "Categories (chat): " + ", ".join(f"{k} {v}" for k, v in bad["chat"]["categories"].items()),
         "Categories (backend): " + ", ".join(f"{k} {v}" for k, v in

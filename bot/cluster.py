@@ -34,7 +34,7 @@ class MissingDependency(RuntimeError):
     """PostgreSQL, Redis or nginx is not there; the message says what to do."""
 
 
-def _postgres_parts(url: str) -> Dict[str, str]:
+def postgres_parts(url: str) -> Dict[str, str]:
     parts = urlsplit(url)
     if parts.scheme not in {"postgresql", "postgres"} or not parts.path.strip("/"):
         raise ValueError(f"expected postgresql://user[:password]@host:port/database, got {url!r}")
@@ -53,7 +53,7 @@ def _redis_parts(url: str) -> Dict[str, str]:
 
 def store_env(cluster: ClusterSettings) -> Dict[str, str]:
     """The variables deploy/endpoints.yml reads, from the two store URLs."""
-    tracker, lock = _postgres_parts(cluster.tracker_store_url), _redis_parts(cluster.lock_store_url)
+    tracker, lock = postgres_parts(cluster.tracker_store_url), _redis_parts(cluster.lock_store_url)
     return {
         "TRACKER_DB_HOST": tracker["host"], "TRACKER_DB_PORT": tracker["port"],
         "TRACKER_DB_NAME": tracker["db"], "TRACKER_DB_USER": tracker["user"],
@@ -67,7 +67,7 @@ def store_env(cluster: ClusterSettings) -> Dict[str, str]:
 
 def ensure_postgres_database(url: str) -> None:
     """Creates the database when it does not exist (from the server's `postgres` database)."""
-    parts = _postgres_parts(url)
+    parts = postgres_parts(url)
     try:
         connection = psycopg2.connect(host=parts["host"], port=parts["port"], dbname="postgres",
                                       user=parts["user"] or None,
@@ -244,7 +244,7 @@ def isolated_cluster_settings(settings: Settings, postgres_url: str, redis_url: 
 
 
 def drop_postgres_database(url: str) -> None:
-    parts = _postgres_parts(url)
+    parts = postgres_parts(url)
     connection = psycopg2.connect(host=parts["host"], port=parts["port"], dbname="postgres",
                                   user=parts["user"] or None, password=parts["password"] or None,
                                   connect_timeout=3)

@@ -12,14 +12,14 @@ from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import tracker_store
-from bot.cluster import _postgres_parts
+from bot.cluster import postgres_parts
 from bot.config import Settings
 from bot.supervisor import free_port
 
 
 @pytest.fixture
 def store(cluster_settings: Settings):
-    parts = _postgres_parts(cluster_settings.cluster.tracker_store_url)
+    parts = postgres_parts(cluster_settings.cluster.tracker_store_url)
     return tracker_store.RetryingSQLTrackerStore(
         domain=Domain.empty(), dialect="postgresql", host=parts["host"], port=parts["port"],
         db=parts["db"], username=parts["user"], password=parts["password"])
