@@ -25,6 +25,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import rasa_speedups
 from bot.config import settings
 from bot.handover import unavailable_text
 from bot.tracker_store import TrackerStoreUnavailable
@@ -35,6 +36,8 @@ MAX_SENDER_LENGTH = 128
 MAX_METADATA_BYTES = 16_384
 
 logger = logging.getLogger(__name__)
+
+rasa_speedups.install()
 
 
 class BadMessage(ValueError):
