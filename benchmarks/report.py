@@ -84,6 +84,21 @@ def speed_section(speed: Dict[str, Any]) -> str:
     ])
 
 
+def replicas_section(soak: Dict[str, Any]) -> str:
+    """The throughput target on one process is out of reach on 2 cores; the production
+    layout's figures (`make soak`) show what replicas give on the same machine."""
+    load = soak["load"]
+    return "\n\n".join([
+        "## Several replicas (from `make soak`, docs/SOAK.md)",
+        f"{soak['settings']['replicas']} Rasa replicas and {soak['settings']['action_servers']} "
+        f"action servers behind nginx, on the same {soak['settings']['cpus']} cores: "
+        f"{load['turns_per_second']} turns/s with {soak['settings']['concurrency']} concurrent "
+        f"10-turn conversations (p50 {load['latency_ms']['p50']} ms, p99 "
+        f"{load['latency_ms']['p99']} ms), {load['unanswered_after_retries']} unanswered, "
+        f"{load['problem_count']} conversations with a missing or repeated message.",
+    ])
+
+
 def main() -> None:
     sections = [
         "# Benchmarks",
@@ -97,6 +112,9 @@ def main() -> None:
     speed = json.loads((BENCH / "speed.json").read_text(encoding="utf-8"))
     plot_concurrency(speed)
     sections.append(speed_section(speed))
+    soak_file = BENCH / "soak.json"
+    if soak_file.exists():
+        sections.append(replicas_section(json.loads(soak_file.read_text(encoding="utf-8"))))
     REPORT.write_text("\n\n".join(sections) + "\n", encoding="utf-8")
     print(f"wrote {REPORT}")
 
