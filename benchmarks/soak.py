@@ -231,19 +231,22 @@ def inject_faults(stack: Stack, probe: Probe, outage_seconds: float) -> List[Dic
     """Each fault in turn; for each: its window, hand-overs seen, time to recover."""
     faults: List[Dict] = []
 
-    def window(name: str, start, end) -> None:
+    def window(name: str, cause: Callable[[], Optional[str]], repair: Callable[[], None]) -> None:
         began = time.monotonic()
-        note = start()
+        note = cause()
         time.sleep(outage_seconds)
         back = time.monotonic()
-        end()
+        repair()
         faults.append({"fault": name, "began": began, "back": back, "note": note})
         time.sleep(8)
 
-    def stop(*names: str):
-        return lambda: [stack[name].stop() for name in names] and None
+    def stop(*names: str) -> Callable[[], None]:
+        def stop_all() -> None:
+            for name in names:
+                stack[name].stop()
+        return stop_all
 
-    def start(*names: str):
+    def start(*names: str) -> Callable[[], None]:
         def restart() -> None:
             for name in names:
                 stack[name].start()
@@ -251,10 +254,11 @@ def inject_faults(stack: Stack, probe: Probe, outage_seconds: float) -> List[Dic
                 stack[name].wait_ready()
         return restart
 
+    def kill_replica() -> None:
+        stack["rasa-1"].process.send_signal(signal.SIGKILL)
+
     time.sleep(5)
-    window("Rasa replica 1 killed (SIGKILL), restarted",
-           lambda: stack["rasa-1"].process.send_signal(signal.SIGKILL) and None,
-           start("rasa-1"))
+    window("Rasa replica 1 killed (SIGKILL), restarted", kill_replica, start("rasa-1"))
     window("both action servers stopped", stop("actions-1", "actions-2"),
            start("actions-1", "actions-2"))
     window("account backend stopped", stop("backend"), start("backend"))

@@ -316,14 +316,14 @@ class AccountService:
             customer = session.scalars(select(Customer).where(or_(
                 Customer.number == (ticket.customer_number or ""),
                 Customer.email == ticket.email))).first()
-            identifiers = (ticket.customer_number, {ticket.email}, {ticket.conversation_id})
+            number, emails = ticket.customer_number, {ticket.email}
+            conversation_id = ticket.conversation_id
             if customer is not None:
-                identifiers = (customer.number, {ticket.email, customer.email},
-                               {ticket.conversation_id})
+                number, emails = customer.number, emails | {customer.email}
                 session.delete(customer)
             ticket.status, ticket.email = "done", mask_email(ticket.email)
             ticket.body = f"Traitée le {self._clock():%Y-%m-%d} : compte et conversations effacés."
-        erased = self._erase_conversations(*identifiers)
+        erased = self._erase_conversations(number, emails, {conversation_id})
         logger.info("ticket %s processed: account %s, %d conversation event(s) erased",
                     processed.reference, "erased" if customer else "not found", erased)
         return dataclasses.replace(processed, account_erased=customer is not None,
