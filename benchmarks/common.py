@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Callable, Dict, List
+
+from bot.supervisor import Stack
 
 
 def percentiles(samples_ms: List[float]) -> Dict[str, float]:
@@ -31,6 +34,31 @@ def process_group_rss_mb(pgid: int) -> float:
         except (ProcessLookupError, FileNotFoundError, PermissionError):
             continue
     return round(total_kb / 1024, 1)
+
+
+def rss(stack: Stack) -> Dict[str, float]:
+    """Resident memory of each running service of a stack."""
+    return {s.spec.name: process_group_rss_mb(s.pid) for s in stack.services if s.alive()}
+
+
+def peak_rss_during(stack: Stack, work: Callable[[], None]) -> Dict[str, float]:
+    """The highest resident memory of each service while `work` runs (sampled every 0.5 s)."""
+    peaks = rss(stack)
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.5):
+            for name, value in rss(stack).items():
+                peaks[name] = max(peaks.get(name, 0.0), value)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    try:
+        work()
+    finally:
+        done.set()
+        sampler.join()
+    return peaks
 
 
 def verdict(holds: bool) -> str:

@@ -37,11 +37,11 @@ import requests
 import sqlalchemy
 
 from benchmarks import bad_input
-from benchmarks.common import percentiles, process_group_rss_mb, table
+from benchmarks.common import peak_rss_during, percentiles, rss, table
 from bot import cluster
 from bot.config import PROJECT_ROOT, Settings, load_settings
 from bot.stack import isolated_settings
-from bot.supervisor import ServiceSpec, Stack
+from bot.supervisor import Stack, with_env
 from bot.tokens import issue_token
 
 RESULTS = PROJECT_ROOT / "results" / "soak"
@@ -355,16 +355,6 @@ def _named_senders(requests_: Sequence[bad_input.BadRequest]) -> Set[str]:
 
 # --- run ----------------------------------------------------------------------------------
 
-def rss(stack: Stack) -> Dict[str, float]:
-    return {s.spec.name: process_group_rss_mb(s.pid) for s in stack.services if s.alive()}
-
-
-def pinned(stages) -> List:
-    def pin(spec: ServiceSpec) -> ServiceSpec:
-        return dataclasses.replace(spec, env={**spec.env, "BOT_FIXED_NOW": FIXED_NOW})
-    return [tuple(map(pin, stage)) for stage in stages]
-
-
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conversations", type=int, default=200)
@@ -392,7 +382,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     shutil.rmtree(RESULTS / "logs", ignore_errors=True)
     started = time.monotonic()
     try:
-        with Stack(pinned(cluster.cluster_stages(settings, workdir / "nginx")),
+        with Stack(with_env(cluster.cluster_stages(settings, workdir / "nginx"),
+                            {"BOT_FIXED_NOW": FIXED_NOW}),
                    log_dir=RESULTS / "logs") as stack:
             report["ready_seconds"] = round(time.monotonic() - started, 1)
             report["rss_mb_rest"] = rss(stack)
@@ -400,20 +391,10 @@ def main(argv: Optional[List[str]] = None) -> int:
             print(f"load: {args.conversations} conversations x {args.turns} turns "
                   f"at {args.concurrency}", flush=True)
             load = Conversations("load", args.turns, args.seed, args.conversations)
-            peaks: Dict[str, float] = {}
-            sampling = threading.Event()
-
-            def sample() -> None:
-                while not sampling.is_set():
-                    for name, value in rss(stack).items():
-                        peaks[name] = max(peaks.get(name, 0.0), value)
-                    time.sleep(1)
-
-            sampler = threading.Thread(target=sample, daemon=True)
-            sampler.start()
-            seconds = asyncio.run(run_conversations(webhook, load, args.concurrency))
-            sampling.set()
-            sampler.join()
+            timing: Dict[str, float] = {}
+            peaks = peak_rss_during(stack, lambda: timing.update(seconds=asyncio.run(
+                run_conversations(webhook, load, args.concurrency))))
+            seconds = timing["seconds"]
             report["load"] = {**summarise(load.made, seconds),
                               **verify(settings, base_url, load.made)}
             report["rss_mb_load_peak"] = peaks

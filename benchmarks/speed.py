@@ -24,14 +24,13 @@ import shutil
 import statistics
 import subprocess
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Dict, List
 
 import requests
 
-from benchmarks.common import percentiles, process_group_rss_mb
+from benchmarks.common import peak_rss_during, percentiles, rss
 from bot.config import PROJECT_ROOT, load_settings
 from bot.stack import bot_services, isolated_settings, rasa_url, venv_bin
 from bot.supervisor import Stack
@@ -120,29 +119,6 @@ def run_wrk(url: str, connections: int, seconds: int) -> Dict[str, float]:
             "requests": int(re.search(r"(\d+) requests in", out).group(1)),
             "p50_ms": latency("50"), "p99_ms": latency("99"),
             "errors": errors + (int(non_2xx.group(1)) if non_2xx else 0)}
-
-
-def rss(stack: Stack) -> Dict[str, float]:
-    return {s.spec.name: process_group_rss_mb(s.pid) for s in stack.services}
-
-
-def peak_rss_during(stack: Stack, work) -> Dict[str, float]:
-    peaks = rss(stack)
-    done = threading.Event()
-
-    def sample() -> None:
-        while not done.wait(0.5):
-            for name, value in rss(stack).items():
-                peaks[name] = max(peaks[name], value)
-
-    sampler = threading.Thread(target=sample)
-    sampler.start()
-    try:
-        work()
-    finally:
-        done.set()
-        sampler.join()
-    return peaks
 
 
 def main() -> None:

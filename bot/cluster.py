@@ -23,7 +23,7 @@ from psycopg2 import sql
 from bot.config import PROJECT_ROOT, ClusterSettings, Settings
 from bot.handover import unavailable_text
 from bot.stack import backend_spec, rasa_argv, shared_env, venv_bin, web_spec
-from bot.supervisor import ServiceSpec, free_port
+from bot.supervisor import ServiceSpec, free_port, with_env
 
 DEPLOY = PROJECT_ROOT / "deploy"
 NGINX_TEMPLATE = DEPLOY / "nginx" / "roulement.conf.template"
@@ -65,19 +65,25 @@ def store_env(cluster: ClusterSettings) -> Dict[str, str]:
     }
 
 
+def _server_connection(parts: Dict[str, str]):
+    """An autocommit connection to the server's `postgres` database (to create or drop one)."""
+    connection = psycopg2.connect(host=parts["host"], port=parts["port"], dbname="postgres",
+                                  user=parts["user"] or None, password=parts["password"] or None,
+                                  connect_timeout=3)
+    connection.autocommit = True
+    return connection
+
+
 def ensure_postgres_database(url: str) -> None:
     """Creates the database when it does not exist (from the server's `postgres` database)."""
     parts = postgres_parts(url)
     try:
-        connection = psycopg2.connect(host=parts["host"], port=parts["port"], dbname="postgres",
-                                      user=parts["user"] or None,
-                                      password=parts["password"] or None, connect_timeout=3)
+        connection = _server_connection(parts)
     except psycopg2.OperationalError as error:
         raise MissingDependency(
             f"PostgreSQL is not reachable at {parts['host']}:{parts['port']} "
             f"({str(error).strip().splitlines()[0]}): start it, or set TRACKER_STORE_URL and "
             "CLUSTER_DATABASE_URL to a PostgreSQL server you can use") from error
-    connection.autocommit = True
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (parts["db"],))
@@ -212,10 +218,8 @@ def prepare(settings: Settings) -> None:
 
 def cluster_stages(settings: Settings, workdir: Path) -> List[Tuple[ServiceSpec, ...]]:
     """Every process, in start stages: the replicas of one kind start together."""
-    backend = dataclasses.replace(backend_spec(settings),
-                                  env={**backend_spec(settings).env, **cluster_env(settings)})
-    web = dataclasses.replace(web_spec(settings), env={**web_spec(settings).env,
-                                                       **cluster_env(settings)})
+    on_cluster_database = cluster_env(settings)
+    backend, web = with_env([backend_spec(settings), web_spec(settings)], on_cluster_database)
     return [(backend,), tuple(action_server_specs(settings)), tuple(rasa_replica_specs(settings)),
             (nginx_spec(settings, workdir),), (web,)]
 
@@ -245,10 +249,7 @@ def isolated_cluster_settings(settings: Settings, postgres_url: str, redis_url: 
 
 def drop_postgres_database(url: str) -> None:
     parts = postgres_parts(url)
-    connection = psycopg2.connect(host=parts["host"], port=parts["port"], dbname="postgres",
-                                  user=parts["user"] or None, password=parts["password"] or None,
-                                  connect_timeout=3)
-    connection.autocommit = True
+    connection = _server_connection(parts)
     try:
         with connection.cursor() as cursor:
             cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")

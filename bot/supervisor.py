@@ -6,6 +6,7 @@ a service also stops whatever it spawned, and nothing is left behind.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import signal
@@ -135,6 +136,15 @@ class Service:
 
 
 Stage = Union[ServiceSpec, Sequence[ServiceSpec]]
+
+
+def with_env(stages: Sequence[Stage], env: Mapping[str, str]) -> List[Stage]:
+    """The same stages, every service with `env` added to its own (a pinned clock...)."""
+    def extended(spec: ServiceSpec) -> ServiceSpec:
+        return dataclasses.replace(spec, env={**spec.env, **env})
+
+    return [extended(stage) if isinstance(stage, ServiceSpec) else tuple(map(extended, stage))
+            for stage in stages]
 
 
 class Stack:

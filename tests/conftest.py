@@ -2,7 +2,6 @@
 stack is started once per test run and stopped (with a leftover check) at the end."""
 from __future__ import annotations
 
-import dataclasses
 from typing import Any, Dict, Iterator, List, Optional, Sequence
 
 import pytest
@@ -12,7 +11,7 @@ import sqlalchemy
 from bot.config import PROJECT_ROOT, Settings, load_settings, settings
 from bot.stack import (action_server_spec, backend_spec, isolated_settings, rasa_server_spec,
                        rasa_url, shared_env, web_spec)
-from bot.supervisor import ServiceSpec, Stack, Stage, process_group_alive
+from bot.supervisor import Stack, Stage, process_group_alive, with_env
 
 RESULTS = PROJECT_ROOT / "results"
 # The clock of the running stack: Friday 27 November 2026, 10:00 in Paris.
@@ -30,11 +29,7 @@ def stack_settings(tmp_path_factory) -> Settings:
 
 def started(stages: Sequence[Stage], now: str = STACK_NOW, logs: str = "logs") -> Stack:
     """A stack whose processes all use the stack's fixed clock and log under results/."""
-    def pinned(spec: ServiceSpec) -> ServiceSpec:
-        return dataclasses.replace(spec, env={**spec.env, "BOT_FIXED_NOW": now})
-
-    return Stack([pinned(stage) if isinstance(stage, ServiceSpec) else tuple(map(pinned, stage))
-                  for stage in stages], log_dir=RESULTS / logs)
+    return Stack(with_env(stages, {"BOT_FIXED_NOW": now}), log_dir=RESULTS / logs)
 
 
 def assert_nothing_left(stack: Stack) -> None:
