@@ -24,11 +24,13 @@ export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
 export TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: help setup train run cluster shell test bench soak missed validate purge-inactive lock clean
+.PHONY: help setup train run cluster shell test test-fast lint bench soak missed validate purge-inactive lock clean
 
 help:
 	@echo "make run    train if needed, start every process, print where to chat"
-	@echo "make test   the whole test suite (trains first if needed)"
+	@echo "make test   lint, types, then the whole test suite (trains first if needed)"
+	@echo "make test-fast  the unit tier: no process, no model (seconds)"
+	@echo "make lint   ruff (lint + format check) and mypy on bot/ and actions/"
 	@echo "make cluster  2 Rasa replicas + 2 action servers behind nginx, PostgreSQL, Redis"
 	@echo "make train  train the model when data/, domain.yml or config.yml changed"
 	@echo "make shell  chat with the bot in the terminal"
@@ -53,18 +55,28 @@ $(MODEL): $(TRAINING_INPUTS) | $(STAMP)
 	$(RASA) train --fixed-model-name current --out models
 
 run: $(MODEL)
-	$(PY) -m bot.run
+	$(PY) -m bot.ops.run
 
 # Production layout on this machine: 2 Rasa replicas + 2 action servers behind nginx,
 # PostgreSQL tracker store and backend, Redis lock store (deploy/README.md).
 cluster: $(MODEL)
-	$(PY) -m bot.run --cluster
+	$(PY) -m bot.ops.run --cluster
 
 shell: $(MODEL)
-	$(PY) -m bot.run --shell
+	$(PY) -m bot.ops.run --shell
 
-test: $(MODEL)
+# Lint first: it takes seconds and fails before the slow tiers start.
+test: lint $(MODEL)
 	$(PY) -m pytest
+
+# The unit tier: pure logic, no process, no model.
+test-fast: $(STAMP)
+	$(PY) -m pytest tests/unit -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check bot actions benchmarks tests
+	$(VENV)/bin/ruff format --check bot actions benchmarks tests
+	$(VENV)/bin/mypy
 
 # NLU quality against two baselines, then speed and memory of the running bot;
 # rewrites docs/BENCHMARKS.md and docs/bench/. Loopback only, about 15 minutes.
@@ -80,7 +92,7 @@ soak: $(MODEL)
 
 # Messages that ended in the fallback or a hand-over, from the tracker store, by intent.
 missed: $(STAMP)
-	$(PY) -m bot.missed
+	$(PY) -m bot.ops.missed
 
 validate: $(STAMP)
 	$(RASA) data validate

@@ -1,4 +1,6 @@
 """Answers personalised from the logged-in customer's account."""
+
+import contextlib
 from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Text
 
@@ -8,9 +10,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import account_client, call_backend, logged_in_customer
 from actions.handover import utter_handover
-from bot.account_client import AccountClient, BackendUnavailable
-from bot.answers import addresses_list, orders_list, personal_details
-from bot.validation import find_emails, parse_customer_id
+from bot.clients.account import AccountClient, BackendUnavailable
+from bot.domain.answers import addresses_list, orders_list, personal_details
+from bot.domain.identifiers import find_emails, parse_customer_id
 
 
 def utter_unavailable(dispatcher: CollectingDispatcher) -> None:
@@ -30,14 +32,14 @@ class AccountAnswer(Action, ABC):
         """The account data this answer needs (a blocking backend call)."""
 
     @abstractmethod
-    def answer(self, dispatcher: CollectingDispatcher, data: Any) -> None:
-        ...
+    def answer(self, dispatcher: CollectingDispatcher, data: Any) -> None: ...
 
     def anonymous(self, dispatcher: CollectingDispatcher) -> None:
         pass
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         customer_id = logged_in_customer(tracker)
         if customer_id is None:
             self.anonymous(dispatcher)
@@ -52,7 +54,7 @@ class AccountAnswer(Action, ABC):
 
 
 class ActionAnswerInvoices(AccountAnswer):
-    """The customer's orders: invoice and link for shipped ones, "on the shipping day" for others."""
+    """The customer's orders: invoice and link when shipped, "on the shipping day" otherwise."""
 
     def name(self) -> Text:
         return "action_answer_invoices"
@@ -79,8 +81,9 @@ class ActionAnswerAddresses(AccountAnswer):
 
     def answer(self, dispatcher: CollectingDispatcher, addresses: Any) -> None:
         if addresses:
-            dispatcher.utter_message(response="utter_addresses_on_file",
-                                     addresses=addresses_list(addresses))
+            dispatcher.utter_message(
+                response="utter_addresses_on_file", addresses=addresses_list(addresses)
+            )
         else:
             dispatcher.utter_message(response="utter_no_address_on_file")
 
@@ -93,8 +96,9 @@ class ActionAnswerPersonalData(AccountAnswer):
         return client.customer(customer_id)
 
     def answer(self, dispatcher: CollectingDispatcher, customer: Any) -> None:
-        dispatcher.utter_message(response="utter_personal_data_on_file",
-                                 details=personal_details(customer))
+        dispatcher.utter_message(
+            response="utter_personal_data_on_file", details=personal_details(customer)
+        )
 
 
 class ActionPrefillFormSlots(Action):
@@ -108,8 +112,9 @@ class ActionPrefillFormSlots(Action):
     def name(self) -> Text:
         return "action_prefill_form_slots"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         text = tracker.latest_message.get("text") or ""
         typed_emails = find_emails(text)
         email = typed_emails[0] if len(typed_emails) == 1 else None
@@ -117,10 +122,13 @@ class ActionPrefillFormSlots(Action):
         logged_in = logged_in_customer(tracker)
         if logged_in:
             customer_id = logged_in
-            try:
+            with contextlib.suppress(BackendUnavailable):
                 email = email or (await call_backend(account_client().customer, logged_in)).email
-            except BackendUnavailable:
-                pass
-        return [SlotSet("email", email), SlotSet("customer_id", customer_id),
-                SlotSet("account_emails", typed_emails or None), SlotSet("confirm_deletion", None),
-                SlotSet("form_outcome", None), SlotSet("form_retries", None)]
+        return [
+            SlotSet("email", email),
+            SlotSet("customer_id", customer_id),
+            SlotSet("account_emails", typed_emails or None),
+            SlotSet("confirm_deletion", None),
+            SlotSet("form_outcome", None),
+            SlotSet("form_retries", None),
+        ]

@@ -1,4 +1,5 @@
 """What every action needs: who is logged in, the backend client, the hand-over."""
+
 from __future__ import annotations
 
 import asyncio
@@ -6,9 +7,9 @@ from typing import Any, Callable, Optional, TypeVar
 
 from rasa_sdk import Tracker
 
-from bot.account_client import AccountClient
+from bot.clients.account import AccountClient
 from bot.config import settings
-from bot.tokens import customer_from_metadata
+from bot.domain.tokens import customer_from_metadata
 
 T = TypeVar("T")
 

@@ -1,4 +1,5 @@
 """Validation of what the customer types while a form asks for something."""
+
 from __future__ import annotations
 
 from abc import abstractmethod
@@ -10,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from bot.validation import find_emails, parse_customer_id, parse_email
+from bot.domain.identifiers import find_emails, parse_customer_id, parse_email
 
 # A parser reads the customer's answer (text, intent) into a slot value, or None.
 Parser = Callable[[str, Optional[str]], Any]
@@ -39,13 +40,19 @@ class GuidedFormValidation(FormValidationAction):
     def name(self) -> Text:
         """validate_<form name>"""
 
-    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> List[Text]:
+    async def required_slots(
+        self,
+        domain_slots: List[Text],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> List[Text]:
         # No slot left to ask once the form has an outcome: Rasa deactivates it.
         return [] if tracker.get_slot(OUTCOME) else domain_slots
 
-    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: DomainDict) -> List[EventType]:
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         requested = tracker.get_slot(REQUESTED_SLOT)
         updates: Dict[Text, Any] = {}
         for slot, value in tracker.slots_to_validate().items():
@@ -57,8 +64,14 @@ class GuidedFormValidation(FormValidationAction):
         tracker.slots.update(updates)
         return [SlotSet(slot, value) for slot, value in updates.items()]
 
-    def _check(self, slot: Text, value: Any, answered: bool, dispatcher: CollectingDispatcher,
-               tracker: Tracker) -> Dict[Text, Any]:
+    def _check(
+        self,
+        slot: Text,
+        value: Any,
+        answered: bool,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+    ) -> Dict[Text, Any]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if answered and intent in HANDOVER_INTENTS:
             return {slot: None, OUTCOME: "handover"}

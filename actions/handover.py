@@ -4,7 +4,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.config import settings
-from bot.handover import current_time, handover_response
+from bot.domain.handover import current_time, handover_response
 
 
 def utter_handover(dispatcher: CollectingDispatcher) -> None:

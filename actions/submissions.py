@@ -1,4 +1,5 @@
 """What the forms lead to: a reset e-mail, a ticket for the service."""
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
@@ -11,11 +12,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import account_client, call_backend, logged_in_customer
 from actions.forms import OUTCOME, RETRIES
 from actions.handover import utter_handover
-from bot.account_client import BackendUnavailable, RateLimited
+from bot.clients.account import BackendUnavailable, RateLimited
+from bot.domain.tickets import DELETION_SUBJECT, OTHER_SUBJECT
 
 FORM_SLOTS = ("email", "customer_id", "account_emails", "confirm_deletion", OUTCOME, RETRIES)
-DELETION_SUBJECT = "Suppression compte"
-OTHER_SUBJECT = "Autre motif"
 
 
 class FormSubmission(Action, ABC):
@@ -25,8 +25,9 @@ class FormSubmission(Action, ABC):
     here once for every form; a completed form goes to `submit`.
     """
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
         outcome = tracker.get_slot(OUTCOME)
         if outcome == "cancelled":
             dispatcher.utter_message(response="utter_form_cancelled")
@@ -40,8 +41,7 @@ class FormSubmission(Action, ABC):
         return [SlotSet(slot, None) for slot in FORM_SLOTS]
 
     @abstractmethod
-    async def submit(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
-        ...
+    async def submit(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None: ...
 
 
 class ActionSendPasswordEmail(FormSubmission):
@@ -52,8 +52,11 @@ class ActionSendPasswordEmail(FormSubmission):
 
     async def submit(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         try:
-            await call_backend(account_client().request_password_email,
-                               tracker.get_slot("email"), tracker.sender_id)
+            await call_backend(
+                account_client().request_password_email,
+                tracker.get_slot("email"),
+                tracker.sender_id,
+            )
         except RateLimited:
             dispatcher.utter_message(response="utter_password_email_rate_limited")
             utter_handover(dispatcher)
@@ -74,17 +77,27 @@ class ActionOpenDeletionTicket(FormSubmission):
             dispatcher.utter_message(response="utter_deletion_not_requested")
             return
         email = tracker.get_slot("email")
-        body = (f"Demande de suppression du compte client associé à {email}, "
-                f"confirmée par le client dans le chat.")
+        body = (
+            f"Demande de suppression du compte client associé à {email}, "
+            f"confirmée par le client dans le chat."
+        )
         try:
-            ticket = await call_backend(account_client().open_ticket, DELETION_SUBJECT, email, body,
-                                        tracker.sender_id, customer_id=logged_in_customer(tracker))
+            ticket = await call_backend(
+                account_client().open_ticket,
+                DELETION_SUBJECT,
+                email,
+                body,
+                tracker.sender_id,
+                customer_id=logged_in_customer(tracker),
+            )
         except BackendUnavailable:
             dispatcher.utter_message(response="utter_backend_unavailable")
             dispatcher.utter_message(response="utter_delete_account_by_form")
             utter_handover(dispatcher)
             return
-        dispatcher.utter_message(response="utter_deletion_ticket_opened", reference=ticket.reference)
+        dispatcher.utter_message(
+            response="utter_deletion_ticket_opened", reference=ticket.reference
+        )
 
 
 class ActionOpenDuplicateTicket(FormSubmission):
@@ -93,15 +106,24 @@ class ActionOpenDuplicateTicket(FormSubmission):
 
     async def submit(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         emails: List[str] = tracker.get_slot("account_emails") or []
-        body = (f"Le client indique avoir plusieurs comptes. Numéro client donné : "
-                f"{tracker.get_slot('customer_id')}. Adresses e-mail utilisées : {', '.join(emails)}.")
+        body = (
+            f"Le client indique avoir plusieurs comptes. Numéro client donné : "
+            f"{tracker.get_slot('customer_id')}. Adresses e-mail utilisées : {', '.join(emails)}."
+        )
         try:
-            ticket = await call_backend(account_client().open_ticket, OTHER_SUBJECT, emails[0], body,
-                                        tracker.sender_id, customer_id=logged_in_customer(tracker))
+            ticket = await call_backend(
+                account_client().open_ticket,
+                OTHER_SUBJECT,
+                emails[0],
+                body,
+                tracker.sender_id,
+                customer_id=logged_in_customer(tracker),
+            )
         except BackendUnavailable:
             dispatcher.utter_message(response="utter_backend_unavailable")
             dispatcher.utter_message(response="utter_duplicate_accounts_by_phone")
         else:
-            dispatcher.utter_message(response="utter_duplicate_ticket_opened",
-                                     reference=ticket.reference)
+            dispatcher.utter_message(
+                response="utter_duplicate_ticket_opened", reference=ticket.reference
+            )
         utter_handover(dispatcher)

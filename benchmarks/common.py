@@ -1,4 +1,5 @@
 """Small measuring helpers shared by the benchmarks."""
+
 from __future__ import annotations
 
 import os
@@ -6,7 +7,7 @@ import threading
 from pathlib import Path
 from typing import Any, Callable, Dict, List
 
-from bot.supervisor import Stack
+from bot.ops.supervisor import Stack
 
 
 def percentiles(samples_ms: List[float]) -> Dict[str, float]:
@@ -15,8 +16,13 @@ def percentiles(samples_ms: List[float]) -> Dict[str, float]:
     def at(fraction: float) -> float:
         return round(ordered[min(len(ordered) - 1, int(fraction * len(ordered)))], 1)
 
-    return {"count": len(ordered), "p50": at(0.50), "p95": at(0.95), "p99": at(0.99),
-            "mean": round(sum(ordered) / len(ordered), 1)}
+    return {
+        "count": len(ordered),
+        "p50": at(0.50),
+        "p95": at(0.95),
+        "p99": at(0.99),
+        "mean": round(sum(ordered) / len(ordered), 1),
+    }
 
 
 def process_group_rss_mb(pgid: int) -> float:

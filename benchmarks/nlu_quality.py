@@ -72,6 +72,7 @@ common folds) and `nlu_quality.json`:
   (entity, value), over every message of the split)}.
 Ratios are in [0, 1], rounded to 4 decimals; times in seconds.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -89,8 +90,8 @@ import shutil
 import statistics
 import string
 import sys
-import time
 import tempfile
+import time
 import unicodedata
 import warnings
 from collections import Counter
@@ -113,7 +114,7 @@ from sklearn.metrics import confusion_matrix, precision_recall_fscore_support  #
 from sklearn.model_selection import StratifiedKFold  # noqa: E402
 from sklearn.pipeline import FeatureUnion, Pipeline  # noqa: E402
 
-from bot.nlu_data import load_examples  # noqa: E402
+from bot.ops.nlu_data import load_examples  # noqa: E402
 
 logger = logging.getLogger(__name__)
 
@@ -148,6 +149,7 @@ Folds = Sequence[Tuple[List[int], List[int]]]  # (train, test) indices into data
 
 class Prediction(NamedTuple):
     """What the metrics need from any pipeline's answer to one message."""
+
     intent: str
     confidence: float
     entities: Entities
@@ -157,7 +159,7 @@ class Prediction(NamedTuple):
 
 
 def nlu_blocks(path: Path) -> List[Dict[str, Any]]:
-    """The `nlu:` blocks of a Rasa YAML file, parsed the way bot/nlu_data.py does."""
+    """The `nlu:` blocks of a Rasa YAML file, parsed the way bot/ops/nlu_data.py does."""
     return yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]
 
 
@@ -178,8 +180,12 @@ def regex_patterns(path: Path) -> Dict[str, List[str]]:
 def regex_entities(text: str, patterns: Dict[str, List[str]]) -> Entities:
     """(entity, value) pairs as RegexEntityExtractor finds them (case-insensitive, no added
     word boundaries), sorted to compare with the annotations."""
-    found = [(label, match.group()) for label, regexes in patterns.items() for regex in regexes
-             for match in re.finditer(regex, text, flags=re.IGNORECASE)]
+    found = [
+        (label, match.group())
+        for label, regexes in patterns.items()
+        for regex in regexes
+        for match in re.finditer(regex, text, flags=re.IGNORECASE)
+    ]
     return tuple(sorted(found))
 
 
@@ -212,8 +218,10 @@ def training_yaml(examples: Sequence[Example], other_blocks: Sequence[Dict[str, 
     lines: Dict[str, List[str]] = {}
     for text, intent, entities in examples:
         lines.setdefault(intent, []).append(to_markup(text, entities))
-    blocks = [{"intent": intent, "examples": "".join(f"- {line}\n" for line in items)}
-              for intent, items in lines.items()]
+    blocks = [
+        {"intent": intent, "examples": "".join(f"- {line}\n" for line in items)}
+        for intent, items in lines.items()
+    ]
     document = {"version": "3.1", "nlu": blocks + list(other_blocks)}
     return yaml.dump(document, Dumper=_LiteralDumper, allow_unicode=True, sort_keys=False)
 
@@ -222,8 +230,10 @@ def stratified_folds(intents: Sequence[str]) -> List[Tuple[List[int], List[int]]
     """(train, test) indices of the 5 folds shared by every pipeline: stratified because
     small intents (greet, thank) would otherwise be missing from some test folds."""
     splitter = StratifiedKFold(n_splits=N_SPLITS, shuffle=True, random_state=SEED)
-    return [(train.tolist(), test.tolist())
-            for train, test in splitter.split(np.zeros(len(intents)), list(intents))]
+    return [
+        (train.tolist(), test.tolist())
+        for train, test in splitter.split(np.zeros(len(intents)), list(intents))
+    ]
 
 
 # --- perturbations ----------------------------------------------------------------------------
@@ -231,21 +241,22 @@ def stratified_folds(intents: Sequence[str]) -> List[Tuple[List[int], List[int]]
 
 def strip_accents(text: str) -> str:
     """Text as typed on a keyboard without accents ("créer" -> "creer")."""
-    return "".join(char for char in unicodedata.normalize("NFKD", text)
-                   if not unicodedata.combining(char))
+    return "".join(
+        char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char)
+    )
 
 
 def edit_word(word: str, operation: str, position: int, letter: str = "") -> str:
     """One slip of the finger at `position`: swap it with the next letter, drop it,
     type it twice, or type `letter` instead."""
     if operation == "swap":
-        return word[:position] + word[position + 1] + word[position] + word[position + 2:]
+        return word[:position] + word[position + 1] + word[position] + word[position + 2 :]
     if operation == "drop":
-        return word[:position] + word[position + 1:]
+        return word[:position] + word[position + 1 :]
     if operation == "duplicate":
-        return word[:position + 1] + word[position:]
+        return word[: position + 1] + word[position:]
     if operation == "replace":
-        return word[:position] + letter + word[position + 1:]
+        return word[:position] + letter + word[position + 1 :]
     raise ValueError(f"unknown typo operation {operation!r}")
 
 
@@ -261,7 +272,9 @@ def random_typo(word: str, rng: random.Random) -> str:
     if operation != "replace":
         return edit_word(word, operation, position)
     letter = rng.choice([c for c in string.ascii_lowercase if c != word[position].lower()])
-    return edit_word(word, "replace", position, letter.upper() if word[position].isupper() else letter)
+    return edit_word(
+        word, "replace", position, letter.upper() if word[position].isupper() else letter
+    )
 
 
 def add_typos(text: str, seed: int = SEED) -> str:
@@ -273,10 +286,12 @@ def add_typos(text: str, seed: int = SEED) -> str:
 
 def perturb(texts: Sequence[str]) -> Dict[str, List[str]]:
     """The held-out texts as written, and in each degraded form the robustness test uses."""
-    return {"original": list(texts),
-            "no_accents": [strip_accents(text) for text in texts],
-            "typos": [add_typos(text) for text in texts],
-            "upper": [text.upper() for text in texts]}
+    return {
+        "original": list(texts),
+        "no_accents": [strip_accents(text) for text in texts],
+        "typos": [add_typos(text) for text in texts],
+        "upper": [text.upper() for text in texts],
+    }
 
 
 # --- metrics ----------------------------------------------------------------------------------
@@ -293,31 +308,44 @@ def accuracy(expected: Sequence[str], predicted: Sequence[str]) -> float:
     return round(sum(e == p for e, p in zip(expected, predicted)) / len(expected), 4)
 
 
-def intent_metrics(expected: Sequence[str], predicted: Sequence[str],
-                   intents: Sequence[str]) -> Dict[str, Any]:
+def intent_metrics(
+    expected: Sequence[str], predicted: Sequence[str], intents: Sequence[str]
+) -> Dict[str, Any]:
     """Accuracy, macro-F1 over the training intents (nlu_fallback is a miss, never a class of
     its own), per-intent precision/recall, and the two ways a fallback threshold hurts."""
     precision, recall, f1, support = precision_recall_fscore_support(
-        expected, predicted, labels=list(intents), zero_division=0)
+        expected, predicted, labels=list(intents), zero_division=0
+    )
     out_of_scope = [p for e, p in zip(expected, predicted) if e == OUT_OF_SCOPE]
     in_scope = [p for e, p in zip(expected, predicted) if e != OUT_OF_SCOPE]
     return {
         "n": len(expected),
         "accuracy": accuracy(expected, predicted),
         "macro_f1": round(float(np.mean(f1)), 4),
-        "per_intent": {intent: {"precision": round(float(p), 4), "recall": round(float(r), 4),
-                                "f1": round(float(f), 4), "support": int(s)}
-                       for intent, p, r, f, s in zip(intents, precision, recall, f1, support)},
+        "per_intent": {
+            intent: {
+                "precision": round(float(p), 4),
+                "recall": round(float(r), 4),
+                "f1": round(float(f), 4),
+                "support": int(s),
+            }
+            for intent, p, r, f, s in zip(intents, precision, recall, f1, support)
+        },
         "out_of_scope_recall": _ratio(out_of_scope.count(OUT_OF_SCOPE), len(out_of_scope)),
         "out_of_scope_to_fallback": _ratio(out_of_scope.count(FALLBACK), len(out_of_scope)),
-        "wrong_fallbacks": {"count": in_scope.count(FALLBACK), "in_scope": len(in_scope),
-                            "share": _ratio(in_scope.count(FALLBACK), len(in_scope))},
+        "wrong_fallbacks": {
+            "count": in_scope.count(FALLBACK),
+            "in_scope": len(in_scope),
+            "share": _ratio(in_scope.count(FALLBACK), len(in_scope)),
+        },
     }
 
 
-def entity_scores(expected: Sequence[Sequence[Tuple[str, str]]],
-                  predicted: Sequence[Sequence[Tuple[str, str]]],
-                  types: Sequence[str] = ENTITY_TYPES) -> Dict[str, Dict[str, Any]]:
+def entity_scores(
+    expected: Sequence[Sequence[Tuple[str, str]]],
+    predicted: Sequence[Sequence[Tuple[str, str]]],
+    types: Sequence[str] = ENTITY_TYPES,
+) -> Dict[str, Dict[str, Any]]:
     """Precision/recall/F1 per entity type on exact (entity, value) pairs: a customer number
     with one digit wrong is as useless to the backend as a missing one."""
     counts = {label: Counter() for label in types}
@@ -327,7 +355,9 @@ def entity_scores(expected: Sequence[Sequence[Tuple[str, str]]],
             if pair[0] not in counts:
                 continue
             hits = min(wanted_counts[pair], got_counts[pair])
-            counts[pair[0]].update(tp=hits, fn=wanted_counts[pair] - hits, fp=got_counts[pair] - hits)
+            counts[pair[0]].update(
+                tp=hits, fn=wanted_counts[pair] - hits, fp=got_counts[pair] - hits
+            )
     return {label: _prf(c["tp"], c["fp"], c["fn"]) for label, c in counts.items()}
 
 
@@ -337,17 +367,30 @@ def _prf(tp: int, fp: int, fn: int) -> Dict[str, Any]:
     return {"precision": precision, "recall": recall, "f1": f1, "tp": tp, "fp": fp, "fn": fn}
 
 
-def evaluate(examples: Sequence[Example], predictions: Sequence[Prediction],
-             intents: Sequence[str], keep_errors: bool = False) -> Dict[str, Any]:
+def evaluate(
+    examples: Sequence[Example],
+    predictions: Sequence[Prediction],
+    intents: Sequence[str],
+    keep_errors: bool = False,
+) -> Dict[str, Any]:
     """Every figure of one split; the errors are kept for the held-out set, where a reader
     wants to see which messages fail."""
     expected = [intent for _, intent, _ in examples]
     report = intent_metrics(expected, [p.intent for p in predictions], intents)
-    report["entities"] = entity_scores([e for _, _, e in examples], [p.entities for p in predictions])
+    report["entities"] = entity_scores(
+        [e for _, _, e in examples], [p.entities for p in predictions]
+    )
     if keep_errors:
-        report["errors"] = [{"text": text, "expected": intent, "predicted": p.intent,
-                             "confidence": round(p.confidence, 4)}
-                            for (text, intent, _), p in zip(examples, predictions) if p.intent != intent]
+        report["errors"] = [
+            {
+                "text": text,
+                "expected": intent,
+                "predicted": p.intent,
+                "confidence": round(p.confidence, 4),
+            }
+            for (text, intent, _), p in zip(examples, predictions)
+            if p.intent != intent
+        ]
     return report
 
 
@@ -378,35 +421,49 @@ def rasa_default_config(epochs: int = RASA_DEFAULT_EPOCHS) -> Dict[str, Any]:
 
 def tfidf_config() -> Dict[str, Any]:
     """The baseline's settings as written to the JSON (the same constants build_tfidf uses)."""
-    return {"features": {"word": {"ngram_range": list(WORD_NGRAMS), "sublinear_tf": True},
-                         "char_wb": {"ngram_range": list(CHAR_NGRAMS), "sublinear_tf": True}},
-            "classifier": {"name": "LogisticRegression", "C": LOGREG_C, "max_iter": 2000},
-            "entities": "regexes of data/nlu.yml, case-insensitive"}
+    return {
+        "features": {
+            "word": {"ngram_range": list(WORD_NGRAMS), "sublinear_tf": True},
+            "char_wb": {"ngram_range": list(CHAR_NGRAMS), "sublinear_tf": True},
+        },
+        "classifier": {"name": "LogisticRegression", "C": LOGREG_C, "max_iter": 2000},
+        "entities": "regexes of data/nlu.yml, case-insensitive",
+    }
 
 
 def build_tfidf() -> Pipeline:
     """The strongest cheap baseline: if it matches DIET, the neural pipeline is not worth it."""
-    features = FeatureUnion([
-        ("word", TfidfVectorizer(analyzer="word", ngram_range=WORD_NGRAMS, sublinear_tf=True)),
-        ("char_wb", TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True)),
-    ])
-    return Pipeline([("features", features),
-                     ("classifier", LogisticRegression(C=LOGREG_C, max_iter=2000))])
+    features = FeatureUnion(
+        [
+            ("word", TfidfVectorizer(analyzer="word", ngram_range=WORD_NGRAMS, sublinear_tf=True)),
+            (
+                "char_wb",
+                TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True),
+            ),
+        ]
+    )
+    return Pipeline(
+        [("features", features), ("classifier", LogisticRegression(C=LOGREG_C, max_iter=2000))]
+    )
 
 
-def predict_tfidf(model: Pipeline, texts: Sequence[str],
-                  patterns: Dict[str, List[str]]) -> List[Prediction]:
+def predict_tfidf(
+    model: Pipeline, texts: Sequence[str], patterns: Dict[str, List[str]]
+) -> List[Prediction]:
     """Top intent and its probability (no fallback), entities from the regexes."""
     probabilities = model.predict_proba(list(texts))
     best = probabilities.argmax(axis=1)
-    return [Prediction(str(model.classes_[b]), float(row[b]), regex_entities(text, patterns))
-            for text, row, b in zip(texts, probabilities, best)]
+    return [
+        Prediction(str(model.classes_[b]), float(row[b]), regex_entities(text, patterns))
+        for text, row, b in zip(texts, probabilities, best)
+    ]
 
 
 @dataclass
 class PipelineRun:
     """Predictions of one pipeline: per held-out variant, and per CV fold (test examples in
     fold order)."""
+
     name: str
     holdout: Dict[str, List[Prediction]]
     folds: Dict[int, List[Prediction]] = field(default_factory=dict)
@@ -414,27 +471,37 @@ class PipelineRun:
     skipped: List[Dict[str, Any]] = field(default_factory=list)
 
 
-def run_tfidf(training: Sequence[Example], variants: Dict[str, List[str]], folds: Folds,
-              patterns: Dict[str, List[str]]) -> PipelineRun:
+def run_tfidf(
+    training: Sequence[Example],
+    variants: Dict[str, List[str]],
+    folds: Folds,
+    patterns: Dict[str, List[str]],
+) -> PipelineRun:
     """The baseline on the held-out set and every fold (a few seconds each)."""
     texts, labels = [t for t, _, _ in training], [i for _, i, _ in training]
 
-    def fit_and_predict(train: Sequence[int], to_parse: Dict[str, List[str]]
-                        ) -> Tuple[Dict[str, List[Prediction]], Dict[str, float]]:
+    def fit_and_predict(
+        train: Sequence[int], to_parse: Dict[str, List[str]]
+    ) -> Tuple[Dict[str, List[Prediction]], Dict[str, float]]:
         started = time.perf_counter()
         model = build_tfidf().fit([texts[i] for i in train], [labels[i] for i in train])
         trained = time.perf_counter()
-        predictions = {variant: predict_tfidf(model, items, patterns)
-                       for variant, items in to_parse.items()}
-        timing = {"train": round(trained - started, 2), "parse": round(time.perf_counter() - trained, 2),
-                  "messages": sum(len(items) for items in to_parse.values())}
+        predictions = {
+            variant: predict_tfidf(model, items, patterns) for variant, items in to_parse.items()
+        }
+        timing = {
+            "train": round(trained - started, 2),
+            "parse": round(time.perf_counter() - trained, 2),
+            "messages": sum(len(items) for items in to_parse.values()),
+        }
         return predictions, timing
 
     holdout, timing = fit_and_predict(range(len(texts)), variants)
     run = PipelineRun("tfidf-logreg", holdout, timings={"holdout": timing})
     for k, (train, test) in enumerate(folds):
         predictions, run.timings[f"fold_{k}"] = fit_and_predict(
-            train, {"original": [texts[i] for i in test]})
+            train, {"original": [texts[i] for i in test]}
+        )
         run.folds[k] = predictions["original"]
     return run
 
@@ -445,6 +512,7 @@ def run_tfidf(training: Sequence[Example], variants: Dict[str, List[str]], folds
 @dataclass
 class RasaJob:
     """One Rasa training and the parsing of its test messages."""
+
     pipeline: str
     fold: Optional[int]  # None: trained on all of data/nlu.yml, scored on the held-out set
     config: Dict[str, Any]
@@ -460,6 +528,7 @@ class RasaJob:
 @dataclass
 class JobResult:
     """What a worker sends back: predictions per variant and where the time went."""
+
     pipeline: str
     fold: Optional[int]
     predictions: Dict[str, List[Prediction]]
@@ -470,11 +539,17 @@ def rasa_environment(tf_threads: int, cache_dir: str) -> Dict[str, str]:
     """Quiet Rasa (LOG_LEVEL=WARNING also hides the epoch bars), no training cache (a cache hit
     would fake the training times), and the TensorFlow threads of one worker. The workers
     inherit it from the start, so it also covers what they import before `init_worker`."""
-    return {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
-            "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "LOG_LEVEL": "WARNING", "PYTHONWARNINGS": "ignore",
-            "RASA_MAX_CACHE_SIZE": "0", "RASA_CACHE_DIRECTORY": cache_dir,
-            "TF_INTRA_OP_PARALLELISM_THREADS": str(tf_threads),
-            "TF_INTER_OP_PARALLELISM_THREADS": str(tf_threads)}
+    return {
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONWARNINGS": "ignore",
+        "RASA_MAX_CACHE_SIZE": "0",
+        "RASA_CACHE_DIRECTORY": cache_dir,
+        "TF_INTRA_OP_PARALLELISM_THREADS": str(tf_threads),
+        "TF_INTER_OP_PARALLELISM_THREADS": str(tf_threads),
+    }
 
 
 def init_worker() -> None:
@@ -501,8 +576,9 @@ def run_rasa_job(job: RasaJob) -> JobResult:
     job_dir = Path(job.work_dir)
     job_dir.mkdir(parents=True)
     config_file = job_dir / "config.yml"
-    config_file.write_text(yaml.safe_dump(job.config, allow_unicode=True, sort_keys=False),
-                           encoding="utf-8")
+    config_file.write_text(
+        yaml.safe_dump(job.config, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     started = time.perf_counter()
     with contextlib.redirect_stdout(io.StringIO()):
         model = train_nlu(str(config_file), job.training_file, str(job_dir))
@@ -514,8 +590,12 @@ def run_rasa_job(job: RasaJob) -> JobResult:
     predictions = asyncio.run(parse_all(agent, job.texts))
     parsed = time.perf_counter()
     shutil.rmtree(job_dir)
-    timing = {"train": round(trained - started, 1), "load": round(loaded - trained, 1),
-              "parse": round(parsed - loaded, 1), "messages": sum(map(len, job.texts.values()))}
+    timing = {
+        "train": round(trained - started, 1),
+        "load": round(loaded - trained, 1),
+        "parse": round(parsed - loaded, 1),
+        "messages": sum(map(len, job.texts.values())),
+    }
     return JobResult(job.pipeline, job.fold, predictions, timing)
 
 
@@ -534,9 +614,13 @@ def as_prediction(parsed: Dict[str, Any]) -> Prediction:
     return Prediction(str(intent.get("name")), float(intent.get("confidence") or 0.0), entities)
 
 
-def plan_rasa_jobs(configs: Dict[str, Dict[str, Any]], training: Sequence[Example],
-                   folds: Folds, variants: Dict[str, List[str]],
-                   work: Path) -> List[RasaJob]:
+def plan_rasa_jobs(
+    configs: Dict[str, Dict[str, Any]],
+    training: Sequence[Example],
+    folds: Folds,
+    variants: Dict[str, List[str]],
+    work: Path,
+) -> List[RasaJob]:
     """Every Rasa job in priority order: held-out models, then our folds, then the default's."""
     other_blocks = [block for block in nlu_blocks(TRAINING) if "intent" not in block]
     fold_files = []
@@ -544,12 +628,22 @@ def plan_rasa_jobs(configs: Dict[str, Dict[str, Any]], training: Sequence[Exampl
         path = work / f"fold_{k}.yml"
         path.write_text(training_yaml([training[i] for i in train], other_blocks), encoding="utf-8")
         fold_files.append(str(path))
-    jobs = [RasaJob(name, None, configs[name], str(TRAINING), variants, str(work / name / "holdout"))
-            for name in RASA_PIPELINES]
+    jobs = [
+        RasaJob(name, None, configs[name], str(TRAINING), variants, str(work / name / "holdout"))
+        for name in RASA_PIPELINES
+    ]
     for name in RASA_PIPELINES:
-        jobs += [RasaJob(name, k, configs[name], fold_files[k],
-                         {"original": [training[i][0] for i in test]}, str(work / name / f"fold_{k}"))
-                 for k, (_, test) in enumerate(folds)]
+        jobs += [
+            RasaJob(
+                name,
+                k,
+                configs[name],
+                fold_files[k],
+                {"original": [training[i][0] for i in test]},
+                str(work / name / f"fold_{k}"),
+            )
+            for k, (_, test) in enumerate(folds)
+        ]
     return jobs
 
 
@@ -561,8 +655,12 @@ def fold_estimate(durations: Dict[str, Dict[str, float]], pipeline: str) -> Opti
     return max(folds) if folds else seen.get("holdout")
 
 
-def next_job(pending: List[RasaJob], durations: Dict[str, Dict[str, float]], deadline: Optional[float],
-             skipped: List[Dict[str, Any]]) -> Optional[RasaJob]:
+def next_job(
+    pending: List[RasaJob],
+    durations: Dict[str, Dict[str, float]],
+    deadline: Optional[float],
+    skipped: List[Dict[str, Any]],
+) -> Optional[RasaJob]:
     """The first pending job that may start now, or None. A held-out job always runs: its
     duration is the first measurement. A fold waits for that measurement, then runs only if
     it should end before the deadline; otherwise it is dropped, with the reason, into `skipped`."""
@@ -580,8 +678,9 @@ def next_job(pending: List[RasaJob], durations: Dict[str, Dict[str, float]], dea
     return None
 
 
-def run_rasa_jobs(jobs: Sequence[RasaJob], workers: int, environment: Dict[str, str],
-                  deadline: Optional[float]) -> Tuple[List[JobResult], List[Dict[str, Any]]]:
+def run_rasa_jobs(
+    jobs: Sequence[RasaJob], workers: int, environment: Dict[str, str], deadline: Optional[float]
+) -> Tuple[List[JobResult], List[Dict[str, Any]]]:
     """Runs the jobs `workers` at a time in fresh processes (spawned: TensorFlow does not
     survive a fork), which inherit `environment`."""
     os.environ.update(environment)
@@ -590,6 +689,7 @@ def run_rasa_jobs(jobs: Sequence[RasaJob], workers: int, environment: Dict[str, 
     running: Dict[Future, Tuple[RasaJob, float]] = {}
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker) as pool:
+
         def fill() -> None:
             while len(running) < workers:
                 job = next_job(pending, durations, deadline, skipped)
@@ -605,14 +705,20 @@ def run_rasa_jobs(jobs: Sequence[RasaJob], workers: int, environment: Dict[str, 
                 job, started = running.pop(future)
                 results.append(future.result())
                 durations.setdefault(job.pipeline, {})[job.key] = time.monotonic() - started
-                logger.info("done  %s %s in %.0f s %s", job.pipeline, job.key,
-                            durations[job.pipeline][job.key], results[-1].timing)
+                logger.info(
+                    "done  %s %s in %.0f s %s",
+                    job.pipeline,
+                    job.key,
+                    durations[job.pipeline][job.key],
+                    results[-1].timing,
+                )
             fill()
     return results, skipped
 
 
-def collect_rasa_runs(results: Sequence[JobResult],
-                      skipped: Sequence[Dict[str, Any]]) -> Dict[str, PipelineRun]:
+def collect_rasa_runs(
+    results: Sequence[JobResult], skipped: Sequence[Dict[str, Any]]
+) -> Dict[str, PipelineRun]:
     """Job results regrouped per pipeline."""
     runs = {name: PipelineRun(name, {}) for name in RASA_PIPELINES}
     for result in results:
@@ -635,8 +741,9 @@ def headline(report: Dict[str, Any]) -> Dict[str, Any]:
     return {"n": report["n"], "accuracy": report["accuracy"], "macro_f1": report["macro_f1"]}
 
 
-def cv_report(run: PipelineRun, training: Sequence[Example], folds: Folds,
-              intents: Sequence[str]) -> Optional[Dict[str, Any]]:
+def cv_report(
+    run: PipelineRun, training: Sequence[Example], folds: Folds, intents: Sequence[str]
+) -> Optional[Dict[str, Any]]:
     """Metrics pooled over the folds run (each example predicted once, by the model that did
     not see it), plus the per-fold spread that tells whether two pipelines really differ."""
     ran = sorted(run.folds)
@@ -644,8 +751,10 @@ def cv_report(run: PipelineRun, training: Sequence[Example], folds: Folds,
         return None
     examples = [training[i] for k in ran for i in folds[k][1]]
     report = evaluate(examples, [p for k in ran for p in run.folds[k]], intents)
-    per_fold = [{"fold": k, **headline(evaluate([training[i] for i in folds[k][1]], run.folds[k], intents))}
-                for k in ran]
+    per_fold = [
+        {"fold": k, **headline(evaluate([training[i] for i in folds[k][1]], run.folds[k], intents))}
+        for k in ran
+    ]
     report.update(folds=ran, per_fold=per_fold)
     for metric in ("accuracy", "macro_f1"):
         values = [fold[metric] for fold in per_fold]
@@ -654,25 +763,37 @@ def cv_report(run: PipelineRun, training: Sequence[Example], folds: Folds,
     return report
 
 
-def cv_common(run: PipelineRun, training: Sequence[Example], folds: Folds, intents: Sequence[str],
-              common: Sequence[int]) -> Optional[Dict[str, Any]]:
+def cv_common(
+    run: PipelineRun,
+    training: Sequence[Example],
+    folds: Folds,
+    intents: Sequence[str],
+    common: Sequence[int],
+) -> Optional[Dict[str, Any]]:
     """CV figures on the common folds: the like-for-like comparison (None for a pipeline cut
     to fewer folds)."""
     if not common or not set(common) <= set(run.folds):
         return None
     examples = [training[i] for k in common for i in folds[k][1]]
-    return {"folds": list(common),
-            **headline(evaluate(examples, [p for k in common for p in run.folds[k]], intents))}
+    return {
+        "folds": list(common),
+        **headline(evaluate(examples, [p for k in common for p in run.folds[k]], intents)),
+    }
 
 
 def robustness(run: PipelineRun, holdout: Sequence[Example]) -> Dict[str, Dict[str, float]]:
     """Held-out accuracy per degraded variant and its drop in points from the original."""
     expected = [intent for _, intent, _ in holdout]
-    scores = {variant: accuracy(expected, [p.intent for p in run.holdout[variant]]) for variant in VARIANTS}
+    scores = {
+        variant: accuracy(expected, [p.intent for p in run.holdout[variant]])
+        for variant in VARIANTS
+    }
     report: Dict[str, Dict[str, float]] = {"original": {"accuracy": scores["original"]}}
     for variant in VARIANTS[1:]:
-        report[variant] = {"accuracy": scores[variant],
-                           "drop_points": round((scores["original"] - scores[variant]) * 100, 1)}
+        report[variant] = {
+            "accuracy": scores[variant],
+            "drop_points": round((scores["original"] - scores[variant]) * 100, 1),
+        }
     return report
 
 
@@ -681,32 +802,53 @@ def pipeline_notes(name: str, default_epochs: int) -> Tuple[str, List[str]]:
     if name == "ours":
         return "NLU part of config.yml", ["policies dropped; everything else as in config.yml"]
     if name == "rasa-default":
-        notes = ["Rasa 3.6 default_config.yml (what a `rasa init` project trains), language: fr",
-                 "ResponseSelector left out: no retrieval intent in data/nlu.yml, it would train nothing",
-                 "no random_seed, as in Rasa's default: its figures vary a little between runs",
-                 "entities from DIETClassifier (trained on the annotated examples)"]
+        notes = [
+            "Rasa 3.6 default_config.yml (what a `rasa init` project trains), language: fr",
+            "ResponseSelector left out: no retrieval intent in data/nlu.yml, it would train nothing",
+            "no random_seed, as in Rasa's default: its figures vary a little between runs",
+            "entities from DIETClassifier (trained on the annotated examples)",
+        ]
         if default_epochs != RASA_DEFAULT_EPOCHS:
-            notes.append(f"DIETClassifier epochs {default_epochs} instead of {RASA_DEFAULT_EPOCHS} "
-                         "(budget)")
+            notes.append(
+                f"DIETClassifier epochs {default_epochs} instead of {RASA_DEFAULT_EPOCHS} (budget)"
+            )
         return "what `rasa init` trains with Rasa 3.6, in French", notes
-    return ("scikit-learn TF-IDF word 1-2 + char_wb 2-5 grams, LogisticRegression",
-            ["same examples, entity markup stripped", "no fallback: always one of the intents",
-             "entities: the email and customer_id regexes of data/nlu.yml applied to the text, not learnt",
-             f"C={LOGREG_C} fixed before any scoring, not tuned on the held-out set"])
+    return (
+        "scikit-learn TF-IDF word 1-2 + char_wb 2-5 grams, LogisticRegression",
+        [
+            "same examples, entity markup stripped",
+            "no fallback: always one of the intents",
+            "entities: the email and customer_id regexes of data/nlu.yml applied to the text, not learnt",
+            f"C={LOGREG_C} fixed before any scoring, not tuned on the held-out set",
+        ],
+    )
 
 
-def pipeline_report(run: PipelineRun, config: Dict[str, Any], default_epochs: int,
-                    training: Sequence[Example], holdout: Sequence[Example],
-                    folds: Folds, intents: Sequence[str], common: Sequence[int]) -> Dict[str, Any]:
+def pipeline_report(
+    run: PipelineRun,
+    config: Dict[str, Any],
+    default_epochs: int,
+    training: Sequence[Example],
+    holdout: Sequence[Example],
+    folds: Folds,
+    intents: Sequence[str],
+    common: Sequence[int],
+) -> Dict[str, Any]:
     """Everything the JSON says about one pipeline (layout in the module docstring)."""
     description, notes = pipeline_notes(run.name, default_epochs)
-    return {"description": description, "config": config, "notes": notes,
-            "training_seconds": run.timings["holdout"]["train"], "timings": run.timings,
-            "folds_run": sorted(run.folds), "folds_skipped": run.skipped,
-            "holdout": evaluate(holdout, run.holdout["original"], intents, keep_errors=True),
-            "cv": cv_report(run, training, folds, intents),
-            "cv_common": cv_common(run, training, folds, intents, common),
-            "robustness": robustness(run, holdout)}
+    return {
+        "description": description,
+        "config": config,
+        "notes": notes,
+        "training_seconds": run.timings["holdout"]["train"],
+        "timings": run.timings,
+        "folds_run": sorted(run.folds),
+        "folds_skipped": run.skipped,
+        "holdout": evaluate(holdout, run.holdout["original"], intents, keep_errors=True),
+        "cv": cv_report(run, training, folds, intents),
+        "cv_common": cv_common(run, training, folds, intents, common),
+        "robustness": robustness(run, holdout),
+    }
 
 
 def common_folds(runs: Iterable[PipelineRun]) -> List[int]:
@@ -720,9 +862,11 @@ def cuts(runs: Dict[str, PipelineRun], default_epochs: int) -> List[str]:
     """Every departure from the full benchmark, in words, for `run.cuts`."""
     found = []
     if default_epochs != RASA_DEFAULT_EPOCHS:
-        found.append(f"rasa-default: DIETClassifier trained {default_epochs} epochs instead of Rasa's "
-                     f"{RASA_DEFAULT_EPOCHS} (one 100-epoch training took 14.5 min on this 2-core "
-                     "machine, more than the whole budget); --full trains 100")
+        found.append(
+            f"rasa-default: DIETClassifier trained {default_epochs} epochs instead of Rasa's "
+            f"{RASA_DEFAULT_EPOCHS} (one 100-epoch training took 14.5 min on this 2-core "
+            "machine, more than the whole budget); --full trains 100"
+        )
     for run in runs.values():
         found += [f"{run.name}: CV fold {s['fold']} not run ({s['reason']})" for s in run.skipped]
     return found
@@ -742,12 +886,18 @@ def package_versions() -> Dict[str, str]:
 # --- figures and summary ----------------------------------------------------------------------
 
 
-def plot_confusion(holdout: Sequence[Example], predictions: Sequence[Prediction],
-                   intents: Sequence[str], path: Path) -> None:
+def plot_confusion(
+    holdout: Sequence[Example],
+    predictions: Sequence[Prediction],
+    intents: Sequence[str],
+    path: Path,
+) -> None:
     """Which intents ours confuses on the held-out set; nlu_fallback gets its own column."""
     labels = list(intents) + [FALLBACK]
     expected = [intent for _, intent, _ in holdout]
-    matrix = confusion_matrix(expected, [p.intent for p in predictions], labels=labels)[: len(intents)]
+    matrix = confusion_matrix(expected, [p.intent for p in predictions], labels=labels)[
+        : len(intents)
+    ]
     figure, axes = plt.subplots(figsize=(12, 10))
     axes.imshow(matrix, cmap="Blues")
     axes.set_xticks(range(len(labels)), labels, rotation=60, ha="right")
@@ -765,20 +915,29 @@ def plot_confusion(holdout: Sequence[Example], predictions: Sequence[Prediction]
     plt.close(figure)
 
 
-def plot_comparison(pipelines: Dict[str, Dict[str, Any]], common: Sequence[int], path: Path) -> None:
+def plot_comparison(
+    pipelines: Dict[str, Dict[str, Any]], common: Sequence[int], path: Path
+) -> None:
     """Accuracy and macro-F1 per pipeline; CV on the common folds only, so that bars compare.
     A pipeline without CV gets no CV bar and says so, rather than a bar at zero."""
-    series = [("held-out accuracy", lambda p: p["holdout"]["accuracy"]),
-              ("held-out macro-F1", lambda p: p["holdout"]["macro_f1"]),
-              ("CV accuracy", lambda p: (p["cv_common"] or {}).get("accuracy", np.nan)),
-              ("CV macro-F1", lambda p: (p["cv_common"] or {}).get("macro_f1", np.nan))]
+    series = [
+        ("held-out accuracy", lambda p: p["holdout"]["accuracy"]),
+        ("held-out macro-F1", lambda p: p["holdout"]["macro_f1"]),
+        ("CV accuracy", lambda p: (p["cv_common"] or {}).get("accuracy", np.nan)),
+        ("CV macro-F1", lambda p: (p["cv_common"] or {}).get("macro_f1", np.nan)),
+    ]
     x, width = np.arange(len(PIPELINES)), 0.2
     figure, axes = plt.subplots(figsize=(9, 5))
     for k, (label, value) in enumerate(series):
         heights = [value(pipelines[name]) for name in PIPELINES]
         bars = axes.bar(x + (k - 1.5) * width, heights, width, label=label)
-        axes.bar_label(bars, labels=["" if np.isnan(h) else f"{h:.3f}" for h in heights],
-                       fontsize=7, rotation=90, padding=2)
+        axes.bar_label(
+            bars,
+            labels=["" if np.isnan(h) else f"{h:.3f}" for h in heights],
+            fontsize=7,
+            rotation=90,
+            padding=2,
+        )
     for position, name in zip(x, PIPELINES):
         if pipelines[name]["cv_common"] is None:
             axes.text(position + width, 0.02, "no CV\n(budget)", ha="center", fontsize=7)
@@ -787,8 +946,10 @@ def plot_comparison(pipelines: Dict[str, Dict[str, Any]], common: Sequence[int],
     axes.set_yticks(np.arange(0, 1.01, 0.2))
     axes.set_ylabel("score")
     folds = ", ".join(map(str, common)) or "none"
-    axes.set_title(f"NLU quality per pipeline (CV: folds {folds} of {N_SPLITS}, common to the "
-                   "pipelines that ran CV)")
+    axes.set_title(
+        f"NLU quality per pipeline (CV: folds {folds} of {N_SPLITS}, common to the "
+        "pipelines that ran CV)"
+    )
     axes.legend(loc="upper center", ncol=len(series), fontsize=8)
     figure.tight_layout()
     figure.savefig(path, dpi=110)
@@ -797,7 +958,9 @@ def plot_comparison(pipelines: Dict[str, Dict[str, Any]], common: Sequence[int],
 
 def table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """Aligned plain-text columns."""
-    cells = [[str(c) for c in header]] + [["-" if c is None else str(c) for c in row] for row in rows]
+    cells = [[str(c) for c in header]] + [
+        ["-" if c is None else str(c) for c in row] for row in rows
+    ]
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells)
 
@@ -810,34 +973,90 @@ def summary(report: Dict[str, Any]) -> str:
         return metrics["entities"][entity]["f1"]
 
     held_out = table(
-        ["pipeline", "accuracy", "macro-F1", "OOS recall", "wrong fallbacks", "email F1", "customer_id F1",
-         "train s"],
-        [[name, p["holdout"]["accuracy"], p["holdout"]["macro_f1"], p["holdout"]["out_of_scope_recall"],
-          p["holdout"]["wrong_fallbacks"]["share"], f1(p["holdout"], "email"),
-          f1(p["holdout"], "customer_id"), p["training_seconds"]] for name, p in pipelines.items()])
+        [
+            "pipeline",
+            "accuracy",
+            "macro-F1",
+            "OOS recall",
+            "wrong fallbacks",
+            "email F1",
+            "customer_id F1",
+            "train s",
+        ],
+        [
+            [
+                name,
+                p["holdout"]["accuracy"],
+                p["holdout"]["macro_f1"],
+                p["holdout"]["out_of_scope_recall"],
+                p["holdout"]["wrong_fallbacks"]["share"],
+                f1(p["holdout"], "email"),
+                f1(p["holdout"], "customer_id"),
+                p["training_seconds"],
+            ]
+            for name, p in pipelines.items()
+        ],
+    )
     cv_rows = []
     for name, p in pipelines.items():
         cv, common = p["cv"], p["cv_common"] or {}
         if cv is None:
             cv_rows.append([name, "none"] + [None] * 7)
             continue
-        cv_rows.append([name, ",".join(map(str, cv["folds"])), cv["accuracy"], cv["macro_f1"],
-                        cv["accuracy_std"],
-                        cv["out_of_scope_recall"], f1(cv, "email"), f1(cv, "customer_id"),
-                        common.get("accuracy")])
-    cross = table(["pipeline", "folds", "accuracy", "macro-F1", "acc std", "OOS recall", "email F1",
-                   "customer_id F1", "acc (common folds)"], cv_rows)
-    robust = table(["pipeline", "original", "no accents", "typos", "upper case"],
-                   [[name] + [f"{p['robustness']['original']['accuracy']}"]
-                    + [f"{p['robustness'][v]['accuracy']} ({-p['robustness'][v]['drop_points']:+.1f})"
-                       for v in VARIANTS[1:]] for name, p in pipelines.items()])
+        cv_rows.append(
+            [
+                name,
+                ",".join(map(str, cv["folds"])),
+                cv["accuracy"],
+                cv["macro_f1"],
+                cv["accuracy_std"],
+                cv["out_of_scope_recall"],
+                f1(cv, "email"),
+                f1(cv, "customer_id"),
+                common.get("accuracy"),
+            ]
+        )
+    cross = table(
+        [
+            "pipeline",
+            "folds",
+            "accuracy",
+            "macro-F1",
+            "acc std",
+            "OOS recall",
+            "email F1",
+            "customer_id F1",
+            "acc (common folds)",
+        ],
+        cv_rows,
+    )
+    robust = table(
+        ["pipeline", "original", "no accents", "typos", "upper case"],
+        [
+            [name]
+            + [f"{p['robustness']['original']['accuracy']}"]
+            + [
+                f"{p['robustness'][v]['accuracy']} ({-p['robustness'][v]['drop_points']:+.1f})"
+                for v in VARIANTS[1:]
+            ]
+            for name, p in pipelines.items()
+        ],
+    )
     data = report["data"]
-    lines = [f"Held-out set ({data['holdout_examples']} messages)", held_out, "",
-             f"{N_SPLITS}-fold stratified CV over data/nlu.yml ({data['training_examples']} examples), "
-             f"common folds {run['common_folds']}", cross, "",
-             "Robustness: held-out accuracy (change in points)", robust, "",
-             "Cuts: " + ("none" if not run["cuts"] else "\n  - " + "\n  - ".join(run["cuts"])),
-             f"Wall time: {run['wall_seconds']:.0f} s"]
+    lines = [
+        f"Held-out set ({data['holdout_examples']} messages)",
+        held_out,
+        "",
+        f"{N_SPLITS}-fold stratified CV over data/nlu.yml ({data['training_examples']} examples), "
+        f"common folds {run['common_folds']}",
+        cross,
+        "",
+        "Robustness: held-out accuracy (change in points)",
+        robust,
+        "",
+        "Cuts: " + ("none" if not run["cuts"] else "\n  - " + "\n  - ".join(run["cuts"])),
+        f"Wall time: {run['wall_seconds']:.0f} s",
+    ]
     return "\n".join(lines)
 
 
@@ -846,19 +1065,35 @@ def summary(report: Dict[str, Any]) -> str:
 
 def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     """Budget mode unless --full; the two modes' defaults are resolved here, in one place."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.nlu_quality",
-                                     description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.nlu_quality", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--out", type=Path, required=True, help="folder for the JSON and the PNGs")
-    parser.add_argument("--full", action="store_true",
-                        help="no budget, rasa-default at Rasa's 100 epochs (about 1 h on 2 cores)")
-    parser.add_argument("--budget", type=float, default=None,
-                        help=f"seconds after which no CV fold starts (default {BUDGET_SECONDS:.0f}; "
-                             "none with --full)")
-    parser.add_argument("--default-epochs", type=int, default=None,
-                        help=f"DIET epochs of rasa-default (default {BUDGET_DEFAULT_EPOCHS}; "
-                             f"{RASA_DEFAULT_EPOCHS} with --full)")
-    parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
-                        help="Rasa trainings run at once")
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="no budget, rasa-default at Rasa's 100 epochs (about 1 h on 2 cores)",
+    )
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=None,
+        help=f"seconds after which no CV fold starts (default {BUDGET_SECONDS:.0f}; "
+        "none with --full)",
+    )
+    parser.add_argument(
+        "--default-epochs",
+        type=int,
+        default=None,
+        help=f"DIET epochs of rasa-default (default {BUDGET_DEFAULT_EPOCHS}; "
+        f"{RASA_DEFAULT_EPOCHS} with --full)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        help="Rasa trainings run at once",
+    )
     args = parser.parse_args(argv)
     if args.full and (args.budget is not None or args.default_epochs is not None):
         parser.error("--full runs everything: it takes neither --budget nor --default-epochs")
@@ -879,8 +1114,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     intents = sorted({intent for _, intent, _ in training})
     folds = stratified_folds([intent for _, intent, _ in training])
     variants = perturb([text for text, _, _ in holdout])
-    configs = {"ours": our_config(), "rasa-default": rasa_default_config(args.default_epochs),
-               "tfidf-logreg": tfidf_config()}
+    configs = {
+        "ours": our_config(),
+        "rasa-default": rasa_default_config(args.default_epochs),
+        "tfidf-logreg": tfidf_config(),
+    }
     cpu_count = os.cpu_count() or 1
     tf_threads = 0 if args.workers == 1 else max(1, cpu_count // args.workers)
     # The baseline first, alone: its few seconds stay clean, and the Rasa trainings then have
@@ -893,32 +1131,64 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         results, skipped = run_rasa_jobs(jobs, args.workers, environment, deadline)
     runs = {**collect_rasa_runs(results, skipped), "tfidf-logreg": tfidf}
     common = common_folds(runs.values())
-    pipelines = {name: pipeline_report(runs[name], configs[name], args.default_epochs, training, holdout,
-                                       folds, intents, common) for name in PIPELINES}
+    pipelines = {
+        name: pipeline_report(
+            runs[name],
+            configs[name],
+            args.default_epochs,
+            training,
+            holdout,
+            folds,
+            intents,
+            common,
+        )
+        for name in PIPELINES
+    }
     args.out.mkdir(parents=True, exist_ok=True)
-    plot_confusion(holdout, runs["ours"].holdout["original"], intents, args.out / "confusion_ours.png")
+    plot_confusion(
+        holdout, runs["ours"].holdout["original"], intents, args.out / "confusion_ours.png"
+    )
     plot_comparison(pipelines, common, args.out / "nlu_comparison.png")
     report = {
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "command": "python -m benchmarks.nlu_quality " + " ".join(sys.argv[1:] if argv is None else argv),
+        "command": "python -m benchmarks.nlu_quality "
+        + " ".join(sys.argv[1:] if argv is None else argv),
         "versions": package_versions(),
-        "data": {"training_file": str(TRAINING.relative_to(ROOT)),
-                 "holdout_file": str(HOLDOUT.relative_to(ROOT)),
-                 "training_examples": len(training), "holdout_examples": len(holdout), "intents": intents,
-                 "entities": list(ENTITY_TYPES)},
-        "run": {"mode": "full" if args.full else "budget", "budget_seconds": args.budget,
-                "wall_seconds": None, "rasa_workers": args.workers, "tf_threads_per_worker": tf_threads,
-                "default_epochs": args.default_epochs,
-                "cv": {"splitter": "sklearn StratifiedKFold", "n_splits": N_SPLITS, "shuffle": True,
-                       "random_state": SEED},
-                "typo_seed": SEED, "common_folds": common, "cuts": cuts(runs, args.default_epochs),
-                "load_average": {"start": [round(x, 2) for x in load_start],
-                                 "end": [round(x, 2) for x in os.getloadavg()]}},
+        "data": {
+            "training_file": str(TRAINING.relative_to(ROOT)),
+            "holdout_file": str(HOLDOUT.relative_to(ROOT)),
+            "training_examples": len(training),
+            "holdout_examples": len(holdout),
+            "intents": intents,
+            "entities": list(ENTITY_TYPES),
+        },
+        "run": {
+            "mode": "full" if args.full else "budget",
+            "budget_seconds": args.budget,
+            "wall_seconds": None,
+            "rasa_workers": args.workers,
+            "tf_threads_per_worker": tf_threads,
+            "default_epochs": args.default_epochs,
+            "cv": {
+                "splitter": "sklearn StratifiedKFold",
+                "n_splits": N_SPLITS,
+                "shuffle": True,
+                "random_state": SEED,
+            },
+            "typo_seed": SEED,
+            "common_folds": common,
+            "cuts": cuts(runs, args.default_epochs),
+            "load_average": {
+                "start": [round(x, 2) for x in load_start],
+                "end": [round(x, 2) for x in os.getloadavg()],
+            },
+        },
         "pipelines": pipelines,
     }
     report["run"]["wall_seconds"] = round(time.monotonic() - started, 1)
-    (args.out / "nlu_quality.json").write_text(json.dumps(report, ensure_ascii=False, indent=1),
-                                               encoding="utf-8")
+    (args.out / "nlu_quality.json").write_text(
+        json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
     print(summary(report))
     return 0
 

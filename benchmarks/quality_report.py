@@ -1,4 +1,5 @@
 """The NLU-quality part of docs/BENCHMARKS.md, from benchmarks.nlu_quality's JSON."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List
@@ -21,9 +22,17 @@ def _metrics_rows(pipelines: Dict[str, Any], split: str) -> List[List[Any]]:
             rows.append([name, "not run", "", "", "", "", ""])
             continue
         entities = metrics["entities"]
-        rows.append([name, metrics["n"], _pct(metrics["accuracy"]), _pct(metrics["macro_f1"]),
-                     _pct(metrics["out_of_scope_recall"]), _pct(metrics["wrong_fallbacks"]["share"]),
-                     f"{entities['email']['f1']:.3f} / {entities['customer_id']['f1']:.3f}"])
+        rows.append(
+            [
+                name,
+                metrics["n"],
+                _pct(metrics["accuracy"]),
+                _pct(metrics["macro_f1"]),
+                _pct(metrics["out_of_scope_recall"]),
+                _pct(metrics["wrong_fallbacks"]["share"]),
+                f"{entities['email']['f1']:.3f} / {entities['customer_id']['f1']:.3f}",
+            ]
+        )
     return rows
 
 
@@ -33,46 +42,83 @@ def _targets(ours: Dict[str, Any]) -> str:
     rows = [
         ["accuracy ≥ 0.97", f"{holdout['accuracy']:.3f}", verdict(holdout["accuracy"] >= 0.97)],
         ["macro-F1 ≥ 0.96", f"{holdout['macro_f1']:.3f}", verdict(holdout["macro_f1"] >= 0.96)],
-        ["out_of_scope recall ≥ 0.90", f"{holdout['out_of_scope_recall']:.3f}",
-         verdict(holdout["out_of_scope_recall"] >= 0.90)],
-        ["wrong fallbacks ≤ 3 %", _pct(holdout["wrong_fallbacks"]["share"]),
-         verdict(holdout["wrong_fallbacks"]["share"] <= 0.03)],
-        ["accuracy drop ≤ 3 points under each perturbation", f"{worst_drop:.1f} points (worst)",
-         verdict(worst_drop <= 3)],
+        [
+            "out_of_scope recall ≥ 0.90",
+            f"{holdout['out_of_scope_recall']:.3f}",
+            verdict(holdout["out_of_scope_recall"] >= 0.90),
+        ],
+        [
+            "wrong fallbacks ≤ 3 %",
+            _pct(holdout["wrong_fallbacks"]["share"]),
+            verdict(holdout["wrong_fallbacks"]["share"] <= 0.03),
+        ],
+        [
+            "accuracy drop ≤ 3 points under each perturbation",
+            f"{worst_drop:.1f} points (worst)",
+            verdict(worst_drop <= 3),
+        ],
     ]
     return table(["target (our pipeline, held-out)", "measured", "verdict"], rows)
 
 
 def quality_section(quality: Dict[str, Any]) -> str:
     pipelines, run = quality["pipelines"], quality["run"]
-    robustness = [[name] + [_pct(pipelines[name]["robustness"]["original"]["accuracy"])] +
-                  [f"{_pct(pipelines[name]['robustness'][p]['accuracy'])} "
-                   f"({-pipelines[name]['robustness'][p]['drop_points']:+.1f})" for p in PERTURBATIONS]
-                  for name in PIPELINES]
-    per_intent = [[intent] + [f"{pipelines[n]['holdout']['per_intent'][intent]['precision']:.2f} / "
-                              f"{pipelines[n]['holdout']['per_intent'][intent]['recall']:.2f}"
-                              for n in PIPELINES]
-                  for intent in sorted(pipelines["ours"]["holdout"]["per_intent"])]
-    training = [[name, pipelines[name]["training_seconds"], pipelines[name]["description"]]
-                for name in PIPELINES]
+    robustness = [
+        [name]
+        + [_pct(pipelines[name]["robustness"]["original"]["accuracy"])]
+        + [
+            f"{_pct(pipelines[name]['robustness'][p]['accuracy'])} "
+            f"({-pipelines[name]['robustness'][p]['drop_points']:+.1f})"
+            for p in PERTURBATIONS
+        ]
+        for name in PIPELINES
+    ]
+    per_intent = [
+        [intent]
+        + [
+            f"{pipelines[n]['holdout']['per_intent'][intent]['precision']:.2f} / "
+            f"{pipelines[n]['holdout']['per_intent'][intent]['recall']:.2f}"
+            for n in PIPELINES
+        ]
+        for intent in sorted(pipelines["ours"]["holdout"]["per_intent"])
+    ]
+    training = [
+        [name, pipelines[name]["training_seconds"], pipelines[name]["description"]]
+        for name in PIPELINES
+    ]
     cuts = run.get("cuts") or ["none"]
-    header = ["pipeline", "messages", "accuracy", "macro-F1", "out_of_scope recall",
-              "wrong fallbacks", "entity F1 email / customer_id"]
-    return "\n\n".join([
-        "## NLU quality",
-        f"{quality['data']['training_examples']} training examples, "
-        f"{quality['data']['holdout_examples']} held-out examples, {len(quality['data']['intents'])} "
-        f"intents. Run mode: {run['mode']}, {run['wall_seconds']:.0f} s. What the budget cut: "
-        + " ".join(cuts),
-        "### Targets", _targets(pipelines["ours"]),
-        "### Held-out set (tests/nlu_holdout.yml)", table(header, _metrics_rows(pipelines, "holdout")),
-        "### 5-fold cross-validation (data/nlu.yml)", table(header, _metrics_rows(pipelines, "cv")),
-        "### Robustness (held-out accuracy, drop in points)",
-        table(["pipeline", "original", "no accents", "one typo per long word", "upper case"], robustness),
-        "![Accuracy and macro-F1 per pipeline](bench/nlu_comparison.png)",
-        "![Confusion matrix of our pipeline on the held-out set](bench/confusion_ours.png)",
-        "### Per intent, held-out (precision / recall)",
-        table(["intent"] + PIPELINES, per_intent),
-        "### Training (all of data/nlu.yml)",
-        table(["pipeline", "seconds", "what"], training),
-    ])
+    header = [
+        "pipeline",
+        "messages",
+        "accuracy",
+        "macro-F1",
+        "out_of_scope recall",
+        "wrong fallbacks",
+        "entity F1 email / customer_id",
+    ]
+    return "\n\n".join(
+        [
+            "## NLU quality",
+            f"{quality['data']['training_examples']} training examples, "
+            f"{quality['data']['holdout_examples']} held-out examples, {len(quality['data']['intents'])} "
+            f"intents. Run mode: {run['mode']}, {run['wall_seconds']:.0f} s. What the budget cut: "
+            + " ".join(cuts),
+            "### Targets",
+            _targets(pipelines["ours"]),
+            "### Held-out set (tests/nlu_holdout.yml)",
+            table(header, _metrics_rows(pipelines, "holdout")),
+            "### 5-fold cross-validation (data/nlu.yml)",
+            table(header, _metrics_rows(pipelines, "cv")),
+            "### Robustness (held-out accuracy, drop in points)",
+            table(
+                ["pipeline", "original", "no accents", "one typo per long word", "upper case"],
+                robustness,
+            ),
+            "![Accuracy and macro-F1 per pipeline](bench/nlu_comparison.png)",
+            "![Confusion matrix of our pipeline on the held-out set](bench/confusion_ours.png)",
+            "### Per intent, held-out (precision / recall)",
+            table(["intent"] + PIPELINES, per_intent),
+            "### Training (all of data/nlu.yml)",
+            table(["pipeline", "seconds", "what"], training),
+        ]
+    )

@@ -14,6 +14,7 @@ tracker exactly once, in order, answered, and every event must be in PostgreSQL.
 A client that gets a 5xx sends the message again after a second (as the widget's
 « Réessayer » does); the report counts those retries per fault.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,11 +39,11 @@ import sqlalchemy
 
 from benchmarks import bad_input
 from benchmarks.common import peak_rss_during, percentiles, rss, table
-from bot import cluster
 from bot.config import PROJECT_ROOT, Settings, load_settings
-from bot.stack import isolated_settings
-from bot.supervisor import Stack, with_env
-from bot.tokens import issue_token
+from bot.domain.tokens import issue_token
+from bot.ops import cluster
+from bot.ops.stack import isolated_settings
+from bot.ops.supervisor import Stack, with_env
 
 RESULTS = PROJECT_ROOT / "results" / "soak"
 # The hand-over's clock: a Friday at 10:00 in Paris, so the line is open.
@@ -55,12 +56,21 @@ INVOICE = "FA-240117"
 # account questions, a form left with « non »). Each conversation draws its own mix.
 OPENINGS = ["bonjour", "salut", "bonsoir, j'ai une question sur mon compte"]
 QUESTIONS = [
-    "comment créer un compte client ?", "où trouver mes factures ?",
-    "je veux changer mon adresse de livraison", "j'ai deux comptes client",
-    "comment modifier mon mot de passe ?", "comment me déconnecter ?",
-    "je n'arrive pas à me connecter", "je voudrais changer mon numéro de téléphone",
-    "quels sont vos horaires ?", "vous êtes un robot ?", "je cherche un roulement 6204 2RS",
-    "je veux parler à un conseiller", "merci beaucoup", "ok", "super, merci",
+    "comment créer un compte client ?",
+    "où trouver mes factures ?",
+    "je veux changer mon adresse de livraison",
+    "j'ai deux comptes client",
+    "comment modifier mon mot de passe ?",
+    "comment me déconnecter ?",
+    "je n'arrive pas à me connecter",
+    "je voudrais changer mon numéro de téléphone",
+    "quels sont vos horaires ?",
+    "vous êtes un robot ?",
+    "je cherche un roulement 6204 2RS",
+    "je veux parler à un conseiller",
+    "merci beaucoup",
+    "ok",
+    "super, merci",
 ]
 FORM = ["je veux supprimer mon compte", "client.{n}@example.org", "non"]
 
@@ -90,21 +100,28 @@ def script(rng: random.Random, turns: int, n: int) -> List[str]:
     return messages[:turns]
 
 
-async def send(http: aiohttp.ClientSession, url: str, sender: str, message: str,
-               metadata: Optional[dict] = None) -> Turn:
+async def send(
+    http: aiohttp.ClientSession,
+    url: str,
+    sender: str,
+    message: str,
+    metadata: Optional[dict] = None,
+) -> Turn:
     """One customer turn; sent again after a second while the answer is a 5xx."""
     started, statuses, handover = time.monotonic(), [], False
     deadline = started + RETRY_FOR_SECONDS
     while True:
         try:
-            async with http.post(url, json={"sender": sender, "message": message,
-                                            "metadata": metadata or {}}) as response:
+            async with http.post(
+                url, json={"sender": sender, "message": message, "metadata": metadata or {}}
+            ) as response:
                 statuses.append(response.status)
                 body = await response.text()
                 handover = handover or "02 808 18 02" in body
                 if response.status < 500:
-                    return Turn(started, time.monotonic() - started, len(statuses), statuses,
-                                handover)
+                    return Turn(
+                        started, time.monotonic() - started, len(statuses), statuses, handover
+                    )
         except (aiohttp.ClientError, asyncio.TimeoutError):
             statuses.append(0)
         if time.monotonic() > deadline:
@@ -115,8 +132,14 @@ async def send(http: aiohttp.ClientSession, url: str, sender: str, message: str,
 class Conversations:
     """Conversations made on demand: at least `minimum`, and more while `more` says so."""
 
-    def __init__(self, prefix: str, turns: int, seed: int, minimum: int,
-                 more: Callable[[], bool] = lambda: False) -> None:
+    def __init__(
+        self,
+        prefix: str,
+        turns: int,
+        seed: int,
+        minimum: int,
+        more: Callable[[], bool] = lambda: False,
+    ) -> None:
         self.prefix, self.turns, self.minimum, self.more = prefix, turns, minimum, more
         self.rng = random.Random(seed)
         self.made: List[Conversation] = []
@@ -125,8 +148,9 @@ class Conversations:
         if len(self.made) >= self.minimum and not self.more():
             return None
         n = len(self.made)
-        conversation = Conversation(f"{self.prefix}-{n:04d}-{uuid.uuid4().hex[:6]}",
-                                    script(self.rng, self.turns, n))
+        conversation = Conversation(
+            f"{self.prefix}-{n:04d}-{uuid.uuid4().hex[:6]}", script(self.rng, self.turns, n)
+        )
         self.made.append(conversation)
         return conversation
 
@@ -154,42 +178,59 @@ def verify(settings: Settings, base_url: str, conversations: Sequence[Conversati
     try:
         with engine.connect() as connection:
             for conversation in conversations:
-                events = requests.get(f"{base_url}/conversations/{conversation.sender}/tracker",
-                                      timeout=30).json()["events"]
+                events = requests.get(
+                    f"{base_url}/conversations/{conversation.sender}/tracker", timeout=30
+                ).json()["events"]
                 said = [e["text"] for e in events if e["event"] == "user"]
                 if said != conversation.messages:
-                    problems.append(f"{conversation.sender}: {len(said)} of "
-                                    f"{len(conversation.messages)} messages in the tracker")
+                    problems.append(
+                        f"{conversation.sender}: {len(said)} of "
+                        f"{len(conversation.messages)} messages in the tracker"
+                    )
                 kinds = [e["event"] for e in events if e["event"] in {"user", "bot"}]
-                unanswered = sum(1 for i, kind in enumerate(kinds)
-                                 if kind == "user" and (i + 1 == len(kinds) or kinds[i + 1] != "bot"))
+                unanswered = sum(
+                    1
+                    for i, kind in enumerate(kinds)
+                    if kind == "user" and (i + 1 == len(kinds) or kinds[i + 1] != "bot")
+                )
                 if unanswered:
                     problems.append(f"{conversation.sender}: {unanswered} message(s) unanswered")
-                stored = connection.execute(sqlalchemy.text(
-                    "SELECT count(*) FROM events WHERE sender_id = :s"),
-                    {"s": conversation.sender}).scalar_one()
+                stored = connection.execute(
+                    sqlalchemy.text("SELECT count(*) FROM events WHERE sender_id = :s"),
+                    {"s": conversation.sender},
+                ).scalar_one()
                 stored_events += stored
                 if stored != len(events):
-                    problems.append(f"{conversation.sender}: {stored} events stored, "
-                                    f"{len(events)} in the tracker")
+                    problems.append(
+                        f"{conversation.sender}: {stored} events stored, "
+                        f"{len(events)} in the tracker"
+                    )
     finally:
         engine.dispose()
-    return {"conversations": len(conversations), "problems": problems[:20],
-            "problem_count": len(problems), "stored_events": stored_events}
+    return {
+        "conversations": len(conversations),
+        "problems": problems[:20],
+        "problem_count": len(problems),
+        "stored_events": stored_events,
+    }
 
 
 def summarise(conversations: Sequence[Conversation], seconds: float) -> Dict:
     turns = [turn for c in conversations for turn in c.turns]
     failed = [t for t in turns if t.statuses[-1] == 0 or t.statuses[-1] >= 500]
-    return {"turns": len(turns), "seconds": round(seconds, 1),
-            "turns_per_second": round(len(turns) / seconds, 1),
-            "latency_ms": percentiles([t.seconds * 1000 for t in turns]),
-            "first_try_5xx": sum(1 for t in turns if t.attempts > 1),
-            "unanswered_after_retries": len(failed),
-            "handovers": sum(1 for t in turns if t.handover)}
+    return {
+        "turns": len(turns),
+        "seconds": round(seconds, 1),
+        "turns_per_second": round(len(turns) / seconds, 1),
+        "latency_ms": percentiles([t.seconds * 1000 for t in turns]),
+        "first_try_5xx": sum(1 for t in turns if t.attempts > 1),
+        "unanswered_after_retries": len(failed),
+        "handovers": sum(1 for t in turns if t.handover),
+    }
 
 
 # --- faults -------------------------------------------------------------------------------
+
 
 class Probe(threading.Thread):
     """Asks for Marie's invoices every half second: the answer names an invoice when
@@ -206,14 +247,26 @@ class Probe(threading.Thread):
             token = issue_token("C1000001", self.settings.tokens)
             started = time.monotonic()
             try:
-                response = requests.post(self.url, timeout=60, json={
-                    "sender": f"probe-{uuid.uuid4().hex[:8]}", "message": PROBE,
-                    "metadata": {"auth_token": token}})
+                response = requests.post(
+                    self.url,
+                    timeout=60,
+                    json={
+                        "sender": f"probe-{uuid.uuid4().hex[:8]}",
+                        "message": PROBE,
+                        "metadata": {"auth_token": token},
+                    },
+                )
                 body, status = response.text, response.status_code
             except requests.RequestException:
                 body, status = "", 0
-            self.samples.append({"at": started, "status": status, "ok": INVOICE in body,
-                                 "handover": "02 808 18 02" in body})
+            self.samples.append(
+                {
+                    "at": started,
+                    "status": status,
+                    "ok": INVOICE in body,
+                    "handover": "02 808 18 02" in body,
+                }
+            )
             time.sleep(0.5)
 
 
@@ -222,8 +275,12 @@ def restart_postgresql() -> Optional[str]:
     if not shutil.which("pg_ctlcluster") or not Path("/etc/postgresql").is_dir():
         return "pg_ctlcluster not found"
     version = sorted(os.listdir("/etc/postgresql"))[-1]
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"],
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     return None
 
 
@@ -244,6 +301,7 @@ def inject_faults(stack: Stack, probe: Probe, outage_seconds: float) -> List[Dic
         def stop_all() -> None:
             for name in names:
                 stack[name].stop()
+
         return stop_all
 
     def start(*names: str) -> Callable[[], None]:
@@ -252,6 +310,7 @@ def inject_faults(stack: Stack, probe: Probe, outage_seconds: float) -> List[Dic
                 stack[name].start()
             for name in names:
                 stack[name].wait_ready()
+
         return restart
 
     def kill_replica() -> None:
@@ -259,24 +318,33 @@ def inject_faults(stack: Stack, probe: Probe, outage_seconds: float) -> List[Dic
 
     time.sleep(5)
     window("Rasa replica 1 killed (SIGKILL), restarted", kill_replica, start("rasa-1"))
-    window("both action servers stopped", stop("actions-1", "actions-2"),
-           start("actions-1", "actions-2"))
+    window(
+        "both action servers stopped",
+        stop("actions-1", "actions-2"),
+        start("actions-1", "actions-2"),
+    )
     window("account backend stopped", stop("backend"), start("backend"))
     window("PostgreSQL restarted", restart_postgresql, lambda: None)
     for fault in faults:
         during = [s for s in probe.samples if fault["began"] <= s["at"] < fault["back"]]
         after = [s for s in probe.samples if s["at"] >= fault["back"] and s["ok"]]
-        fault.update({
-            "probes_during": len(during),
-            "handovers_during": sum(1 for s in during if s["handover"]),
-            "errors_during": sum(1 for s in during if s["status"] == 0 or
-                                 (s["status"] >= 500 and not s["handover"])),
-            "recovered_after_s": round(after[0]["at"] - fault["back"], 1) if after else None,
-        })
+        fault.update(
+            {
+                "probes_during": len(during),
+                "handovers_during": sum(1 for s in during if s["handover"]),
+                "errors_during": sum(
+                    1
+                    for s in during
+                    if s["status"] == 0 or (s["status"] >= 500 and not s["handover"])
+                ),
+                "recovered_after_s": round(after[0]["at"] - fault["back"], 1) if after else None,
+            }
+        )
     return faults
 
 
 # --- bad input ----------------------------------------------------------------------------
+
 
 def fire(base_url: str, requests_: Sequence[bad_input.BadRequest]) -> Dict:
     statuses: Dict[str, int] = {}
@@ -284,8 +352,13 @@ def fire(base_url: str, requests_: Sequence[bad_input.BadRequest]) -> Dict:
     with requests.Session() as http:
         for item in requests_:
             try:
-                response = http.request(item.method, base_url + item.path, data=item.body,
-                                        headers=item.headers, timeout=60)
+                response = http.request(
+                    item.method,
+                    base_url + item.path,
+                    data=item.body,
+                    headers=item.headers,
+                    timeout=60,
+                )
                 status = response.status_code
             except requests.RequestException as error:
                 status = 0
@@ -293,8 +366,13 @@ def fire(base_url: str, requests_: Sequence[bad_input.BadRequest]) -> Dict:
             statuses[str(status)] = statuses.get(str(status), 0) + 1
             if status >= 500:
                 five_xx.append(f"{item.category} {item.method} {item.path[:60]}: {status}")
-    return {"requests": len(requests_), "statuses": statuses, "five_xx": five_xx[:20],
-            "five_xx_count": len(five_xx), "categories": bad_input.categories(requests_)}
+    return {
+        "requests": len(requests_),
+        "statuses": statuses,
+        "five_xx": five_xx[:20],
+        "five_xx_count": len(five_xx),
+        "categories": bad_input.categories(requests_),
+    }
 
 
 def table_counts(url: str) -> Dict[str, int]:
@@ -302,8 +380,12 @@ def table_counts(url: str) -> Dict[str, int]:
     try:
         with engine.connect() as connection:
             names = sqlalchemy.inspect(connection).get_table_names()
-            return {name: connection.execute(sqlalchemy.text(f'SELECT count(*) FROM "{name}"'))
-                    .scalar_one() for name in sorted(names)}
+            return {
+                name: connection.execute(
+                    sqlalchemy.text(f'SELECT count(*) FROM "{name}"')
+                ).scalar_one()
+                for name in sorted(names)
+            }
     finally:
         engine.dispose()
 
@@ -312,8 +394,11 @@ def events_by_sender(url: str) -> Dict[str, int]:
     engine = sqlalchemy.create_engine(url)
     try:
         with engine.connect() as connection:
-            return dict(connection.execute(sqlalchemy.text(
-                "SELECT sender_id, count(*) FROM events GROUP BY sender_id")).all())
+            return dict(
+                connection.execute(
+                    sqlalchemy.text("SELECT sender_id, count(*) FROM events GROUP BY sender_id")
+                ).all()
+            )
     finally:
         engine.dispose()
 
@@ -328,15 +413,21 @@ def run_bad_input(settings: Settings, stack: Stack, base_url: str, seed: int) ->
     events_after = events_by_sender(settings.cluster.tracker_store_url)
     legitimate = sum(1 for r in backend if r.category.startswith("write_"))
     touched = sorted(s for s, n in events_after.items() if events_before.get(s) != n)
-    result.update({
-        "processes_alive": {s.spec.name: s.alive() for s in stack.services},
-        "backend_rows_before": backend_before, "backend_rows_after": backend_after,
-        "legitimate_backend_writes": legitimate,
-        "conversations_written": len(touched),
-        # Conversations the bad requests did not name, yet changed: must be none.
-        "foreign_conversations_changed": [s for s in touched if not s.startswith(f"bad-{seed}-")
-                                          and s not in _named_senders(chat)],
-    })
+    result.update(
+        {
+            "processes_alive": {s.spec.name: s.alive() for s in stack.services},
+            "backend_rows_before": backend_before,
+            "backend_rows_after": backend_after,
+            "legitimate_backend_writes": legitimate,
+            "conversations_written": len(touched),
+            # Conversations the bad requests did not name, yet changed: must be none.
+            "foreign_conversations_changed": [
+                s
+                for s in touched
+                if not s.startswith(f"bad-{seed}-") and s not in _named_senders(chat)
+            ],
+        }
+    )
     return result
 
 
@@ -355,6 +446,7 @@ def _named_senders(requests_: Sequence[bad_input.BadRequest]) -> Set[str]:
 
 # --- run ----------------------------------------------------------------------------------
 
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conversations", type=int, default=200)
@@ -370,33 +462,53 @@ def main(argv: Optional[List[str]] = None) -> int:
     redis_url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
     workdir = Path(tempfile.mkdtemp(prefix="soak-"))
     settings = cluster.isolated_cluster_settings(
-        isolated_settings(load_settings(), workdir), postgres, redis_url)
+        isolated_settings(load_settings(), workdir), postgres, redis_url
+    )
     cluster.prepare(settings)
     base_url = f"http://{settings.host}:{settings.rasa_port}"
     webhook = f"{base_url}/webhooks/rest/webhook"
-    report: Dict[str, Any] = {"settings": {
-        "conversations": args.conversations, "turns": args.turns,
-        "concurrency": args.concurrency, "fault_conversations": args.fault_conversations,
-        "outage_seconds": args.outage_seconds, "replicas": len(settings.cluster.rasa_ports),
-        "action_servers": len(settings.cluster.action_ports), "cpus": os.cpu_count()}}
+    report: Dict[str, Any] = {
+        "settings": {
+            "conversations": args.conversations,
+            "turns": args.turns,
+            "concurrency": args.concurrency,
+            "fault_conversations": args.fault_conversations,
+            "outage_seconds": args.outage_seconds,
+            "replicas": len(settings.cluster.rasa_ports),
+            "action_servers": len(settings.cluster.action_ports),
+            "cpus": os.cpu_count(),
+        }
+    }
     shutil.rmtree(RESULTS / "logs", ignore_errors=True)
     started = time.monotonic()
     try:
-        with Stack(with_env(cluster.cluster_stages(settings, workdir / "nginx"),
-                            {"BOT_FIXED_NOW": FIXED_NOW}),
-                   log_dir=RESULTS / "logs") as stack:
+        with Stack(
+            with_env(
+                cluster.cluster_stages(settings, workdir / "nginx"), {"BOT_FIXED_NOW": FIXED_NOW}
+            ),
+            log_dir=RESULTS / "logs",
+        ) as stack:
             report["ready_seconds"] = round(time.monotonic() - started, 1)
             report["rss_mb_rest"] = rss(stack)
 
-            print(f"load: {args.conversations} conversations x {args.turns} turns "
-                  f"at {args.concurrency}", flush=True)
+            print(
+                f"load: {args.conversations} conversations x {args.turns} turns "
+                f"at {args.concurrency}",
+                flush=True,
+            )
             load = Conversations("load", args.turns, args.seed, args.conversations)
             timing: Dict[str, float] = {}
-            peaks = peak_rss_during(stack, lambda: timing.update(seconds=asyncio.run(
-                run_conversations(webhook, load, args.concurrency))))
+            peaks = peak_rss_during(
+                stack,
+                lambda: timing.update(
+                    seconds=asyncio.run(run_conversations(webhook, load, args.concurrency))
+                ),
+            )
             seconds = timing["seconds"]
-            report["load"] = {**summarise(load.made, seconds),
-                              **verify(settings, base_url, load.made)}
+            report["load"] = {
+                **summarise(load.made, seconds),
+                **verify(settings, base_url, load.made),
+            }
             report["rss_mb_load_peak"] = peaks
             print(json.dumps(report["load"], ensure_ascii=False)[:400], flush=True)
 
@@ -404,19 +516,27 @@ def main(argv: Optional[List[str]] = None) -> int:
             probe = Probe(webhook, settings)
             probe.start()
             outcome: Dict[str, Any] = {}
-            injector = threading.Thread(target=lambda: outcome.update(
-                faults=inject_faults(stack, probe, args.outage_seconds)))
+            injector = threading.Thread(
+                target=lambda: outcome.update(
+                    faults=inject_faults(stack, probe, args.outage_seconds)
+                )
+            )
             # New conversations start for as long as faults are being injected.
-            faulted = Conversations("fault", args.turns, args.seed + 1, args.fault_conversations,
-                                    more=injector.is_alive)
+            faulted = Conversations(
+                "fault", args.turns, args.seed + 1, args.fault_conversations, more=injector.is_alive
+            )
             injector.start()
-            seconds = asyncio.run(run_conversations(webhook, faulted, max(8, args.concurrency // 2)))
+            seconds = asyncio.run(
+                run_conversations(webhook, faulted, max(8, args.concurrency // 2))
+            )
             injector.join()
             probe.stopped.set()
             probe.join()
             report["faults"] = outcome["faults"]
-            report["fault_load"] = {**summarise(faulted.made, seconds),
-                                    **verify(settings, base_url, faulted.made)}
+            report["fault_load"] = {
+                **summarise(faulted.made, seconds),
+                **verify(settings, base_url, faulted.made),
+            }
             print(json.dumps(report["faults"], ensure_ascii=False)[:600], flush=True)
 
             print("bad input", flush=True)
@@ -428,7 +548,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     report["wall_seconds"] = round(time.monotonic() - started, 1)
     (args.out / "bench").mkdir(parents=True, exist_ok=True)
     (args.out / "bench" / "soak.json").write_text(
-        json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     (args.out / "SOAK.md").write_text(render(report), encoding="utf-8")
     print(f"wrote {args.out / 'SOAK.md'}", flush=True)
     return 0 if passed(report) else 1
@@ -440,21 +561,27 @@ WRITABLE_TABLES = ("tickets", "email_requests", "outbox")
 
 def only_legitimate_writes(bad: Dict) -> bool:
     before, after = bad["backend_rows_before"], bad["backend_rows_after"]
-    unchanged = all(after[name] == count for name, count in before.items()
-                    if name not in WRITABLE_TABLES)
+    unchanged = all(
+        after[name] == count for name, count in before.items() if name not in WRITABLE_TABLES
+    )
     added = sum(after[name] - before[name] for name in WRITABLE_TABLES)
     return unchanged and 0 <= added <= bad["legitimate_backend_writes"]
 
 
 def passed(report: Dict) -> bool:
     bad = report["bad_input"]
-    return (report["load"]["problem_count"] == 0 and report["load"]["unanswered_after_retries"] == 0
-            and report["load"]["first_try_5xx"] == 0
-            and report["fault_load"]["problem_count"] == 0
-            and report["fault_load"]["unanswered_after_retries"] == 0
-            and bad["chat"]["five_xx_count"] == 0 and bad["backend"]["five_xx_count"] == 0
-            and all(bad["processes_alive"].values())
-            and not bad["foreign_conversations_changed"] and only_legitimate_writes(bad))
+    return (
+        report["load"]["problem_count"] == 0
+        and report["load"]["unanswered_after_retries"] == 0
+        and report["load"]["first_try_5xx"] == 0
+        and report["fault_load"]["problem_count"] == 0
+        and report["fault_load"]["unanswered_after_retries"] == 0
+        and bad["chat"]["five_xx_count"] == 0
+        and bad["backend"]["five_xx_count"] == 0
+        and all(bad["processes_alive"].values())
+        and not bad["foreign_conversations_changed"]
+        and only_legitimate_writes(bad)
+    )
 
 
 def render(report: Dict) -> str:
@@ -463,62 +590,111 @@ def render(report: Dict) -> str:
     ok = "holds" if passed(report) else "**FAILED**"
 
     def load_row(name: str, data: Dict) -> List[Any]:
-        return [name, data["conversations"], data["turns"], data["turns_per_second"],
-                data["latency_ms"]["p50"], data["latency_ms"]["p99"], data["first_try_5xx"],
-                data["unanswered_after_retries"], data["problem_count"], data["stored_events"]]
+        return [
+            name,
+            data["conversations"],
+            data["turns"],
+            data["turns_per_second"],
+            data["latency_ms"]["p50"],
+            data["latency_ms"]["p99"],
+            data["first_try_5xx"],
+            data["unanswered_after_retries"],
+            data["problem_count"],
+            data["stored_events"],
+        ]
 
-    fault_rows = [[f["fault"], f["probes_during"], f["handovers_during"], f["errors_during"],
-                   "never" if f["recovered_after_s"] is None else f"{f['recovered_after_s']} s",
-                   f.get("note") or ""] for f in report["faults"]]
-    backend_rows = [[name, bad["backend_rows_before"][name], bad["backend_rows_after"].get(name)]
-                    for name in bad["backend_rows_before"]]
-    memory_rows = [[name, report["rss_mb_rest"].get(name), report["rss_mb_load_peak"].get(name)]
-                   for name in report["rss_mb_rest"]]
-    return "\n\n".join([
-        "# Soak report: the production layout under load, faults and bad input",
-        f"Written by `make soak` (benchmarks/soak.py). {settings['replicas']} Rasa replicas and "
-        f"{settings['action_servers']} action servers behind nginx, PostgreSQL tracker store and "
-        f"backend, Redis lock store, on one machine with {settings['cpus']} CPUs. Cluster ready in "
-        f"{report['ready_seconds']} s; whole run {report['wall_seconds']} s. Overall: {ok}.",
-        "## Load, and load during faults",
-        f"Each conversation is 10 customer turns sent one after the other; "
-        f"{settings['concurrency']} conversations at once for the load, half as many during the "
-        "faults. A turn answered 5xx is sent again after 1 s (as the widget's « Réessayer »). "
-        "Afterwards every conversation is read back: *problems* counts conversations whose "
-        "tracker does not hold each message exactly once, in order, with an answer, or whose "
-        "events are not all in PostgreSQL.",
-        table(["run", "conversations", "turns", "turns/s", "p50 ms", "p99 ms", "5xx first try",
-               "unanswered", "problems", "events stored"],
-              [load_row("load", load), load_row("during faults", fault_load)]),
-        "## Faults",
-        f"Injected one after the other during the second load, each lasting "
-        f"{settings['outage_seconds']} s. A probe asks « {PROBE} » as a logged-in customer every "
-        "0.5 s: a normal answer names her invoice; *hand-overs* are answers giving the phone "
-        "line; *errors* are answers with neither (connection refused or a bare 5xx); "
-        "*recovered* is the time from the dependency's return to the first normal answer.",
-        table(["fault", "probes during", "hand-overs", "errors", "recovered", "note"], fault_rows),
-        "## Bad input",
-        f"{bad['chat']['requests']} generated requests to the REST channel through nginx and "
-        f"{bad['backend']['requests']} to the backend API (benchmarks/bad_input.py). "
-        f"Statuses: chat {bad['chat']['statuses']}, backend {bad['backend']['statuses']}. "
-        f"5xx: chat {bad['chat']['five_xx_count']}, backend {bad['backend']['five_xx_count']}. "
-        f"Every process alive afterwards: {all(bad['processes_alive'].values())}. "
-        f"{bad['conversations_written']} conversations written, all named by the requests "
-        f"themselves; other conversations changed: {len(bad['foreign_conversations_changed'])}. "
-        "Backend rows: only tickets, e-mail requests and the outbox may grow, by at most one "
-        f"row per well-formed request ({bad['legitimate_backend_writes']}); "
-        f"{'so they did' if only_legitimate_writes(bad) else '**they did not**'}:",
-        table(["table", "before", "after"], backend_rows),
-        "Categories (chat): " + ", ".join(f"{k} {v}" for k, v in bad["chat"]["categories"].items()),
-        "Categories (backend): " + ", ".join(f"{k} {v}" for k, v in
-                                             bad["backend"]["categories"].items()),
-        "## Memory (MB resident, per process group)",
-        table(["process", "at rest", "peak under load"], memory_rows),
-        "## Problems seen",
-        "\n".join(f"- {p}" for p in (load["problems"] + fault_load["problems"]
-                                     + bad["chat"]["five_xx"] + bad["backend"]["five_xx"]))
-        or "None.",
-    ]) + "\n"
+    fault_rows = [
+        [
+            f["fault"],
+            f["probes_during"],
+            f["handovers_during"],
+            f["errors_during"],
+            "never" if f["recovered_after_s"] is None else f"{f['recovered_after_s']} s",
+            f.get("note") or "",
+        ]
+        for f in report["faults"]
+    ]
+    backend_rows = [
+        [name, bad["backend_rows_before"][name], bad["backend_rows_after"].get(name)]
+        for name in bad["backend_rows_before"]
+    ]
+    memory_rows = [
+        [name, report["rss_mb_rest"].get(name), report["rss_mb_load_peak"].get(name)]
+        for name in report["rss_mb_rest"]
+    ]
+    return (
+        "\n\n".join(
+            [
+                "# Soak report: the production layout under load, faults and bad input",
+                f"Written by `make soak` (benchmarks/soak.py). {settings['replicas']} Rasa replicas and "
+                f"{settings['action_servers']} action servers behind nginx, PostgreSQL tracker store and "
+                f"backend, Redis lock store, on one machine with {settings['cpus']} CPUs. Cluster ready in "
+                f"{report['ready_seconds']} s; whole run {report['wall_seconds']} s. Overall: {ok}.",
+                "## Load, and load during faults",
+                f"Each conversation is 10 customer turns sent one after the other; "
+                f"{settings['concurrency']} conversations at once for the load, half as many during the "
+                "faults. A turn answered 5xx is sent again after 1 s (as the widget's « Réessayer »). "
+                "Afterwards every conversation is read back: *problems* counts conversations whose "
+                "tracker does not hold each message exactly once, in order, with an answer, or whose "
+                "events are not all in PostgreSQL.",
+                table(
+                    [
+                        "run",
+                        "conversations",
+                        "turns",
+                        "turns/s",
+                        "p50 ms",
+                        "p99 ms",
+                        "5xx first try",
+                        "unanswered",
+                        "problems",
+                        "events stored",
+                    ],
+                    [load_row("load", load), load_row("during faults", fault_load)],
+                ),
+                "## Faults",
+                f"Injected one after the other during the second load, each lasting "
+                f"{settings['outage_seconds']} s. A probe asks « {PROBE} » as a logged-in customer every "
+                "0.5 s: a normal answer names her invoice; *hand-overs* are answers giving the phone "
+                "line; *errors* are answers with neither (connection refused or a bare 5xx); "
+                "*recovered* is the time from the dependency's return to the first normal answer.",
+                table(
+                    ["fault", "probes during", "hand-overs", "errors", "recovered", "note"],
+                    fault_rows,
+                ),
+                "## Bad input",
+                f"{bad['chat']['requests']} generated requests to the REST channel through nginx and "
+                f"{bad['backend']['requests']} to the backend API (benchmarks/bad_input.py). "
+                f"Statuses: chat {bad['chat']['statuses']}, backend {bad['backend']['statuses']}. "
+                f"5xx: chat {bad['chat']['five_xx_count']}, backend {bad['backend']['five_xx_count']}. "
+                f"Every process alive afterwards: {all(bad['processes_alive'].values())}. "
+                f"{bad['conversations_written']} conversations written, all named by the requests "
+                f"themselves; other conversations changed: {len(bad['foreign_conversations_changed'])}. "
+                "Backend rows: only tickets, e-mail requests and the outbox may grow, by at most one "
+                f"row per well-formed request ({bad['legitimate_backend_writes']}); "
+                f"{'so they did' if only_legitimate_writes(bad) else '**they did not**'}:",
+                table(["table", "before", "after"], backend_rows),
+                "Categories (chat): "
+                + ", ".join(f"{k} {v}" for k, v in bad["chat"]["categories"].items()),
+                "Categories (backend): "
+                + ", ".join(f"{k} {v}" for k, v in bad["backend"]["categories"].items()),
+                "## Memory (MB resident, per process group)",
+                table(["process", "at rest", "peak under load"], memory_rows),
+                "## Problems seen",
+                "\n".join(
+                    f"- {p}"
+                    for p in (
+                        load["problems"]
+                        + fault_load["problems"]
+                        + bad["chat"]["five_xx"]
+                        + bad["backend"]["five_xx"]
+                    )
+                )
+                or "None.",
+            ]
+        )
+        + "\n"
+    )
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ Loopback only, bounded in count and time. Writes `speed.json` (keys below) and
 - `length_ms`: median parse and turn latency for 10, 100, 1,000 and 10,000 characters;
 - `rss_mb`: resident memory per process at rest and the peak under the 64-level load.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,10 +33,10 @@ import requests
 
 from benchmarks.common import peak_rss_during, percentiles, rss
 from bot.config import PROJECT_ROOT, load_settings
-from bot.stack import bot_services, isolated_settings, rasa_url, venv_bin
-from bot.supervisor import Stack
-from bot.tokens import issue_token
-from bot.nlu_data import HOLDOUT, load_examples
+from bot.domain.tokens import issue_token
+from bot.ops.nlu_data import HOLDOUT, load_examples
+from bot.ops.stack import bot_services, isolated_settings, venv_bin
+from bot.ops.supervisor import Stack
 
 LEVELS = [1, 4, 16, 64]
 TURNS_PER_CONVERSATION = 10
@@ -44,14 +45,21 @@ TURNS_PER_CONVERSATION = 10
 def measure_training(workdir: Path) -> Dict[str, float]:
     started = time.monotonic()
     # RASA_MAX_CACHE_SIZE=0: no reuse of components cached by an earlier training.
-    subprocess.run([venv_bin("rasa"), "train", "--fixed-model-name", "bench", "--out", str(workdir)],
-                   cwd=PROJECT_ROOT, check=True, capture_output=True,
-                   env={**os.environ, "RASA_MAX_CACHE_SIZE": "0"})
+    subprocess.run(
+        [venv_bin("rasa"), "train", "--fixed-model-name", "bench", "--out", str(workdir)],
+        cwd=PROJECT_ROOT,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "RASA_MAX_CACHE_SIZE": "0"},
+    )
     seconds = time.monotonic() - started
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     model = workdir / "bench.tar.gz"
-    return {"seconds": round(seconds, 1), "peak_rss_mb": round(peak_kb / 1024),
-            "model_mb": round(model.stat().st_size / 2**20, 1)}
+    return {
+        "seconds": round(seconds, 1),
+        "peak_rss_mb": round(peak_kb / 1024),
+        "model_mb": round(model.stat().st_size / 2**20, 1),
+    }
 
 
 def start_stack(workdir: Path, model: Path):
@@ -80,8 +88,14 @@ def timed(call) -> float:
 
 def parse_latencies(url: str, texts: List[str], count: int) -> List[float]:
     session = requests.Session()
-    return [timed(lambda: session.post(f"{url}/model/parse", json={"text": texts[i % len(texts)]},
-                                       timeout=30).raise_for_status()) for i in range(count)]
+    return [
+        timed(
+            lambda: session.post(
+                f"{url}/model/parse", json={"text": texts[i % len(texts)]}, timeout=30
+            ).raise_for_status()
+        )
+        for i in range(count)
+    ]
 
 
 def turn_latencies(url: str, token: str, count: int) -> List[float]:
@@ -90,10 +104,18 @@ def turn_latencies(url: str, token: str, count: int) -> List[float]:
     session = requests.Session()
     latencies = []
     for turn in range(count):
-        body = {"sender": f"bench-turns-{turn // TURNS_PER_CONVERSATION}", "message": "où est ma facture ?",
-                "metadata": {"auth_token": token}}
-        latencies.append(timed(lambda: session.post(f"{url}/webhooks/rest/webhook", json=body,
-                                                    timeout=30).raise_for_status()))
+        body = {
+            "sender": f"bench-turns-{turn // TURNS_PER_CONVERSATION}",
+            "message": "où est ma facture ?",
+            "metadata": {"auth_token": token},
+        }
+        latencies.append(
+            timed(
+                lambda: session.post(
+                    f"{url}/webhooks/rest/webhook", json=body, timeout=30
+                ).raise_for_status()
+            )
+        )
     return latencies
 
 
@@ -102,10 +124,26 @@ def run_wrk(url: str, connections: int, seconds: int) -> Dict[str, float]:
         raise SystemExit("wrk is missing: apt-get install wrk")
     threads = min(connections, 2)
     result = subprocess.run(
-        ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
-         "--latency", "--timeout", "10s", "-s", str(Path(__file__).with_name("load.lua")), url],
-        capture_output=True, text=True, check=True,
-        env={"PATH": "/usr/bin:/bin"})
+        [
+            "wrk",
+            "-t",
+            str(threads),
+            "-c",
+            str(connections),
+            "-d",
+            f"{seconds}s",
+            "--latency",
+            "--timeout",
+            "10s",
+            "-s",
+            str(Path(__file__).with_name("load.lua")),
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "/usr/bin:/bin"},
+    )
     out = result.stdout
 
     def latency(label: str) -> float:
@@ -114,11 +152,14 @@ def run_wrk(url: str, connections: int, seconds: int) -> Dict[str, float]:
 
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"connections": connections,
-            "requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-            "requests": int(re.search(r"(\d+) requests in", out).group(1)),
-            "p50_ms": latency("50"), "p99_ms": latency("99"),
-            "errors": errors + (int(non_2xx.group(1)) if non_2xx else 0)}
+    return {
+        "connections": connections,
+        "requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+        "p50_ms": latency("50"),
+        "p99_ms": latency("99"),
+        "errors": errors + (int(non_2xx.group(1)) if non_2xx else 0),
+    }
 
 
 def main() -> None:
@@ -139,7 +180,7 @@ def main() -> None:
         report["ready_seconds"] = ready
         print("ready", ready, flush=True)
         try:
-            url = rasa_url(settings)
+            url = settings.rasa_url
             token = issue_token("C1000001", settings.tokens)
             parse_latencies(url, texts, 20)  # warm-up
             turn_latencies(url, token, 5)
@@ -148,18 +189,28 @@ def main() -> None:
             report["turn_ms"] = percentiles(turn_latencies(url, token, args.turns))
             print("parse", report["parse_ms"], "turn", report["turn_ms"], flush=True)
             report["length_ms"] = {
-                str(n): {"parse": statistics.median(parse_latencies(url, ["a" * n], 20)),
-                         "turn": statistics.median(
-                             timed(lambda: requests.post(f"{url}/webhooks/rest/webhook", timeout=30,
-                                                         json={"sender": f"len-{n}", "message": "a" * n}))
-                             for _ in range(10))}
-                for n in (10, 100, 1000, 10000)}
+                str(n): {
+                    "parse": statistics.median(parse_latencies(url, ["a" * n], 20)),
+                    "turn": statistics.median(
+                        timed(
+                            lambda: requests.post(
+                                f"{url}/webhooks/rest/webhook",
+                                timeout=30,
+                                json={"sender": f"len-{n}", "message": "a" * n},
+                            )
+                        )
+                        for _ in range(10)
+                    ),
+                }
+                for n in (10, 100, 1000, 10000)
+            }
             levels = []
             for connections in LEVELS[:-1]:
                 levels.append(run_wrk(url, connections, args.wrk_seconds))
                 print(levels[-1], flush=True)
             report["rss_mb"]["load"] = peak_rss_during(
-                stack, lambda: levels.append(run_wrk(url, LEVELS[-1], args.wrk_seconds)))
+                stack, lambda: levels.append(run_wrk(url, LEVELS[-1], args.wrk_seconds))
+            )
             print(levels[-1], flush=True)
             report["concurrency"] = levels
         finally:

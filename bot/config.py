@@ -3,6 +3,7 @@
 Defaults run the whole bot on one machine with no service installed. Every
 variable is documented in `.env.example`.
 """
+
 from __future__ import annotations
 
 import os
@@ -95,7 +96,7 @@ class ClusterSettings:
 
     # Rasa's conversation history (SQL tracker store), shared by the replicas.
     tracker_store_url: str
-    # Seconds a replica retries a failed tracker-store read or write (bot/tracker_store.py).
+    # Seconds a replica retries a failed tracker-store read or write (rasa_ext/tracker_store.py).
     tracker_store_retry_seconds: float
     # Serialises the messages of one conversation across replicas (Redis lock store).
     lock_store_url: str
@@ -125,6 +126,11 @@ class Settings:
     # Required by Rasa's HTTP API as soon as it listens beyond the loopback.
     rasa_auth_token: Optional[str]
     cluster: ClusterSettings
+
+    @property
+    def rasa_url(self) -> str:
+        """The Rasa server's HTTP address (the REST channel and the HTTP API)."""
+        return f"http://{self.host}:{self.rasa_port}"
 
 
 def _parse_time(value: str) -> time:
@@ -174,13 +180,15 @@ def load_backend_settings(env: Mapping[str, str]) -> BackendSettings:
 def load_cluster_settings(env: Mapping[str, str]) -> ClusterSettings:
     return ClusterSettings(
         tracker_store_url=env.get(
-            "TRACKER_STORE_URL", "postgresql://postgres@127.0.0.1:5432/roulement_tracker"),
+            "TRACKER_STORE_URL", "postgresql://postgres@127.0.0.1:5432/roulement_tracker"
+        ),
         tracker_store_retry_seconds=float(env.get("TRACKER_STORE_RETRY_SECONDS", "10")),
         lock_store_url=env.get("LOCK_STORE_URL", "redis://127.0.0.1:6379/0"),
         lock_key_prefix=env.get("LOCK_STORE_KEY_PREFIX", "roulement"),
         lock_lifetime=int(env.get("TICKET_LOCK_LIFETIME", "15")),
         database_url=env.get(
-            "CLUSTER_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/roulement"),
+            "CLUSTER_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/roulement"
+        ),
         rasa_ports=_ports(env.get("CLUSTER_RASA_PORTS", "5010,5011")),
         action_ports=_ports(env.get("CLUSTER_ACTION_PORTS", "5060,5061")),
     )

@@ -1,4 +1,5 @@
 """Custom actions with a real Tracker and CollectingDispatcher, against the real backend."""
+
 from __future__ import annotations
 
 import asyncio
@@ -17,12 +18,15 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.account import ActionAnswerAddresses, ActionAnswerInvoices, ActionPrefillFormSlots
 from actions.forms import ValidateDeleteAccountForm, ValidatePasswordEmailForm
-from actions.submissions import (ActionOpenDeletionTicket, ActionOpenDuplicateTicket,
-                                 ActionSendPasswordEmail)
+from actions.submissions import (
+    ActionOpenDeletionTicket,
+    ActionOpenDuplicateTicket,
+    ActionSendPasswordEmail,
+)
 from bot.config import PROJECT_ROOT, TokenSettings
-from bot.tokens import issue_token
-from bot.supervisor import free_port
-from tests.conftest import tickets_of
+from bot.domain.tokens import issue_token
+from bot.ops.supervisor import free_port
+from tests.support.stack import tickets_of
 
 pytestmark = pytest.mark.usefixtures("backend")
 
@@ -30,14 +34,23 @@ pytestmark = pytest.mark.usefixtures("backend")
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
 
 
-def tracker(text: str = "", intent: str = "inform", token: Optional[str] = None,
-            slots: Optional[Dict[str, Any]] = None, sender: Optional[str] = None,
-            requested_slot: Optional[str] = None,
-            candidates: Optional[Dict[str, Any]] = None) -> Tracker:
+def tracker(
+    text: str = "",
+    intent: str = "inform",
+    token: Optional[str] = None,
+    slots: Optional[Dict[str, Any]] = None,
+    sender: Optional[str] = None,
+    requested_slot: Optional[str] = None,
+    candidates: Optional[Dict[str, Any]] = None,
+) -> Tracker:
     """A tracker whose last user message is `text`; `candidates` are the slot values
     the form extracted from it, which the validation action checks."""
-    message = {"text": text, "intent": {"name": intent, "confidence": 0.99},
-               "entities": [], "metadata": {"auth_token": token} if token else {}}
+    message = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.99},
+        "entities": [],
+        "metadata": {"auth_token": token} if token else {},
+    }
     events = [{"event": "user", "text": text, "parse_data": message}]
     events += [{"event": "slot", "name": k, "value": v} for k, v in (candidates or {}).items()]
     return Tracker(
@@ -71,6 +84,7 @@ def token_for(customer_id: str, settings, **overrides) -> str:
 
 # --- Who is logged in ---------------------------------------------------------
 
+
 def test_logged_in_customer_gets_their_own_invoices(stack_env):
     _, messages = run(ActionAnswerInvoices(), tracker(token=token_for("C1000001", stack_env)))
     assert responses(messages) == ["utter_invoices_list"]
@@ -91,12 +105,17 @@ def test_customer_without_order(stack_env):
     assert responses(messages) == ["utter_no_orders"]
 
 
-@pytest.mark.parametrize("make_token", [
-    lambda s: None,
-    lambda s: issue_token("C1000001", TokenSettings(secret="a-forged-secret-of-the-same-length-xx")),
-    lambda s: token_for("C1000001", s, lifetime_seconds=-60),
-    lambda s: issue_token("C1000001", s.tokens, now=time.time() - 7200),
-])
+@pytest.mark.parametrize(
+    "make_token",
+    [
+        lambda s: None,
+        lambda s: issue_token(
+            "C1000001", TokenSettings(secret="a-forged-secret-of-the-same-length-xx")
+        ),
+        lambda s: token_for("C1000001", s, lifetime_seconds=-60),
+        lambda s: issue_token("C1000001", s.tokens, now=time.time() - 7200),
+    ],
+)
 def test_anonymous_forged_or_expired_token_is_invited_to_log_in(stack_env, make_token):
     _, messages = run(ActionAnswerInvoices(), tracker(token=make_token(stack_env)))
     assert responses(messages) == ["utter_invite_login"]
@@ -115,6 +134,7 @@ def test_addresses_on_file(stack_env):
 
 def test_backend_down_hands_over(stack_env, monkeypatch):
     from bot.config import settings
+
     monkeypatch.setenv("BACKEND_PORT", str(free_port()))
     settings.cache_clear()
     _, messages = run(ActionAnswerInvoices(), tracker(token=token_for("C1000001", stack_env)))
@@ -123,9 +143,12 @@ def test_backend_down_hands_over(stack_env, monkeypatch):
 
 # --- Forms ----------------------------------------------------------------------
 
+
 def test_prefill_uses_the_logged_in_account(stack_env):
-    events, _ = run(ActionPrefillFormSlots(), tracker("supprimer mon compte", "delete_account",
-                                                      token=token_for("C1000001", stack_env)))
+    events, _ = run(
+        ActionPrefillFormSlots(),
+        tracker("supprimer mon compte", "delete_account", token=token_for("C1000001", stack_env)),
+    )
     assert SlotSet("email", "marie.durand@example.com") in events
     assert SlotSet("customer_id", "C1000001") in events
 
@@ -136,8 +159,16 @@ def test_prefill_takes_a_typed_address_but_no_identity(stack_env):
 
 
 def validate(form, text: str, intent: str, slot: str, retries: Optional[float] = None):
-    return run(form, tracker(text, intent, slots={"form_retries": retries}, requested_slot=slot,
-                             candidates={slot: text}))
+    return run(
+        form,
+        tracker(
+            text,
+            intent,
+            slots={"form_retries": retries},
+            requested_slot=slot,
+            candidates={slot: text},
+        ),
+    )
 
 
 def test_invalid_email_is_asked_again_with_an_example_then_hands_over(stack_env):
@@ -149,10 +180,13 @@ def test_invalid_email_is_asked_again_with_an_example_then_hands_over(stack_env)
     assert SlotSet("requested_slot", None) in events
 
 
-@pytest.mark.parametrize("text, intent, outcome", [
-    ("annuler", "deny", "cancelled"),
-    ("je veux parler à un conseiller", "request_human", "handover"),
-])
+@pytest.mark.parametrize(
+    "text, intent, outcome",
+    [
+        ("annuler", "deny", "cancelled"),
+        ("je veux parler à un conseiller", "request_human", "handover"),
+    ],
+)
 def test_cancel_or_person_ends_the_form(stack_env, text, intent, outcome):
     events, _ = validate(ValidatePasswordEmailForm(), text, intent, "email")
     assert SlotSet("form_outcome", outcome) in events
@@ -160,7 +194,9 @@ def test_cancel_or_person_ends_the_form(stack_env, text, intent, outcome):
 
 
 def test_valid_email_is_normalised(stack_env):
-    events, messages = validate(ValidatePasswordEmailForm(), " Marie.Durand@Example.com ", "inform", "email")
+    events, messages = validate(
+        ValidatePasswordEmailForm(), " Marie.Durand@Example.com ", "inform", "email"
+    )
     assert messages == [] and SlotSet("email", "marie.durand@example.com") in events
 
 
@@ -172,8 +208,11 @@ def test_no_at_the_confirmation_is_an_answer_not_a_cancel(stack_env):
 
 def test_reset_reply_is_identical_for_existing_and_unknown_addresses(stack_env):
     replies = []
-    for address in ("marie.durand@example.com", "nobody-here@example.com",
-                    "jean.martin@example.com"):
+    for address in (
+        "marie.durand@example.com",
+        "nobody-here@example.com",
+        "jean.martin@example.com",
+    ):
         _, messages = run(ActionSendPasswordEmail(), tracker(slots={"email": address}))
         replies.append(json.dumps(messages, sort_keys=True))
     assert replies[0] == replies[1] == replies[2]
@@ -203,8 +242,12 @@ def test_confirmed_deletion_opens_one_ticket_even_when_asked_twice(stack_env):
 
 def test_no_at_the_confirmation_opens_nothing(stack_env):
     sender = f"test-{uuid.uuid4()}"
-    events, messages = run(ActionOpenDeletionTicket(), tracker(
-        slots={"email": "paul.petit@example.com", "confirm_deletion": False}, sender=sender))
+    events, messages = run(
+        ActionOpenDeletionTicket(),
+        tracker(
+            slots={"email": "paul.petit@example.com", "confirm_deletion": False}, sender=sender
+        ),
+    )
     assert responses(messages) == ["utter_deletion_not_requested"]
     assert not tickets_of(stack_env, sender)
     assert SlotSet("confirm_deletion", None) in events
@@ -212,16 +255,22 @@ def test_no_at_the_confirmation_opens_nothing(stack_env):
 
 def test_cancelled_form_opens_nothing(stack_env):
     sender = f"test-{uuid.uuid4()}"
-    _, messages = run(ActionOpenDeletionTicket(), tracker(
-        slots={"email": "paul.petit@example.com", "form_outcome": "cancelled"}, sender=sender))
+    _, messages = run(
+        ActionOpenDeletionTicket(),
+        tracker(
+            slots={"email": "paul.petit@example.com", "form_outcome": "cancelled"}, sender=sender
+        ),
+    )
     assert responses(messages) == ["utter_form_cancelled"]
     assert not tickets_of(stack_env, sender)
 
 
 def test_duplicate_accounts_ticket_and_phone_hours(stack_env):
     sender = f"test-{uuid.uuid4()}"
-    slots = {"customer_id": "C1000003",
-             "account_emails": ["sophie.bernard@example.com", "s.bernard@atelier-bernard.example.fr"]}
+    slots = {
+        "customer_id": "C1000003",
+        "account_emails": ["sophie.bernard@example.com", "s.bernard@atelier-bernard.example.fr"],
+    }
     _, messages = run(ActionOpenDuplicateTicket(), tracker(slots=slots, sender=sender))
     assert responses(messages) == ["utter_duplicate_ticket_opened", "utter_handover_open"]
     [ticket] = tickets_of(stack_env, sender)

@@ -1,4 +1,5 @@
 """benchmarks.bad_input: what the soak fires is what it claims to be (no network here)."""
+
 from __future__ import annotations
 
 import base64
@@ -10,29 +11,82 @@ from urllib.parse import unquote
 
 import pytest
 
-from benchmarks.bad_input import (WEBHOOK, BadRequest, backend_requests, categories,
-                                  chat_requests)
-from bot.backend.service import (MAX_CONVERSATION_ID, MAX_TICKET_BODY, TICKET_SUBJECTS,
-                                 InvalidInput, normalise_customer_id, normalise_email)
+from benchmarks.bad_input import WEBHOOK, BadRequest, backend_requests, categories, chat_requests
+from bot.backend.service import (
+    MAX_CONVERSATION_ID,
+    MAX_TICKET_BODY,
+    TICKET_SUBJECTS,
+    InvalidInput,
+    normalise_customer_id,
+    normalise_email,
+)
 
 SEED = 7
 TOKEN = "s3cret-Token_for-tests"
 CHAT_CATEGORIES = [
-    "empty", "whitespace", "huge", "long", "control_chars", "null_bytes", "zero_width",
-    "lone_surrogate_escape", "invalid_utf8", "emoji", "rtl", "html_script", "sql", "shell",
-    "format_string", "intent_shortcut", "malformed_json", "nested_deep", "wrong_content_type",
-    "wrong_types", "broken_sender", "missing_fields", "extra_fields", "forged_auth_token",
-    "huge_metadata", "wrong_method", "path_variant"]
+    "empty",
+    "whitespace",
+    "huge",
+    "long",
+    "control_chars",
+    "null_bytes",
+    "zero_width",
+    "lone_surrogate_escape",
+    "invalid_utf8",
+    "emoji",
+    "rtl",
+    "html_script",
+    "sql",
+    "shell",
+    "format_string",
+    "intent_shortcut",
+    "malformed_json",
+    "nested_deep",
+    "wrong_content_type",
+    "wrong_types",
+    "broken_sender",
+    "missing_fields",
+    "extra_fields",
+    "forged_auth_token",
+    "huge_metadata",
+    "wrong_method",
+    "path_variant",
+]
 BACKEND_CATEGORIES = [
-    "path_sql", "path_shell", "path_traversal", "path_unicode", "path_null_bytes", "path_long",
-    "wrong_types", "missing_fields", "unknown_subject", "huge", "invalid_email", "invalid_utf8",
-    "lone_surrogate_escape", "malformed_json", "wrong_content_type", "nested_deep",
-    "wrong_method", "auth_missing", "auth_malformed", "auth_wrong_token",
-    "auth_lowercase_scheme", "write_ticket_markup", "write_ticket_injection",
-    "write_ticket_unicode", "write_ticket_edge_values", "write_ticket_weird_email",
-    "write_password_email", "write_extra_fields", "write_lenient_content_type"]
-BACKEND_ROUTE = re.compile(r"/customers/[^/?#]+(/addresses|/orders)?|/tickets|/password-emails"
-                           r"|/health")
+    "path_sql",
+    "path_shell",
+    "path_traversal",
+    "path_unicode",
+    "path_null_bytes",
+    "path_long",
+    "wrong_types",
+    "missing_fields",
+    "unknown_subject",
+    "huge",
+    "invalid_email",
+    "invalid_utf8",
+    "lone_surrogate_escape",
+    "malformed_json",
+    "wrong_content_type",
+    "nested_deep",
+    "wrong_method",
+    "auth_missing",
+    "auth_malformed",
+    "auth_wrong_token",
+    "auth_lowercase_scheme",
+    "write_ticket_markup",
+    "write_ticket_injection",
+    "write_ticket_unicode",
+    "write_ticket_edge_values",
+    "write_ticket_weird_email",
+    "write_password_email",
+    "write_extra_fields",
+    "write_lenient_content_type",
+]
+BACKEND_ROUTE = re.compile(
+    r"/customers/[^/?#]+(/addresses|/orders)?|/tickets|/password-emails"
+    r"|/health"
+)
 SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 FORBIDDEN_IN_CHAT_PATHS = ["/model", "/conversations", "/tracker", "/events", "..", "%2e"]
 
@@ -119,7 +173,8 @@ def is_legitimate_write(request: BadRequest) -> bool:
         return False
     payload = parsed(request.body)
     if not isinstance(payload, dict) or not all(
-            is_unicode(value) for value in payload.values() if isinstance(value, str)):
+        is_unicode(value) for value in payload.values() if isinstance(value, str)
+    ):
         return False
     try:
         checks[request.path](payload)
@@ -152,10 +207,12 @@ def test_other_seed_other_requests(chat: List[BadRequest], backend: List[BadRequ
     assert other_backend != backend
 
 
-@pytest.mark.parametrize("service, names", [
-    ("chat", CHAT_CATEGORIES), ("backend", BACKEND_CATEGORIES)])
-def test_every_category_present_and_balanced(request: pytest.FixtureRequest, service: str,
-                                             names: List[str]) -> None:
+@pytest.mark.parametrize(
+    "service, names", [("chat", CHAT_CATEGORIES), ("backend", BACKEND_CATEGORIES)]
+)
+def test_every_category_present_and_balanced(
+    request: pytest.FixtureRequest, service: str, names: List[str]
+) -> None:
     counts = categories(request.getfixturevalue(service))
     assert list(counts) == names
     assert max(counts.values()) - min(counts.values()) <= 1
@@ -195,28 +252,39 @@ def test_long_messages(chat: List[BadRequest], category: str, length: int) -> No
         assert len(message) >= length and len(message.split()) > length // 20
 
 
-@pytest.mark.parametrize("category, check", [
-    ("empty", lambda message: message == ""),
-    ("whitespace", lambda message: message and not message.strip()),
-    ("control_chars", lambda message: any(ord(c) < 0x20 or c == "\x7f" for c in message)),
-    ("emoji", lambda message: any(ord(c) > 0xFFFF or c == "\u20e3" for c in message)),
-    ("rtl", lambda message: any(unicodedata.bidirectional(c) in ("R", "AL", "RLO", "RLE", "RLI")
-                                for c in message)),
-    ("html_script", lambda message: "<" in message or "javascript:" in message),
-    ("sql", lambda message: re.search(r"DROP|OR 1=1|UNION|DELETE|SLEEP|' OR '", message)),
-    ("shell", lambda message: re.search(r"\$\(|`|; cat|\| nc|&&", message)),
-    ("format_string", lambda message: re.search(r"[{%$#]", message)),
-])
-def test_message_contents(chat: List[BadRequest], category: str,
-                          check: Callable[[str], Any]) -> None:
+@pytest.mark.parametrize(
+    "category, check",
+    [
+        ("empty", lambda message: message == ""),
+        ("whitespace", lambda message: message and not message.strip()),
+        ("control_chars", lambda message: any(ord(c) < 0x20 or c == "\x7f" for c in message)),
+        ("emoji", lambda message: any(ord(c) > 0xFFFF or c == "\u20e3" for c in message)),
+        (
+            "rtl",
+            lambda message: any(
+                unicodedata.bidirectional(c) in ("R", "AL", "RLO", "RLE", "RLI") for c in message
+            ),
+        ),
+        ("html_script", lambda message: "<" in message or "javascript:" in message),
+        ("sql", lambda message: re.search(r"DROP|OR 1=1|UNION|DELETE|SLEEP|' OR '", message)),
+        ("shell", lambda message: re.search(r"\$\(|`|; cat|\| nc|&&", message)),
+        ("format_string", lambda message: re.search(r"[{%$#]", message)),
+    ],
+)
+def test_message_contents(
+    chat: List[BadRequest], category: str, check: Callable[[str], Any]
+) -> None:
     for request in of(chat, category):
         assert check(parsed(request.body)["message"]), request.body[:200]
 
 
-@pytest.mark.parametrize("category, needles", [
-    ("zero_width", ["\u200b", "\u200c", "\u200d", "\ufeff", "\u2060"]),
-    ("null_bytes", ["\\u0000", "\x00"]),
-])
+@pytest.mark.parametrize(
+    "category, needles",
+    [
+        ("zero_width", ["\u200b", "\u200c", "\u200d", "\ufeff", "\u2060"]),
+        ("null_bytes", ["\\u0000", "\x00"]),
+    ],
+)
 def test_invisible_characters(chat: List[BadRequest], category: str, needles: List[str]) -> None:
     bodies = [text(request) for request in of(chat, category)]
     assert all(any(needle in body for needle in needles) for body in bodies)
@@ -245,16 +313,26 @@ def test_deep_nesting(chat: List[BadRequest], backend: List[BadRequest]) -> None
 
 
 def test_chat_content_types(chat: List[BadRequest]) -> None:
-    types = {(header(r, "content-type") or "none").split(";")[0]
-             for r in of(chat, "wrong_content_type")}
-    assert types == {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data",
-                     "none", "application/xml", "application/json"}
+    types = {
+        (header(r, "content-type") or "none").split(";")[0] for r in of(chat, "wrong_content_type")
+    }
+    assert types == {
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+        "none",
+        "application/xml",
+        "application/json",
+    }
 
 
 def test_forged_auth_tokens(chat: List[BadRequest]) -> None:
     tokens = [parsed(r.body)["metadata"]["auth_token"] for r in of(chat, "forged_auth_token")]
-    headers = [json.loads(base64.urlsafe_b64decode(t.split(".")[0] + "=="))
-               for t in tokens if isinstance(t, str) and t.count(".") == 2 and len(t) > 20]
+    headers = [
+        json.loads(base64.urlsafe_b64decode(t.split(".")[0] + "=="))
+        for t in tokens
+        if isinstance(t, str) and t.count(".") == 2 and len(t) > 20
+    ]
     assert {"alg": "none", "typ": "JWT"} in headers
     assert max(len(t) for t in tokens if isinstance(t, str)) >= 100_000
 
@@ -289,24 +367,37 @@ def test_sendable_as_is(request: pytest.FixtureRequest, service: str) -> None:
             assert not re.search(r"[\r\n]", name + value)
 
 
-@pytest.mark.parametrize("category, path_check", [
-    ("path_null_bytes", lambda path: "%00" in path),
-    ("path_long", lambda path: len(path) > 10_000),
-    ("path_traversal", lambda path: re.search(r"\.\.|/etc/", unquote(unquote(path)))),
-    ("path_unicode", lambda path: re.search(r"%[C-F][0-9A-F]", path)),
-    ("path_sql", lambda path: re.search("'|;|UNION", unquote(path))),
-])
-def test_backend_path_attacks(backend: List[BadRequest], category: str,
-                              path_check: Callable[[str], Any]) -> None:
+@pytest.mark.parametrize(
+    "category, path_check",
+    [
+        ("path_null_bytes", lambda path: "%00" in path),
+        ("path_long", lambda path: len(path) > 10_000),
+        ("path_traversal", lambda path: re.search(r"\.\.|/etc/", unquote(unquote(path)))),
+        ("path_unicode", lambda path: re.search(r"%[C-F][0-9A-F]", path)),
+        ("path_sql", lambda path: re.search("'|;|UNION", unquote(path))),
+    ],
+)
+def test_backend_path_attacks(
+    backend: List[BadRequest], category: str, path_check: Callable[[str], Any]
+) -> None:
     for request in of(backend, category):
         assert request.method == "GET" and authorised(request)
         assert path_check(request.path), request.path[:200]
 
 
-@pytest.mark.parametrize("authorization", [
-    None, "", "Bearer ", "Bearer", f"Bearer {TOKEN}\x00", f"Token {TOKEN}",
-    "Basic " + base64.b64encode(f"api:{TOKEN}".encode()).decode(), f"bearer {TOKEN}",
-])
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        None,
+        "",
+        "Bearer ",
+        "Bearer",
+        f"Bearer {TOKEN}\x00",
+        f"Token {TOKEN}",
+        "Basic " + base64.b64encode(f"api:{TOKEN}".encode()).decode(),
+        f"bearer {TOKEN}",
+    ],
+)
 def test_auth_attacks(backend: List[BadRequest], authorization: Optional[str]) -> None:
     sent = [header(r, "authorization") for r in backend if r.category.startswith("auth_")]
     assert authorization in sent
@@ -327,7 +418,11 @@ def test_auth_attacks_rejected_or_read_only(backend: List[BadRequest]) -> None:
 def test_write_categories_are_exactly_the_legitimate_writes(backend: List[BadRequest]) -> None:
     for index, request in enumerate(backend):
         assert is_legitimate_write(request) == request.category.startswith("write_"), (
-            request.category, request.method, request.path, request.body[:300])
+            request.category,
+            request.method,
+            request.path,
+            request.body[:300],
+        )
         if request.category.startswith("write_"):
             conversation_id = parsed(request.body).get("conversation_id")
             if request.path == "/tickets" or conversation_id is not None:

@@ -1,4 +1,5 @@
 """The running bot, through the REST channel the website uses."""
+
 import json
 import re
 import uuid
@@ -6,8 +7,8 @@ import uuid
 import pytest
 import requests
 
-from bot.tokens import issue_token
-from tests.conftest import texts, tickets_of
+from bot.domain.tokens import issue_token
+from tests.support.stack import texts, tickets_of
 
 
 def new_sender() -> str:
@@ -52,12 +53,15 @@ def test_conversations_are_kept_apart(chat):
 
 # --- Personalised answers, tickets and e-mails through the REST channel -----------
 
+
 def as_customer(stack_settings, customer_id: str) -> dict:
     return {"auth_token": issue_token(customer_id, stack_settings.tokens)}
 
 
 def test_logged_in_customer_gets_their_invoices(chat, stack_settings):
-    replies = texts(chat(new_sender(), "où est ma facture ?", as_customer(stack_settings, "C1000001")))
+    replies = texts(
+        chat(new_sender(), "où est ma facture ?", as_customer(stack_settings, "C1000001"))
+    )
     assert "« Mes achats »" in replies
     assert "Voici vos commandes" in replies and "/mon-compte/factures/" in replies
 
@@ -108,8 +112,10 @@ def test_reset_replies_do_not_reveal_whether_an_account_exists(chat):
         sender = new_sender()
         chat(sender, "j'ai oublié mon mot de passe")
         chat(sender, "oui")
-        return [{k: v for k, v in reply.items() if k != "recipient_id"}
-                for reply in chat(sender, address)]
+        return [
+            {k: v for k, v in reply.items() if k != "recipient_id"}
+            for reply in chat(sender, address)
+        ]
 
     existing = conversation("marie.durand@example.com")
     unknown = conversation("personne.inconnue@example.com")
@@ -120,9 +126,11 @@ def test_reset_replies_do_not_reveal_whether_an_account_exists(chat):
 def test_replies_never_show_another_customers_data(chat, stack_settings):
     sender = new_sender()
     paul = as_customer(stack_settings, "C1000005")
-    replies = texts(chat(sender, "mes factures svp", paul)
-                    + chat(sender, "je suis marie.durand@example.com, client C1000001, mes factures ?", paul)
-                    + chat(sender, "mes adresses de livraison", paul))
+    replies = texts(
+        chat(sender, "mes factures svp", paul)
+        + chat(sender, "je suis marie.durand@example.com, client C1000001, mes factures ?", paul)
+        + chat(sender, "mes adresses de livraison", paul)
+    )
     for marie in ("Durand", "marie.durand@example.com", "/mon-compte/factures/"):
         assert marie not in replies
 
@@ -131,30 +139,40 @@ def test_backend_down_hands_over_then_recovers(chat, backend, stack_settings):
     service = backend["backend"]
     service.stop()
     try:
-        replies = texts(chat(new_sender(), "où est ma facture ?", as_customer(stack_settings, "C1000001")))
+        replies = texts(
+            chat(new_sender(), "où est ma facture ?", as_customer(stack_settings, "C1000001"))
+        )
         assert "« Mes factures »" in replies  # the FAQ part still comes
         assert "Je ne peux pas accéder à votre compte" in replies
         assert "02 808 18 02" in replies
     finally:
         service.start()
         service.wait_ready()
-    replies = texts(chat(new_sender(), "où est ma facture ?", as_customer(stack_settings, "C1000001")))
+    replies = texts(
+        chat(new_sender(), "où est ma facture ?", as_customer(stack_settings, "C1000001"))
+    )
     assert "Voici vos commandes" in replies
 
 
-
-@pytest.mark.parametrize("body, content_type", [
-    (b'{"sender": "bad-1", "message": ""}', "application/json"),
-    (b'{"sender": "bad-2", "message": 42}', "application/json"),
-    (b'{"sender": "bad-3", "message": "' + b"roulement " * 10_000 + b'"}', "application/json"),
-    (b'{"sender": "bad-4", "message": "bonjour", "metadata": "x"}', "application/json"),
-    (b'{"sender": "bad-5", "message": "bonjour"', "application/json"),
-    (b"\xff\xfe\x00", "application/json"),
-    (b"sender=bad-6&message=bonjour", "application/x-www-form-urlencoded"),
-])
+@pytest.mark.parametrize(
+    "body, content_type",
+    [
+        (b'{"sender": "bad-1", "message": ""}', "application/json"),
+        (b'{"sender": "bad-2", "message": 42}', "application/json"),
+        (b'{"sender": "bad-3", "message": "' + b"roulement " * 10_000 + b'"}', "application/json"),
+        (b'{"sender": "bad-4", "message": "bonjour", "metadata": "x"}', "application/json"),
+        (b'{"sender": "bad-5", "message": "bonjour"', "application/json"),
+        (b"\xff\xfe\x00", "application/json"),
+        (b"sender=bad-6&message=bonjour", "application/x-www-form-urlencoded"),
+    ],
+)
 def test_bad_requests_get_a_clear_answer(rasa, body, content_type):
-    response = requests.post(f"{rasa}/webhooks/rest/webhook", data=body,
-                             headers={"Content-Type": content_type}, timeout=30)
+    response = requests.post(
+        f"{rasa}/webhooks/rest/webhook",
+        data=body,
+        headers={"Content-Type": content_type},
+        timeout=30,
+    )
     assert response.status_code == 400
     [answer] = response.json()
     assert answer["text"].endswith(".")

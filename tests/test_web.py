@@ -1,4 +1,5 @@
 """The web server's JSON routes (docs/web-api.md), with the whole bot behind it."""
+
 import pytest
 import requests
 
@@ -12,7 +13,9 @@ def browser_session(web_url):
 
 
 def post(session, path, body=None, **kwargs):
-    return session.post(session.base_url + path, json=body if body is not None else {}, timeout=30, **kwargs)
+    return session.post(
+        session.base_url + path, json=body if body is not None else {}, timeout=30, **kwargs
+    )
 
 
 def get(session, path, **kwargs):
@@ -27,7 +30,9 @@ def test_pages_are_served_with_a_strict_content_policy(browser_session):
 
 
 def test_chat_round_trip_and_history(browser_session):
-    replies = post(browser_session, "/chat/messages", {"message": "jai oublier mon mot de pass"}).json()
+    replies = post(
+        browser_session, "/chat/messages", {"message": "jai oublier mon mot de pass"}
+    ).json()
     assert "« Mot de passe oublié ? »" in replies["replies"][0]["text"]
     post(browser_session, "/chat/messages", {"message": "/deny"})
     history = get(browser_session, "/chat/history").json()["messages"]
@@ -52,8 +57,9 @@ def test_bad_messages_get_a_clear_answer(browser_session, message):
 
 
 def test_form_posts_from_other_sites_are_refused(browser_session):
-    response = browser_session.post(browser_session.base_url + "/chat/messages",
-                                    data={"message": "bonjour"}, timeout=30)
+    response = browser_session.post(
+        browser_session.base_url + "/chat/messages", data={"message": "bonjour"}, timeout=30
+    )
     assert response.status_code == 415
 
 
@@ -73,7 +79,9 @@ def test_the_browser_cannot_choose_its_identity(browser_session):
     assert post(browser_session, "/demo/login", {"customer_id": "C9999999"}).status_code == 404
     browser_session.cookies.set("rb_session", "eyJhbGciOiJub25lIn0.eyJjdXN0b21lcl90b2tlbiI6IngifQ.")
     replies = post(browser_session, "/chat/messages", {"message": "où est ma facture ?"}).json()
-    assert "Connectez-vous à votre compte client" in "\n".join(r["text"] for r in replies["replies"])
+    assert "Connectez-vous à votre compte client" in "\n".join(
+        r["text"] for r in replies["replies"]
+    )
 
 
 def test_agent_assistant_requires_a_login(browser_session, stack_settings):
@@ -85,22 +93,34 @@ def test_agent_assistant_requires_a_login(browser_session, stack_settings):
 
 
 def test_agent_gets_ranked_personalised_suggestions(browser_session, stack_settings):
-    login = {"username": stack_settings.web.agent_username, "password": stack_settings.web.agent_password}
+    login = {
+        "username": stack_settings.web.agent_username,
+        "password": stack_settings.web.agent_password,
+    }
     assert post(browser_session, "/agent/login", login).status_code == 200
-    data = post(browser_session, "/agent/api/suggest",
-                {"message": "je trouve pas ma facture", "customer_id": "c1000001"}).json()
+    data = post(
+        browser_session,
+        "/agent/api/suggest",
+        {"message": "je trouve pas ma facture", "customer_id": "c1000001"},
+    ).json()
     suggestions = data["suggestions"]
     assert len(suggestions) == 3
     assert suggestions[0]["intent"] == "find_invoices" and not suggestions[0]["low_confidence"]
     confidences = [s["confidence"] for s in suggestions]
     assert confidences == sorted(confidences, reverse=True)
-    assert "« Mes factures »" in suggestions[0]["text"] and "/mon-compte/factures/" in suggestions[0]["text"]
+    assert (
+        "« Mes factures »" in suggestions[0]["text"]
+        and "/mon-compte/factures/" in suggestions[0]["text"]
+    )
     assert data["account"]["name"] == "Marie Durand" and data["account"]["last_login_at"]
     assert "02 808 18 02" in data["handover"] and "ouverte en ce moment" in data["handover"]
 
 
 def test_agent_low_confidence_is_shown_as_such(browser_session, stack_settings):
-    login = {"username": stack_settings.web.agent_username, "password": stack_settings.web.agent_password}
+    login = {
+        "username": stack_settings.web.agent_username,
+        "password": stack_settings.web.agent_password,
+    }
     post(browser_session, "/agent/login", login)
     data = post(browser_session, "/agent/api/suggest", {"message": "zzkq"}).json()
     assert any(s["low_confidence"] for s in data["suggestions"])

@@ -1,4 +1,5 @@
 """`python -m bot.backend serve | purge-inactive [--apply]`."""
+
 from __future__ import annotations
 
 import argparse
@@ -7,13 +8,13 @@ from typing import List, Optional
 
 from sqlalchemy.orm import sessionmaker
 
-from bot.config import BackendSettings, settings
 from bot.backend.api import create_app
 from bot.backend.database import create_schema, make_engine, make_session_factory
 from bot.backend.mailer import Mailer
 from bot.backend.seed import seed_demo_data
 from bot.backend.service import AccountService
-from bot.validation import mask_email
+from bot.config import BackendSettings, settings
+from bot.domain.identifiers import mask_email
 
 logger = logging.getLogger("bot.backend")
 
@@ -36,29 +37,39 @@ def purge_inactive(backend: BackendSettings, sessions: sessionmaker, apply: bool
     service = AccountService(backend, sessions, Mailer(backend, sessions))
     accounts = service.purge_inactive(apply=apply)
     for account in accounts:
-        print(f"{account.customer_id}\t{mask_email(account.email)}\t"
-              f"last login {account.last_login_at:%Y-%m-%d}")
+        print(
+            f"{account.customer_id}\t{mask_email(account.email)}\t"
+            f"last login {account.last_login_at:%Y-%m-%d}"
+        )
     if apply:
         print(f"{len(accounts)} account(s) deleted.")
     else:
-        print(f"{len(accounts)} account(s) inactive for more than 3 years "
-              "(dry run: nothing deleted; add --apply to delete them).")
+        print(
+            f"{len(accounts)} account(s) inactive for more than 3 years "
+            "(dry run: nothing deleted; add --apply to delete them)."
+        )
     return 0
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.backend",
-                                     description="The shop's account backend.")
+    parser = argparse.ArgumentParser(
+        prog="python -m bot.backend", description="The shop's account backend."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="create the schema, seed the demo data if asked, serve")
     purge = commands.add_parser(
-        "purge-inactive", help="list the accounts inactive for more than 3 years")
-    purge.add_argument("--apply", action="store_true",
-                       help="delete them (and keep a salted hash of their addresses)")
+        "purge-inactive", help="list the accounts inactive for more than 3 years"
+    )
+    purge.add_argument(
+        "--apply",
+        action="store_true",
+        help="delete them (and keep a salted hash of their addresses)",
+    )
     args = parser.parse_args(argv)
 
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     backend = settings().backend
     engine = make_engine(backend.database_url)
     create_schema(engine)

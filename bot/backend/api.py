@@ -5,6 +5,7 @@ operation in a worker thread (SQLAlchemy blocks; the event loop keeps serving
 other requests meanwhile) and turn results and errors into the contract's
 answers. Every error is `{"error", "message"}`, never a stack trace.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -23,16 +24,29 @@ from sanic.response import json as json_response
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
 
-from bot.config import BackendSettings
 from bot.backend.mailer import Mailer
-from bot.backend.service import (AccountService, CustomerNotFound, InvalidInput, RateLimited,
-                                 TicketNotFound, TicketRequest)
+from bot.backend.service import (
+    AccountService,
+    CustomerNotFound,
+    InvalidInput,
+    RateLimited,
+    TicketNotFound,
+    TicketRequest,
+)
+from bot.config import BackendSettings
 
 logger = logging.getLogger(__name__)
 
-ERROR_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-               405: "method_not_allowed", 429: "rate_limited", 500: "internal",
-               503: "unavailable"}
+ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    429: "rate_limited",
+    500: "internal",
+    503: "unavailable",
+}
 # Fixed texts for Sanic's own errors: its messages may repeat parts of the request.
 SANIC_MESSAGES = {404: "There is no such route.", 405: "This route does not accept this method."}
 PUBLIC_PATHS = {"/health"}
@@ -41,13 +55,15 @@ _app_numbers = itertools.count(1)
 _dumps = functools.partial(json.dumps, ensure_ascii=False)
 
 
-def _json(body: Any, status: int = 200,
-          headers: Optional[Mapping[str, str]] = None) -> HTTPResponse:
+def _json(
+    body: Any, status: int = 200, headers: Optional[Mapping[str, str]] = None
+) -> HTTPResponse:
     return json_response(body, status=status, headers=dict(headers or {}), dumps=_dumps)
 
 
-def error_response(status: int, message: str,
-                   headers: Optional[Mapping[str, str]] = None) -> HTTPResponse:
+def error_response(
+    status: int, message: str, headers: Optional[Mapping[str, str]] = None
+) -> HTTPResponse:
     code = ERROR_CODES.get(status) or ("bad_request" if status < 500 else "internal")
     return _json({"error": code, "message": message}, status, headers)
 
@@ -60,15 +76,21 @@ def _error_for(exception: Exception) -> HTTPResponse:
     if isinstance(exception, TicketNotFound):
         return error_response(404, "There is no ticket with this reference.")
     if isinstance(exception, RateLimited):
-        return error_response(429, "Too many e-mails were requested for this address.",
-                              {"Retry-After": str(exception.retry_after)})
+        return error_response(
+            429,
+            "Too many e-mails were requested for this address.",
+            {"Retry-After": str(exception.retry_after)},
+        )
     if isinstance(exception, OperationalError):
         logger.error("database unavailable: %s", exception.orig)
         return error_response(503, "The database is unavailable; try again later.")
     if isinstance(exception, SanicException) and exception.status_code < 500:
         status = exception.status_code
-        return error_response(status, SANIC_MESSAGES.get(status, "The request is not valid."),
-                              getattr(exception, "headers", None))
+        return error_response(
+            status,
+            SANIC_MESSAGES.get(status, "The request is not valid."),
+            getattr(exception, "headers", None),
+        )
     logger.error("unexpected error", exc_info=exception)
     return error_response(500, "Unexpected error; it has been logged.")
 
@@ -82,6 +104,12 @@ def _json_object(request: Request) -> Dict[str, Any]:
     if not isinstance(body, dict):
         raise InvalidInput("The body must be a JSON object.")
     return body
+
+
+def _required(body: Mapping[str, Any], name: str) -> str:
+    value = _string(body, name)
+    assert value is not None  # _string raised InvalidInput otherwise
+    return value
 
 
 def _string(body: Mapping[str, Any], name: str, required: bool = True) -> Optional[str]:
@@ -112,8 +140,11 @@ def _authorisation_error(request: Request, expected_token: bytes) -> Optional[HT
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
-        return error_response(401, "Send the API token as 'Authorization: Bearer <token>'.",
-                              {"WWW-Authenticate": "Bearer"})
+        return error_response(
+            401,
+            "Send the API token as 'Authorization: Bearer <token>'.",
+            {"WWW-Authenticate": "Bearer"},
+        )
     if not hmac.compare_digest(token.encode(), expected_token):
         return error_response(403, "The API token is not valid.")
     return None
@@ -153,9 +184,12 @@ def create_app(settings: BackendSettings, sessions: sessionmaker) -> Sanic:
     async def tickets(request: Request) -> HTTPResponse:
         body = _json_object(request)
         ticket_request = TicketRequest(
-            subject=_string(body, "subject"), email=_string(body, "email"),
-            body=_string(body, "body"), conversation_id=_string(body, "conversation_id"),
-            customer_id=_string(body, "customer_id", required=False))
+            subject=_required(body, "subject"),
+            email=_required(body, "email"),
+            body=_required(body, "body"),
+            conversation_id=_required(body, "conversation_id"),
+            customer_id=_string(body, "customer_id", required=False),
+        )
         ticket, created = await asyncio.to_thread(service.open_ticket, ticket_request)
         return _json({**ticket, "created": created}, status=201 if created else 200)
 
@@ -167,8 +201,11 @@ def create_app(settings: BackendSettings, sessions: sessionmaker) -> Sanic:
     @app.post("/password-emails")
     async def password_emails(request: Request) -> HTTPResponse:
         body = _json_object(request)
-        await asyncio.to_thread(service.request_password_email, _string(body, "email"),
-                                _string(body, "conversation_id", required=False))
+        await asyncio.to_thread(
+            service.request_password_email,
+            _required(body, "email"),
+            _string(body, "conversation_id", required=False),
+        )
         return _json({"status": "accepted"}, status=202)
 
     @app.exception(Exception)

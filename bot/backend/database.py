@@ -4,6 +4,7 @@ SQLite is the default (a file under var/, nothing to install); PostgreSQL is
 used in production. The differences that matter for correctness are handled
 here, so that the service code is the same for both.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -6,6 +6,7 @@ configured. When SMTP_HOST is set, the message is then sent from a background
 thread, after the commit and after the HTTP answer, so that the time an answer
 takes does not tell whether an address has an account.
 """
+
 from __future__ import annotations
 
 import logging
@@ -19,9 +20,9 @@ from typing import Callable, Optional
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.config import BackendSettings
 from bot.backend.models import OutboxMessage, utcnow
-from bot.validation import mask_email
+from bot.config import BackendSettings
+from bot.domain.identifiers import mask_email
 
 logger = logging.getLogger(__name__)
 
@@ -29,15 +30,21 @@ SMTP_TIMEOUT_SECONDS = 10.0
 
 
 class Mailer:
-    def __init__(self, settings: BackendSettings, sessions: sessionmaker,
-                 clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(
+        self,
+        settings: BackendSettings,
+        sessions: sessionmaker,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
         self._settings = settings
         self._sessions = sessions
         self._clock = clock
         # One thread: sends stay in order and never open many SMTP connections at once.
         self._executor: Optional[ThreadPoolExecutor] = (
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="smtp")
-            if settings.smtp_host else None)
+            if settings.smtp_host
+            else None
+        )
 
     def queue(self, session: Session, to: str, subject: str, body: str) -> OutboxMessage:
         """Adds the message to the outbox within the caller's transaction."""
@@ -60,8 +67,9 @@ class Mailer:
         try:
             self._deliver(email)
         except (smtplib.SMTPException, OSError) as error:
-            logger.warning("could not send e-mail %s to %s: %s",
-                           message_id, mask_email(message.to), error)
+            logger.warning(
+                "could not send e-mail %s to %s: %s", message_id, mask_email(message.to), error
+            )
             return False
         with self._sessions.begin() as session:
             session.get(OutboxMessage, message_id).sent_at = self._clock()
@@ -80,8 +88,10 @@ class Mailer:
 
     def _deliver(self, email: EmailMessage) -> None:
         settings = self._settings
-        with smtplib.SMTP(settings.smtp_host, settings.smtp_port,
-                          timeout=SMTP_TIMEOUT_SECONDS) as smtp:
+        assert settings.smtp_host, "only called when SMTP_HOST is set"
+        with smtplib.SMTP(
+            settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_SECONDS
+        ) as smtp:
             smtp.ehlo()
             if smtp.has_extn("starttls"):
                 smtp.starttls(context=ssl.create_default_context())

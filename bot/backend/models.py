@@ -4,16 +4,17 @@ Every datetime is stored and returned as an aware UTC datetime, whatever the
 database: SQLite has no time-zone type, so `UtcDateTime` does the conversion
 in one place instead of in every query.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Optional
+from typing import Any, Optional
 
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import declarative_base, relationship
 from sqlalchemy.types import TypeDecorator
 
-Base = declarative_base()
+Base: Any = declarative_base()
 
 
 def utcnow() -> datetime:
@@ -48,7 +49,7 @@ class Customer(Base):
 
     id = Column(Integer, primary_key=True)
     # "C" + 7 digits, as printed on the customer's documents.
-    number = Column(String(8), unique=True, nullable=False)
+    number = Column(String(9), unique=True, nullable=False)
     first_name = Column(String(100), nullable=False)
     last_name = Column(String(100), nullable=False)
     # Always lower-case, so that a plain equality compares case-insensitively.
@@ -60,20 +61,27 @@ class Customer(Base):
 
     # The database deletes the dependent rows (ON DELETE CASCADE): one DELETE purges an account.
     addresses = relationship(
-        "Address", back_populates="customer", cascade="all, delete-orphan",
-        passive_deletes=True, order_by="Address.id")
+        "Address",
+        back_populates="customer",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Address.id",
+    )
     orders = relationship(
-        "Order", back_populates="customer", cascade="all, delete-orphan", passive_deletes=True)
+        "Order", back_populates="customer", cascade="all, delete-orphan", passive_deletes=True
+    )
     password_resets = relationship(
-        "PasswordReset", cascade="all, delete-orphan", passive_deletes=True)
+        "PasswordReset", cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class Address(Base):
     __tablename__ = "addresses"
 
     id = Column(Integer, primary_key=True)
-    customer_id = Column(Integer, ForeignKey("customers.id", ondelete="CASCADE"),
-                         nullable=False, index=True)
+    customer_id = Column(
+        Integer, ForeignKey("customers.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     kind = Column(String(10), nullable=False)  # "delivery" or "billing"
     name = Column(String(200), nullable=False)
     line1 = Column(String(200), nullable=False)
@@ -90,8 +98,9 @@ class Order(Base):
 
     id = Column(Integer, primary_key=True)
     number = Column(String(20), unique=True, nullable=False)
-    customer_id = Column(Integer, ForeignKey("customers.id", ondelete="CASCADE"),
-                         nullable=False, index=True)
+    customer_id = Column(
+        Integer, ForeignKey("customers.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     placed_at = Column(UtcDateTime, nullable=False)
     shipped_at = Column(UtcDateTime)
     # Cents: exact on every database, unlike a float, and simpler than Numeric on SQLite.
@@ -99,7 +108,8 @@ class Order(Base):
 
     customer = relationship("Customer", back_populates="orders")
     invoice = relationship(
-        "Invoice", uselist=False, cascade="all, delete-orphan", passive_deletes=True)
+        "Invoice", uselist=False, cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class Invoice(Base):
@@ -107,8 +117,9 @@ class Invoice(Base):
 
     id = Column(Integer, primary_key=True)
     number = Column(String(20), unique=True, nullable=False)
-    order_id = Column(Integer, ForeignKey("orders.id", ondelete="CASCADE"),
-                      nullable=False, unique=True)
+    order_id = Column(
+        Integer, ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, unique=True
+    )
     issued_at = Column(UtcDateTime, nullable=False)
 
 
@@ -156,8 +167,9 @@ class PasswordReset(Base):
     __tablename__ = "password_resets"
 
     id = Column(Integer, primary_key=True)
-    customer_id = Column(Integer, ForeignKey("customers.id", ondelete="CASCADE"),
-                         nullable=False, index=True)
+    customer_id = Column(
+        Integer, ForeignKey("customers.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     # SHA-256 of the token: a leaked table does not give working links.
     token_hash = Column(String(64), unique=True, nullable=False)
     created_at = Column(UtcDateTime, nullable=False)

@@ -4,6 +4,7 @@ Dates are relative to the moment of seeding, so that the situations they
 illustrate (a recent order, an account inactive for more than 3 years) stay
 true whenever the demo is installed.
 """
+
 from __future__ import annotations
 
 import logging
@@ -19,66 +20,126 @@ from bot.backend.service import months_before
 logger = logging.getLogger(__name__)
 
 
-def _order(number: str, placed_at: datetime, total_cents: int,
-           shipped_at: Optional[datetime] = None, invoice_number: Optional[str] = None) -> Order:
+def _order(
+    number: str,
+    placed_at: datetime,
+    total_cents: int,
+    shipped_at: Optional[datetime] = None,
+    invoice_number: Optional[str] = None,
+) -> Order:
     """An order; a shipped one gets its invoice, issued on the shipping day."""
-    order = Order(number=number, placed_at=placed_at, shipped_at=shipped_at,
-                  total_cents=total_cents)
+    order = Order(
+        number=number, placed_at=placed_at, shipped_at=shipped_at, total_cents=total_cents
+    )
     if shipped_at is not None:
         order.invoice = Invoice(number=invoice_number, issued_at=shipped_at)
     return order
 
 
-def _address(kind: str, name: str, line1: str, postcode: str, city: str,
-             line2: Optional[str] = None) -> Address:
-    return Address(kind=kind, name=name, line1=line1, line2=line2, postcode=postcode,
-                   city=city, country="France")
+def _address(
+    kind: str, name: str, line1: str, postcode: str, city: str, line2: Optional[str] = None
+) -> Address:
+    return Address(
+        kind=kind,
+        name=name,
+        line1=line1,
+        line2=line2,
+        postcode=postcode,
+        city=city,
+        country="France",
+    )
 
 
 def demo_customers(now: datetime) -> List[Customer]:
     day = timedelta(days=1)
     return [
         Customer(
-            number="C1000001", first_name="Marie", last_name="Durand",
-            email="marie.durand@example.com", phone="06 12 34 56 78",
-            created_at=months_before(now, 26), last_login_at=now - 2 * day,
+            number="C1000001",
+            first_name="Marie",
+            last_name="Durand",
+            email="marie.durand@example.com",
+            phone="06 12 34 56 78",
+            created_at=months_before(now, 26),
+            last_login_at=now - 2 * day,
             addresses=[
-                _address("delivery", "Marie Durand", "12 rue des Lilas", "69003", "Lyon",
-                         line2="Bâtiment B"),
+                _address(
+                    "delivery",
+                    "Marie Durand",
+                    "12 rue des Lilas",
+                    "69003",
+                    "Lyon",
+                    line2="Bâtiment B",
+                ),
                 _address("billing", "Marie Durand", "3 place Bellecour", "69002", "Lyon"),
             ],
             orders=[
-                _order("CMD-240117", now - 13 * day, 8940, shipped_at=now - 10 * day,
-                       invoice_number="FA-240117"),
+                _order(
+                    "CMD-240117",
+                    now - 13 * day,
+                    8940,
+                    shipped_at=now - 10 * day,
+                    invoice_number="FA-240117",
+                ),
                 _order("CMD-240392", now - day, 12340),
-            ]),
+            ],
+        ),
         Customer(
-            number="C1000002", first_name="Jean", last_name="Martin",
-            email="jean.martin@example.com", phone="06 98 76 54 32",
-            created_at=months_before(now, 70), last_login_at=months_before(now, 38),
+            number="C1000002",
+            first_name="Jean",
+            last_name="Martin",
+            email="jean.martin@example.com",
+            phone="06 98 76 54 32",
+            created_at=months_before(now, 70),
+            last_login_at=months_before(now, 38),
             addresses=[_address("delivery", "Jean Martin", "8 avenue Foch", "44000", "Nantes")],
             orders=[
-                _order("CMD-190842", months_before(now, 39), 4590,
-                       shipped_at=months_before(now, 39) + 2 * day, invoice_number="FA-190842"),
-            ]),
+                _order(
+                    "CMD-190842",
+                    months_before(now, 39),
+                    4590,
+                    shipped_at=months_before(now, 39) + 2 * day,
+                    invoice_number="FA-190842",
+                ),
+            ],
+        ),
         Customer(
-            number="C1000003", first_name="Sophie", last_name="Bernard",
-            email="sophie.bernard@example.com", phone="07 11 22 33 44",
-            created_at=months_before(now, 14), last_login_at=now - 20 * day,
+            number="C1000003",
+            first_name="Sophie",
+            last_name="Bernard",
+            email="sophie.bernard@example.com",
+            phone="07 11 22 33 44",
+            created_at=months_before(now, 14),
+            last_login_at=now - 20 * day,
             orders=[
-                _order("CMD-239871", now - 35 * day, 25680, shipped_at=now - 33 * day,
-                       invoice_number="FA-239871"),
-            ]),
+                _order(
+                    "CMD-239871",
+                    now - 35 * day,
+                    25680,
+                    shipped_at=now - 33 * day,
+                    invoice_number="FA-239871",
+                ),
+            ],
+        ),
         Customer(
-            number="C1000004", first_name="Sophie", last_name="Bernard",
-            email="s.bernard@atelier-bernard.example.fr", phone="02 40 55 66 77",
-            created_at=months_before(now, 5), last_login_at=now - 4 * day,
-            orders=[_order("CMD-240355", now - 3 * day, 61200)]),
+            number="C1000004",
+            first_name="Sophie",
+            last_name="Bernard",
+            email="s.bernard@atelier-bernard.example.fr",
+            phone="02 40 55 66 77",
+            created_at=months_before(now, 5),
+            last_login_at=now - 4 * day,
+            orders=[_order("CMD-240355", now - 3 * day, 61200)],
+        ),
         Customer(
-            number="C1000005", first_name="Paul", last_name="Petit",
-            email="paul.petit@example.com", phone=None,
-            created_at=months_before(now, 8), last_login_at=now - 7 * day,
-            addresses=[_address("delivery", "Paul Petit", "27 rue Nationale", "59000", "Lille")]),
+            number="C1000005",
+            first_name="Paul",
+            last_name="Petit",
+            email="paul.petit@example.com",
+            phone=None,
+            created_at=months_before(now, 8),
+            last_login_at=now - 7 * day,
+            addresses=[_address("delivery", "Paul Petit", "27 rue Nationale", "59000", "Lille")],
+        ),
     ]
 
 

@@ -5,6 +5,7 @@ transaction, so that concurrent requests never share one. Problems the caller
 can do something about are raised as `BackendError`s; the API turns them into
 answers (docs/backend-api.md).
 """
+
 from __future__ import annotations
 
 import calendar
@@ -12,59 +13,41 @@ import dataclasses
 import hashlib
 import logging
 import math
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable, Dict, List, Optional, Set, Tuple
+from typing import AbstractSet, Callable, Dict, List, Optional, Set, Tuple
 
 from sqlalchemy import and_, delete, or_, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from bot.config import BackendSettings
-from bot.conversations import ConversationStore
 from bot.backend.database import lock_key
+from bot.backend.emails import render_email
 from bot.backend.mailer import Mailer
-from bot.validation import mask_email
-from bot.backend.models import (Customer, EmailRequest, Order, OutboxMessage, PasswordReset,
-                                PurgedAccount, Ticket, utcnow)
+from bot.backend.models import (
+    Customer,
+    EmailRequest,
+    Order,
+    OutboxMessage,
+    PasswordReset,
+    PurgedAccount,
+    Ticket,
+    utcnow,
+)
+from bot.clients.conversations import ConversationStore
+from bot.config import BackendSettings
+from bot.domain.identifiers import customer_id_of, is_email, mask_email
+from bot.domain.tickets import DELETION_SUBJECT, TICKET_SUBJECTS
 
 logger = logging.getLogger(__name__)
 
-CUSTOMER_NUMBER = re.compile(r"[Cc]?(\d{6,8})")
-# Deliberately loose: the shop's account form is the real check; this one catches typos.
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
-MAX_EMAIL_LENGTH = 254
-TICKET_SUBJECTS = ("Suppression compte", "Autre motif")
 MAX_TICKET_BODY = 5000
 MAX_CONVERSATION_ID = 200
 INACTIVITY_MONTHS = 36
 RATE_WINDOW = timedelta(hours=1)
 RESET_TOKEN_VALIDITY = timedelta(hours=1)
 CROCKFORD_BASE32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-
-RESET_SUBJECT = "Renouvelez votre mot de passe"
-RESET_BODY = """Bonjour {first_name},
-
-Vous avez demandé à renouveler le mot de passe de votre compte 123Roulement.
-Pour en choisir un nouveau, ouvrez ce lien, valable 1 heure :
-{link}
-
-Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe actuel reste valable.
-
-Le service client 123Roulement
-"""
-DELETION_SUBJECT = "Votre compte 123Roulement"
-DELETION_BODY = """Bonjour,
-
-Vous avez demandé à renouveler le mot de passe du compte 123Roulement associé à cette adresse.
-Ce compte a été supprimé après 3 ans d'inactivité, comme le prévoit le RGPD : ses données ne sont plus conservées.
-
-Pour commander à nouveau, créez un nouveau compte : sur {shop_url}, cliquez sur « Connectez-vous », puis sur « nouveau client ».
-
-Le service client 123Roulement
-"""
 
 
 class BackendError(Exception):
@@ -115,15 +98,15 @@ class InactiveAccount:
 
 def normalise_customer_id(value: str) -> str:
     """Customers type their number with or without the C, sometimes dropping a leading zero."""
-    match = CUSTOMER_NUMBER.fullmatch(value.strip())
-    if match is None:
-        raise InvalidInput("A customer number is C followed by 7 digits, e.g. C1000001.")
-    return f"C{int(match.group(1)):07d}"
+    number = customer_id_of(value)
+    if number is None:
+        raise InvalidInput("A customer number is 6 to 8 digits, optionally after a C: C1000001.")
+    return number
 
 
 def normalise_email(value: str) -> str:
     email = value.strip().lower()
-    if len(email) > MAX_EMAIL_LENGTH or EMAIL.fullmatch(email) is None:
+    if not is_email(email):
         raise InvalidInput("The e-mail address is not valid.")
     return email
 
@@ -159,15 +142,21 @@ def new_ticket_reference() -> str:
 
 
 class AccountService:
-    def __init__(self, settings: BackendSettings, sessions: sessionmaker, mailer: Mailer,
-                 clock: Callable[[], datetime] = utcnow,
-                 conversations: Optional[ConversationStore] = None) -> None:
+    def __init__(
+        self,
+        settings: BackendSettings,
+        sessions: sessionmaker,
+        mailer: Mailer,
+        clock: Callable[[], datetime] = utcnow,
+        conversations: Optional[ConversationStore] = None,
+    ) -> None:
         self._settings = settings
         self._sessions = sessions
         self._mailer = mailer
         self._clock = clock
         self._conversations = conversations or (
-            ConversationStore(settings.tracker_store_url) if settings.tracker_store_url else None)
+            ConversationStore(settings.tracker_store_url) if settings.tracker_store_url else None
+        )
 
     def health(self) -> None:
         """Raises the database's error when it cannot answer."""
@@ -191,8 +180,16 @@ class AccountService:
     def addresses(self, customer_id: str) -> List[Dict]:
         with self._sessions.begin() as session:
             return [
-                {"id": a.id, "kind": a.kind, "name": a.name, "line1": a.line1, "line2": a.line2,
-                 "postcode": a.postcode, "city": a.city, "country": a.country}
+                {
+                    "id": a.id,
+                    "kind": a.kind,
+                    "name": a.name,
+                    "line1": a.line1,
+                    "line2": a.line2,
+                    "postcode": a.postcode,
+                    "city": a.city,
+                    "country": a.country,
+                }
                 for a in _find_customer(session, customer_id).addresses
             ]
 
@@ -201,9 +198,11 @@ class AccountService:
         with self._sessions.begin() as session:
             customer = _find_customer(session, customer_id)
             orders = session.scalars(
-                select(Order).where(Order.customer_id == customer.id)
+                select(Order)
+                .where(Order.customer_id == customer.id)
                 .order_by(Order.placed_at.desc(), Order.id.desc())
-                .options(selectinload(Order.invoice)))
+                .options(selectinload(Order.invoice))
+            )
             return [self._order_json(order) for order in orders]
 
     def _order_json(self, order: Order) -> Dict:
@@ -212,9 +211,13 @@ class AccountService:
             "issued_at": _iso(order.invoice.issued_at),
             "url": f"{self._settings.shop_url}/mon-compte/factures/{order.invoice.number}.pdf",
         }
-        return {"number": order.number, "placed_at": _iso(order.placed_at),
-                "shipped_at": _iso(order.shipped_at), "total_eur": _euros(order.total_cents),
-                "invoice": invoice}
+        return {
+            "number": order.number,
+            "placed_at": _iso(order.placed_at),
+            "shipped_at": _iso(order.shipped_at),
+            "total_eur": _euros(order.total_cents),
+            "invoice": invoice,
+        }
 
     def open_ticket(self, request: TicketRequest) -> Tuple[Dict, bool]:
         """Returns the ticket and whether it is new.
@@ -228,10 +231,16 @@ class AccountService:
                 existing = _matching_ticket(session, request)
                 if existing is not None:
                     return _ticket_json(existing), False
-                ticket = Ticket(reference=new_ticket_reference(), subject=request.subject,
-                                email=request.email, customer_number=request.customer_id,
-                                body=request.body, conversation_id=request.conversation_id,
-                                status="open", created_at=self._clock())
+                ticket = Ticket(
+                    reference=new_ticket_reference(),
+                    subject=request.subject,
+                    email=request.email,
+                    customer_number=request.customer_id,
+                    body=request.body,
+                    conversation_id=request.conversation_id,
+                    status="open",
+                    created_at=self._clock(),
+                )
                 session.add(ticket)
         except IntegrityError:
             with self._sessions.begin() as session:
@@ -240,8 +249,12 @@ class AccountService:
                 raise
             logger.info("ticket %s: identical concurrent request", existing.reference)
             return _ticket_json(existing), False
-        logger.info("ticket %s opened (%s) for %s",
-                    ticket.reference, ticket.subject, mask_email(ticket.email))
+        logger.info(
+            "ticket %s opened (%s) for %s",
+            ticket.reference,
+            ticket.subject,
+            mask_email(ticket.email),
+        )
         return _ticket_json(ticket), True
 
     def request_password_email(self, email: str, conversation_id: Optional[str] = None) -> None:
@@ -257,8 +270,9 @@ class AccountService:
         if message is not None:
             self._mailer.send_later(message.id)
 
-    def _record_email_request(self, session: Session, email: str,
-                              conversation_id: Optional[str], now: datetime) -> None:
+    def _record_email_request(
+        self, session: Session, email: str, conversation_id: Optional[str], now: datetime
+    ) -> None:
         """Counts the request against the rolling-hour limit of the address, in the database so
         that the limit holds across processes; the lock makes concurrent requests count in turn."""
         digest = sha256_hex(email)
@@ -267,34 +281,51 @@ class AccountService:
         session.execute(
             delete(EmailRequest)
             .where(EmailRequest.email_hash == digest, EmailRequest.requested_at <= window_start)
-            .execution_options(synchronize_session=False))
+            .execution_options(synchronize_session=False)
+        )
         recent = session.scalars(
-            select(EmailRequest.requested_at).where(EmailRequest.email_hash == digest)
-            .order_by(EmailRequest.requested_at)).all()
+            select(EmailRequest.requested_at)
+            .where(EmailRequest.email_hash == digest)
+            .order_by(EmailRequest.requested_at)
+        ).all()
         limit = self._settings.email_rate_limit_per_hour
         if len(recent) >= limit:
             # The request that has to leave the window for this address to be under the limit.
             frees_a_slot = recent[len(recent) - limit] + RATE_WINDOW
             logger.info("password e-mails for %s: rate limited", mask_email(email))
             raise RateLimited(max(1, math.ceil((frees_a_slot - now).total_seconds())))
-        session.add(EmailRequest(email_hash=digest, conversation_id=conversation_id,
-                                 requested_at=now))
+        session.add(
+            EmailRequest(email_hash=digest, conversation_id=conversation_id, requested_at=now)
+        )
 
-    def _password_message(self, session: Session, email: str,
-                          now: datetime) -> Optional[OutboxMessage]:
+    def _password_message(
+        self, session: Session, email: str, now: datetime
+    ) -> Optional[OutboxMessage]:
         customer = session.scalars(select(Customer).where(Customer.email == email)).one_or_none()
         if customer is not None and customer.last_login_at >= self._inactivity_cutoff(now):
             token = secrets.token_urlsafe(32)
-            session.add(PasswordReset(customer_id=customer.id, token_hash=sha256_hex(token),
-                                      created_at=now, expires_at=now + RESET_TOKEN_VALIDITY))
+            session.add(
+                PasswordReset(
+                    customer_id=customer.id,
+                    token_hash=sha256_hex(token),
+                    created_at=now,
+                    expires_at=now + RESET_TOKEN_VALIDITY,
+                )
+            )
             link = f"{self._settings.shop_url}/mot-de-passe/reinitialiser?token={token}"
             logger.info("password e-mail for %s: reset link", mask_email(email))
-            return self._mailer.queue(session, email, RESET_SUBJECT,
-                                      RESET_BODY.format(first_name=customer.first_name, link=link))
+            return self._mailer.queue(
+                session,
+                email,
+                *render_email("password_reset", first_name=customer.first_name, link=link),
+            )
         if customer is not None or _was_purged(session, email):
             logger.info("password e-mail for %s: deletion notice", mask_email(email))
-            return self._mailer.queue(session, email, DELETION_SUBJECT,
-                                      DELETION_BODY.format(shop_url=self._settings.shop_url))
+            return self._mailer.queue(
+                session,
+                email,
+                *render_email("account_purged", shop_url=self._settings.shop_url),
+            )
         logger.info("password e-mail for %s: no account, nothing sent", mask_email(email))
         return None
 
@@ -304,18 +335,25 @@ class AccountService:
         the customer's conversations are erased from the tracker store. Processing a
         ticket twice does nothing more."""
         with self._sessions.begin() as session:
-            ticket = session.scalars(select(Ticket).where(
-                Ticket.reference == _bounded(reference.strip().upper(), "reference", 20))
+            ticket = session.scalars(
+                select(Ticket).where(
+                    Ticket.reference == _bounded(reference.strip().upper(), "reference", 20)
+                )
             ).one_or_none()
             if ticket is None:
                 raise TicketNotFound(reference)
             processed = ProcessedTicket(ticket.reference, ticket.subject, False, 0)
-            if ticket.status != "open" or ticket.subject != "Suppression compte":
+            if ticket.status != "open" or ticket.subject != DELETION_SUBJECT:
                 ticket.status = "done"
                 return processed
-            customer = session.scalars(select(Customer).where(or_(
-                Customer.number == (ticket.customer_number or ""),
-                Customer.email == ticket.email))).first()
+            customer = session.scalars(
+                select(Customer).where(
+                    or_(
+                        Customer.number == (ticket.customer_number or ""),
+                        Customer.email == ticket.email,
+                    )
+                )
+            ).first()
             number, emails = ticket.customer_number, {ticket.email}
             conversation_id = ticket.conversation_id
             if customer is not None:
@@ -324,13 +362,22 @@ class AccountService:
             ticket.status, ticket.email = "done", mask_email(ticket.email)
             ticket.body = f"Traitée le {self._clock():%Y-%m-%d} : compte et conversations effacés."
         erased = self._erase_conversations(number, emails, {conversation_id})
-        logger.info("ticket %s processed: account %s, %d conversation event(s) erased",
-                    processed.reference, "erased" if customer else "not found", erased)
-        return dataclasses.replace(processed, account_erased=customer is not None,
-                                   conversations_erased=erased)
+        logger.info(
+            "ticket %s processed: account %s, %d conversation event(s) erased",
+            processed.reference,
+            "erased" if customer else "not found",
+            erased,
+        )
+        return dataclasses.replace(
+            processed, account_erased=customer is not None, conversations_erased=erased
+        )
 
-    def _erase_conversations(self, customer_number: Optional[str], emails: Set[str],
-                             conversation_ids: Set[str] = frozenset()) -> int:
+    def _erase_conversations(
+        self,
+        customer_number: Optional[str],
+        emails: Set[str],
+        conversation_ids: AbstractSet[str] = frozenset(),
+    ) -> int:
         if self._conversations is None:
             return 0
         senders = self._conversations.conversations_of(customer_number, emails)
@@ -343,14 +390,19 @@ class AccountService:
         now = self._clock()
         with self._sessions.begin() as session:
             customers = session.scalars(
-                select(Customer).where(Customer.last_login_at < self._inactivity_cutoff(now))
-                .order_by(Customer.number)).all()
+                select(Customer)
+                .where(Customer.last_login_at < self._inactivity_cutoff(now))
+                .order_by(Customer.number)
+            ).all()
             accounts = [InactiveAccount(c.number, c.email, c.last_login_at) for c in customers]
             if apply:
                 for customer in customers:
                     salt = secrets.token_hex(16)
-                    session.add(PurgedAccount(salt=salt, email_hash=sha256_hex(salt + customer.email),
-                                              purged_at=now))
+                    session.add(
+                        PurgedAccount(
+                            salt=salt, email_hash=sha256_hex(salt + customer.email), purged_at=now
+                        )
+                    )
                     session.delete(customer)
         if apply:
             for account in accounts:
@@ -379,8 +431,9 @@ def _validated_ticket(request: TicketRequest) -> TicketRequest:
         request,
         email=normalise_email(request.email),
         conversation_id=_bounded(request.conversation_id, "conversation_id", MAX_CONVERSATION_ID),
-        customer_id=(normalise_customer_id(request.customer_id)
-                     if request.customer_id is not None else None),
+        customer_id=(
+            normalise_customer_id(request.customer_id) if request.customer_id is not None else None
+        ),
     )
 
 
@@ -388,16 +441,26 @@ def _matching_ticket(session: Session, request: TicketRequest) -> Optional[Ticke
     """The ticket a repeated request refers to: same conversation, or same address with an
     open ticket, for the same subject."""
     return session.scalars(
-        select(Ticket).where(
+        select(Ticket)
+        .where(
             Ticket.subject == request.subject,
-            or_(Ticket.conversation_id == request.conversation_id,
-                and_(Ticket.email == request.email, Ticket.status == "open")))
-        .order_by(Ticket.id).limit(1)).first()
+            or_(
+                Ticket.conversation_id == request.conversation_id,
+                and_(Ticket.email == request.email, Ticket.status == "open"),
+            ),
+        )
+        .order_by(Ticket.id)
+        .limit(1)
+    ).first()
 
 
 def _ticket_json(ticket: Ticket) -> Dict:
-    return {"reference": ticket.reference, "subject": ticket.subject, "status": ticket.status,
-            "created_at": _iso(ticket.created_at)}
+    return {
+        "reference": ticket.reference,
+        "subject": ticket.subject,
+        "status": ticket.status,
+        "created_at": _iso(ticket.created_at),
+    }
 
 
 def _was_purged(session: Session, email: str) -> bool:

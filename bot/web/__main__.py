@@ -1,4 +1,5 @@
 """`python -m bot.web`: the web server on WEB_HOST:WEB_PORT."""
+
 import logging
 import sys
 
@@ -7,7 +8,9 @@ from bot.web.app import create_app
 
 
 def main() -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     config = settings()
     try:
         app = create_app(config)

@@ -6,6 +6,7 @@ customer token from its own HttpOnly session cookie. The page's JavaScript
 never sees a token, so it can neither read nor choose an identity.
 Contract: docs/web-api.md.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -22,14 +23,14 @@ from sanic import Request, Sanic
 from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse, empty, file, json
 
-from bot.account_client import AccountClient, BackendUnavailable, NotFound
+from bot.clients.account import AccountClient, BackendUnavailable, NotFound
 from bot.config import Settings
-from bot.handover import current_time, handover_response
-from bot.hours import describe_hours
-from bot.responses import render
-from bot.stack import rasa_url
-from bot.tokens import issue_token
-from bot.validation import parse_customer_id
+from bot.domain.handover import current_time, handover_response
+from bot.domain.hours import describe_hours
+from bot.domain.identifiers import parse_customer_id
+from bot.domain.messages import MAX_MESSAGE_LENGTH
+from bot.domain.responses import render
+from bot.domain.tokens import issue_token
 from bot.web import assistant
 
 logger = logging.getLogger(__name__)
@@ -37,7 +38,6 @@ logger = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 SESSION_COOKIE, AGENT_COOKIE = "rb_session", "rb_agent"
 SESSION_SECONDS, AGENT_SESSION_SECONDS = 30 * 24 * 3600, 8 * 3600
-MAX_MESSAGE_LENGTH = 1000
 # The seeded demo accounts the demo log-in offers (docs/backend-api.md).
 DEMO_CUSTOMERS = ["C1000001", "C1000002", "C1000003", "C1000004", "C1000005"]
 SECURITY_HEADERS = {
@@ -53,14 +53,15 @@ class ApiError(SanicException):
         self.code = code
 
 
-def create_app(config: Settings) -> Sanic:
+def create_app(config: Settings) -> Sanic:  # noqa: C901 (split into blueprints: issue 15)
     web = config.web
-    if not web.session_secret or not web.agent_password:
-        raise ValueError("WEB_SESSION_SECRET and AGENT_PASSWORD must be set")
+    if not (web.session_secret and web.agent_password):
+        raise ValueError("WEB_SESSION_SECRET and AGENT_PASSWORD must be set (make run sets them)")
+    session_secret, agent_password = web.session_secret, web.agent_password
     app = Sanic("web", configure_logging=False)
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.static("/static", str(STATIC))
-    rasa = rasa_url(config)
+    rasa = config.rasa_url
     rasa_params = {"token": config.rasa_auth_token} if config.rasa_auth_token else {}
     threshold = assistant.fallback_threshold()
 
@@ -68,16 +69,24 @@ def create_app(config: Settings) -> Sanic:
 
     def read_cookie(request: Request, name: str) -> Dict[str, Any]:
         try:
-            return jwt.decode(request.cookies.get(name, ""), web.session_secret, algorithms=["HS256"])
+            return jwt.decode(request.cookies.get(name, ""), session_secret, algorithms=["HS256"])
         except jwt.PyJWTError:
             return {}
 
-    def write_cookie(response: HTTPResponse, name: str, claims: Dict[str, Any], seconds: int) -> None:
-        value = jwt.encode({**claims, "exp": int(time.time()) + seconds}, web.session_secret,
-                           algorithm="HS256")
+    def write_cookie(
+        response: HTTPResponse, name: str, claims: Dict[str, Any], seconds: int
+    ) -> None:
+        value = jwt.encode(
+            {**claims, "exp": int(time.time()) + seconds}, session_secret, algorithm="HS256"
+        )
         response.cookies[name] = value
-        for key, setting in (("httponly", True), ("samesite", "Lax"), ("path", "/"),
-                             ("max-age", seconds), ("secure", web.secure_cookies)):
+        for key, setting in (
+            ("httponly", True),
+            ("samesite", "Lax"),
+            ("path", "/"),
+            ("max-age", seconds),
+            ("secure", web.secure_cookies),
+        ):
             response.cookies[name][key] = setting
 
     def session(request: Request) -> Dict[str, Any]:
@@ -107,15 +116,20 @@ def create_app(config: Settings) -> Sanic:
         return render(response.pop("response"), response)
 
     def unavailable() -> ApiError:
-        return ApiError(503, "unavailable",
-                        "Le service est momentanément indisponible. Appelez nos conseillers au "
-                        f"{config.phone.number}, {describe_hours(config.phone)}.")
+        return ApiError(
+            503,
+            "unavailable",
+            "Le service est momentanément indisponible. Appelez nos conseillers au "
+            f"{config.phone.number}, {describe_hours(config.phone)}.",
+        )
 
-    async def call_rasa(method: str, path: str, params: Optional[Dict[str, str]] = None,
-                        **kwargs: Any) -> Any:
+    async def call_rasa(
+        method: str, path: str, params: Optional[Dict[str, str]] = None, **kwargs: Any
+    ) -> Any:
         try:
-            async with app.ctx.http.request(method, rasa + path, params={**rasa_params, **(params or {})},
-                                            **kwargs) as r:
+            async with app.ctx.http.request(
+                method, rasa + path, params={**rasa_params, **(params or {})}, **kwargs
+            ) as r:
                 if r.status != 200:
                     logger.warning("rasa %s answered %s", path.split("/")[1], r.status)
                     raise unavailable()
@@ -144,7 +158,9 @@ def create_app(config: Settings) -> Sanic:
         if isinstance(exception, ApiError):
             return json({"error": exception.code, "message": str(exception)}, exception.status_code)
         if isinstance(exception, SanicException) and exception.status_code < 500:
-            return json({"error": "bad_request", "message": "Requête invalide."}, exception.status_code)
+            return json(
+                {"error": "bad_request", "message": "Requête invalide."}, exception.status_code
+            )
         logger.exception("unexpected error on %s", request.path)
         return json({"error": "internal", "message": "Erreur inattendue."}, 500)
 
@@ -166,8 +182,13 @@ def create_app(config: Settings) -> Sanic:
 
     @app.get("/chat/config")
     async def chat_config(request: Request) -> HTTPResponse:
-        return json({"phone": config.phone.number, "hours": describe_hours(config.phone),
-                     "max_length": MAX_MESSAGE_LENGTH})
+        return json(
+            {
+                "phone": config.phone.number,
+                "hours": describe_hours(config.phone),
+                "max_length": MAX_MESSAGE_LENGTH,
+            }
+        )
 
     @app.post("/chat/messages")
     async def chat_message(request: Request) -> HTTPResponse:
@@ -176,13 +197,21 @@ def create_app(config: Settings) -> Sanic:
             raise ApiError(400, "bad_request", "Votre message est vide : écrivez votre question.")
         message = message.strip()
         if len(message) > MAX_MESSAGE_LENGTH:
-            raise ApiError(400, "bad_request", f"Votre message est trop long : {MAX_MESSAGE_LENGTH} "
-                                               "caractères au plus. Pouvez-vous le raccourcir ?")
+            raise ApiError(
+                400,
+                "bad_request",
+                f"Votre message est trop long : {MAX_MESSAGE_LENGTH} "
+                "caractères au plus. Pouvez-vous le raccourcir ?",
+            )
         current = session(request)
-        metadata = {"auth_token": current["customer_token"]} if current.get("customer_token") else {}
-        replies = await call_rasa("POST", "/webhooks/rest/webhook",
-                                  json={"sender": current["conv"], "message": message,
-                                        "metadata": metadata})
+        metadata = (
+            {"auth_token": current["customer_token"]} if current.get("customer_token") else {}
+        )
+        replies = await call_rasa(
+            "POST",
+            "/webhooks/rest/webhook",
+            json={"sender": current["conv"], "message": message, "metadata": metadata},
+        )
         return with_session(json({"replies": [_reply(r) for r in replies]}), current)
 
     @app.get("/chat/history")
@@ -190,8 +219,9 @@ def create_app(config: Settings) -> Sanic:
         current = read_cookie(request, SESSION_COOKIE)
         if "conv" not in current:
             return json({"messages": []})
-        tracker = await call_rasa("GET", f"/conversations/{current['conv']}/tracker",
-                                  params={"include_events": "ALL"})
+        tracker = await call_rasa(
+            "GET", f"/conversations/{current['conv']}/tracker", params={"include_events": "ALL"}
+        )
         return json({"messages": _history(tracker.get("events", []))})
 
     @app.post("/chat/reset")
@@ -211,8 +241,14 @@ def create_app(config: Settings) -> Sanic:
             customers = [await asyncio.to_thread(backend().customer, c) for c in DEMO_CUSTOMERS]
         except BackendUnavailable as error:
             raise ApiError(503, "unavailable", "Comptes de démonstration indisponibles.") from error
-        return json({"customers": [{"customer_id": c.customer_id,
-                                    "name": f"{c.first_name} {c.last_name}"} for c in customers]})
+        return json(
+            {
+                "customers": [
+                    {"customer_id": c.customer_id, "name": f"{c.first_name} {c.last_name}"}
+                    for c in customers
+                ]
+            }
+        )
 
     @app.get("/demo/me")
     async def demo_me(request: Request) -> HTTPResponse:
@@ -229,8 +265,10 @@ def create_app(config: Settings) -> Sanic:
         except BackendUnavailable as error:
             raise ApiError(503, "unavailable", "Connexion impossible pour le moment.") from error
         current = session(request)
-        current["customer"] = {"customer_id": customer_id,
-                               "name": f"{customer.first_name} {customer.last_name}"}
+        current["customer"] = {
+            "customer_id": customer_id,
+            "name": f"{customer.first_name} {customer.last_name}",
+        }
         current["customer_token"] = issue_token(customer_id, config.tokens)
         return with_session(json({"customer": current["customer"]}), current)
 
@@ -245,8 +283,11 @@ def create_app(config: Settings) -> Sanic:
 
     def agent_name(request: Request) -> Optional[str]:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        if web.agent_api_token and scheme.lower() == "bearer" and hmac.compare_digest(
-                token.strip().encode(), web.agent_api_token.encode()):
+        if (
+            web.agent_api_token
+            and scheme.lower() == "bearer"
+            and hmac.compare_digest(token.strip().encode(), web.agent_api_token.encode())
+        ):
             return "api"
         return read_cookie(request, AGENT_COOKIE).get("agent")
 
@@ -255,8 +296,9 @@ def create_app(config: Settings) -> Sanic:
         body = json_body(request)
         username, password = str(body.get("username", "")), str(body.get("password", ""))
         # `&`, not `and`: both comparisons always run, so timing tells nothing about the user name.
-        valid = hmac.compare_digest(username.encode(), web.agent_username.encode()) & \
-            hmac.compare_digest(password.encode(), web.agent_password.encode())
+        valid = hmac.compare_digest(
+            username.encode(), web.agent_username.encode()
+        ) & hmac.compare_digest(password.encode(), agent_password.encode())
         if not valid:
             await asyncio.sleep(0.5)  # slows guessing down
             raise ApiError(401, "unauthorized", "Identifiant ou mot de passe incorrect.")
@@ -286,10 +328,12 @@ def create_app(config: Settings) -> Sanic:
             raise ApiError(401, "unauthorized", "Connectez-vous.")
         try:
             processed = await asyncio.to_thread(backend().process_ticket, reference)
-        except NotFound:
-            raise ApiError(404, "not_found", "Aucun ticket ne porte cette référence.")
-        except BackendUnavailable:
-            raise ApiError(503, "unavailable", "Le service des comptes ne répond pas. Réessayez.")
+        except NotFound as error:
+            raise ApiError(404, "not_found", "Aucun ticket ne porte cette référence.") from error
+        except BackendUnavailable as error:
+            raise ApiError(
+                503, "unavailable", "Le service des comptes ne répond pas. Réessayez."
+            ) from error
         logger.info("agent %s processed ticket %s", agent_name(request), processed.get("reference"))
         return json(processed)
 
@@ -299,8 +343,14 @@ def create_app(config: Settings) -> Sanic:
             raise ApiError(401, "unauthorized", "Connectez-vous.")
         body = json_body(request)
         message = body.get("message")
-        if not isinstance(message, str) or not message.strip() or len(message) > 5 * MAX_MESSAGE_LENGTH:
-            raise ApiError(400, "bad_request", "Collez le message du client (5 000 caractères au plus).")
+        if (
+            not isinstance(message, str)
+            or not message.strip()
+            or len(message) > 5 * MAX_MESSAGE_LENGTH
+        ):
+            raise ApiError(
+                400, "bad_request", "Collez le message du client (5 000 caractères au plus)."
+            )
         account, account_error = None, None
         if body.get("customer_id"):
             customer_id = parse_customer_id(str(body["customer_id"]))
@@ -319,9 +369,13 @@ def create_app(config: Settings) -> Sanic:
 
 
 def _reply(reply: Dict[str, Any]) -> Dict[str, Any]:
-    return {"text": reply.get("text", ""),
-            "buttons": [{"title": b.get("title", ""), "payload": b.get("payload", "")}
-                        for b in reply.get("buttons") or []]}
+    return {
+        "text": reply.get("text", ""),
+        "buttons": [
+            {"title": b.get("title", ""), "payload": b.get("payload", "")}
+            for b in reply.get("buttons") or []
+        ],
+    }
 
 
 def _history(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:

@@ -1,9 +1,10 @@
 """The agents' answer assistant: the best answers to a customer's message, ready to send.
 
-Texts come from the bot itself (bot/responses.py), so an agent pastes exactly
+Texts come from the bot itself (bot/domain/responses.py), so an agent pastes exactly
 what the bot would say; with a customer number they are completed from that
 customer's account, as the bot does for a logged-in customer.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -11,17 +12,23 @@ from typing import Any, Dict, List, Optional
 
 import yaml
 
-from bot.account_client import AccountClient
-from bot.answers import addresses_list, orders_list, personal_details
+from bot.clients.account import AccountClient
 from bot.config import PROJECT_ROOT
-from bot.responses import render, rule_responses
+from bot.domain.answers import addresses_list, orders_list, personal_details
+from bot.domain.responses import render, rule_responses
 
 # Chat turns that make no sense in a text an agent pastes into an e-mail.
-CHAT_ONLY = {"utter_anything_else", "utter_offer_reset_email", "utter_delete_account_offer",
-             "utter_duplicate_accounts"}
+CHAT_ONLY = {
+    "utter_anything_else",
+    "utter_offer_reset_email",
+    "utter_delete_account_offer",
+    "utter_duplicate_accounts",
+}
 # What the customer must do themselves when no bot collects the details for them.
-AGENT_EXTRA = {"delete_account": ["utter_delete_account_by_form"],
-               "duplicate_accounts": ["utter_duplicate_accounts_by_phone"]}
+AGENT_EXTRA = {
+    "delete_account": ["utter_delete_account_by_form"],
+    "duplicate_accounts": ["utter_duplicate_accounts_by_phone"],
+}
 HANDOVER_INTENTS = {"request_human", "opening_hours", "out_of_scope", "duplicate_accounts"}
 SUGGESTIONS = 3
 
@@ -57,20 +64,30 @@ def load_account(client: AccountClient, customer_id: str) -> Account:
         name=f"{customer.first_name} {customer.last_name}",
         email=customer.email,
         last_login_at=customer.last_login_at,
-        invoices_text=(render("utter_invoices_list", {"orders": orders_list(orders)}) if orders
-                       else render("utter_no_orders")),
-        addresses_text=(render("utter_addresses_on_file", {"addresses": addresses_list(addresses)})
-                        if addresses else render("utter_no_address_on_file")),
-        personal_text=render("utter_personal_data_on_file", {"details": personal_details(customer)}),
+        invoices_text=(
+            render("utter_invoices_list", {"orders": orders_list(orders)})
+            if orders
+            else render("utter_no_orders")
+        ),
+        addresses_text=(
+            render("utter_addresses_on_file", {"addresses": addresses_list(addresses)})
+            if addresses
+            else render("utter_no_address_on_file")
+        ),
+        personal_text=render(
+            "utter_personal_data_on_file", {"details": personal_details(customer)}
+        ),
     )
 
 
 def _personal_part(intent: str, account: Optional[Account]) -> List[str]:
     if account is None:
         return []
-    return {"find_invoices": [account.invoices_text],
-            "manage_addresses": [account.addresses_text],
-            "update_personal_data": [account.personal_text]}.get(intent, [])
+    return {
+        "find_invoices": [account.invoices_text],
+        "manage_addresses": [account.addresses_text],
+        "update_personal_data": [account.personal_text],
+    }.get(intent, [])
 
 
 def answer_text(intent: str, account: Optional[Account], handover: str) -> str:
@@ -81,22 +98,32 @@ def answer_text(intent: str, account: Optional[Account], handover: str) -> str:
     return "\n\n".join(parts)
 
 
-def suggest(parse: Dict[str, Any], account: Optional[Account], handover: str,
-            threshold: float) -> List[Suggestion]:
+def suggest(
+    parse: Dict[str, Any], account: Optional[Account], handover: str, threshold: float
+) -> List[Suggestion]:
     """The best intents of Rasa's parse (fallback left out), each with its answer.
 
     Confidence is shown as the model gives it; below the bot's own fallback
     threshold it is flagged, never dressed up.
     """
     ranking = [r for r in parse.get("intent_ranking", []) if r["name"] != "nlu_fallback"]
-    return [Suggestion(intent=r["name"], confidence=round(float(r["confidence"]), 4),
-                       low_confidence=float(r["confidence"]) < threshold,
-                       text=answer_text(r["name"], account, handover))
-            for r in ranking[:SUGGESTIONS]]
+    return [
+        Suggestion(
+            intent=r["name"],
+            confidence=round(float(r["confidence"]), 4),
+            low_confidence=float(r["confidence"]) < threshold,
+            text=answer_text(r["name"], account, handover),
+        )
+        for r in ranking[:SUGGESTIONS]
+    ]
 
 
-def as_json(suggestions: List[Suggestion], account: Optional[Account], handover: str,
-            account_error: Optional[str]) -> Dict[str, Any]:
+def as_json(
+    suggestions: List[Suggestion],
+    account: Optional[Account],
+    handover: str,
+    account_error: Optional[str],
+) -> Dict[str, Any]:
     return {
         "suggestions": [asdict(s) for s in suggestions],
         "handover": handover,
@@ -106,7 +133,7 @@ def as_json(suggestions: List[Suggestion], account: Optional[Account], handover:
 
 
 def fallback_threshold() -> float:
-    """The FallbackClassifier's threshold in config.yml: below it, the bot itself would not answer."""
+    """The FallbackClassifier's threshold in config.yml: below it, the bot would not answer."""
     config = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text(encoding="utf-8"))
     fallback = next(c for c in config["pipeline"] if c["name"] == "FallbackClassifier")
     return float(fallback["threshold"])

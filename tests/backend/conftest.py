@@ -6,6 +6,7 @@ Each database is new: a SQLite file in a temporary folder, or a PostgreSQL
 schema of its own (passed to every process through the URL's search_path), so
 runs never depend on each other.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -30,8 +31,7 @@ from bot.backend.models import utcnow
 from bot.backend.seed import seed_demo_data
 from bot.backend.service import AccountService
 from bot.config import PROJECT_ROOT, BackendSettings, load_backend_settings
-from bot.supervisor import ServiceSpec, Stack
-from bot.supervisor import free_port
+from bot.ops.supervisor import ServiceSpec, Stack, free_port
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
@@ -123,8 +123,9 @@ class RunningBackend:
     token: str
     sessions: sessionmaker
 
-    def call(self, method: str, path: str, token: Optional[str] = None,
-             **kwargs: Any) -> requests.Response:
+    def call(
+        self, method: str, path: str, token: Optional[str] = None, **kwargs: Any
+    ) -> requests.Response:
         headers = {"Authorization": f"Bearer {token or self.token}", **kwargs.pop("headers", {})}
         return requests.request(method, self.url + path, headers=headers, timeout=30, **kwargs)
 
@@ -137,9 +138,16 @@ def running_backend(database_url: str, log_dir: Path) -> Iterator[RunningBackend
         name="backend",
         argv=[sys.executable, "-m", "bot.backend", "serve"],
         health_url=f"http://127.0.0.1:{port}/health",
-        env={"DATABASE_URL": database_url, "BACKEND_HOST": "127.0.0.1",
-             "BACKEND_PORT": str(port), "BACKEND_API_TOKEN": token, "SEED_DEMO_DATA": "true",
-             "SHOP_URL": SHOP_URL, "EMAIL_RATE_LIMIT_PER_HOUR": "3", "SMTP_HOST": ""},
+        env={
+            "DATABASE_URL": database_url,
+            "BACKEND_HOST": "127.0.0.1",
+            "BACKEND_PORT": str(port),
+            "BACKEND_API_TOKEN": token,
+            "SEED_DEMO_DATA": "true",
+            "SHOP_URL": SHOP_URL,
+            "EMAIL_RATE_LIMIT_PER_HOUR": "3",
+            "SMTP_HOST": "",
+        },
         cwd=PROJECT_ROOT,
         ready_timeout=30,
     )

@@ -1,4 +1,5 @@
 """The HTTP API, through a real `python -m bot.backend serve` process (one per database)."""
+
 from __future__ import annotations
 
 import re
@@ -15,6 +16,7 @@ from sqlalchemy import func, select
 
 from bot.backend.models import EmailRequest, OutboxMessage, Ticket
 from bot.backend.service import sha256_hex
+
 from .conftest import SHOP_URL, RunningBackend, running_backend
 
 MARIE = "marie.durand@example.com"
@@ -34,9 +36,13 @@ def unique(prefix: str) -> str:
 
 
 def ticket(**fields: Any) -> Dict[str, Any]:
-    payload = {"subject": "Autre motif", "email": f"{unique('client')}@example.com",
-               "customer_id": "C1000001", "body": "Ma commande est incomplète.",
-               "conversation_id": unique("conversation")}
+    payload = {
+        "subject": "Autre motif",
+        "email": f"{unique('client')}@example.com",
+        "customer_id": "C1000001",
+        "body": "Ma commande est incomplète.",
+        "conversation_id": unique("conversation"),
+    }
     return {name: value for name, value in {**payload, **fields}.items() if value is not None}
 
 
@@ -58,36 +64,62 @@ def test_customer(server: RunningBackend, typed: str) -> None:
     response = server.call("GET", f"/customers/{typed}")
     assert response.status_code == 200
     customer = response.json()
-    assert set(customer) == {"customer_id", "first_name", "last_name", "email", "phone",
-                             "created_at", "last_login_at", "status"}
-    assert (customer["customer_id"], customer["first_name"], customer["email"],
-            customer["status"]) == ("C1000001", "Marie", MARIE, "active")
+    assert set(customer) == {
+        "customer_id",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "created_at",
+        "last_login_at",
+        "status",
+    }
+    assert (
+        customer["customer_id"],
+        customer["first_name"],
+        customer["email"],
+        customer["status"],
+    ) == ("C1000001", "Marie", MARIE, "active")
     for field in ("created_at", "last_login_at"):
         assert datetime.fromisoformat(customer[field]).utcoffset() == timedelta(0)
 
 
-@pytest.mark.parametrize("customer_id, kinds", [
-    ("C1000001", ["delivery", "billing"]),
-    ("C1000003", []),
-    ("C1000005", ["delivery"]),
-])
+@pytest.mark.parametrize(
+    "customer_id, kinds",
+    [
+        ("C1000001", ["delivery", "billing"]),
+        ("C1000003", []),
+        ("C1000005", ["delivery"]),
+    ],
+)
 def test_addresses(server: RunningBackend, customer_id: str, kinds: List[str]) -> None:
     response = server.call("GET", f"/customers/{customer_id}/addresses")
     assert response.status_code == 200
     addresses = response.json()["addresses"]
     assert [address["kind"] for address in addresses] == kinds
     for address in addresses:
-        assert set(address) == {"id", "kind", "name", "line1", "line2", "postcode", "city",
-                                "country"}
+        assert set(address) == {
+            "id",
+            "kind",
+            "name",
+            "line1",
+            "line2",
+            "postcode",
+            "city",
+            "country",
+        }
 
 
-@pytest.mark.parametrize("customer_id, shipped", [
-    ("C1000001", [False, True]),
-    ("C1000002", [True]),
-    ("C1000003", [True]),
-    ("C1000004", [False]),
-    ("C1000005", []),
-])
+@pytest.mark.parametrize(
+    "customer_id, shipped",
+    [
+        ("C1000001", [False, True]),
+        ("C1000002", [True]),
+        ("C1000003", [True]),
+        ("C1000004", [False]),
+        ("C1000005", []),
+    ],
+)
 def test_orders(server: RunningBackend, customer_id: str, shipped: List[bool]) -> None:
     response = server.call("GET", f"/customers/{customer_id}/orders")
     assert response.status_code == 200
@@ -120,12 +152,15 @@ def test_unknown_route(server: RunningBackend) -> None:
     assert_error(server.call("GET", "/nowhere"), 404, "not_found")
 
 
-@pytest.mark.parametrize("method, path", [
-    ("GET", "/tickets"),
-    ("GET", "/password-emails"),
-    ("DELETE", "/customers/C1000001"),
-    ("POST", "/health"),
-])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("GET", "/tickets"),
+        ("GET", "/password-emails"),
+        ("DELETE", "/customers/C1000001"),
+        ("POST", "/health"),
+    ],
+)
 def test_wrong_method(server: RunningBackend, method: str, path: str) -> None:
     assert_error(server.call(method, path), 405, "method_not_allowed")
 
@@ -140,58 +175,87 @@ PROTECTED = [
 
 
 @pytest.mark.parametrize("method, path", PROTECTED)
-@pytest.mark.parametrize("authorization, status, code", [
-    (None, 401, "unauthorized"),
-    ("Basic dXNlcjpwYXNz", 401, "unauthorized"),
-    ("Bearer", 401, "unauthorized"),
-    ("Bearer not-the-token", 403, "forbidden"),
-])
-def test_authentication(server: RunningBackend, method: str, path: str,
-                        authorization: Optional[str], status: int, code: str) -> None:
+@pytest.mark.parametrize(
+    "authorization, status, code",
+    [
+        (None, 401, "unauthorized"),
+        ("Basic dXNlcjpwYXNz", 401, "unauthorized"),
+        ("Bearer", 401, "unauthorized"),
+        ("Bearer not-the-token", 403, "forbidden"),
+    ],
+)
+def test_authentication(
+    server: RunningBackend,
+    method: str,
+    path: str,
+    authorization: Optional[str],
+    status: int,
+    code: str,
+) -> None:
     headers = {"Authorization": authorization} if authorization else {}
-    response = requests.request(method, server.url + path, headers=headers,
-                                json=ticket(), timeout=10)
+    response = requests.request(
+        method, server.url + path, headers=headers, json=ticket(), timeout=10
+    )
     assert_error(response, status, code)
 
 
-@pytest.mark.parametrize("path, body", [
-    pytest.param("/tickets", "[1, 2]", id="JSON not an object"),
-    pytest.param("/tickets", "{not json", id="not JSON"),
-    pytest.param("/tickets", "", id="no body"),
-    pytest.param("/tickets", ticket(subject=None), id="missing subject"),
-    pytest.param("/tickets", ticket(subject="Réclamation"), id="unknown subject"),
-    pytest.param("/tickets", ticket(email="marie.durand@"), id="invalid e-mail"),
-    pytest.param("/tickets", ticket(email=["a@b.fr"]), id="e-mail not a string"),
-    pytest.param("/tickets", ticket(customer_id="X1000001"), id="bad customer number"),
-    pytest.param("/tickets", ticket(customer_id=1000001), id="customer number not a string"),
-    pytest.param("/tickets", ticket(body="x" * 5001), id="body too long"),
-    pytest.param("/tickets", ticket(conversation_id="c" * 201), id="conversation id too long"),
-    pytest.param("/password-emails", '"marie.durand@example.com"', id="address not in an object"),
-    pytest.param("/password-emails", {"email": "pas-une-adresse"}, id="invalid address"),
-    pytest.param("/password-emails", {}, id="missing address"),
-    pytest.param("/password-emails", {"email": MARIE, "conversation_id": 12},
-                 id="conversation id not a string"),
-])
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        pytest.param("/tickets", "[1, 2]", id="JSON not an object"),
+        pytest.param("/tickets", "{not json", id="not JSON"),
+        pytest.param("/tickets", "", id="no body"),
+        pytest.param("/tickets", ticket(subject=None), id="missing subject"),
+        pytest.param("/tickets", ticket(subject="Réclamation"), id="unknown subject"),
+        pytest.param("/tickets", ticket(email="marie.durand@"), id="invalid e-mail"),
+        pytest.param("/tickets", ticket(email=["a@b.fr"]), id="e-mail not a string"),
+        pytest.param("/tickets", ticket(customer_id="X1000001"), id="bad customer number"),
+        pytest.param("/tickets", ticket(customer_id=1000001), id="customer number not a string"),
+        pytest.param("/tickets", ticket(body="x" * 5001), id="body too long"),
+        pytest.param("/tickets", ticket(conversation_id="c" * 201), id="conversation id too long"),
+        pytest.param(
+            "/password-emails", '"marie.durand@example.com"', id="address not in an object"
+        ),
+        pytest.param("/password-emails", {"email": "pas-une-adresse"}, id="invalid address"),
+        pytest.param("/password-emails", {}, id="missing address"),
+        pytest.param(
+            "/password-emails",
+            {"email": MARIE, "conversation_id": 12},
+            id="conversation id not a string",
+        ),
+    ],
+)
 def test_bad_request(server: RunningBackend, path: str, body: Any) -> None:
     sent = {"data": body.encode()} if isinstance(body, str) else {"json": body}
     assert_error(server.call("POST", path, **sent), 400, "bad_request")
 
 
-@pytest.mark.parametrize("path, raw", [
-    pytest.param("/tickets", b'{"subject": "Autre motif", "email": "a@b.fr", "body": "\\ud800", '
-                             b'"conversation_id": "c"}', id="lone surrogate escape"),
-    pytest.param("/tickets", b'{"subject": "Autre motif", "email": "a@b.fr", "body": "a\\u0000b", '
-                             b'"conversation_id": "c"}', id="NUL character"),
-    pytest.param("/password-emails", b'{"email": "\xff\xfe@b.fr"}', id="invalid UTF-8"),
-    pytest.param("/password-emails", b"[" * 100_000 + b"]" * 100_000, id="nested too deep"),
-])
-def test_bodies_the_database_could_not_store_are_refused(server: RunningBackend, path: str,
-                                                         raw: bytes) -> None:
+@pytest.mark.parametrize(
+    "path, raw",
+    [
+        pytest.param(
+            "/tickets",
+            b'{"subject": "Autre motif", "email": "a@b.fr", "body": "\\ud800", '
+            b'"conversation_id": "c"}',
+            id="lone surrogate escape",
+        ),
+        pytest.param(
+            "/tickets",
+            b'{"subject": "Autre motif", "email": "a@b.fr", "body": "a\\u0000b", '
+            b'"conversation_id": "c"}',
+            id="NUL character",
+        ),
+        pytest.param("/password-emails", b'{"email": "\xff\xfe@b.fr"}', id="invalid UTF-8"),
+        pytest.param("/password-emails", b"[" * 100_000 + b"]" * 100_000, id="nested too deep"),
+    ],
+)
+def test_bodies_the_database_could_not_store_are_refused(
+    server: RunningBackend, path: str, raw: bytes
+) -> None:
     assert_error(server.call("POST", path, data=raw), 400, "bad_request")
 
 
-def test_ticket_is_opened_once_per_conversation_subject_and_address(
-        server: RunningBackend) -> None:
+def test_ticket_is_opened_once_per_conversation_subject_and_address(server: RunningBackend) -> None:
     payload = ticket(body="x" * 5000)
     first = server.call("POST", "/tickets", json=payload)
     assert first.status_code == 201
@@ -206,8 +270,9 @@ def test_ticket_is_opened_once_per_conversation_subject_and_address(
         assert response.status_code == 200
         assert response.json() == {**opened, "created": False}
 
-    deletion = server.call("POST", "/tickets", json={**payload, "subject": "Suppression compte",
-                                                      "customer_id": None})
+    deletion = server.call(
+        "POST", "/tickets", json={**payload, "subject": "Suppression compte", "customer_id": None}
+    )
     assert deletion.status_code == 201 and deletion.json()["reference"] != opened["reference"]
 
 
@@ -224,19 +289,25 @@ def test_concurrent_identical_requests_open_one_ticket(server: RunningBackend) -
     assert sorted(response.status_code for response in responses) == [200] * 19 + [201]
     assert len({response.json()["reference"] for response in responses}) == 1
     with server.sessions() as session:
-        count = session.scalar(select(func.count()).select_from(Ticket)
-                               .where(Ticket.conversation_id == payload["conversation_id"]))
+        count = session.scalar(
+            select(func.count())
+            .select_from(Ticket)
+            .where(Ticket.conversation_id == payload["conversation_id"])
+        )
     assert count == 1
 
 
 def request_password_email(server: RunningBackend, email: str) -> requests.Response:
-    return server.call("POST", "/password-emails",
-                        json={"email": email, "conversation_id": unique("conversation")})
+    return server.call(
+        "POST", "/password-emails", json={"email": email, "conversation_id": unique("conversation")}
+    )
 
 
 def test_password_answers_do_not_tell_whether_an_account_exists(server: RunningBackend) -> None:
-    answers = [request_password_email(server, email)
-               for email in (MARIE, JEAN, f"{unique('nobody')}@example.com")]
+    answers = [
+        request_password_email(server, email)
+        for email in (MARIE, JEAN, f"{unique('nobody')}@example.com")
+    ]
     comparable = {(r.status_code, r.reason, tuple(r.headers.items()), r.content) for r in answers}
     assert len(comparable) == 1
     assert (answers[0].status_code, answers[0].json()) == (202, {"status": "accepted"})
@@ -244,21 +315,32 @@ def test_password_answers_do_not_tell_whether_an_account_exists(server: RunningB
 
 def outbox_after(server: RunningBackend, message_id: int) -> List[OutboxMessage]:
     with server.sessions() as session:
-        return session.scalars(select(OutboxMessage).where(OutboxMessage.id > message_id)
-                               .order_by(OutboxMessage.id)).all()
+        return session.scalars(
+            select(OutboxMessage).where(OutboxMessage.id > message_id).order_by(OutboxMessage.id)
+        ).all()
 
 
-@pytest.mark.parametrize("email, subject, phrases", [
-    pytest.param(MARIE, "Renouvelez votre mot de passe",
-                 ["Bonjour Marie,", f"{SHOP_URL}/mot-de-passe/reinitialiser?token="],
-                 id="active account"),
-    pytest.param("Jean.Martin@Example.com", "Votre compte 123Roulement",
-                 ["3 ans d'inactivité", "RGPD", "« Connectez-vous »", "« nouveau client »"],
-                 id="inactive account"),
-    pytest.param("personne@example.com", None, [], id="no account"),
-])
-def test_password_email_sent(server: RunningBackend, email: str, subject: Optional[str],
-                             phrases: List[str]) -> None:
+@pytest.mark.parametrize(
+    "email, subject, phrases",
+    [
+        pytest.param(
+            MARIE,
+            "Renouvelez votre mot de passe",
+            ["Bonjour Marie,", f"{SHOP_URL}/mot-de-passe/reinitialiser?token="],
+            id="active account",
+        ),
+        pytest.param(
+            "Jean.Martin@Example.com",
+            "Votre compte 123Roulement",
+            ["3 ans d'inactivité", "RGPD", "« Connectez-vous »", "« nouveau client »"],
+            id="inactive account",
+        ),
+        pytest.param("personne@example.com", None, [], id="no account"),
+    ],
+)
+def test_password_email_sent(
+    server: RunningBackend, email: str, subject: Optional[str], phrases: List[str]
+) -> None:
     with server.sessions() as session:
         last_id = session.scalar(select(func.coalesce(func.max(OutboxMessage.id), 0)))
     assert request_password_email(server, email).status_code == 202
@@ -292,8 +374,11 @@ def test_rate_limit_holds_under_concurrent_requests(server: RunningBackend) -> N
         statuses = sorted(pool.map(post, range(10)))
     assert statuses == [202] * 3 + [429] * 7
     with server.sessions() as session:
-        counted = session.scalar(select(func.count()).select_from(EmailRequest)
-                                 .where(EmailRequest.email_hash == sha256_hex(email)))
+        counted = session.scalar(
+            select(func.count())
+            .select_from(EmailRequest)
+            .where(EmailRequest.email_hash == sha256_hex(email))
+        )
     assert counted == 3
 
 

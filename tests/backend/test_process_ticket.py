@@ -1,4 +1,5 @@
 """An agent processes a ticket: « Suppression compte » erases the account (GDPR)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -15,16 +16,21 @@ from sqlalchemy.orm import sessionmaker
 from bot.backend.mailer import Mailer
 from bot.backend.models import Address, Customer, Order, Ticket
 from bot.backend.service import AccountService, TicketNotFound, TicketRequest
-from bot.conversations import ConversationStore
+from bot.clients.conversations import ConversationStore
 from tests.backend.conftest import backend_settings
 
 MARIE = "marie.durand@example.com"
 
 
-def deletion_ticket(service: AccountService, email: str = MARIE,
-                    conversation_id: str = "conv-1", subject: str = "Suppression compte") -> str:
-    ticket, _ = service.open_ticket(TicketRequest(subject=subject, email=email, body="Demande",
-                                                  conversation_id=conversation_id))
+def deletion_ticket(
+    service: AccountService,
+    email: str = MARIE,
+    conversation_id: str = "conv-1",
+    subject: str = "Suppression compte",
+) -> str:
+    ticket, _ = service.open_ticket(
+        TicketRequest(subject=subject, email=email, body="Demande", conversation_id=conversation_id)
+    )
     return ticket["reference"]
 
 
@@ -32,10 +38,18 @@ def tracker_store(tmp_path: Path) -> str:
     """A tracker store as Rasa writes it, with Marie's conversation and someone else's."""
     path = tmp_path / "tracker.db"
     rasa_store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(path))
-    for sender, text in (("conv-1", "supprimer mon compte"), ("conv-2", f"c'est {MARIE}"),
-                         ("conv-3", "bonjour")):
-        asyncio.run(rasa_store.save(DialogueStateTracker.from_events(
-            sender, [UserUttered(text, {"name": "greet", "confidence": 1.0})])))
+    for sender, text in (
+        ("conv-1", "supprimer mon compte"),
+        ("conv-2", f"c'est {MARIE}"),
+        ("conv-3", "bonjour"),
+    ):
+        asyncio.run(
+            rasa_store.save(
+                DialogueStateTracker.from_events(
+                    sender, [UserUttered(text, {"name": "greet", "confidence": 1.0})]
+                )
+            )
+        )
     return f"sqlite:///{path}"
 
 

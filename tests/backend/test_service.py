@@ -1,4 +1,5 @@
 """The account service on a real database (SQLite, and PostgreSQL when configured)."""
+
 from __future__ import annotations
 
 import asyncore
@@ -16,61 +17,89 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.backend.database import make_engine, make_session_factory
 from bot.backend.mailer import Mailer
-from bot.validation import mask_email
 from bot.backend.models import Customer, EmailRequest, OutboxMessage, PasswordReset, Ticket
 from bot.backend.seed import seed_demo_data
-from bot.backend.service import (RESET_SUBJECT, AccountService, CustomerNotFound,
-                                 InvalidInput, RateLimited, TicketRequest, months_before,
-                                 normalise_customer_id, normalise_email, sha256_hex)
+from bot.backend.service import (
+    AccountService,
+    CustomerNotFound,
+    InvalidInput,
+    RateLimited,
+    TicketRequest,
+    months_before,
+    normalise_customer_id,
+    normalise_email,
+    sha256_hex,
+)
+from bot.domain.identifiers import mask_email
+from bot.ops.supervisor import free_port
+
 from .conftest import DATABASES, SHOP_URL, Clock, backend_settings
-from bot.supervisor import free_port
 
 MARIE = "marie.durand@example.com"
 UTC = timezone.utc
 
 
-@pytest.mark.parametrize("typed, number", [
-    ("C1000001", "C1000001"),
-    ("c1000001", "C1000001"),
-    ("1000001", "C1000001"),
-    (" C1000001 ", "C1000001"),
-    ("100001", "C0100001"),
-    ("01000001", "C1000001"),
-])
+@pytest.mark.parametrize(
+    "typed, number",
+    [
+        ("C1000001", "C1000001"),
+        ("c1000001", "C1000001"),
+        ("1000001", "C1000001"),
+        (" C1000001 ", "C1000001"),
+        ("100001", "C0100001"),
+        ("01000001", "C1000001"),
+    ],
+)
 def test_customer_numbers_are_normalised(typed: str, number: str) -> None:
     assert normalise_customer_id(typed) == number
 
 
-@pytest.mark.parametrize("typed", ["", "C", "C12345", "C123456789", "D1000001", "C10000O1",
-                                   "C-1000001", "1000 001"])
+@pytest.mark.parametrize(
+    "typed", ["", "C", "C12345", "C123456789", "D1000001", "C10000O1", "C-1000001", "1000 001"]
+)
 def test_malformed_customer_numbers_are_refused(typed: str) -> None:
     with pytest.raises(InvalidInput):
         normalise_customer_id(typed)
 
 
-@pytest.mark.parametrize("typed, email", [
-    ("Marie.Durand@Example.COM", MARIE),
-    ("  marie.durand@example.com ", MARIE),
-    ("s.bernard@atelier-bernard.example.fr", "s.bernard@atelier-bernard.example.fr"),
-])
+@pytest.mark.parametrize(
+    "typed, email",
+    [
+        ("Marie.Durand@Example.COM", MARIE),
+        ("  marie.durand@example.com ", MARIE),
+        ("s.bernard@atelier-bernard.example.fr", "s.bernard@atelier-bernard.example.fr"),
+    ],
+)
 def test_emails_are_stored_lower_case(typed: str, email: str) -> None:
     assert normalise_email(typed) == email
 
 
-@pytest.mark.parametrize("typed", ["marie", "marie@", "@example.com", "marie@example",
-                                   "marie durand@example.com", "marie@@example.com",
-                                   "a" * 245 + "@example.fr"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "marie",
+        "marie@",
+        "@example.com",
+        "marie@example",
+        "marie durand@example.com",
+        "marie@@example.com",
+        "a" * 245 + "@example.fr",
+    ],
+)
 def test_malformed_emails_are_refused(typed: str) -> None:
     with pytest.raises(InvalidInput):
         normalise_email(typed)
 
 
-@pytest.mark.parametrize("instant, months, expected", [
-    (datetime(2024, 2, 29, 12, tzinfo=UTC), 36, datetime(2021, 2, 28, 12, tzinfo=UTC)),
-    (datetime(2026, 11, 24, 9, tzinfo=UTC), 38, datetime(2023, 9, 24, 9, tzinfo=UTC)),
-    (datetime(2026, 1, 31, tzinfo=UTC), 1, datetime(2025, 12, 31, tzinfo=UTC)),
-    (datetime(2026, 3, 31, tzinfo=UTC), 1, datetime(2026, 2, 28, tzinfo=UTC)),
-])
+@pytest.mark.parametrize(
+    "instant, months, expected",
+    [
+        (datetime(2024, 2, 29, 12, tzinfo=UTC), 36, datetime(2021, 2, 28, 12, tzinfo=UTC)),
+        (datetime(2026, 11, 24, 9, tzinfo=UTC), 38, datetime(2023, 9, 24, 9, tzinfo=UTC)),
+        (datetime(2026, 1, 31, tzinfo=UTC), 1, datetime(2025, 12, 31, tzinfo=UTC)),
+        (datetime(2026, 3, 31, tzinfo=UTC), 1, datetime(2026, 2, 28, tzinfo=UTC)),
+    ],
+)
 def test_months_are_calendar_months(instant: datetime, months: int, expected: datetime) -> None:
     assert months_before(instant, months) == expected
 
@@ -82,7 +111,10 @@ def test_masked_emails_keep_the_first_letter_and_the_domain() -> None:
 def test_customer_is_found_by_any_accepted_number(service: AccountService) -> None:
     customer = service.customer("c1000001")
     assert (customer["customer_id"], customer["email"], customer["status"]) == (
-        "C1000001", MARIE, "active")
+        "C1000001",
+        MARIE,
+        "active",
+    )
     last_login = datetime.fromisoformat(customer["last_login_at"])
     assert last_login.utcoffset() == timedelta(0)
     assert timedelta(days=1) < datetime.now(UTC) - last_login < timedelta(days=3)
@@ -100,7 +132,8 @@ def test_datetimes_come_back_aware_and_in_utc(sessions: sessionmaker) -> None:
         customer.last_login_at = datetime(2026, 11, 27, 10, 0, tzinfo=paris)
     with sessions() as session:
         stored = session.scalars(
-            select(Customer.last_login_at).where(Customer.number == "C1000005")).one()
+            select(Customer.last_login_at).where(Customer.number == "C1000005")
+        ).one()
     assert stored == datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
     assert stored.tzinfo == UTC
 
@@ -122,18 +155,25 @@ def test_seeding_twice_adds_nothing(sessions: sessionmaker) -> None:
 
 
 def ticket_request(**fields: str) -> TicketRequest:
-    defaults = {"subject": "Suppression compte", "email": MARIE, "body": "Supprimez mon compte.",
-                "conversation_id": "conversation-1", "customer_id": "1000001"}
+    defaults = {
+        "subject": "Suppression compte",
+        "email": MARIE,
+        "body": "Supprimez mon compte.",
+        "conversation_id": "conversation-1",
+        "customer_id": "1000001",
+    }
     return TicketRequest(**{**defaults, **fields})
 
 
-def test_a_repeated_ticket_request_returns_the_first_ticket(service: AccountService,
-                                                            sessions: sessionmaker) -> None:
+def test_a_repeated_ticket_request_returns_the_first_ticket(
+    service: AccountService, sessions: sessionmaker
+) -> None:
     first, created = service.open_ticket(ticket_request(email="Marie.Durand@Example.com"))
     assert created
     same_conversation = service.open_ticket(ticket_request())
     other_conversation_same_address = service.open_ticket(
-        ticket_request(conversation_id="conversation-2"))
+        ticket_request(conversation_id="conversation-2")
+    )
     assert same_conversation == other_conversation_same_address == (first, False)
     other_subject, created = service.open_ticket(ticket_request(subject="Autre motif"))
     assert created and other_subject["reference"] != first["reference"]
@@ -142,8 +182,9 @@ def test_a_repeated_ticket_request_returns_the_first_ticket(service: AccountServ
     assert (ticket.email, ticket.customer_number) == (MARIE, "C1000001")
 
 
-def test_a_closed_ticket_does_not_stop_a_new_one(service: AccountService,
-                                                 sessions: sessionmaker) -> None:
+def test_a_closed_ticket_does_not_stop_a_new_one(
+    service: AccountService, sessions: sessionmaker
+) -> None:
     first, _ = service.open_ticket(ticket_request())
     with sessions.begin() as session:
         session.scalars(select(Ticket)).one().status = "closed"
@@ -153,7 +194,8 @@ def test_a_closed_ticket_does_not_stop_a_new_one(service: AccountService,
 
 @pytest.mark.parametrize("database_url", [d for d in DATABASES if d != "sqlite"], indirect=True)
 def test_a_ticket_inserted_by_a_concurrent_request_is_returned(
-        service: AccountService, sessions: sessionmaker, clock: Clock) -> None:
+    service: AccountService, sessions: sessionmaker, clock: Clock
+) -> None:
     """The other request commits between our check and our insert: the unique constraint
     refuses our insert, and the service answers with the other request's ticket.
     PostgreSQL only: SQLite runs one writer at a time (BEGIN IMMEDIATE), no such race."""
@@ -161,9 +203,17 @@ def test_a_ticket_inserted_by_a_concurrent_request_is_returned(
 
     def concurrent_request(*_) -> None:
         with sessions.begin() as other:
-            other.add(Ticket(reference="T-RACE0000", subject=request.subject, email=MARIE,
-                             body="", conversation_id=request.conversation_id,
-                             status="open", created_at=clock.now))
+            other.add(
+                Ticket(
+                    reference="T-RACE0000",
+                    subject=request.subject,
+                    email=MARIE,
+                    body="",
+                    conversation_id=request.conversation_id,
+                    status="open",
+                    created_at=clock.now,
+                )
+            )
 
     event.listen(sessions, "before_flush", concurrent_request, once=True)
     ticket, created = service.open_ticket(request)
@@ -178,13 +228,18 @@ def outbox(sessions: sessionmaker) -> List[OutboxMessage]:
 
 
 def test_reset_link_carries_a_token_stored_hashed_for_one_hour(
-        service: AccountService, sessions: sessionmaker, clock: Clock) -> None:
+    service: AccountService, sessions: sessionmaker, clock: Clock
+) -> None:
     service.request_password_email(MARIE, "conversation-1")
     [message] = outbox(sessions)
-    assert (message.to, message.subject, message.sent_at) == (MARIE, RESET_SUBJECT, None)
+    assert (message.to, message.subject, message.sent_at) == (
+        MARIE,
+        "Renouvelez votre mot de passe",
+        None,
+    )
     prefix = f"{SHOP_URL}/mot-de-passe/reinitialiser?token="
     [link] = [line for line in message.body.splitlines() if line.startswith(prefix)]
-    token = link[len(prefix):]
+    token = link[len(prefix) :]
     assert len(token) >= 40
     with sessions() as session:
         reset = session.scalars(select(PasswordReset)).one()
@@ -192,8 +247,9 @@ def test_reset_link_carries_a_token_stored_hashed_for_one_hour(
     assert reset.expires_at == clock.now + timedelta(hours=1)
 
 
-def test_rate_limit_is_a_rolling_hour(service: AccountService, clock: Clock,
-                                      sessions: sessionmaker) -> None:
+def test_rate_limit_is_a_rolling_hour(
+    service: AccountService, clock: Clock, sessions: sessionmaker
+) -> None:
     start = clock.now
     for minutes in (0, 10, 20):
         clock.now = start + timedelta(minutes=minutes)
@@ -229,7 +285,8 @@ def smtp_server() -> Iterator[Tuple[int, list]]:
 
 
 def test_smtp_sends_after_the_commit_and_marks_the_message_sent(
-        database_url: str, sessions: sessionmaker, smtp_server: Tuple[int, list]) -> None:
+    database_url: str, sessions: sessionmaker, smtp_server: Tuple[int, list]
+) -> None:
     port, received = smtp_server
     settings = backend_settings(database_url, SMTP_HOST="127.0.0.1", SMTP_PORT=str(port))
     AccountService(settings, sessions, Mailer(settings, sessions)).request_password_email(MARIE)
@@ -239,7 +296,7 @@ def test_smtp_sends_after_the_commit_and_marks_the_message_sent(
     assert outbox(sessions)[0].sent_at is not None
     [raw] = received
     email = message_from_bytes(raw, policy=policy.default)
-    assert (email["To"], email["Subject"]) == (MARIE, RESET_SUBJECT)
+    assert (email["To"], email["Subject"]) == (MARIE, "Renouvelez votre mot de passe")
     assert f"{SHOP_URL}/mot-de-passe/reinitialiser?token=" in email.get_content()
 
 

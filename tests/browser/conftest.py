@@ -1,4 +1,5 @@
 """A real headless Chromium (Debian's package, never a downloaded build) driven by Playwright."""
+
 import os
 import shutil
 from typing import Iterator
@@ -8,8 +9,15 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 # Without these, Chromium keeps trying to reach Google's servers, which this network refuses.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="package")
@@ -29,7 +37,9 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def page(browser: Browser, web_url: str) -> Iterator[Page]:
     """A fresh browser profile (no cookies) on the demo shop page."""
-    context = browser.new_context(base_url=web_url, locale="fr-FR", viewport={"width": 1280, "height": 800})
+    context = browser.new_context(
+        base_url=web_url, locale="fr-FR", viewport={"width": 1280, "height": 800}
+    )
     page = context.new_page()
     page.set_default_timeout(20_000)
     yield page

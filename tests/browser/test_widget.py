@@ -1,4 +1,5 @@
 """The chat widget and the agents' page, in a real browser, against the running stack."""
+
 import json
 
 import requests
@@ -57,8 +58,10 @@ def test_logged_in_customer_gets_their_invoices_with_links(page: Page):
     answer = page.locator(".rb-bot").filter(has_text="Voici vos commandes")
     expect(answer).to_be_visible()
     link = answer.locator("a").first
-    expect(link).to_have_attribute("href", "https://www.123roulement.com/mon-compte/factures/" +
-                                   link.inner_text().split("/")[-1])
+    expect(link).to_have_attribute(
+        "href",
+        "https://www.123roulement.com/mon-compte/factures/" + link.inner_text().split("/")[-1],
+    )
     expect(answer).to_contain_text("pas encore expédiée")
 
 
@@ -70,10 +73,23 @@ def test_user_and_bot_text_is_never_html(page: Page):
     ask(page, XSS)
     expect(page.locator(".rb-user").last).to_have_text(XSS)
     # A bot reply carrying markup (as if a response were compromised) is shown as text too.
-    page.route("**/chat/messages", lambda route: route.fulfill(
-        status=200, content_type="application/json",
-        body=json.dumps({"replies": [{"text": XSS + " https://example.com/x\"onmouseover=alert(1)",
-                                      "buttons": [{"title": "<b>bold</b>", "payload": "/greet"}]}]})))
+    page.route(
+        "**/chat/messages",
+        lambda route: route.fulfill(
+            status=200,
+            content_type="application/json",
+            body=json.dumps(
+                {
+                    "replies": [
+                        {
+                            "text": XSS + ' https://example.com/x"onmouseover=alert(1)',
+                            "buttons": [{"title": "<b>bold</b>", "payload": "/greet"}],
+                        }
+                    ]
+                }
+            ),
+        ),
+    )
     ask(page, "bonjour")
     expect(page.locator(".rb-bot").last).to_contain_text("<script>")
     expect(page.locator(".rb-quick").last).to_have_text("<b>bold</b>")
@@ -124,8 +140,13 @@ def test_widget_screenshots_desktop_and_phone(page: Page, browser, web_url):
     expect(page.locator(".rb-bot").filter(has_text="Voici vos commandes")).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "widget-desktop.png"))
 
-    phone = browser.new_context(base_url=web_url, locale="fr-FR", viewport={"width": 360, "height": 740},
-                                is_mobile=True, has_touch=True)
+    phone = browser.new_context(
+        base_url=web_url,
+        locale="fr-FR",
+        viewport={"width": 360, "height": 740},
+        is_mobile=True,
+        has_touch=True,
+    )
     mobile = phone.new_page()
     mobile.goto("/")
     mobile.click("#rb-launcher")
@@ -151,7 +172,10 @@ def test_agent_page_refuses_without_login_then_ranks_answers(page: Page, stack_s
     page.click("#login-form button[type=submit]")
     expect(page.locator("#assistant")).to_be_visible()
     expect(page.locator("#login-form")).to_be_hidden()
-    page.fill("#customer-message", "Bonjour, je ne retrouve pas la facture de ma commande, pouvez-vous m'aider ?")
+    page.fill(
+        "#customer-message",
+        "Bonjour, je ne retrouve pas la facture de ma commande, pouvez-vous m'aider ?",
+    )
     page.fill("#customer-id", "C1000001")
     page.click("#suggest")
     expect(page.locator(".suggestion")).to_have_count(3)
@@ -163,10 +187,17 @@ def test_agent_page_refuses_without_login_then_ranks_answers(page: Page, stack_s
     page.screenshot(path=str(SCREENSHOTS / "agent.png"), full_page=True)
 
     # Closing a ticket: confirmed in a dialog, answered in the page.
-    ticket = requests.post(f"{stack_settings.backend.url}/tickets", timeout=10, json={
-        "subject": "Autre motif", "email": "paul.petit@example.com", "body": "Deux comptes",
-        "conversation_id": "browser-agent-ticket"},
-        headers={"Authorization": f"Bearer {stack_settings.backend.api_token}"}).json()
+    ticket = requests.post(
+        f"{stack_settings.backend.url}/tickets",
+        timeout=10,
+        json={
+            "subject": "Autre motif",
+            "email": "paul.petit@example.com",
+            "body": "Deux comptes",
+            "conversation_id": "browser-agent-ticket",
+        },
+        headers={"Authorization": f"Bearer {stack_settings.backend.api_token}"},
+    ).json()
     page.once("dialog", lambda dialog: dialog.accept())
     page.fill("#ticket-reference", ticket["reference"])
     page.click("#process-ticket")

@@ -6,6 +6,7 @@ Needs the PostgreSQL and Redis of TEST_POSTGRES_URL and TEST_REDIS_URL (set by t
 Makefile and .ci/run). Without them the tests skip with the reason, except in CI
 where they fail.
 """
+
 from __future__ import annotations
 
 import os
@@ -14,11 +15,11 @@ from typing import Iterator, Optional
 import pytest
 import requests
 
-from bot import cluster
 from bot.config import Settings
-from bot.stack import isolated_settings
-from bot.supervisor import Stack
-from tests.conftest import assert_nothing_left, started
+from bot.ops import cluster
+from bot.ops.stack import isolated_settings
+from bot.ops.supervisor import Stack
+from tests.support.stack import assert_nothing_left, started
 
 
 def _unavailable(reason: str) -> None:
@@ -46,8 +47,10 @@ def cluster_settings(stack_settings: Settings, tmp_path_factory) -> Iterator[Set
 
 @pytest.fixture(scope="session")
 def cluster_stack(cluster_settings: Settings, tmp_path_factory) -> Iterator[Stack]:
-    stack = started(cluster.cluster_stages(cluster_settings, tmp_path_factory.mktemp("nginx")),
-                    logs="logs/cluster")
+    stack = started(
+        cluster.cluster_stages(cluster_settings, tmp_path_factory.mktemp("nginx")),
+        logs="logs/cluster",
+    )
     with stack:
         yield stack
     assert_nothing_left(stack)
@@ -62,13 +65,17 @@ def balancer(cluster_stack: Stack, cluster_settings: Settings) -> str:
 @pytest.fixture(scope="session")
 def replicas(cluster_stack: Stack, cluster_settings: Settings) -> list:
     """Each replica's own address, to choose which one answers a turn."""
-    return [f"http://{cluster_settings.host}:{port}" for port in cluster_settings.cluster.rasa_ports]
+    return [
+        f"http://{cluster_settings.host}:{port}" for port in cluster_settings.cluster.rasa_ports
+    ]
 
 
 def send(base_url: str, sender: str, message: str, metadata: Optional[dict] = None) -> list:
-    response = requests.post(f"{base_url}/webhooks/rest/webhook",
-                             json={"sender": sender, "message": message, "metadata": metadata or {}},
-                             timeout=60)
+    response = requests.post(
+        f"{base_url}/webhooks/rest/webhook",
+        json={"sender": sender, "message": message, "metadata": metadata or {}},
+        timeout=60,
+    )
     response.raise_for_status()
     return response.json()
 

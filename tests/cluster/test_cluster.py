@@ -1,4 +1,5 @@
 """The production layout keeps conversations whole, whichever replica answers."""
+
 from __future__ import annotations
 
 import subprocess
@@ -11,9 +12,9 @@ from typing import List
 import sqlalchemy
 
 from bot.config import Settings
-from bot.supervisor import Stack
+from bot.ops.supervisor import Stack
 from tests.cluster.conftest import send, tracker
-from tests.conftest import texts, tickets_of
+from tests.support.stack import texts, tickets_of
 
 SEEDED_EMAIL = "marie.dupont@example.com"
 
@@ -30,8 +31,9 @@ def stored_event_count(settings: Settings, sender: str) -> int:
     engine = sqlalchemy.create_engine(settings.cluster.tracker_store_url)
     try:
         with engine.connect() as connection:
-            return connection.execute(sqlalchemy.text(
-                "SELECT count(*) FROM events WHERE sender_id = :s"), {"s": sender}).scalar_one()
+            return connection.execute(
+                sqlalchemy.text("SELECT count(*) FROM events WHERE sender_id = :s"), {"s": sender}
+            ).scalar_one()
     finally:
         engine.dispose()
 
@@ -59,7 +61,9 @@ def test_messages_of_one_sender_sent_at_once_are_handled_one_after_the_other(rep
     sender = new_sender()
     messages = ["bonjour", "comment télécharger ma facture ?"]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        replies = list(pool.map(lambda pair: send(pair[0], sender, pair[1]), zip(replicas, messages)))
+        replies = list(
+            pool.map(lambda pair: send(pair[0], sender, pair[1]), zip(replicas, messages))
+        )
     assert all(replies), "each message gets its own answer"
     events = tracker(replicas[0], sender)["events"]
     assert sorted(user_texts(events)) == sorted(messages)
@@ -78,8 +82,9 @@ def test_every_event_is_in_the_postgresql_tracker_store(balancer, cluster_settin
     assert stored_event_count(cluster_settings, sender) == len(events)
 
 
-def test_without_action_servers_the_bot_hands_over_then_recovers(balancer, cluster_stack: Stack,
-                                                                  cluster_settings):
+def test_without_action_servers_the_bot_hands_over_then_recovers(
+    balancer, cluster_stack: Stack, cluster_settings
+):
     action_servers = [s for s in cluster_stack.services if s.spec.name.startswith("actions-")]
     for service in action_servers:
         service.stop()
@@ -95,7 +100,8 @@ def test_without_action_servers_the_bot_hands_over_then_recovers(balancer, clust
     # nginx rests a failed server for a few seconds (fail_timeout), then uses it again.
     deadline = time.monotonic() + 20
     while "La ligne est ouverte en ce moment." not in texts(
-            send(balancer, new_sender(), "je voudrais parler à un conseiller")):
+        send(balancer, new_sender(), "je voudrais parler à un conseiller")
+    ):
         assert time.monotonic() < deadline, "the action servers are back but not used"
         time.sleep(1)
 
@@ -109,8 +115,18 @@ def test_make_missed_lists_what_the_bot_failed_on(balancer, cluster_settings):
     send(balancer, understood, "comment créer un compte ?")
 
     listing = subprocess.run(
-        [sys.executable, "-m", "bot.missed", "--url", cluster_settings.cluster.tracker_store_url],
-        capture_output=True, text=True, timeout=60, check=True).stdout
+        [
+            sys.executable,
+            "-m",
+            "bot.ops.missed",
+            "--url",
+            cluster_settings.cluster.tracker_store_url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
 
     assert "roulement 6204 2RS" in listing and "zxqv wplk" in listing
     assert "p***@example.com" in listing and "paul.petit@example.com" not in listing

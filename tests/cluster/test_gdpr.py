@@ -3,6 +3,7 @@
 Runs on the cluster because only there does Rasa keep conversations in a database
 (the default in-memory tracker store forgets them when Rasa stops).
 """
+
 from __future__ import annotations
 
 import os
@@ -13,12 +14,12 @@ from pathlib import Path
 import requests
 import sqlalchemy
 
-from bot import cluster
 from bot.config import PROJECT_ROOT, Settings
-from bot.tokens import issue_token
+from bot.domain.tokens import issue_token
+from bot.ops import cluster
 from tests.cluster.conftest import send
 from tests.cluster.test_cluster import new_sender, stored_event_count
-from tests.conftest import RESULTS, texts, tickets_of
+from tests.support.stack import RESULTS, texts, tickets_of
 
 # Seeded customers (docs/backend-api.md): Marie is active with two addresses, Jean
 # inactive for 38 months, Sophie's account must survive both.
@@ -28,32 +29,45 @@ SOPHIE, SOPHIE_EMAIL = "C1000004", "s.bernard@atelier-bernard.example.fr"
 
 
 def backend_get(settings: Settings, path: str) -> requests.Response:
-    return requests.get(f"{settings.backend.url}{path}", timeout=10,
-                        headers={"Authorization": f"Bearer {settings.backend.api_token}"})
+    return requests.get(
+        f"{settings.backend.url}{path}",
+        timeout=10,
+        headers={"Authorization": f"Bearer {settings.backend.api_token}"},
+    )
 
 
 def address_count(settings: Settings) -> int:
     engine = sqlalchemy.create_engine(settings.cluster.database_url)
     try:
         with engine.connect() as connection:
-            return connection.execute(sqlalchemy.text("SELECT count(*) FROM addresses")).scalar_one()
+            return connection.execute(
+                sqlalchemy.text("SELECT count(*) FROM addresses")
+            ).scalar_one()
     finally:
         engine.dispose()
 
 
 def agent_session(settings: Settings) -> requests.Session:
     session = requests.Session()
-    response = session.post(f"{settings.web.url}/agent/login", timeout=10, json={
-        "username": settings.web.agent_username, "password": settings.web.agent_password})
+    response = session.post(
+        f"{settings.web.url}/agent/login",
+        timeout=10,
+        json={"username": settings.web.agent_username, "password": settings.web.agent_password},
+    )
     response.raise_for_status()
     return session
 
 
 def test_processing_a_deletion_ticket_erases_the_account_and_its_conversations(
-        balancer, cluster_settings):
+    balancer, cluster_settings
+):
     logged_in = new_sender()
-    send(balancer, logged_in, "où sont mes factures ?",
-         {"auth_token": issue_token(MARIE, cluster_settings.tokens)})
+    send(
+        balancer,
+        logged_in,
+        "où sont mes factures ?",
+        {"auth_token": issue_token(MARIE, cluster_settings.tokens)},
+    )
     mentions_number = new_sender()
     send(balancer, mentions_number, f"bonjour, mon numéro client est {MARIE}")
     asks_deletion = new_sender()
@@ -67,8 +81,9 @@ def test_processing_a_deletion_ticket_erases_the_account_and_its_conversations(
     addresses_before = address_count(cluster_settings)
 
     agent = agent_session(cluster_settings)
-    processed = agent.post(f"{cluster_settings.web.url}/agent/api/tickets/{reference}/process",
-                           json={}, timeout=30)
+    processed = agent.post(
+        f"{cluster_settings.web.url}/agent/api/tickets/{reference}/process", json={}, timeout=30
+    )
     assert processed.status_code == 200, processed.text
     assert processed.json()["account_erased"] is True
     assert processed.json()["conversations_erased"] > 0
@@ -82,17 +97,20 @@ def test_processing_a_deletion_ticket_erases_the_account_and_its_conversations(
     # The ticket stays as the record of the request, without the address.
     assert tickets_of(cluster_settings, asks_deletion)[0]["email"] != MARIE_EMAIL
 
-    again = agent.post(f"{cluster_settings.web.url}/agent/api/tickets/{reference}/process",
-                       json={}, timeout=30)
+    again = agent.post(
+        f"{cluster_settings.web.url}/agent/api/tickets/{reference}/process", json={}, timeout=30
+    )
     assert again.status_code == 200 and again.json()["account_erased"] is False
-    unknown = agent.post(f"{cluster_settings.web.url}/agent/api/tickets/T-NOPE0000/process",
-                         json={}, timeout=30)
+    unknown = agent.post(
+        f"{cluster_settings.web.url}/agent/api/tickets/T-NOPE0000/process", json={}, timeout=30
+    )
     assert unknown.status_code == 404
 
 
 def test_only_agents_process_tickets(cluster_settings, cluster_stack):
-    response = requests.post(f"{cluster_settings.web.url}/agent/api/tickets/T-ANY/process",
-                             json={}, timeout=10)
+    response = requests.post(
+        f"{cluster_settings.web.url}/agent/api/tickets/T-ANY/process", json={}, timeout=10
+    )
     assert response.status_code == 401
 
 
@@ -104,8 +122,14 @@ def test_the_three_year_purge_erases_the_conversations_too(balancer, cluster_set
     assert stored_event_count(cluster_settings, typed) > 0
 
     env = {**os.environ, **cluster.cluster_env(cluster_settings)}
-    purge = subprocess.run([sys.executable, "-m", "bot.backend", "purge-inactive", "--apply"],
-                           env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
+    purge = subprocess.run(
+        [sys.executable, "-m", "bot.backend", "purge-inactive", "--apply"],
+        env=env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert purge.returncode == 0, purge.stderr
     assert JEAN in purge.stdout and JEAN_EMAIL not in purge.stdout
 

@@ -3,18 +3,20 @@
 It kills a replica of the session's cluster for good, so its file name sorts
 after the other cluster tests (pytest runs files in that order).
 """
+
 from __future__ import annotations
 
 import signal
 
-from bot.supervisor import Stack
+from bot.ops.supervisor import Stack
 from tests.cluster.conftest import send, tracker
 from tests.cluster.test_cluster import SEEDED_EMAIL, new_sender, user_texts
-from tests.conftest import texts
+from tests.support.stack import texts
 
 
-def test_a_killed_replica_leaves_its_conversations_to_the_other(balancer, replicas,
-                                                                 cluster_stack: Stack):
+def test_a_killed_replica_leaves_its_conversations_to_the_other(
+    balancer, replicas, cluster_stack: Stack
+):
     sender = new_sender()
     assert "adresse e-mail" in texts(send(replicas[0], sender, "je veux supprimer mon compte"))
     cluster_stack["rasa-1"].process.send_signal(signal.SIGKILL)
@@ -24,4 +26,6 @@ def test_a_killed_replica_leaves_its_conversations_to_the_other(balancer, replic
         send(balancer, new_sender(), "bonjour")
     assert "Confirmez-vous" in texts(send(balancer, sender, SEEDED_EMAIL))
     assert user_texts(tracker(replicas[1], sender)["events"]) == [
-        "je veux supprimer mon compte", SEEDED_EMAIL]
+        "je veux supprimer mon compte",
+        SEEDED_EMAIL,
+    ]

@@ -1,5 +1,6 @@
-"""bot/tracker_store.py against the real PostgreSQL: it rides out dropped connections
+"""bot/rasa_ext/tracker_store.py against the real PostgreSQL: it rides out dropped connections
 and, when the database stays away, fails through Rasa's FailSafeTrackerStore."""
+
 from __future__ import annotations
 
 import asyncio
@@ -11,18 +12,24 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import tracker_store
-from bot.cluster import postgres_parts
+from bot.rasa_ext import tracker_store
 from bot.config import Settings
-from bot.supervisor import free_port
+from bot.ops.cluster import postgres_parts
+from bot.ops.supervisor import free_port
 
 
 @pytest.fixture
 def store(cluster_settings: Settings):
     parts = postgres_parts(cluster_settings.cluster.tracker_store_url)
     return tracker_store.RetryingSQLTrackerStore(
-        domain=Domain.empty(), dialect="postgresql", host=parts["host"], port=parts["port"],
-        db=parts["db"], username=parts["user"], password=parts["password"])
+        domain=Domain.empty(),
+        dialect="postgresql",
+        host=parts["host"],
+        port=parts["port"],
+        db=parts["db"],
+        username=parts["user"],
+        password=parts["password"],
+    )
 
 
 def saved(store, sender: str, *texts: str) -> None:
@@ -34,9 +41,12 @@ def test_connections_dropped_by_the_server_are_reopened(store, cluster_settings)
     saved(store, "dropped-connections", "bonjour", "merci")
     admin = sqlalchemy.create_engine(cluster_settings.cluster.tracker_store_url)
     with admin.connect() as connection:
-        connection.execute(sqlalchemy.text(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+        connection.execute(
+            sqlalchemy.text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
     admin.dispose()
 
     tracker = asyncio.run(FailSafeTrackerStore(store).retrieve("dropped-connections"))
@@ -47,7 +57,8 @@ def test_connections_dropped_by_the_server_are_reopened(store, cluster_settings)
 def test_a_database_that_stays_away_fails_the_message(store, monkeypatch):
     monkeypatch.setattr(tracker_store, "RETRY_SECONDS", 1.0)
     store.engine = sqlalchemy.create_engine(
-        f"postgresql://postgres@127.0.0.1:{free_port()}/nothing")
+        f"postgresql://postgres@127.0.0.1:{free_port()}/nothing"
+    )
     store.sessionmaker = sqlalchemy.orm.sessionmaker(bind=store.engine)
 
     with pytest.raises(tracker_store.TrackerStoreUnavailable):

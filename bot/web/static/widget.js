@@ -33,7 +33,7 @@
   const DEFAULT_CONFIG = Object.freeze({
     phone: "02 808 18 02",
     hours: "du lundi au vendredi de 8h à 19h",
-    max_length: 1000,
+    max_length: 2000,
   });
 
   const TEXT = {

@@ -1,0 +1,172 @@
+"""The conversations Rasa keeps in its SQL tracker store (`make cluster`, production).
+
+Rasa writes one row per event in its `events` table (sender_id, type_name,
+intent_name, action_name, data as JSON text). Two jobs read it from outside Rasa:
+the GDPR erasure (which conversations belong to a customer, then delete them) and
+`make missed` (which messages the bot failed on). Both go straight to the table:
+Rasa's HTTP API can neither list conversations nor delete one.
+
+A conversation belongs to a customer when it was held logged in as that customer
+(the token's subject, read without checking its signature: erasing too much is the
+safe side), or when it mentions the customer's e-mail address or number.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+import re
+from dataclasses import dataclass
+from typing import Dict, Iterable, Iterator, List, Optional, Set
+
+import sqlalchemy
+from sqlalchemy import bindparam, text
+from sqlalchemy.engine import Engine
+
+logger = logging.getLogger(__name__)
+
+# What the bot does when it did not understand or could not help.
+FAILURE_ACTIONS = frozenset(
+    {
+        "utter_fallback_topics",
+        "action_phone_handover",
+        "utter_out_of_scope",
+        "utter_fallback_handover",
+    }
+)
+FALLBACK_INTENT = "nlu_fallback"
+
+
+def token_subject(token: str) -> Optional[str]:
+    """The `sub` claim of a JWT, unverified; None when it is not one."""
+    try:
+        payload = token.split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (IndexError, ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+    subject = claims.get("sub") if isinstance(claims, dict) else None
+    return subject if isinstance(subject, str) else None
+
+
+def _mentions(data: str, emails: List[str], digits: Optional[str]) -> bool:
+    lowered = data.lower()
+    return any(email in lowered for email in emails) or (
+        digits is not None and re.search(rf"(?<!\d){re.escape(digits)}(?!\d)", data) is not None
+    )
+
+
+@dataclass(frozen=True)
+class MissedMessage:
+    sender_id: str
+    text: str
+    intent: str
+    # The intent the classifier found closest, other than the fallback.
+    closest_intent: str
+    confidence: float
+    outcome: str
+
+
+class ConversationStore:
+    def __init__(self, url: str) -> None:
+        self._engine: Engine = sqlalchemy.create_engine(url, pool_pre_ping=True)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def conversations_of(self, customer_number: Optional[str], emails: Iterable[str]) -> Set[str]:
+        """Sender ids of the conversations held as, or mentioning, this customer."""
+        emails = [email.lower() for email in emails if email]
+        digits = customer_number.lstrip("Cc") if customer_number else None
+        patterns = [f"%{email}%" for email in emails] + ([f"%{digits}%"] if digits else [])
+        found: Set[str] = set()
+        with self._engine.connect() as connection:
+            for pattern in patterns:
+                rows = connection.execute(
+                    text("SELECT sender_id, data FROM events WHERE lower(data) LIKE :pattern"),
+                    {"pattern": pattern},
+                )
+                # LIKE is only the coarse filter ('_' matches any character, digits
+                # may be part of a longer number); the exact check is here.
+                found.update(sender for sender, data in rows if _mentions(data, emails, digits))
+            if customer_number:
+                rows = connection.execute(
+                    text(
+                        "SELECT sender_id, data FROM events "
+                        "WHERE type_name = 'user' AND data LIKE '%auth_token%'"
+                    )
+                )
+                found.update(
+                    sender
+                    for sender, data in rows
+                    if _logged_in_as(data) == customer_number.upper()
+                )
+        return found
+
+    def erase(self, sender_ids: Iterable[str]) -> int:
+        """Deletes every event of these conversations; returns the number of events."""
+        senders = sorted(set(sender_ids))
+        if not senders:
+            return 0
+        statement = text("DELETE FROM events WHERE sender_id IN :senders").bindparams(
+            bindparam("senders", expanding=True)
+        )
+        with self._engine.begin() as connection:
+            deleted = connection.execute(statement, {"senders": senders}).rowcount
+        logger.info("erased %d event(s) of %d conversation(s)", deleted, len(senders))
+        return deleted
+
+    def missed_messages(self) -> List[MissedMessage]:
+        """User messages the bot answered with the fallback, out of scope or a hand-over."""
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                text(
+                    "SELECT sender_id, type_name, action_name, data FROM events "
+                    "WHERE type_name IN ('user', 'action') ORDER BY sender_id, id"
+                )
+            )
+            return list(_missed(rows))
+
+
+def _logged_in_as(data: str) -> Optional[str]:
+    try:
+        token = (json.loads(data).get("metadata") or {}).get("auth_token")
+    except (ValueError, AttributeError):
+        return None
+    return token_subject(token) if isinstance(token, str) else None
+
+
+def _closest(parse_data: Dict) -> tuple:
+    ranking = [
+        entry
+        for entry in parse_data.get("intent_ranking") or []
+        if entry.get("name") != FALLBACK_INTENT
+    ]
+    if not ranking:
+        return "?", 0.0
+    return ranking[0].get("name", "?"), float(ranking[0].get("confidence") or 0.0)
+
+
+def _missed(rows) -> Iterator[MissedMessage]:
+    """Each user message, judged by the first failure action before the next message."""
+    pending: Optional[Dict] = None
+    for sender_id, type_name, action_name, data in rows:
+        if pending is not None and pending["sender_id"] != sender_id:
+            pending = None
+        if type_name == "user":
+            event = json.loads(data)
+            pending = {"sender_id": sender_id, "event": event}
+        elif pending is not None and action_name in FAILURE_ACTIONS:
+            event = pending["event"]
+            parse_data = event.get("parse_data") or {}
+            closest, confidence = _closest(parse_data)
+            yield MissedMessage(
+                sender_id=sender_id,
+                text=event.get("text") or "",
+                intent=(parse_data.get("intent") or {}).get("name") or "?",
+                closest_intent=closest,
+                confidence=confidence,
+                outcome=action_name,
+            )
+            pending = None

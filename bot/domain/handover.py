@@ -1,0 +1,43 @@
+"""What the bot says when it hands the customer over to the phone line."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Dict
+
+from bot.config import PhoneLine, Settings
+from bot.domain.hours import describe_hours, describe_reopening, line_status
+
+
+def current_time(settings: Settings) -> datetime:
+    """Now, unless the configuration fixes the clock (tests, demos)."""
+    return settings.fixed_now or datetime.now(timezone.utc)
+
+
+def unavailable_text(settings: Settings) -> str:
+    """The hand-over when the bot itself cannot work (nginx with no replica or action
+    server left, a failed turn): the phone line and its hours, without the "open right
+    now" that only the hand-over action tells."""
+    line = settings.phone
+    return (
+        "Je ne peux pas traiter votre demande pour le moment. "
+        f"Appelez nos conseillers au {line.number}, {describe_hours(line)}."
+    )
+
+
+def handover_response(now: datetime, line: PhoneLine) -> Dict[str, str]:
+    """The domain response to utter and the values it is filled with.
+
+    The French wording lives in domain.yml (`utter_handover_open` and
+    `utter_handover_closed`); only the facts come from here.
+    """
+    facts = {"phone": line.number, "hours": describe_hours(line)}
+    status = line_status(now, line)
+    if status.is_open:
+        return {"response": "utter_handover_open", **facts}
+    assert status.reopens_at is not None, "a closed line always reopens"
+    return {
+        "response": "utter_handover_closed",
+        "reopening": describe_reopening(now, status.reopens_at),
+        **facts,
+    }

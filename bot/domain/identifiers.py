@@ -1,0 +1,83 @@
+"""One home for the identifiers customers type: customer numbers and e-mail addresses.
+
+Every part of the bot reads them here (the forms, the token check, the backend, the agents'
+page), so that one number is never parsed three ways. A customer number is 6 to 8 digits,
+optionally after a C (SPEC); its canonical form is C followed by at least 7 digits
+(`C0123456` for 123456, as the shop prints it), which is what the backend stores and what a
+customer token's subject carries.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import List, Optional
+
+# Deliberately simple: the backend validates again, and the reset e-mail itself
+# proves the address. Long enough to refuse garbage, short enough for any real address.
+EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}"
+)
+MAX_EMAIL_LENGTH = 254
+# In free text: "C1234567", "c 1234567", "1234567", "n° 123456".
+CUSTOMER_ID = re.compile(r"(?<![\w])[Cc]?\s?(\d{6,8})(?![\w])")
+# A value that is only a customer number, in its canonical form.
+CANONICAL_CUSTOMER_ID = re.compile(r"^C\d{7,8}$")
+
+
+def canonical_customer_id(digits: str) -> str:
+    """C and the number on 7 digits at least (a leading zero typed or not): as stored."""
+    return f"C{int(digits):07d}"
+
+
+def customer_id_of(value: str) -> Optional[str]:
+    """The canonical number when the whole value is a customer number, else None."""
+    match = CUSTOMER_ID.fullmatch((value or "").strip())
+    return canonical_customer_id(match.group(1)) if match else None
+
+
+def is_canonical_customer_id(value: object) -> bool:
+    return isinstance(value, str) and CANONICAL_CUSTOMER_ID.match(value) is not None
+
+
+def is_email(value: str) -> bool:
+    """Whether the whole value is one e-mail address (the backend's check)."""
+    return len(value) <= MAX_EMAIL_LENGTH and EMAIL.fullmatch(value) is not None
+
+
+def find_emails(text: str) -> List[str]:
+    """Every e-mail address in the text, lower-cased, in order, without repeats."""
+    found: List[str] = []
+    for match in EMAIL.finditer(text or ""):
+        address = match.group(0).lower().strip(".")
+        if len(address) <= MAX_EMAIL_LENGTH and address not in found:
+            found.append(address)
+    return found
+
+
+def parse_email(text: str) -> Optional[str]:
+    """The one address of the text; None when there is none or several."""
+    emails = find_emails(text)
+    return emails[0] if len(emails) == 1 else None
+
+
+def find_customer_ids(text: str) -> List[str]:
+    """Every customer number in the text (digits inside e-mail addresses excepted), canonical,
+    in order, without repeats."""
+    found: List[str] = []
+    for digits in CUSTOMER_ID.findall(EMAIL.sub(" ", text or "")):
+        number = canonical_customer_id(digits)
+        if number not in found:
+            found.append(number)
+    return found
+
+
+def parse_customer_id(text: str) -> Optional[str]:
+    """The one customer number of the text, canonical; None when there is none or several."""
+    numbers = find_customer_ids(text)
+    return numbers[0] if len(numbers) == 1 else None
+
+
+def mask_email(address: str) -> str:
+    """For logs: m***@example.com."""
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}***@{domain}" if domain else "***"

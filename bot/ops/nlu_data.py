@@ -1,0 +1,32 @@
+"""Reading the NLU example files (training data and held-out set) outside Rasa."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import List, Tuple
+
+import yaml
+
+from bot.config import PROJECT_ROOT
+
+TRAINING = PROJECT_ROOT / "data" / "nlu.yml"
+HOLDOUT = PROJECT_ROOT / "tests" / "nlu_holdout.yml"
+ENTITY = re.compile(r"\[([^\]]+)\]\((\w+)\)")
+
+Example = Tuple[str, str, List[Tuple[str, str]]]
+
+
+def load_examples(path: Path) -> List[Example]:
+    """(text, intent, [(entity, value)]) for every intent example of an NLU file,
+    the text without its `[value](entity)` markup."""
+    examples = []
+    for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+        if "intent" not in block:
+            continue
+        for line in block["examples"].splitlines():
+            raw = line.strip()[2:].strip()
+            if raw:
+                entities = [(label, value) for value, label in ENTITY.findall(raw)]
+                examples.append((ENTITY.sub(r"\1", raw), block["intent"], entities))
+    return examples

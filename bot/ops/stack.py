@@ -1,0 +1,164 @@
+"""The processes that make up the bot, as `make run` and the tests start them."""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+import sys
+from pathlib import Path
+from typing import Dict, List
+
+from bot.config import PROJECT_ROOT, Settings
+from bot.ops.supervisor import ServiceSpec, free_port
+
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def venv_bin(name: str) -> str:
+    return str(Path(sys.executable).parent / name)
+
+
+def action_server_url(settings: Settings) -> str:
+    return f"http://{settings.host}:{settings.action_port}/webhook"
+
+
+def with_run_secrets(settings: Settings) -> Settings:
+    """Secrets that are not configured are made up for this run only.
+
+    The backend credential only has to be shared by processes started together;
+    the customer-token secret must be shared with the website in production,
+    where it is configured.
+    """
+    backend, tokens, web = settings.backend, settings.tokens, settings.web
+    if not backend.api_token:
+        backend = dataclasses.replace(backend, api_token=secrets.token_urlsafe(32))
+    if not tokens.secret:
+        tokens = dataclasses.replace(tokens, secret=secrets.token_urlsafe(32))
+    if not web.session_secret:
+        web = dataclasses.replace(web, session_secret=secrets.token_urlsafe(32))
+    if not web.agent_password:
+        web = dataclasses.replace(web, agent_password=secrets.token_urlsafe(12))
+    return dataclasses.replace(settings, backend=backend, tokens=tokens, web=web)
+
+
+def isolated_settings(settings: Settings, workdir: Path) -> Settings:
+    """A whole stack of its own: free loopback ports, a fresh demo database in
+    `workdir`, secrets made up for the run (tests and benchmarks)."""
+    backend = dataclasses.replace(
+        settings.backend, port=free_port(), database_url=f"sqlite:///{workdir / 'backend.db'}"
+    )
+    web = dataclasses.replace(settings.web, port=free_port())
+    return with_run_secrets(
+        dataclasses.replace(
+            settings, rasa_port=free_port(), action_port=free_port(), backend=backend, web=web
+        )
+    )
+
+
+def shared_env(settings: Settings) -> Dict[str, str]:
+    """What every child process must agree on, passed as environment variables."""
+    return {
+        "RASA_PORT": str(settings.rasa_port),
+        "ACTION_SERVER_PORT": str(settings.action_port),
+        "BACKEND_HOST": settings.backend.host,
+        "BACKEND_PORT": str(settings.backend.port),
+        "BACKEND_API_TOKEN": settings.backend.api_token or "",
+        "CUSTOMER_TOKEN_SECRET": settings.tokens.secret or "",
+        "DATABASE_URL": settings.backend.database_url,
+    }
+
+
+def backend_spec(settings: Settings) -> ServiceSpec:
+    return ServiceSpec(
+        name="backend",
+        argv=[sys.executable, "-m", "bot.backend", "serve"],
+        health_url=f"{settings.backend.url}/health",
+        env=shared_env(settings),
+        cwd=PROJECT_ROOT,
+        ready_timeout=60,
+    )
+
+
+def action_server_spec(settings: Settings) -> ServiceSpec:
+    return ServiceSpec(
+        name="actions",
+        argv=[
+            venv_bin("rasa"),
+            "run",
+            "actions",
+            "--actions",
+            "actions",
+            "--port",
+            str(settings.action_port),
+        ],
+        health_url=f"http://{settings.host}:{settings.action_port}/health",
+        # rasa_sdk binds 0.0.0.0 unless told otherwise.
+        env={**shared_env(settings), "SANIC_HOST": settings.host},
+        cwd=PROJECT_ROOT,
+        ready_timeout=60,
+    )
+
+
+def rasa_argv(settings: Settings, port: int, endpoints: Path) -> List[str]:
+    """`rasa run` with the HTTP API, which stays on the loopback unless it has a token."""
+    if not settings.model_path.is_file():
+        raise FileNotFoundError(f"no trained model at {settings.model_path}: run `make train`")
+    if settings.host not in LOOPBACK_HOSTS and not settings.rasa_auth_token:
+        raise ValueError("Rasa's HTTP API beyond the loopback needs RASA_AUTH_TOKEN")
+    argv = [
+        venv_bin("rasa"),
+        "run",
+        "--enable-api",
+        "--interface",
+        settings.host,
+        "--port",
+        str(port),
+        "--model",
+        str(settings.model_path),
+        "--endpoints",
+        str(endpoints),
+        "--credentials",
+        str(PROJECT_ROOT / "credentials.yml"),
+    ]
+    if settings.rasa_auth_token:
+        argv += ["--auth-token", settings.rasa_auth_token]
+    return argv
+
+
+def rasa_server_spec(settings: Settings) -> ServiceSpec:
+    return ServiceSpec(
+        name="rasa",
+        argv=rasa_argv(settings, settings.rasa_port, PROJECT_ROOT / "endpoints.yml"),
+        health_url=f"{settings.rasa_url}/",
+        env={**shared_env(settings), "ACTION_ENDPOINT_URL": action_server_url(settings)},
+        cwd=PROJECT_ROOT,
+        ready_timeout=240,
+    )
+
+
+def web_spec(settings: Settings) -> ServiceSpec:
+    web = settings.web
+    return ServiceSpec(
+        name="web",
+        argv=[sys.executable, "-m", "bot.web"],
+        health_url=f"{web.url}/health",
+        env={
+            **shared_env(settings),
+            "WEB_HOST": web.host,
+            "WEB_PORT": str(web.port),
+            "WEB_SESSION_SECRET": web.session_secret or "",
+            "AGENT_PASSWORD": web.agent_password or "",
+        },
+        cwd=PROJECT_ROOT,
+        ready_timeout=60,
+    )
+
+
+def bot_services(settings: Settings) -> List[ServiceSpec]:
+    """Every process of the bot, in start order; `settings` must carry its secrets."""
+    return [
+        backend_spec(settings),
+        action_server_spec(settings),
+        rasa_server_spec(settings),
+        web_spec(settings),
+    ]

@@ -1,0 +1,137 @@
+"""Rasa's REST channel, with the input checks and failure answer it lacks.
+
+Rasa 3.6's `RestInput` passes whatever JSON it gets to the bot: a number as the
+message, a 100,000-character message (seconds of NLU), lone surrogates that the
+tracker store then cannot write. And when handling fails (tracker store down, lock
+error) it answers 200 with no message at all and logs the customer's text. Here:
+- a body that is not a JSON object with a string `sender`, a string `message` and an
+  object `metadata` gets 400 and one message saying what is wrong, in French;
+- the message is cleaned (bot.domain.identifiers.clean_message) and capped;
+- when the bot fails, 503 and the hand-over message, so that the client knows the
+  message was not handled (and may send it again), and the customer gets the phone
+  line instead of silence. Nothing of the message is logged.
+
+credentials.yml declares it under the name `rest`, so the URL stays
+/webhooks/rest/webhook. The answers keep the channel's shape: a list of messages.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.config import settings
+from bot.domain.handover import unavailable_text
+from bot.domain.messages import MAX_MESSAGE_LENGTH, clean_message
+from bot.rasa_ext import speedups as rasa_speedups
+from bot.rasa_ext.tracker_store import TrackerStoreUnavailable
+
+MAX_SENDER_LENGTH = 128
+MAX_METADATA_BYTES = 16_384
+
+logger = logging.getLogger(__name__)
+
+rasa_speedups.install()
+
+
+class BadMessage(ValueError):
+    """The request cannot be a customer's message; the text says why, in French."""
+
+
+def _body(request: Request) -> Dict[str, Any]:
+    try:
+        body = json.loads(request.body) if request.body else None
+    except (ValueError, RecursionError) as error:  # invalid UTF-8, nesting too deep
+        raise BadMessage("Le corps de la requête n'est pas du JSON valide.") from error
+    if not isinstance(body, dict):
+        raise BadMessage("Envoyez un objet JSON avec « sender » et « message ».")
+    return body
+
+
+def _sender(body: Dict[str, Any]) -> str:
+    sender = body.get("sender")
+    if (
+        not isinstance(sender, str)
+        or not 0 < len(sender.strip()) <= MAX_SENDER_LENGTH
+        or clean_message(sender) != sender.strip()
+    ):
+        raise BadMessage(
+            f"« sender » doit être un identifiant de 1 à {MAX_SENDER_LENGTH} caractères visibles."
+        )
+    return sender.strip()
+
+
+def _message(body: Dict[str, Any]) -> str:
+    message = body.get("message")
+    if not isinstance(message, str):
+        raise BadMessage("« message » doit être un texte.")
+    text = clean_message(message)
+    if not text:
+        raise BadMessage("Votre message est vide. Posez votre question en quelques mots.")
+    if len(text) > MAX_MESSAGE_LENGTH:
+        raise BadMessage(
+            f"Votre message est trop long ({MAX_MESSAGE_LENGTH} caractères au plus). "
+            "Résumez votre question en quelques phrases."
+        )
+    return text
+
+
+def _metadata(body: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    metadata = body.get("metadata")
+    if metadata is None:
+        return None
+    if not isinstance(metadata, dict):
+        raise BadMessage("« metadata » doit être un objet JSON.")
+    try:
+        size = len(json.dumps(metadata, ensure_ascii=False).encode("utf-8"))
+    except (UnicodeEncodeError, ValueError) as error:
+        raise BadMessage("« metadata » contient des caractères invalides.") from error
+    if size > MAX_METADATA_BYTES:
+        raise BadMessage("« metadata » est trop volumineux.")
+    return metadata
+
+
+def _answer(recipient: str, text: str, status: int) -> HTTPResponse:
+    return response.json([{"recipient_id": recipient, "text": text}], status=status)
+
+
+class ValidatingRestInput(InputChannel):
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                body = _body(request)
+                sender = _sender(body)
+                message, metadata = _message(body), _metadata(body)
+            except BadMessage as problem:
+                return _answer("", str(problem), 400)
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(
+                    UserMessage(
+                        message, collector, sender, input_channel=self.name(), metadata=metadata
+                    )
+                )
+            except (Exception, TrackerStoreUnavailable) as error:
+                # Not handled: the customer gets the phone line, never silence.
+                logger.error("message of a conversation not handled: %s", type(error).__name__)
+                return _answer(sender, unavailable_text(settings()), 503)
+            return response.json(collector.messages)
+
+        return webhook

@@ -1,0 +1,1 @@
+"""Helpers shared by the test tiers (imported, never from conftest)."""

@@ -1,0 +1,47 @@
+"""Helpers for the tests that run the stack: the shared clock, the log folder, reading the
+tickets a conversation opened, and the replies' text."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Sequence
+
+import sqlalchemy
+
+from bot.config import PROJECT_ROOT, Settings
+from bot.ops.supervisor import Stack, Stage, process_group_alive, with_env
+
+RESULTS = PROJECT_ROOT / "results"
+# The clock of the running stack: Friday 27 November 2026, 10:00 in Paris.
+STACK_NOW = "2026-11-27T10:00:00+01:00"
+
+
+def started(stages: Sequence[Stage], now: str = STACK_NOW, logs: str = "logs") -> Stack:
+    """A stack whose processes all use the stack's fixed clock and log under results/."""
+    return Stack(with_env(stages, {"BOT_FIXED_NOW": now}), log_dir=RESULTS / logs)
+
+
+def assert_nothing_left(stack: Stack) -> None:
+    left_behind = [s.spec.name for s in stack.services if s.pid and process_group_alive(s.pid)]
+    assert not left_behind, f"processes left behind: {left_behind}"
+
+
+def tickets_of(settings: Settings, conversation_id: str) -> List[Dict[str, Any]]:
+    """The tickets a conversation opened, read straight from the backend's database."""
+    engine = sqlalchemy.create_engine(settings.backend.database_url)
+    with engine.connect() as connection:
+        rows = (
+            connection.execute(
+                sqlalchemy.text(
+                    "SELECT reference, subject, email, body FROM tickets WHERE conversation_id = :c"
+                ),
+                {"c": conversation_id},
+            )
+            .mappings()
+            .all()
+        )
+    engine.dispose()
+    return [dict(row) for row in rows]
+
+
+def texts(replies: list) -> str:
+    return "\n".join(reply.get("text", "") for reply in replies)

@@ -1,0 +1,28 @@
+from datetime import time
+
+import pytest
+
+from bot.config import load_settings
+
+
+def test_defaults_run_on_one_machine():
+    settings = load_settings({})
+    assert settings.phone.number == "02 808 18 02"
+    assert (settings.phone.opens, settings.phone.closes) == (time(8), time(19))
+    assert settings.host == "127.0.0.1"
+    assert settings.fixed_now is None
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [("8", time(8)), ("8:30", time(8, 30)), ("08h30", time(8, 30)), ("19h", time(19))],
+)
+def test_opening_time_formats(value, expected):
+    assert load_settings({"SUPPORT_PHONE_OPENS": value}).phone.opens == expected
+
+
+def test_fixed_clock_needs_an_offset():
+    with pytest.raises(ValueError):
+        load_settings({"BOT_FIXED_NOW": "2026-11-27T10:00:00"})
+    settings = load_settings({"BOT_FIXED_NOW": "2026-11-27T10:00:00+01:00"})
+    assert settings.fixed_now.isoformat() == "2026-11-27T10:00:00+01:00"

@@ -1,0 +1,96 @@
+import pytest
+
+from bot.domain.identifiers import (
+    customer_id_of,
+    find_customer_ids,
+    find_emails,
+    is_canonical_customer_id,
+    is_email,
+    mask_email,
+    parse_customer_id,
+    parse_email,
+)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("marie.durand@example.com", "marie.durand@example.com"),
+        ("  Marie.Durand@Example.COM ", "marie.durand@example.com"),
+        ("mon mail c'est jean-paul+shop@atelier.example.fr.", "jean-paul+shop@atelier.example.fr"),
+        ("jean@", None),
+        ("jean.dupont", None),
+        ("annuler", None),
+        ("a@b.c", None),
+        ("a@example.com et b@example.com", None),  # two addresses: which one?
+        ("<script>@x.fr", None),
+        ("x" * 300 + "@example.com", None),
+    ],
+)
+def test_parse_email(text, expected):
+    assert parse_email(text) == expected
+
+
+def test_find_emails_keeps_order_and_drops_repeats():
+    assert find_emails("A@example.com, b@example.fr / a@example.com") == [
+        "a@example.com",
+        "b@example.fr",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("C1000001", "C1000001"),
+        ("c1000001", "C1000001"),
+        ("mon numéro client est 123456", "C0123456"),
+        ("C 12345678", "C12345678"),
+        ("12345", None),
+        ("123456789", None),
+        ("C1000001 et C1000002", None),
+        ("annuler", None),
+        ("jean1234567@example.com", None),
+    ],
+)
+def test_parse_customer_id(text, expected):
+    assert parse_customer_id(text) == expected
+
+
+def test_mask_email():
+    assert mask_email("marie.durand@example.com") == "m***@example.com"
+
+
+def test_find_customer_ids_lists_every_number_canonical():
+    assert find_customer_ids("C1234567 et 7654321, encore c1234567") == ["C1234567", "C7654321"]
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("C1000001", "C1000001"),
+        (" 1000001 ", "C1000001"),
+        ("123456", "C0123456"),
+        ("c12345678", "C12345678"),
+        ("C1000001 et C1000002", None),
+        ("12345", None),
+        ("numéro C1000001", None),
+    ],
+)
+def test_customer_id_of_a_whole_value(value, expected):
+    assert customer_id_of(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [("C1000001", True), ("C12345678", True), ("C123456", False), ("1000001", False), (7, False)],
+)
+def test_canonical_customer_ids_are_what_tokens_carry(value, expected):
+    assert is_canonical_customer_id(value) is expected
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [("a@example.com", True), ("a@example.com b@example.com", False), ("a@b", False)],
+)
+def test_is_email(value, expected):
+    assert is_email(value) is expected

@@ -1,0 +1,92 @@
+"""The REST channel's input checks (bot/rasa_ext/rest_channel.py); test_server.py sends the same
+kinds of requests to the running Rasa server."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from bot.domain.messages import clean_message
+from bot.rasa_ext.rest_channel import (
+    MAX_MESSAGE_LENGTH,
+    BadMessage,
+    _body,
+    _message,
+    _metadata,
+    _sender,
+)
+
+
+def request(raw: bytes) -> SimpleNamespace:
+    return SimpleNamespace(body=raw)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"",
+        b"not json",
+        b"[1, 2]",
+        b"null",
+        b'"text"',
+        b"\xff\xfe{}",
+        b'{"sender": "a", "message": "x",}',
+    ],
+)
+def test_bodies_that_are_not_a_json_object_are_refused(raw):
+    with pytest.raises(BadMessage):
+        _body(request(raw))
+
+
+def test_lone_surrogates_in_json_escapes_are_read_then_replaced():
+    body = _body(request(b'{"sender": "s", "message": "bonjour \\ud800"}'))
+    assert _message(body) == "bonjour \ufffd"
+
+
+@pytest.mark.parametrize("sender", [None, 12, "", "   ", "x" * 129, "a\x00b", ["s"], "a\u200bb"])
+def test_senders_must_be_short_visible_text(sender):
+    with pytest.raises(BadMessage):
+        _sender({"sender": sender})
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        None,
+        3,
+        ["bonjour"],
+        {"text": "bonjour"},
+        "",
+        " \t\n",
+        "\u200b\u200b",
+        "\x00\x01",
+        "a" * (MAX_MESSAGE_LENGTH + 1),
+    ],
+)
+def test_messages_must_be_non_empty_text_of_bounded_length(message):
+    with pytest.raises(BadMessage):
+        _message({"message": message})
+
+
+@pytest.mark.parametrize(
+    "metadata", ["token", [1], 3, {"auth_token": "x" * 20_000}, {"auth_token": "\ud800"}]
+)
+def test_metadata_must_be_a_small_object(metadata):
+    with pytest.raises(BadMessage):
+        _metadata({"metadata": metadata})
+
+
+@pytest.mark.parametrize(
+    "typed, read",
+    [
+        ("mot\u200bde passe oublié", "motde passe oublié"),
+        ("\ufeffbonjour", "bonjour"),
+        ("facture\x00\x07 svp", "facture   svp"),
+        ("  ligne 1\nligne 2  ", "ligne 1\nligne 2"),
+        ("émoji 🙂 ok", "émoji 🙂 ok"),
+        ("\u202eetrahc\u202c", "etrahc"),
+    ],
+)
+def test_clean_message(typed, read):
+    assert clean_message(typed) == read
