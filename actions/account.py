@@ -1,18 +1,15 @@
 """Answers personalised from the logged-in customer's account."""
 
-import contextlib
 from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import account_client, call_backend, logged_in_customer
 from actions.handover import utter_handover
 from bot.clients.account import AccountClient, BackendUnavailable
 from bot.domain.answers import addresses_list, orders_list, personal_details
-from bot.domain.identifiers import find_emails, parse_customer_id
 
 
 def utter_unavailable(dispatcher: CollectingDispatcher) -> None:
@@ -99,36 +96,3 @@ class ActionAnswerPersonalData(AccountAnswer):
         dispatcher.utter_message(
             response="utter_personal_data_on_file", details=personal_details(customer)
         )
-
-
-class ActionPrefillFormSlots(Action):
-    """Before a form: what is already known, so the customer is not asked twice.
-
-    The logged-in customer's own e-mail and number come from the backend; an
-    address or number typed in the message that started the form is taken as
-    an answer (it proves nothing: it only goes into a ticket or a reset request).
-    """
-
-    def name(self) -> Text:
-        return "action_prefill_form_slots"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
-        text = tracker.latest_message.get("text") or ""
-        typed_emails = find_emails(text)
-        email = typed_emails[0] if len(typed_emails) == 1 else None
-        customer_id = parse_customer_id(text)
-        logged_in = logged_in_customer(tracker)
-        if logged_in:
-            customer_id = logged_in
-            with contextlib.suppress(BackendUnavailable):
-                email = email or (await call_backend(account_client().customer, logged_in)).email
-        return [
-            SlotSet("email", email),
-            SlotSet("customer_id", customer_id),
-            SlotSet("account_emails", typed_emails or None),
-            SlotSet("confirm_deletion", None),
-            SlotSet("form_outcome", None),
-            SlotSet("form_retries", None),
-        ]

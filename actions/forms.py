@@ -1,4 +1,24 @@
-"""Validation of what the customer types while a form asks for something."""
+"""What the customer types while a flow waits for something: the value, or a detour.
+
+Every form validates through `GuidedFormValidation`, the repair layer of the flows. Rasa
+fills the requested slot with the whole text (`from_text`); before taking it as the
+answer, the layer reads the turn the way a person would (Rasa Pro's "conversation repair"
+patterns, rebuilt here because Rasa Open Source 3.6 has none):
+
+1. a choice among values offered just before (« la deuxième ») or a correction of a value
+   given earlier (« non, c'est jean.d@free.fr ») updates that value;
+2. a value the parser reads is the answer (a question that carries the e-mail answers too);
+   two e-mails where one is wanted: « Laquelle ? »;
+3. « annuler », « laissez tomber »: the flow ends, nothing is sent;
+4. goodbye closes politely; thanks are acknowledged and the question asked again;
+5. asking for a person hands over and keeps the flow paused (`pending_form`): « on
+   reprend » or the value, later, takes it up again (actions/repair.py);
+6. another flow's question switches to that flow;
+7. a side question is answered (same texts as its rule), then « Reprenons » and the
+   pending question; after an offer, a second side question drops the offer;
+8. anything else is re-asked once with an example, then handed over.
+The outcome is left in `form_outcome` for the submission action (actions/submissions.py).
+"""
 
 from __future__ import annotations
 
@@ -11,30 +31,61 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from bot.domain.identifiers import find_emails, parse_customer_id, parse_email
+from actions.common import logged_in_customer
+from actions.flows import (
+    ANSWERS,
+    CANDIDATES,
+    DIGRESSIONS,
+    FLOWS,
+    NEXT_FLOW,
+    OUTCOME,
+    RETRIES,
+    answer_topic,
+)
+from bot.domain.identifiers import find_customer_ids, find_emails, parse_customer_id
+from bot.domain.repair import pick, plain, wants_to_cancel, yes_or_no
 
 # A parser reads the customer's answer (text, intent) into a slot value, or None.
 Parser = Callable[[str, Optional[str]], Any]
 
-HANDOVER_INTENTS = {"request_human", "opening_hours"}
-OUTCOME, RETRIES = "form_outcome", "form_retries"
+# Below this, the NLU's intent is not trusted to be a detour: the text is re-asked.
+DETOUR_CONFIDENCE = 0.5
+OFFER_SLOTS = {"wants_reset_email", "wants_to_leave_message"}
+
+
+class Turn:
+    """The customer's latest message as the repair layer reads it."""
+
+    def __init__(self, tracker: Tracker) -> None:
+        message = tracker.latest_message or {}
+        self.text: str = message.get("text") or ""
+        ranking = [
+            item
+            for item in message.get("intent_ranking") or [message.get("intent") or {}]
+            if item.get("name") and item.get("name") != "nlu_fallback"
+        ]
+        top = ranking[0] if ranking else {}
+        self.intent: Optional[str] = top.get("name")
+        self.confidence: float = float(top.get("confidence") or 0.0)
+        self.nlu_intent: Optional[str] = (message.get("intent") or {}).get("name")
+
+    def is_confident(self, *intents: str) -> bool:
+        return self.intent in intents and self.confidence >= DETOUR_CONFIDENCE
+
+    @property
+    def words(self) -> int:
+        return len(plain(self.text).split())
 
 
 class GuidedFormValidation(FormValidationAction):
-    """Re-asks once with an example, then hands over; "annuler" cancels at any question.
+    """The repair layer every form validates through (module docstring).
 
-    Each slot of the form has a parser in `parsers`. For an answer the parser
-    cannot read, the form utters `utter_invalid_<slot>` (which shows an example)
-    and asks again; a second unreadable answer in a row ends the form with the
-    outcome "failed". Saying no (intent deny: "annuler", "stop", "non") ends it
-    with "cancelled", unless the parser reads deny as an answer (a yes/no
-    question). Asking for a person ends it with "handover". The outcome is left
-    in the `form_outcome` slot for the submission action, which acts on it.
-    A value set before the form (pre-filled) is checked too, but an unreadable
-    one is just asked for.
-    """
+    Each slot of the form has a parser in `parsers`; `corrections` names the slots an
+    answer to another question may correct (with their parser)."""
 
     parsers: Dict[Text, Parser] = {}
+    corrections: Dict[Text, Parser] = {}
+    form_name: Text = ""
 
     @abstractmethod
     def name(self) -> Text:
@@ -47,41 +98,113 @@ class GuidedFormValidation(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> List[Text]:
-        # No slot left to ask once the form has an outcome: Rasa deactivates it.
-        return [] if tracker.get_slot(OUTCOME) else domain_slots
+        # No slot left to ask once the flow has an outcome: Rasa deactivates the form.
+        if tracker.get_slot(OUTCOME):
+            return []
+        return self.slots_to_ask(domain_slots, tracker)
+
+    def slots_to_ask(self, domain_slots: List[Text], tracker: Tracker) -> List[Text]:
+        return domain_slots
 
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         requested = tracker.get_slot(REQUESTED_SLOT)
-        updates: Dict[Text, Any] = {}
-        for slot, value in tracker.slots_to_validate().items():
-            if slot not in self.parsers:
-                continue
-            updates.update(self._check(slot, value, slot == requested, dispatcher, tracker))
-            if updates.get(OUTCOME):
-                break
+        if requested in self.parsers and tracker.latest_action_name == "action_listen":
+            updates = await self._answer(requested, Turn(tracker), dispatcher, tracker, domain)
+        else:
+            updates = self._prefilled(tracker)
         tracker.slots.update(updates)
         return [SlotSet(slot, value) for slot, value in updates.items()]
 
-    def _check(
+    def _prefilled(self, tracker: Tracker) -> Dict[Text, Any]:
+        """Values set before the form (pre-filled, resumed): kept when readable."""
+        updates: Dict[Text, Any] = {}
+        for slot, value in tracker.slots_to_validate().items():
+            if slot in self.parsers and slot not in OFFER_SLOTS:
+                updates[slot] = self.parsers[slot](_as_text(value), None)
+        return updates
+
+    async def _answer(
         self,
         slot: Text,
-        value: Any,
-        answered: bool,
+        turn: Turn,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
+        domain: DomainDict,
     ) -> Dict[Text, Any]:
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if answered and intent in HANDOVER_INTENTS:
-            return {slot: None, OUTCOME: "handover"}
-        parsed = self.parsers[slot](_as_text(value), intent if answered else None)
-        if parsed is not None:
-            return {slot: parsed, RETRIES: None}
-        if not answered:
-            return {slot: None}
-        if intent == "deny":
+        steps = (self._choice, self._correction, self._value, self._steering)
+        for step in steps:
+            updates = step(slot, turn, dispatcher, tracker)
+            if updates is not None:
+                return updates
+        return await self._detour(slot, turn, dispatcher, tracker, domain)
+
+    def _choice(self, slot, turn, dispatcher, tracker) -> Optional[Dict[Text, Any]]:
+        candidates = tracker.get_slot(CANDIDATES) or []
+        chosen = pick(turn.text, candidates) if candidates else None
+        return {slot: chosen, CANDIDATES: None, RETRIES: None} if chosen else None
+
+    def _correction(self, slot, turn, dispatcher, tracker) -> Optional[Dict[Text, Any]]:
+        # « non, c'est X » at a yes/no question; X alone where another value is asked.
+        answers = self.parsers[slot](turn.text, turn.nlu_intent) is not None
+        if answers and slot not in self.yes_no_slots:
+            return None
+        for other, parser in self.corrections.items():
+            value = parser(turn.text, None)
+            if other != slot and value is not None and value != tracker.get_slot(other):
+                dispatcher.utter_message(response="utter_value_corrected")
+                return {other: value, slot: None, RETRIES: None}
+        return None
+
+    def _value(self, slot, turn, dispatcher, tracker) -> Optional[Dict[Text, Any]]:
+        if turn.words <= 6 and wants_to_cancel(turn.text):
             return {slot: None, OUTCOME: "cancelled"}
+        value = self.parsers[slot](turn.text, turn.nlu_intent)
+        if value is not None:
+            return {slot: value, CANDIDATES: None, RETRIES: None}
+        emails = find_emails(turn.text)
+        if len(emails) > 1 and self.parsers[slot] is email_parser:
+            dispatcher.utter_message(
+                response="utter_ask_which_email", candidates=" ou ".join(emails)
+            )
+            return {slot: None, CANDIDATES: emails}
+        return None
+
+    def _steering(self, slot, turn, dispatcher, tracker) -> Optional[Dict[Text, Any]]:
+        if turn.is_confident("goodbye"):
+            return {slot: None, OUTCOME: "closed"}
+        if turn.is_confident("request_human"):
+            return {slot: None, OUTCOME: "handover"}
+        if turn.nlu_intent == "deny" and slot not in self.yes_no_slots:
+            return {slot: None, OUTCOME: "cancelled"}
+        if turn.is_confident("thank"):
+            dispatcher.utter_message(response="utter_you_are_welcome")
+            dispatcher.utter_message(response="utter_resume")
+            return {slot: None}
+        flow = turn.intent if turn.is_confident(*FLOWS) else None
+        if flow and FLOWS[flow][1] != self.form_name:
+            return {slot: None, OUTCOME: "switched", NEXT_FLOW: flow}
+        return None
+
+    @property
+    def yes_no_slots(self) -> List[Text]:
+        return [slot for slot, parser in self.parsers.items() if parser is yes_no_parser]
+
+    async def _detour(self, slot, turn, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        same_flow = turn.intent in FLOWS and FLOWS[turn.intent][1] == self.form_name
+        if turn.is_confident(*ANSWERS) and not same_flow:
+            await answer_topic(turn.intent or "", dispatcher, tracker, domain)
+            detours = int(tracker.get_slot(DIGRESSIONS) or 0) + 1
+            if slot in OFFER_SLOTS and detours > 1:
+                return {slot: None, OUTCOME: "dropped"}
+            dispatcher.utter_message(response="utter_resume")
+            return {slot: None, DIGRESSIONS: float(detours), RETRIES: None}
+        if same_flow or turn.is_confident("greet", "bot_challenge"):
+            if turn.is_confident("bot_challenge"):
+                dispatcher.utter_message(response="utter_iamabot")
+            dispatcher.utter_message(response="utter_resume")
+            return {slot: None}
         if tracker.get_slot(RETRIES):
             return {slot: None, OUTCOME: "failed"}
         dispatcher.utter_message(response=f"utter_invalid_{slot}")
@@ -95,11 +218,18 @@ def _as_text(value: Any) -> str:
 
 
 def email_parser(text: str, intent: Optional[str]) -> Optional[str]:
-    return parse_email(text)
+    emails = find_emails(text)
+    return emails[0] if len(emails) == 1 else None
 
 
 def emails_parser(text: str, intent: Optional[str]) -> Optional[List[str]]:
     return find_emails(text) or None
+
+
+def customer_ids_parser(text: str, intent: Optional[str]) -> Optional[str]:
+    """One or several customer numbers (a customer with two accounts may give both)."""
+    numbers = find_customer_ids(text)
+    return ", ".join(numbers) if numbers else None
 
 
 def customer_id_parser(text: str, intent: Optional[str]) -> Optional[str]:
@@ -107,25 +237,79 @@ def customer_id_parser(text: str, intent: Optional[str]) -> Optional[str]:
 
 
 def yes_no_parser(text: str, intent: Optional[str]) -> Optional[bool]:
-    return {"affirm": True, "deny": False}.get(intent or "")
+    by_intent = {"affirm": True, "deny": False}.get(intent or "")
+    if by_intent is not None or intent is None:
+        return by_intent
+    return yes_or_no(text) if len(plain(text).split()) <= 12 else None
+
+
+def message_parser(text: str, intent: Optional[str]) -> Optional[str]:
+    """A message for the agents: anything with a few words."""
+    cleaned = text.strip()
+    return cleaned if len(cleaned) >= 10 and len(cleaned.split()) >= 2 else None
 
 
 class ValidatePasswordEmailForm(GuidedFormValidation):
-    parsers = {"email": email_parser}
+    parsers = {"wants_reset_email": yes_no_parser, "email": email_parser}
+    form_name = "password_email_form"
 
     def name(self) -> Text:
         return "validate_password_email_form"
 
+    def slots_to_ask(self, domain_slots: List[Text], tracker: Tracker) -> List[Text]:
+        return [] if tracker.get_slot("wants_reset_email") is False else domain_slots
+
+    def _value(self, slot, turn, dispatcher, tracker) -> Optional[Dict[Text, Any]]:
+        # An e-mail typed in answer to the offer is a yes, with the address.
+        if slot == "wants_reset_email" and email_parser(turn.text, None):
+            return {slot: True, "email": email_parser(turn.text, None), RETRIES: None}
+        return super()._value(slot, turn, dispatcher, tracker)
+
 
 class ValidateDeleteAccountForm(GuidedFormValidation):
     parsers = {"email": email_parser, "confirm_deletion": yes_no_parser}
+    corrections = {"email": email_parser}
+    form_name = "delete_account_form"
 
     def name(self) -> Text:
         return "validate_delete_account_form"
 
 
 class ValidateDuplicateAccountsForm(GuidedFormValidation):
-    parsers = {"customer_id": customer_id_parser, "account_emails": emails_parser}
+    parsers = {"customer_id": customer_ids_parser, "account_emails": emails_parser}
+    corrections = {"customer_id": customer_ids_parser}
+    form_name = "duplicate_accounts_form"
 
     def name(self) -> Text:
         return "validate_duplicate_accounts_form"
+
+
+class ValidateLeaveMessageForm(GuidedFormValidation):
+    parsers = {
+        "wants_to_leave_message": yes_no_parser,
+        "message_text": message_parser,
+        "email": email_parser,
+    }
+    form_name = "leave_message_form"
+
+    def name(self) -> Text:
+        return "validate_leave_message_form"
+
+    def slots_to_ask(self, domain_slots: List[Text], tracker: Tracker) -> List[Text]:
+        if tracker.get_slot("wants_to_leave_message") is False:
+            return []
+        if logged_in_customer(tracker):
+            return [slot for slot in domain_slots if slot != "email"]
+        return domain_slots
+
+    def _steering(self, slot, turn, dispatcher, tracker) -> Optional[Dict[Text, Any]]:
+        # The message itself may ask anything: only the offer and the e-mail are steered.
+        if slot == "message_text":
+            return None
+        return super()._steering(slot, turn, dispatcher, tracker)
+
+    async def _detour(self, slot, turn, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        if slot == "message_text":
+            dispatcher.utter_message(response="utter_invalid_message_text")
+            return {slot: None}
+        return await super()._detour(slot, turn, dispatcher, tracker, domain)

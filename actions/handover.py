@@ -1,10 +1,14 @@
+"""The hand-over to the phone line, and the offer to leave a message when it is closed."""
+
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.config import settings
 from bot.domain.handover import current_time, handover_response
+from bot.domain.hours import line_status
 
 
 def utter_handover(dispatcher: CollectingDispatcher) -> None:
@@ -13,12 +17,23 @@ def utter_handover(dispatcher: CollectingDispatcher) -> None:
     dispatcher.utter_message(**handover_response(current_time(config), config.phone))
 
 
+def line_is_open() -> bool:
+    config = settings()
+    return line_status(current_time(config), config.phone).is_open
+
+
 class ActionPhoneHandover(Action):
+    """The hand-over; when the line is closed, the offer to leave a message follows (the
+    first question of `leave_message_form`)."""
+
     def name(self) -> Text:
         return "action_phone_handover"
 
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    ) -> List[EventType]:
         utter_handover(dispatcher)
-        return []
+        if line_is_open() or tracker.active_loop.get("name"):
+            return []
+        slots = ("wants_to_leave_message", "message_text", "form_outcome", "form_retries")
+        return [*(SlotSet(slot, None) for slot in slots), FollowupAction("leave_message_form")]

@@ -3,72 +3,118 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import account_client, call_backend, logged_in_customer
-from actions.forms import OUTCOME, RETRIES
+from actions.flows import FLOW_SLOTS, LAST_RESET_EMAIL, NEXT_FLOW, OUTCOME, PENDING, start_flow
 from actions.handover import utter_handover
 from bot.clients.account import BackendUnavailable, RateLimited
+from bot.domain.summary import message_ticket_body
 from bot.domain.tickets import DELETION_SUBJECT, OTHER_SUBJECT
-
-FORM_SLOTS = ("email", "customer_id", "account_emails", "confirm_deletion", OUTCOME, RETRIES)
 
 
 class FormSubmission(Action, ABC):
-    """Runs when a form ends: acts on its outcome, then clears the form's slots.
+    """Runs when a flow's form ends: acts on its outcome, then clears the flow's slots.
 
-    "cancelled", "failed" and "handover" (see GuidedFormValidation) are answered
-    here once for every form; a completed form goes to `submit`.
+    The outcomes of the repair layer (actions/forms.py) are answered here once for every
+    flow: "cancelled", "failed", "closed" (goodbye), "dropped" (an offer the customer
+    went past), "switched" (another flow starts), "handover" (a person is asked for: the
+    flow is paused, its values kept, and « on reprend » takes it up again). A completed
+    flow goes to `submit`.
     """
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         outcome = tracker.get_slot(OUTCOME)
+        cleared: List[EventType] = [SlotSet(slot, None) for slot in FLOW_SLOTS]
         if outcome == "cancelled":
             dispatcher.utter_message(response="utter_form_cancelled")
         elif outcome == "failed":
             dispatcher.utter_message(response="utter_form_failed")
             utter_handover(dispatcher)
+        elif outcome == "closed":
+            dispatcher.utter_message(response="utter_goodbye")
+        elif outcome == "dropped":
+            dispatcher.utter_message(response="utter_anything_else")
+        elif outcome == "switched":
+            return [*cleared, *await start_flow(tracker.get_slot(NEXT_FLOW), dispatcher, tracker)]
         elif outcome == "handover":
+            dispatcher.utter_message(response="utter_request_human_intro")
             utter_handover(dispatcher)
+            dispatcher.utter_message(response="utter_form_paused")
+            kept = (
+                "email",
+                "customer_id",
+                "account_emails",
+                "wants_reset_email",
+                "wants_to_leave_message",
+                "message_text",
+            )
+            paused = [SlotSet(slot, None) for slot in FLOW_SLOTS if slot not in kept]
+            return [*paused, SlotSet(PENDING, self.form)]
         else:
-            await self.submit(dispatcher, tracker)
-        return [SlotSet(slot, None) for slot in FORM_SLOTS]
+            return [*cleared, *(await self.submit(dispatcher, tracker) or [])]
+        return cleared
+
+    # The form this action ends (the one « on reprend » takes up again).
+    form: Text = ""
 
     @abstractmethod
-    async def submit(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None: ...
+    async def submit(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Optional[List[EventType]]:
+        """Acts on a completed flow; may return events to add."""
 
 
 class ActionSendPasswordEmail(FormSubmission):
     """The chat reply is the same whether or not an account uses this address."""
 
+    form = "password_email_form"
+
     def name(self) -> Text:
         return "action_send_password_email"
 
-    async def submit(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
-        try:
-            await call_backend(
-                account_client().request_password_email,
-                tracker.get_slot("email"),
-                tracker.sender_id,
-            )
-        except RateLimited:
-            dispatcher.utter_message(response="utter_password_email_rate_limited")
-            utter_handover(dispatcher)
-            return
-        except BackendUnavailable:
-            dispatcher.utter_message(response="utter_password_email_unavailable")
-            utter_handover(dispatcher)
-            return
-        dispatcher.utter_message(response="utter_password_email_sent")
+    async def submit(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Optional[List[EventType]]:
+        if tracker.get_slot("wants_reset_email") is False:
+            dispatcher.utter_message(response="utter_no_problem")
+            return None
+        return await send_password_email(dispatcher, tracker, tracker.get_slot("email"))
+
+
+async def send_password_email(
+    dispatcher: CollectingDispatcher, tracker: Tracker, email: str, previous: Optional[str] = None
+) -> List[EventType]:
+    """Asks the backend for the reset e-mail; `previous` is an address the customer just
+    corrected (« oups, plutôt … »), which the reply mentions."""
+    try:
+        await call_backend(account_client().request_password_email, email, tracker.sender_id)
+    except RateLimited:
+        dispatcher.utter_message(response="utter_password_email_rate_limited")
+        utter_handover(dispatcher)
+        return []
+    except BackendUnavailable:
+        dispatcher.utter_message(response="utter_password_email_unavailable")
+        utter_handover(dispatcher)
+        return []
+    if previous:
+        dispatcher.utter_message(
+            response="utter_password_email_resent", email=email, previous=previous
+        )
+    else:
+        dispatcher.utter_message(response="utter_password_email_sent", email=email)
+    return [SlotSet(LAST_RESET_EMAIL, email)]
 
 
 class ActionOpenDeletionTicket(FormSubmission):
+    form = "delete_account_form"
+
     def name(self) -> Text:
         return "action_open_deletion_ticket"
 
@@ -101,6 +147,8 @@ class ActionOpenDeletionTicket(FormSubmission):
 
 
 class ActionOpenDuplicateTicket(FormSubmission):
+    form = "duplicate_accounts_form"
+
     def name(self) -> Text:
         return "action_open_duplicate_ticket"
 
@@ -127,3 +175,40 @@ class ActionOpenDuplicateTicket(FormSubmission):
                 response="utter_duplicate_ticket_opened", reference=ticket.reference
             )
         utter_handover(dispatcher)
+
+
+class ActionLeaveMessage(FormSubmission):
+    """A message left while the line is closed: an « Autre motif » ticket with the message
+    and a summary of the conversation, for the agents who answer it by e-mail."""
+
+    form = "leave_message_form"
+
+    def name(self) -> Text:
+        return "action_leave_message"
+
+    async def submit(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Optional[List[EventType]]:
+        if not tracker.get_slot("wants_to_leave_message"):
+            dispatcher.utter_message(response="utter_no_problem")
+            return None
+        client, customer_id = account_client(), logged_in_customer(tracker)
+        try:
+            email = tracker.get_slot("email")
+            if customer_id:
+                email = (await call_backend(client.customer, customer_id)).email
+            body = message_ticket_body(tracker.get_slot("message_text") or "", tracker.events)
+            ticket = await call_backend(
+                client.open_ticket,
+                OTHER_SUBJECT,
+                email,
+                body,
+                tracker.sender_id,
+                customer_id=customer_id,
+            )
+        except BackendUnavailable:
+            dispatcher.utter_message(response="utter_message_not_left")
+            utter_handover(dispatcher)
+            return None
+        dispatcher.utter_message(response="utter_message_left", reference=ticket.reference)
+        return None

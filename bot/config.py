@@ -117,8 +117,10 @@ class Settings:
     backend: BackendSettings
     tokens: TokenSettings
     web: WebSettings
-    # Test hook: a fixed ISO-8601 instant the hand-over treats as "now".
+    # Test hook: a fixed ISO-8601 instant the hand-over treats as "now"; or a file holding
+    # one, read at each hand-over, so that a test run can move the clock of a running stack.
     fixed_now: Optional[datetime]
+    fixed_now_file: Optional[Path]
     rasa_port: int
     action_port: int
     host: str
@@ -219,6 +221,7 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
             timezone=env.get("SUPPORT_TIMEZONE", PhoneLine.timezone),
         ),
         fixed_now=_parse_instant(fixed_now) if fixed_now else None,
+        fixed_now_file=Path(env["BOT_FIXED_NOW_FILE"]) if env.get("BOT_FIXED_NOW_FILE") else None,
         rasa_port=int(env.get("RASA_PORT", "5005")),
         action_port=int(env.get("ACTION_SERVER_PORT", "5055")),
         host=env.get("BOT_HOST", "127.0.0.1"),

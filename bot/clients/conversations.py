@@ -34,6 +34,7 @@ FAILURE_ACTIONS = frozenset(
         "action_phone_handover",
         "utter_out_of_scope",
         "utter_fallback_handover",
+        "utter_clarify",
     }
 )
 FALLBACK_INTENT = "nlu_fallback"
@@ -123,7 +124,7 @@ class ConversationStore:
             rows = connection.execute(
                 text(
                     "SELECT sender_id, type_name, action_name, data FROM events "
-                    "WHERE type_name IN ('user', 'action') ORDER BY sender_id, id"
+                    "WHERE type_name IN ('user', 'action', 'bot') ORDER BY sender_id, id"
                 )
             )
             return list(_missed(rows))
@@ -157,7 +158,13 @@ def _missed(rows) -> Iterator[MissedMessage]:
         if type_name == "user":
             event = json.loads(data)
             pending = {"sender_id": sender_id, "event": event}
-        elif pending is not None and action_name in FAILURE_ACTIONS:
+            continue
+        if pending is None:
+            continue
+        if type_name == "bot":
+            # Responses an action uttered (action_repair): named in the event's metadata.
+            action_name = ((json.loads(data).get("metadata") or {}).get("utter_action")) or ""
+        if action_name in FAILURE_ACTIONS:
             event = pending["event"]
             parse_data = event.get("parse_data") or {}
             closest, confidence = _closest(parse_data)

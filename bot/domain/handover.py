@@ -11,6 +11,8 @@ from bot.domain.hours import describe_hours, describe_reopening, line_status
 
 def current_time(settings: Settings) -> datetime:
     """Now, unless the configuration fixes the clock (tests, demos)."""
+    if settings.fixed_now_file and settings.fixed_now_file.is_file():
+        return datetime.fromisoformat(settings.fixed_now_file.read_text().strip())
     return settings.fixed_now or datetime.now(timezone.utc)
 
 

@@ -29,6 +29,7 @@ from sanic.response import HTTPResponse
 from bot.config import settings
 from bot.domain.handover import unavailable_text
 from bot.domain.messages import MAX_MESSAGE_LENGTH, clean_message
+from bot.rasa_ext import multi_question
 from bot.rasa_ext import speedups as rasa_speedups
 from bot.rasa_ext.tracker_store import TrackerStoreUnavailable
 
@@ -122,16 +123,21 @@ class ValidatingRestInput(InputChannel):
             except BadMessage as problem:
                 return _answer("", str(problem), 400)
             collector = CollectingOutputChannel()
+            agent = getattr(request.app.ctx, "agent", None)
             try:
-                await on_new_message(
-                    UserMessage(
-                        message, collector, sender, input_channel=self.name(), metadata=metadata
+                parts = await multi_question.questions(agent, message)
+                for part in parts:
+                    await on_new_message(
+                        UserMessage(
+                            part, collector, sender, input_channel=self.name(), metadata=metadata
+                        )
                     )
-                )
             except (Exception, TrackerStoreUnavailable) as error:
                 # Not handled: the customer gets the phone line, never silence.
                 logger.error("message of a conversation not handled: %s", type(error).__name__)
                 return _answer(sender, unavailable_text(settings()), 503)
+            if len(parts) > 1:
+                return response.json(multi_question.once_anything_else(collector.messages, agent))
             return response.json(collector.messages)
 
         return webhook

@@ -20,7 +20,6 @@ from bot.domain.responses import render, rule_responses
 # Chat turns that make no sense in a text an agent pastes into an e-mail.
 CHAT_ONLY = {
     "utter_anything_else",
-    "utter_offer_reset_email",
     "utter_delete_account_offer",
     "utter_duplicate_accounts",
 }
@@ -28,6 +27,8 @@ CHAT_ONLY = {
 AGENT_EXTRA = {
     "delete_account": ["utter_delete_account_by_form"],
     "duplicate_accounts": ["utter_duplicate_accounts_by_phone"],
+    # Answered by action_repair in the chat (data/rules.yml), by this text for an agent.
+    "out_of_scope": ["utter_out_of_scope"],
 }
 HANDOVER_INTENTS = {"request_human", "opening_hours", "out_of_scope", "duplicate_accounts"}
 SUGGESTIONS = 3

@@ -13,11 +13,16 @@ from bot.ops.supervisor import Stack, Stage, process_group_alive, with_env
 RESULTS = PROJECT_ROOT / "results"
 # The clock of the running stack: Friday 27 November 2026, 10:00 in Paris.
 STACK_NOW = "2026-11-27T10:00:00+01:00"
+# Written by a test to move the running stack's clock (BOT_FIXED_NOW_FILE); absent: STACK_NOW.
+CLOCK_FILE = RESULTS / "stack-clock.txt"
 
 
 def started(stages: Sequence[Stage], now: str = STACK_NOW, logs: str = "logs") -> Stack:
     """A stack whose processes all use the stack's fixed clock and log under results/."""
-    return Stack(with_env(stages, {"BOT_FIXED_NOW": now}), log_dir=RESULTS / logs)
+    return Stack(
+        with_env(stages, {"BOT_FIXED_NOW": now, "BOT_FIXED_NOW_FILE": str(CLOCK_FILE)}),
+        log_dir=RESULTS / logs,
+    )
 
 
 def assert_nothing_left(stack: Stack) -> None:

@@ -1,0 +1,157 @@
+"""The flows that collect something (reset e-mail, deletion, duplicate accounts, a message
+for the agents) and the FAQ answers, as the repair layer starts, resumes and answers them.
+
+A flow is a Rasa form. Rules start them for a fresh question (data/rules.yml); this module
+starts them from an action (a switch of topic inside another flow, a follow-up, a
+resumption) with the same opening answer and the same pre-filled slots, and answers a side
+question inside a flow with the same texts as the rules do (a test compares both).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.account import ActionAnswerAddresses, ActionAnswerInvoices, ActionAnswerPersonalData
+from actions.common import account_client, call_backend, logged_in_customer
+from actions.handover import utter_handover
+from bot.clients.account import BackendUnavailable
+from bot.domain.identifiers import find_customer_ids, find_emails
+
+OUTCOME, RETRIES, DIGRESSIONS = "form_outcome", "form_retries", "form_digressions"
+CANDIDATES, PENDING, NEXT_FLOW = "email_candidates", "pending_form", "next_flow"
+# The address the last reset e-mail went to (« rien reçu », « oups, plutôt … »).
+LAST_RESET_EMAIL = "last_reset_email"
+# Everything a flow fills; cleared when a flow ends (kept when it is paused for a person).
+FLOW_SLOTS = (
+    "email",
+    "customer_id",
+    "account_emails",
+    "confirm_deletion",
+    "wants_reset_email",
+    "wants_to_leave_message",
+    "message_text",
+    CANDIDATES,
+    OUTCOME,
+    RETRIES,
+    DIGRESSIONS,
+    NEXT_FLOW,
+)
+
+# The intent that opens each flow: its opening answer, then its form.
+FLOWS: Dict[str, tuple] = {
+    "forgot_password": (["utter_forgot_password"], "password_email_form"),
+    "login_problem": (["utter_login_problem"], "password_email_form"),
+    "delete_account": (
+        ["utter_delete_account", "utter_delete_account_offer"],
+        "delete_account_form",
+    ),
+    "duplicate_accounts": (["utter_duplicate_accounts"], "duplicate_accounts_form"),
+}
+
+# A side question answered inside a flow: the FAQ text, then what the account adds.
+ANSWERS: Dict[str, List[str]] = {
+    "create_account": ["utter_create_account"],
+    "change_password": ["utter_change_password"],
+    "log_out": ["utter_log_out"],
+    "find_invoices": ["utter_find_invoices"],
+    "manage_addresses": ["utter_manage_addresses"],
+    "update_personal_data": ["utter_update_personal_data"],
+    "forgot_password": ["utter_forgot_password"],
+    "login_problem": ["utter_login_problem"],
+    "delete_account": ["utter_delete_account"],
+    "duplicate_accounts": ["utter_duplicate_accounts"],
+    "bot_challenge": ["utter_iamabot"],
+    "opening_hours": ["utter_opening_hours_intro"],
+    "out_of_scope": ["utter_out_of_scope"],
+}
+PERSONALISED = {
+    "find_invoices": ActionAnswerInvoices,
+    "manage_addresses": ActionAnswerAddresses,
+    "update_personal_data": ActionAnswerPersonalData,
+}
+WITH_HANDOVER = {"opening_hours", "out_of_scope"}
+
+
+async def answer_topic(
+    intent: str, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+) -> bool:
+    """Answers a topic as its rule does (without « autre chose ? »); False when the intent
+    has no answer of its own (small talk, yes/no, values)."""
+    if intent not in ANSWERS:
+        return False
+    for response in ANSWERS[intent]:
+        dispatcher.utter_message(response=response)
+    if intent in PERSONALISED:
+        await PERSONALISED[intent]().run(dispatcher, tracker, domain)
+    if intent in WITH_HANDOVER:
+        utter_handover(dispatcher)
+    return True
+
+
+async def prefill(tracker: Tracker, text: Optional[str] = None) -> List[EventType]:
+    """What is already known before a flow asks: the logged-in customer's own e-mail and
+    number (from the backend), values typed in the message that opened it (they prove
+    nothing: they only go into a ticket or a reset request)."""
+    text = tracker.latest_message.get("text") or "" if text is None else text
+    typed_emails = find_emails(text)
+    email = typed_emails[0] if len(typed_emails) == 1 else None
+    numbers = find_customer_ids(text)
+    customer_id = ", ".join(numbers) if numbers else None
+    logged_in = logged_in_customer(tracker)
+    if logged_in:
+        customer_id = logged_in
+        with contextlib.suppress(BackendUnavailable):
+            email = email or (await call_backend(account_client().customer, logged_in)).email
+    return [
+        *(SlotSet(slot, None) for slot in FLOW_SLOTS),
+        SlotSet("email", email),
+        SlotSet("customer_id", customer_id),
+        SlotSet("account_emails", typed_emails or None),
+        SlotSet(PENDING, None),
+    ]
+
+
+async def start_flow(
+    intent: str, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> List[EventType]:
+    """The flow's opening answer, its slots pre-filled, and its form as the next action."""
+    responses, form = FLOWS[intent]
+    for response in responses:
+        dispatcher.utter_message(response=response)
+    return [*await prefill(tracker), FollowupAction(form)]
+
+
+def resume_flow(form: str, tracker: Tracker) -> List[EventType]:
+    """Takes a paused flow up again where it stopped, with a value typed on the way."""
+    text = tracker.latest_message.get("text") or ""
+    events: List[EventType] = [
+        SlotSet(PENDING, None),
+        SlotSet(OUTCOME, None),
+        SlotSet(RETRIES, None),
+    ]
+    emails, numbers = find_emails(text), find_customer_ids(text)
+    if form == "duplicate_accounts_form":
+        if numbers and not tracker.get_slot("customer_id"):
+            events.append(SlotSet("customer_id", ", ".join(numbers)))
+        if emails:
+            events.append(SlotSet("account_emails", emails))
+    elif len(emails) == 1:
+        events.append(SlotSet("email", emails[0]))
+    return [*events, FollowupAction(form)]
+
+
+class ActionPrefillFormSlots(Action):
+    """Before a flow's form, when a rule opens it: what is already known (`prefill`)."""
+
+    def name(self) -> Text:
+        return "action_prefill_form_slots"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        return await prefill(tracker)

@@ -1,0 +1,156 @@
+"""The turns no rule answers on its own, outside a flow: a message the NLU is unsure of, a
+value nobody asked for, a « oui » with no question pending, an out-of-scope message, and
+the short follow-ups the follow-up policy (bot/rasa_ext/repair_policy.py) routes here.
+
+In this order, the first that applies answers:
+1. a follow-up read in the light of the previous answer (bot/domain/repair.py);
+2. a corrected address right after the reset e-mail: sent again to the new address;
+3. a paused flow (a person was asked for on the way) taken up again: « on reprend », the
+   value it waited for, or « oui »;
+4. two topics the NLU hesitates between: « Voulez-vous dire A ou B ? »;
+5. the plain answers: out of scope, a value without a request, a yes without a question;
+6. otherwise the fallback: the main topics first, the hand-over on the second miss.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.flows import LAST_RESET_EMAIL, PENDING, resume_flow, start_flow
+from actions.forms import Turn
+from actions.handover import utter_handover
+from actions.submissions import send_password_email
+from bot.domain.identifiers import find_customer_ids, find_emails
+from bot.domain.repair import TOPIC_NAMES, follow_up, wants_to_resume
+
+# Clarify when the two best topics are this close and the best is not sure of itself.
+CLARIFY_MARGIN = 0.25
+CLARIFY_CEILING = 0.85
+CLARIFY_FLOOR = 0.15
+# The turn (count of customer messages) the bot last said it did not understand.
+MISSED_TURN = "missed_turn"
+
+
+def user_turns(tracker: Tracker) -> int:
+    return sum(1 for event in tracker.events if event.get("event") == "user")
+
+
+def previous_actions(tracker: Tracker) -> List[str]:
+    """What the bot did between the customer's previous message and the latest one."""
+    done: List[str] = []
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users == 2:
+                break
+        elif users == 1 and event.get("event") == "action":
+            done.append(event.get("name") or "")
+    return done
+
+
+class ActionRepair(Action):
+    def name(self) -> Text:
+        return "action_repair"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        turn = Turn(tracker)
+        for step in (self._follow_up, self._corrected_reset, self._resume):
+            events = await step(turn, dispatcher, tracker)
+            if events is not None:
+                return events
+        if self._clarify(turn, dispatcher, tracker):
+            return [SlotSet(MISSED_TURN, float(user_turns(tracker)))]
+        return self._plain_answer(turn, dispatcher, tracker)
+
+    async def _follow_up(self, turn, dispatcher, tracker) -> Optional[List[EventType]]:
+        kind = follow_up(previous_actions(tracker), turn.text)
+        if kind in ("weekend_hours", "hours"):
+            if kind == "weekend_hours":
+                dispatcher.utter_message(response="utter_hours_weekend")
+            else:
+                dispatcher.utter_message(response="utter_opening_hours_intro")
+            utter_handover(dispatcher)
+            return []
+        if kind == "forgot_current_password":
+            return await start_flow("forgot_password", dispatcher, tracker)
+        if kind == "reset_email_not_received":
+            dispatcher.utter_message(response="utter_reset_email_not_received")
+            utter_handover(dispatcher)
+            events = await start_flow("forgot_password", dispatcher, tracker)
+            return events
+        return None
+
+    async def _corrected_reset(self, turn, dispatcher, tracker) -> Optional[List[EventType]]:
+        previous = tracker.get_slot(LAST_RESET_EMAIL)
+        emails = find_emails(turn.text)
+        recent = "action_send_password_email" in previous_actions(tracker)
+        if previous and recent and len(emails) == 1 and emails[0] != previous:
+            return await send_password_email(dispatcher, tracker, emails[0], previous=previous)
+        return None
+
+    async def _resume(self, turn, dispatcher, tracker) -> Optional[List[EventType]]:
+        pending = tracker.get_slot(PENDING)
+        has_value = bool(find_emails(turn.text) or find_customer_ids(turn.text))
+        if pending and (wants_to_resume(turn.text) or has_value or turn.nlu_intent == "affirm"):
+            dispatcher.utter_message(response="utter_resume")
+            return resume_flow(pending, tracker)
+        if wants_to_resume(turn.text) and not has_value:
+            dispatcher.utter_message(response="utter_nothing_to_resume")
+            return []
+        return None
+
+    def _clarify(self, turn: Turn, dispatcher, tracker) -> bool:
+        message = tracker.latest_message or {}
+        ranking = [
+            item for item in message.get("intent_ranking") or [] if item.get("name") in TOPIC_NAMES
+        ]
+        if len(ranking) < 2 or turn.nlu_intent not in ("nlu_fallback", "out_of_scope", None):
+            return False
+        first, second = ranking[0], ranking[1]
+        close = first["confidence"] - second["confidence"] <= CLARIFY_MARGIN
+        unsure = CLARIFY_FLOOR <= first["confidence"] <= CLARIFY_CEILING
+        if turn.nlu_intent == "out_of_scope" and turn.confidence > 0.5:
+            return False
+        if not (close and unsure) or self._missed_just_before(tracker):
+            return False
+        names = [TOPIC_NAMES[first["name"]], TOPIC_NAMES[second["name"]]]
+        dispatcher.utter_message(
+            response="utter_clarify",
+            first=names[0],
+            second=names[1],
+            buttons=[
+                {"title": names[0], "payload": f"/{first['name']}"},
+                {"title": names[1], "payload": f"/{second['name']}"},
+            ],
+        )
+        return True
+
+    def _missed_just_before(self, tracker: Tracker) -> bool:
+        missed = tracker.get_slot(MISSED_TURN)
+        return missed is not None and int(missed) == user_turns(tracker) - 1
+
+    def _plain_answer(self, turn: Turn, dispatcher, tracker) -> List[EventType]:
+        intent = turn.nlu_intent
+        if intent == "out_of_scope":
+            dispatcher.utter_message(response="utter_out_of_scope")
+            utter_handover(dispatcher)
+            return []
+        if intent == "inform":
+            dispatcher.utter_message(response="utter_inform_unexpected")
+            return []
+        if intent == "affirm":
+            dispatcher.utter_message(response="utter_ask_question")
+            return []
+        if self._missed_just_before(tracker):
+            dispatcher.utter_message(response="utter_fallback_handover")
+            utter_handover(dispatcher)
+            return [SlotSet(MISSED_TURN, None)]
+        dispatcher.utter_message(response="utter_fallback_topics")
+        return [SlotSet(MISSED_TURN, float(user_turns(tracker)))]

@@ -1,0 +1,223 @@
+"""How a customer steers a conversation between the steps of a flow, read from the words
+alone: taking a pending request up again, cancelling, picking one of several values, and
+the short follow-ups that only make sense after a given answer.
+
+Pure functions over the message text, shared by the action server's repair layer
+(actions/repair.py) and the follow-up policy the Rasa server loads
+(bot/rasa_ext/repair_policy.py). The NLU decides the intent; these patterns only
+cover what the intent catalogue cannot say (« on reprend », « la deuxième », « et le
+week-end ? » right after the opening hours).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import List, Optional, Sequence
+
+# The FAQ topics as the customer sees them (buttons, clarification questions, summaries).
+TOPIC_NAMES = {
+    "create_account": "Créer un compte",
+    "find_invoices": "Mes factures",
+    "manage_addresses": "Adresses de livraison ou de facturation",
+    "duplicate_accounts": "J'ai deux comptes",
+    "change_password": "Changer de mot de passe",
+    "forgot_password": "Mot de passe oublié",
+    "update_personal_data": "Modifier mes informations personnelles",
+    "log_out": "Me déconnecter",
+    "delete_account": "Supprimer mon compte",
+    "login_problem": "Problème de connexion",
+    "request_human": "Parler à un conseiller",
+    "opening_hours": "Horaires du service client",
+}
+
+
+def plain(text: str) -> str:
+    """Lower case, no accents, apostrophes and dashes as spaces: what the patterns read."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"\s+", " ", re.sub(r"[’'`\-_]", " ", letters)).strip()
+
+
+def _any(patterns: Sequence[str]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(patterns) + r")\b")
+
+
+_RESUME = _any(
+    [
+        r"on (?:y )?(?:reprend|retourne|revient|continue)",
+        r"(?:on |je )?reprenons",
+        r"revenons",
+        r"(?:bon |ok |alors )?la suite",
+        r"(?:reprendre|continuer|poursuivre) (?:ma|la|notre) demande",
+        r"(?:retour|revenir) a (?:ma|la) demande",
+        r"ou en etions nous",
+        r"je reviens",
+    ]
+)
+_CANCEL = _any(
+    [
+        r"annule[rz]?",
+        r"laisse[sz]? tomber",
+        r"finalement (?:non|rien|pas)",
+        r"stop",
+        r"oublie[sz]? (?:ca|ma demande)",
+        r"tant pis",
+        r"je ne veux plus",
+        r"je veux plus",
+        r"plus besoin",
+    ]
+)
+_FIRST = _any([r"(?:la |le )?premiere?", r"1(?:ere|er)?", r"celle du haut", r"la 1re"])
+_SECOND = _any([r"(?:la |le )?deuxieme", r"(?:la |le )?seconde?", r"2(?:e|eme)?", r"l autre"])
+
+_WEEKEND = _any([r"week ?end", r"samedi", r"dimanche", r"ferie", r"jours? feries?"])
+_HOURS = _any([r"heures?", r"horaires?", r"ouvert", r"ouvre", r"fermez", r"\d+ ?h", r"midi"])
+_FORGOT = _any(
+    [
+        r"oubli[eé]?",
+        r"sais plus",
+        r"connais (?:pas|plus)",
+        r"souviens (?:pas|plus)",
+        r"rappelle (?:pas|plus)",
+        r"perdu",
+    ]
+)
+_NOT_RECEIVED = _any(
+    [
+        r"(?:rien|pas|jamais) (?:recu|arrive|eu)",
+        r"recu (?:aucun|rien)",
+        r"toujours (?:rien|pas)",
+        r"n est pas arrive",
+        r"boite",
+        r"spam",
+        r"indesirables?",
+        r"pas de (?:mail|e mail|courriel)",
+        r"aucun (?:mail|e mail|courriel)",
+    ]
+)
+
+
+def wants_to_resume(text: str) -> bool:
+    """« on reprend », « bon, on y retourne », « revenons à ma demande »…"""
+    return _RESUME.search(plain(text)) is not None
+
+
+def wants_to_cancel(text: str) -> bool:
+    """« annuler », « laissez tomber », « finalement non »…"""
+    return _CANCEL.search(plain(text)) is not None
+
+
+def pick(text: str, candidates: Sequence[str]) -> Optional[str]:
+    """The candidate a customer points at: « la première », « la 2e », « l'autre »."""
+    words = plain(text)
+    if len(candidates) >= 1 and _FIRST.search(words):
+        return candidates[0]
+    if len(candidates) >= 2 and _SECOND.search(words):
+        return candidates[1]
+    return None
+
+
+# What the bot did just before the follow-up (action names from the tracker).
+AFTER_HOURS = {"action_phone_handover", "utter_opening_hours_intro"}
+AFTER_CHANGE_PASSWORD = {"utter_change_password"}
+AFTER_RESET_EMAIL = {"action_send_password_email"}
+
+
+def follow_up(previous_actions: Sequence[str], text: str) -> Optional[str]:
+    """The short follow-up a message is, given what the bot did just before; None when the
+    message stands on its own. One of: "weekend_hours", "hours", "forgot_current_password",
+    "reset_email_not_received"."""
+    words = plain(text)
+    if len(words.split()) > 14:
+        return None
+    done = set(previous_actions)
+    if done & AFTER_HOURS:
+        if _WEEKEND.search(words):
+            return "weekend_hours"
+        if len(words.split()) <= 9 and _HOURS.search(words):
+            return "hours"
+    if done & AFTER_CHANGE_PASSWORD and _FORGOT.search(words):
+        return "forgot_current_password"
+    if done & AFTER_RESET_EMAIL and _NOT_RECEIVED.search(words):
+        return "reset_email_not_received"
+    return None
+
+
+def topic_list(intents: Sequence[str]) -> List[str]:
+    """The French names of the topics among the intents, in order, without repeats."""
+    names: List[str] = []
+    for intent in intents:
+        name = TOPIC_NAMES.get(intent)
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+_YES = _any(
+    [
+        r"oui",
+        r"ouais",
+        r"ouep",
+        r"yes",
+        r"ok",
+        r"okay",
+        r"d accord",
+        r"dac",
+        r"je confirme",
+        r"confirme",
+        r"vas y",
+        r"allez y",
+        r"volontiers",
+        r"bien sur",
+        r"carrement",
+        r"exactement",
+        r"tout a fait",
+        r"avec plaisir",
+        r"envoyez? le",
+    ]
+)
+_NO = _any([r"non", r"nan", r"no", r"pas", r"jamais", r"surtout pas", r"nope"])
+
+
+def yes_or_no(text: str) -> Optional[bool]:
+    """A yes or a no in words, when the NLU gave another intent (« c'est bon, oui je
+    confirme la suppression »); None when the message says both or neither."""
+    words = plain(text)
+    yes, no = _YES.search(words) is not None, _NO.search(words) is not None
+    if yes != no:
+        return yes
+    return None
+
+
+# Where a message may hold a second question: after ? ! . ; or before « et comment … ».
+_SENTENCE_END = re.compile(r"(?<=[?!.;])\s+")
+_SECOND_QUESTION = re.compile(
+    r"\s+(?:et|puis|aussi|sinon|et aussi|et sinon|autre question|par contre)[ ,:]+"
+    r"(?=(?:comment|o[uù]|quand|pourquoi|est[ -]ce|quel|quelle|quels|quelles|combien"
+    r"|je|j'|j’|il|faut|puis[ -]je|pouvez|peut|vous|mes|mon|ma)\b)",
+    re.IGNORECASE,
+)
+MIN_CLAUSE_WORDS = 3
+
+
+def clauses(text: str) -> List[str]:
+    """The parts of a message that may each be a question of their own, in order; a part
+    too short to judge alone (« Bonjour. ») goes with the next one."""
+    pieces = [
+        piece.strip(" ,;")
+        for sentence in _SENTENCE_END.split(text.strip())
+        for piece in _SECOND_QUESTION.split(sentence)
+    ]
+    parts: List[str] = []
+    carried = ""
+    for piece in filter(None, pieces):
+        piece = f"{carried} {piece}".strip()
+        if len(piece.split()) < MIN_CLAUSE_WORDS:
+            carried = piece
+        else:
+            parts.append(piece)
+            carried = ""
+    if carried and parts:
+        parts[-1] = f"{parts[-1]} {carried}"
+    return parts if len(parts) > 1 else [text]

@@ -1,0 +1,52 @@
+"""Two questions in one message get two answers, in the customer's order.
+
+Rasa Open Source answers one intent per message (its multi-intent support needs a trained
+`a+b` intent and a rule for every pair). The REST channel instead splits a message at its
+question boundaries (`bot.domain.repair.clauses`) and, when at least two parts are each a
+confident account question on different topics, hands them to Rasa as consecutive
+messages of the conversation. « Puis-je vous aider pour autre chose ? » is then said once,
+after the last answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+from bot.domain.repair import TOPIC_NAMES, clauses
+
+# Each part must be this sure of its topic: a split must never lose the customer's meaning.
+SPLIT_CONFIDENCE = 0.7
+ANYTHING_ELSE = "utter_anything_else"
+
+
+async def questions(agent: Any, text: str) -> List[str]:
+    """The message's questions, to handle one after the other; the message alone when it
+    holds one question (or the agent cannot parse)."""
+    parts = clauses(text)
+    if len(parts) < 2 or agent is None:
+        return [text]
+    topics = []
+    for part in parts:
+        parsed = await agent.parse_message(part)
+        intent = parsed.get("intent") or {}
+        if intent.get("name") not in TOPIC_NAMES or intent.get("confidence", 0) < SPLIT_CONFIDENCE:
+            return [text]
+        topics.append(intent["name"])
+    return parts if len(set(topics)) == len(topics) else [text]
+
+
+def once_anything_else(messages: List[Dict[str, Any]], agent: Any) -> List[Dict[str, Any]]:
+    """The replies to split questions, with « autre chose ? » only after the last answer."""
+    text = _response_text(agent, ANYTHING_ELSE)
+    if text is None:
+        return messages
+    asked = [i for i, message in enumerate(messages) if message.get("text") == text]
+    drop = set(asked[:-1])
+    return [message for i, message in enumerate(messages) if i not in drop]
+
+
+def _response_text(agent: Any, name: str) -> Optional[str]:
+    try:
+        return agent.domain.responses[name][0]["text"]
+    except (AttributeError, KeyError, IndexError, TypeError):
+        return None

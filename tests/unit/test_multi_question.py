@@ -1,0 +1,67 @@
+"""Two questions in one message (bot/rasa_ext/multi_question.py), with a stand-in NLU."""
+
+import asyncio
+
+import pytest
+
+from bot.domain.repair import clauses
+from bot.rasa_ext.multi_question import once_anything_else, questions
+
+
+class Agent:
+    """Parses by keyword, like a very confident NLU; has the one response the channel reads."""
+
+    domain = type("D", (), {"responses": {"utter_anything_else": [{"text": "Autre chose ?"}]}})
+
+    def __init__(self, confidence: float = 0.95) -> None:
+        self.confidence = confidence
+
+    async def parse_message(self, text: str) -> dict:
+        topic = "find_invoices" if "facture" in text else "change_password"
+        if text.lower() == "bonjour":
+            topic = "greet"
+        return {"intent": {"name": topic, "confidence": self.confidence}}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "comment je change mon mot de passe et où sont mes factures ?",
+            ["comment je change mon mot de passe", "où sont mes factures ?"],
+        ),
+        (
+            "Bonjour. Je voudrais mes factures. Et comment changer mon mot de passe ?",
+            ["Bonjour. Je voudrais mes factures.", "Et comment changer mon mot de passe ?"],
+        ),
+        (
+            "je veux supprimer mon compte et mes données",
+            ["je veux supprimer mon compte et mes données"],
+        ),
+        ("où est ma facture ? merci", ["où est ma facture ? merci"]),
+    ],
+)
+def test_clauses(text, expected):
+    assert clauses(text) == expected
+
+
+def test_two_confident_topics_are_two_questions():
+    text = "comment je change mon mot de passe et où sont mes factures ?"
+    assert asyncio.run(questions(Agent(), text)) == clauses(text)
+
+
+@pytest.mark.parametrize(
+    "agent, text",
+    [
+        (Agent(confidence=0.5), "comment je change mon mot de passe et où sont mes factures ?"),
+        (Agent(), "où est ma facture ? et la facture de mars ?"),  # one topic twice
+        (None, "comment je change mon mot de passe et où sont mes factures ?"),
+    ],
+)
+def test_otherwise_the_message_stays_whole(agent, text):
+    assert asyncio.run(questions(agent, text)) == [text]
+
+
+def test_anything_else_is_asked_once_after_the_last_answer():
+    messages = [{"text": "A"}, {"text": "Autre chose ?"}, {"text": "B"}, {"text": "Autre chose ?"}]
+    assert once_anything_else(messages, Agent()) == [messages[0], messages[2], messages[3]]

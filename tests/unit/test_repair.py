@@ -1,0 +1,107 @@
+"""The words that steer a conversation (bot/domain/repair.py) and the message summary."""
+
+import pytest
+
+from bot.domain.repair import (
+    follow_up,
+    pick,
+    topic_list,
+    wants_to_cancel,
+    wants_to_resume,
+    yes_or_no,
+)
+from bot.domain.summary import message_ticket_body
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("on reprend", True),
+        ("bon, on y retourne : x@y.fr", True),
+        ("Revenons à ma demande svp", True),
+        ("ok la suite", True),
+        ("on continue ?", True),
+        ("je reprends le travail demain", False),
+        ("où est ma facture ?", False),
+    ],
+)
+def test_wants_to_resume(text, expected):
+    assert wants_to_resume(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("annuler", True),
+        ("laissez tomber", True),
+        ("Finalement non", True),
+        ("stop", True),
+        ("plus besoin merci", True),
+        ("je veux supprimer mon compte", False),
+        ("oui", False),
+    ],
+)
+def test_wants_to_cancel(text, expected):
+    assert wants_to_cancel(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("oui", True),
+        ("c'est bon je les ai. oui je confirme la suppression", True),
+        ("ouais vas-y", True),
+        ("non merci", False),
+        ("pas maintenant", False),
+        ("oui mais non", None),
+        ("mes factures", None),
+    ],
+)
+def test_yes_or_no(text, expected):
+    assert yes_or_no(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("la première", "a@x.fr"), ("la 2e", "b@y.fr"), ("l'autre", "b@y.fr"), ("aucune", None)],
+)
+def test_pick(text, expected):
+    assert pick(text, ["a@x.fr", "b@y.fr"]) == expected
+
+
+@pytest.mark.parametrize(
+    "previous, text, expected",
+    [
+        (["action_phone_handover"], "et le week-end ?", "weekend_hours"),
+        (["utter_opening_hours_intro", "action_phone_handover"], "et le samedi ?", "weekend_hours"),
+        (["action_phone_handover"], "c'est ouvert à partir de quelle heure ?", "hours"),
+        (["utter_change_password"], "sauf que l'actuel je l'ai oublié", "forgot_current_password"),
+        (["action_send_password_email"], "j'ai rien reçu", "reset_email_not_received"),
+        (["action_send_password_email"], "toujours rien dans ma boîte", "reset_email_not_received"),
+        # The same words after another answer stand on their own.
+        (["utter_find_invoices"], "et le week-end ?", None),
+        (["utter_log_out"], "j'ai rien reçu", None),
+        # A real question after the hand-over is not a follow-up.
+        (["action_phone_handover"], "quand est-ce que je pourrai supprimer mon compte ?", None),
+    ],
+)
+def test_follow_up(previous, text, expected):
+    assert follow_up(previous, text) == expected
+
+
+def test_topic_list_names_account_topics_once_in_order():
+    intents = ["greet", "find_invoices", "forgot_password", "find_invoices", "out_of_scope"]
+    assert topic_list(intents) == ["Mes factures", "Mot de passe oublié"]
+
+
+def test_message_ticket_body_puts_the_message_first_then_the_topics():
+    events = [
+        {"event": "user", "parse_data": {"intent": {"name": "forgot_password"}}},
+        {"event": "bot", "text": "..."},
+        {"event": "user", "parse_data": {"intent": {"name": "request_human"}}},
+        {"event": "bot", "text": "..."},
+    ]
+    body = message_ticket_body("  Rappelez-moi lundi svp  ", events)
+    assert body.splitlines()[1] == "Rappelez-moi lundi svp"
+    assert "Mot de passe oublié, Parler à un conseiller" in body
+    assert "réponses de l'assistant : 2" in body
