@@ -3,6 +3,8 @@
 import pytest
 import requests
 
+from bot.domain.messages import MAX_MESSAGE_LENGTH
+
 
 @pytest.fixture
 def browser_session(web_url):
@@ -49,7 +51,7 @@ def test_new_conversation_starts_empty(browser_session):
     assert get(browser_session, "/chat/history").json()["messages"] == []
 
 
-@pytest.mark.parametrize("message", ["", "   ", "x" * 1001])
+@pytest.mark.parametrize("message", ["", "   ", "x" * (MAX_MESSAGE_LENGTH + 1)])
 def test_bad_messages_get_a_clear_answer(browser_session, message):
     response = post(browser_session, "/chat/messages", {"message": message})
     assert response.status_code == 400

@@ -39,9 +39,15 @@ def is_canonical_customer_id(value: object) -> bool:
     return isinstance(value, str) and CANONICAL_CUSTOMER_ID.match(value) is not None
 
 
+# A submitted address field (the backend's check): deliberately loose, since RFC 5321
+# allows far more than chat text shows (quotes, apostrophes, « = »); the shop's account
+# form and the e-mail itself are the real checks. Free text is read with EMAIL instead.
+EMAIL_FIELD = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+
+
 def is_email(value: str) -> bool:
-    """Whether the whole value is one e-mail address (the backend's check)."""
-    return len(value) <= MAX_EMAIL_LENGTH and EMAIL.fullmatch(value) is not None
+    """Whether the whole value is one e-mail address, as a form field holds it."""
+    return len(value) <= MAX_EMAIL_LENGTH and EMAIL_FIELD.fullmatch(value) is not None
 
 
 def find_emails(text: str) -> List[str]:

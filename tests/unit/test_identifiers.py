@@ -90,7 +90,12 @@ def test_canonical_customer_ids_are_what_tokens_carry(value, expected):
 
 @pytest.mark.parametrize(
     "value, expected",
-    [("a@example.com", True), ("a@example.com b@example.com", False), ("a@b", False)],
+    [
+        ("a@example.com", True),
+        ("'or'1'='1'@example.org", True),
+        ("a@example.com b@example.com", False),
+        ("a@b", False),
+    ],
 )
 def test_is_email(value, expected):
     assert is_email(value) is expected
