@@ -74,7 +74,7 @@ PERSONALISED = {
     "manage_addresses": ActionAnswerAddresses,
     "update_personal_data": ActionAnswerPersonalData,
 }
-WITH_HANDOVER = {"opening_hours", "out_of_scope"}
+WITH_HANDOVER = {"opening_hours"}
 
 
 async def answer_topic(

@@ -13,7 +13,8 @@ patterns, rebuilt here because Rasa Open Source 3.6 has none):
 4. goodbye closes politely; thanks are acknowledged and the question asked again;
 5. asking for a person hands over and keeps the flow paused (`pending_form`): « on
    reprend » or the value, later, takes it up again (actions/repair.py);
-6. another flow's question switches to that flow;
+6. another flow's question with « en fait », « plutôt »… switches to that flow (without
+   them it is a side question: a misread intent must not drop what the customer started);
 7. a side question is answered (same texts as its rule), then « Reprenons » and the
    pending question; after an offer, a second side question drops the offer;
 8. anything else is re-asked once with an example, then handed over.
@@ -43,7 +44,15 @@ from actions.flows import (
     answer_topic,
 )
 from bot.domain.identifiers import find_customer_ids, find_emails, parse_customer_id
-from bot.domain.repair import pick, plain, wants_to_cancel, yes_or_no
+from bot.domain.repair import (
+    pick,
+    plain,
+    says_goodbye,
+    wants_to_cancel,
+    wants_to_resume,
+    wants_to_switch,
+    yes_or_no,
+)
 
 # A parser reads the customer's answer (text, intent) into a slot value, or None.
 Parser = Callable[[str, Optional[str]], Any]
@@ -85,7 +94,7 @@ class GuidedFormValidation(FormValidationAction):
 
     parsers: Dict[Text, Parser] = {}
     corrections: Dict[Text, Parser] = {}
-    form_name: Text = ""
+    flow_form: Text = ""
 
     @abstractmethod
     def name(self) -> Text:
@@ -110,12 +119,24 @@ class GuidedFormValidation(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         requested = tracker.get_slot(REQUESTED_SLOT)
-        if requested in self.parsers and tracker.latest_action_name == "action_listen":
+        if requested in self.parsers and self._answered_this_turn(tracker):
             updates = await self._answer(requested, Turn(tracker), dispatcher, tracker, domain)
         else:
             updates = self._prefilled(tracker)
         tracker.slots.update(updates)
         return [SlotSet(slot, value) for slot, value in updates.items()]
+
+    def _answered_this_turn(self, tracker: Tracker) -> bool:
+        """Whether the customer's latest message answers the requested slot: nothing but
+        this form ran since it (Rasa adds the form's own ActionExecuted to the tracker it
+        sends). Otherwise the form was just opened or resumed by an action."""
+        ran: List[str] = []
+        for event in reversed(tracker.events):
+            if event.get("event") == "user":
+                break
+            if event.get("event") == "action":
+                ran.append(event.get("name") or "")
+        return all(name == self.form_name() for name in ran)
 
     def _prefilled(self, tracker: Tracker) -> Dict[Text, Any]:
         """Values set before the form (pre-filled, resumed): kept when readable."""
@@ -158,8 +179,11 @@ class GuidedFormValidation(FormValidationAction):
         return None
 
     def _value(self, slot, turn, dispatcher, tracker) -> Optional[Dict[Text, Any]]:
-        if turn.words <= 6 and wants_to_cancel(turn.text):
-            return {slot: None, OUTCOME: "cancelled"}
+        if turn.words <= 10 and wants_to_cancel(turn.text):
+            return {
+                slot: None,
+                OUTCOME: "cancelled_goodbye" if says_goodbye(turn.text) else "cancelled",
+            }
         value = self.parsers[slot](turn.text, turn.nlu_intent)
         if value is not None:
             return {slot: value, CANDIDATES: None, RETRIES: None}
@@ -172,6 +196,9 @@ class GuidedFormValidation(FormValidationAction):
         return None
 
     def _steering(self, slot, turn, dispatcher, tracker) -> Optional[Dict[Text, Any]]:
+        if wants_to_resume(turn.text):
+            dispatcher.utter_message(response="utter_resume")
+            return {slot: None}
         if turn.is_confident("goodbye"):
             return {slot: None, OUTCOME: "closed"}
         if turn.is_confident("request_human"):
@@ -183,7 +210,7 @@ class GuidedFormValidation(FormValidationAction):
             dispatcher.utter_message(response="utter_resume")
             return {slot: None}
         flow = turn.intent if turn.is_confident(*FLOWS) else None
-        if flow and FLOWS[flow][1] != self.form_name:
+        if flow and FLOWS[flow][1] != self.flow_form and wants_to_switch(turn.text):
             return {slot: None, OUTCOME: "switched", NEXT_FLOW: flow}
         return None
 
@@ -192,7 +219,9 @@ class GuidedFormValidation(FormValidationAction):
         return [slot for slot, parser in self.parsers.items() if parser is yes_no_parser]
 
     async def _detour(self, slot, turn, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        same_flow = turn.intent in FLOWS and FLOWS[turn.intent][1] == self.form_name
+        # The question that opened this flow, asked again, is only a reminder.
+        trigger = (tracker.active_loop or {}).get("trigger_message") or {}
+        same_flow = turn.intent == (trigger.get("intent") or {}).get("name")
         if turn.is_confident(*ANSWERS) and not same_flow:
             await answer_topic(turn.intent or "", dispatcher, tracker, domain)
             detours = int(tracker.get_slot(DIGRESSIONS) or 0) + 1
@@ -251,7 +280,7 @@ def message_parser(text: str, intent: Optional[str]) -> Optional[str]:
 
 class ValidatePasswordEmailForm(GuidedFormValidation):
     parsers = {"wants_reset_email": yes_no_parser, "email": email_parser}
-    form_name = "password_email_form"
+    flow_form = "password_email_form"
 
     def name(self) -> Text:
         return "validate_password_email_form"
@@ -269,7 +298,7 @@ class ValidatePasswordEmailForm(GuidedFormValidation):
 class ValidateDeleteAccountForm(GuidedFormValidation):
     parsers = {"email": email_parser, "confirm_deletion": yes_no_parser}
     corrections = {"email": email_parser}
-    form_name = "delete_account_form"
+    flow_form = "delete_account_form"
 
     def name(self) -> Text:
         return "validate_delete_account_form"
@@ -278,7 +307,7 @@ class ValidateDeleteAccountForm(GuidedFormValidation):
 class ValidateDuplicateAccountsForm(GuidedFormValidation):
     parsers = {"customer_id": customer_ids_parser, "account_emails": emails_parser}
     corrections = {"customer_id": customer_ids_parser}
-    form_name = "duplicate_accounts_form"
+    flow_form = "duplicate_accounts_form"
 
     def name(self) -> Text:
         return "validate_duplicate_accounts_form"
@@ -290,7 +319,7 @@ class ValidateLeaveMessageForm(GuidedFormValidation):
         "message_text": message_parser,
         "email": email_parser,
     }
-    form_name = "leave_message_form"
+    flow_form = "leave_message_form"
 
     def name(self) -> Text:
         return "validate_leave_message_form"

@@ -3,29 +3,40 @@ value nobody asked for, a « oui » with no question pending, an out-of-scope me
 the short follow-ups the follow-up policy (bot/rasa_ext/repair_policy.py) routes here.
 
 In this order, the first that applies answers:
-1. a follow-up read in the light of the previous answer (bot/domain/repair.py);
+1. the reply to « Voulez-vous dire A ou B ? » (the option it names, or the NLU's
+   preference between the two), and a follow-up read in the light of the previous
+   answer (bot/domain/repair.py);
 2. a corrected address right after the reset e-mail: sent again to the new address;
 3. a paused flow (a person was asked for on the way) taken up again: « on reprend », the
    value it waited for, or « oui »;
-4. two topics the NLU hesitates between: « Voulez-vous dire A ou B ? »;
+4. two topics a vague message may mean (« mon adresse »: delivery or e-mail?), or the NLU
+   hesitates between: « Voulez-vous dire A ou B ? »;
 5. the plain answers: out of scope, a value without a request, a yes without a question;
 6. otherwise the fallback: the main topics first, the hand-over on the second miss.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.flows import LAST_RESET_EMAIL, PENDING, resume_flow, start_flow
+from actions.flows import (
+    ANSWERS,
+    FLOWS,
+    LAST_RESET_EMAIL,
+    PENDING,
+    answer_topic,
+    resume_flow,
+    start_flow,
+)
 from actions.forms import Turn
 from actions.handover import utter_handover
 from actions.submissions import send_password_email
 from bot.domain.identifiers import find_customer_ids, find_emails
-from bot.domain.repair import TOPIC_NAMES, follow_up, wants_to_resume
+from bot.domain.repair import TOPIC_NAMES, ambiguity, choice, follow_up, wants_to_resume
 
 # Clarify when the two best topics are this close and the best is not sure of itself.
 CLARIFY_MARGIN = 0.25
@@ -33,6 +44,15 @@ CLARIFY_CEILING = 0.85
 CLARIFY_FLOOR = 0.15
 # The turn (count of customer messages) the bot last said it did not understand.
 MISSED_TURN = "missed_turn"
+# The two intents « Voulez-vous dire A ou B ? » offered, until the customer answers.
+CLARIFY_OPTIONS = "clarify_options"
+
+
+def preferred(tracker: Tracker, options: List[str]) -> str:
+    """The option the NLU ranks higher for the latest message."""
+    ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+    scores = {item.get("name"): item.get("confidence") or 0.0 for item in ranking}
+    return max(options, key=lambda option: scores.get(option, 0.0))
 
 
 def user_turns(tracker: Tracker) -> int:
@@ -61,15 +81,35 @@ class ActionRepair(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         turn = Turn(tracker)
-        for step in (self._follow_up, self._corrected_reset, self._resume):
-            events = await step(turn, dispatcher, tracker)
+        for step in (self._chosen, self._follow_up, self._corrected_reset, self._resume):
+            events = await step(turn, dispatcher, tracker, domain)
             if events is not None:
                 return events
-        if self._clarify(turn, dispatcher, tracker):
-            return [SlotSet(MISSED_TURN, float(user_turns(tracker)))]
-        return self._plain_answer(turn, dispatcher, tracker)
+        options = self._clarify(turn, dispatcher, tracker)
+        if options:
+            return [
+                SlotSet(MISSED_TURN, float(user_turns(tracker))),
+                SlotSet(CLARIFY_OPTIONS, options),
+            ]
+        return await self._plain_answer(turn, dispatcher, tracker, domain)
 
-    async def _follow_up(self, turn, dispatcher, tracker) -> Optional[List[EventType]]:
+    async def _chosen(self, turn, dispatcher, tracker, domain) -> Optional[List[EventType]]:
+        options = tracker.get_slot(CLARIFY_OPTIONS) or []
+        if not options:
+            return None
+        chosen = choice(turn.text, options)
+        if chosen is None and turn.intent in options:
+            chosen = turn.intent
+        if chosen is None:
+            chosen = preferred(tracker, options)
+        cleared: List[EventType] = [SlotSet(CLARIFY_OPTIONS, None)]
+        if chosen in FLOWS:
+            return [*cleared, *await start_flow(chosen, dispatcher, tracker)]
+        await answer_topic(chosen, dispatcher, tracker, domain)
+        dispatcher.utter_message(response="utter_anything_else")
+        return cleared
+
+    async def _follow_up(self, turn, dispatcher, tracker, domain) -> Optional[List[EventType]]:
         kind = follow_up(previous_actions(tracker), turn.text)
         if kind in ("weekend_hours", "hours"):
             if kind == "weekend_hours":
@@ -87,7 +127,9 @@ class ActionRepair(Action):
             return events
         return None
 
-    async def _corrected_reset(self, turn, dispatcher, tracker) -> Optional[List[EventType]]:
+    async def _corrected_reset(
+        self, turn, dispatcher, tracker, domain
+    ) -> Optional[List[EventType]]:
         previous = tracker.get_slot(LAST_RESET_EMAIL)
         emails = find_emails(turn.text)
         recent = "action_send_password_email" in previous_actions(tracker)
@@ -95,7 +137,7 @@ class ActionRepair(Action):
             return await send_password_email(dispatcher, tracker, emails[0], previous=previous)
         return None
 
-    async def _resume(self, turn, dispatcher, tracker) -> Optional[List[EventType]]:
+    async def _resume(self, turn, dispatcher, tracker, domain) -> Optional[List[EventType]]:
         pending = tracker.get_slot(PENDING)
         has_value = bool(find_emails(turn.text) or find_customer_ids(turn.text))
         if pending and (wants_to_resume(turn.text) or has_value or turn.nlu_intent == "affirm"):
@@ -106,38 +148,55 @@ class ActionRepair(Action):
             return []
         return None
 
-    def _clarify(self, turn: Turn, dispatcher, tracker) -> bool:
-        message = tracker.latest_message or {}
-        ranking = [
-            item for item in message.get("intent_ranking") or [] if item.get("name") in TOPIC_NAMES
-        ]
-        if len(ranking) < 2 or turn.nlu_intent not in ("nlu_fallback", "out_of_scope", None):
-            return False
-        first, second = ranking[0], ranking[1]
-        close = first["confidence"] - second["confidence"] <= CLARIFY_MARGIN
-        unsure = CLARIFY_FLOOR <= first["confidence"] <= CLARIFY_CEILING
-        if turn.nlu_intent == "out_of_scope" and turn.confidence > 0.5:
-            return False
-        if not (close and unsure) or self._missed_just_before(tracker):
-            return False
-        names = [TOPIC_NAMES[first["name"]], TOPIC_NAMES[second["name"]]]
+    def _clarify(self, turn: Turn, dispatcher, tracker) -> Optional[List[str]]:
+        """Asks « Voulez-vous dire A ou B ? »; returns the two intents, or None."""
+        options = ambiguity(turn.text)
+        if options is None:
+            options = self._close_topics(turn, tracker)
+        if options is None or self._missed_just_before(tracker):
+            return None
+        names = [TOPIC_NAMES[options[0]], TOPIC_NAMES[options[1]]]
         dispatcher.utter_message(
             response="utter_clarify",
             first=names[0],
             second=names[1],
             buttons=[
-                {"title": names[0], "payload": f"/{first['name']}"},
-                {"title": names[1], "payload": f"/{second['name']}"},
+                {"title": names[0], "payload": f"/{options[0]}"},
+                {"title": names[1], "payload": f"/{options[1]}"},
             ],
         )
-        return True
+        return list(options)
+
+    def _close_topics(self, turn: Turn, tracker) -> Optional[Tuple[str, str]]:
+        """The two best topics when the NLU could not choose between them."""
+        if turn.nlu_intent not in ("nlu_fallback", "out_of_scope", None):
+            return None
+        if turn.nlu_intent == "out_of_scope" and turn.confidence > 0.5:
+            return None
+        ranking = [
+            item
+            for item in (tracker.latest_message or {}).get("intent_ranking") or []
+            if item.get("name") in TOPIC_NAMES
+        ]
+        if len(ranking) < 2:
+            return None
+        first, second = ranking[0], ranking[1]
+        close = first["confidence"] - second["confidence"] <= CLARIFY_MARGIN
+        unsure = CLARIFY_FLOOR <= first["confidence"] <= CLARIFY_CEILING
+        return (first["name"], second["name"]) if close and unsure else None
 
     def _missed_just_before(self, tracker: Tracker) -> bool:
         missed = tracker.get_slot(MISSED_TURN)
         return missed is not None and int(missed) == user_turns(tracker) - 1
 
-    def _plain_answer(self, turn: Turn, dispatcher, tracker) -> List[EventType]:
+    async def _plain_answer(self, turn: Turn, dispatcher, tracker, domain) -> List[EventType]:
         intent = turn.nlu_intent
+        if intent in FLOWS:
+            return await start_flow(intent, dispatcher, tracker)
+        if intent in ANSWERS and intent != "out_of_scope":
+            await answer_topic(intent, dispatcher, tracker, domain)
+            dispatcher.utter_message(response="utter_anything_else")
+            return []
         if intent == "out_of_scope":
             dispatcher.utter_message(response="utter_out_of_scope")
             utter_handover(dispatcher)

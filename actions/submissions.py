@@ -32,8 +32,10 @@ class FormSubmission(Action, ABC):
     ) -> List[EventType]:
         outcome = tracker.get_slot(OUTCOME)
         cleared: List[EventType] = [SlotSet(slot, None) for slot in FLOW_SLOTS]
-        if outcome == "cancelled":
+        if outcome in ("cancelled", "cancelled_goodbye"):
             dispatcher.utter_message(response="utter_form_cancelled")
+            if outcome == "cancelled_goodbye":
+                dispatcher.utter_message(response="utter_goodbye")
         elif outcome == "failed":
             dispatcher.utter_message(response="utter_form_failed")
             utter_handover(dispatcher)

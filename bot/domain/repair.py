@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Tuple
 
 # The FAQ topics as the customer sees them (buttons, clarification questions, summaries).
 TOPIC_NAMES = {
@@ -101,6 +101,25 @@ _NOT_RECEIVED = _any(
 def wants_to_resume(text: str) -> bool:
     """« on reprend », « bon, on y retourne », « revenons à ma demande »…"""
     return _RESUME.search(plain(text)) is not None
+
+
+_SWITCH = _any(
+    [
+        r"en fait",
+        r"plutot",
+        r"finalement",
+        r"je prefere",
+        r"a la place",
+        r"non je veux",
+        r"non je voudrais",
+        r"autre chose",
+    ]
+)
+
+
+def wants_to_switch(text: str) -> bool:
+    """« en fait, je veux plutôt supprimer mon compte »: another request replaces this one."""
+    return _SWITCH.search(plain(text)) is not None
 
 
 def wants_to_cancel(text: str) -> bool:
@@ -221,3 +240,117 @@ def clauses(text: str) -> List[str]:
     if carried and parts:
         parts[-1] = f"{parts[-1]} {carried}"
     return parts if len(parts) > 1 else [text]
+
+
+_GOODBYE = _any(
+    [r"bye", r"au revoir", r"a (?:plus|\+|bientot)", r"bonne (?:journee|soiree)", r"ciao", r"salut"]
+)
+
+
+def says_goodbye(text: str) -> bool:
+    """« bye », « au revoir », « bonne journée » anywhere in the message."""
+    return _GOODBYE.search(plain(text)) is not None
+
+
+# Words that name one topic for sure: with them, a message is not ambiguous.
+_ADDRESS = _any([r"adresses?"])
+_ADDRESS_KIND = _any(
+    [
+        r"mail",
+        r"e ?mail",
+        r"courriel",
+        r"livraison",
+        r"livrer",
+        r"facturation",
+        r"postale",
+        r"domicile",
+        r"expedition",
+        r"electronique",
+        r"@",
+    ]
+)
+_ACCESS = _any([r"codes? (?:d )?acces", r"code secret", r"identifiants?", r"login"])
+_ACCESS_KIND = _any(
+    [
+        r"oubli\w*",
+        r"perdu",
+        r"changer",
+        r"modifier",
+        r"nouveau",
+        r"renouveler",
+        r"sais plus",
+        r"souviens",
+        r"connais",
+        r"bloque\w*",
+        r"connect\w*",
+        r"marche",
+        r"fonctionne",
+    ]
+)
+_ACCOUNT_CHANGE = _any([r"(?:changer|modifier|mettre a jour) (?:mon|de) compte"])
+_ACCOUNT_KIND = _any(
+    [
+        r"supprim\w*",
+        r"adresse",
+        r"mot de passe",
+        r"mdp",
+        r"mail",
+        r"nom",
+        r"tel\w*",
+        r"factur\w*",
+        r"deux",
+        r"2",
+    ]
+)
+MAX_AMBIGUOUS_WORDS = 10
+
+
+def ambiguity(text: str) -> Optional[Tuple[str, str]]:
+    """The two topics a short, vague message may mean (« problème avec mon adresse »:
+    delivery address or e-mail address?); None when a word settles it."""
+    words = plain(text)
+    if len(words.split()) > MAX_AMBIGUOUS_WORDS:
+        return None
+    if _ADDRESS.search(words) and not _ADDRESS_KIND.search(words):
+        return ("manage_addresses", "update_personal_data")
+    if _ACCESS.search(words) and not _ACCESS_KIND.search(words):
+        return ("forgot_password", "change_password")
+    if _ACCOUNT_CHANGE.search(words) and not _ACCOUNT_KIND.search(words.split("compte", 1)[1]):
+        return ("update_personal_data", "manage_addresses")
+    return None
+
+
+# Words that pick one of the two topics a clarification offered.
+_CHOICE_WORDS = {
+    "update_personal_data": _any(
+        [
+            r"mail",
+            r"e ?mail",
+            r"courriel",
+            r"electronique",
+            r"nom",
+            r"tel\w*",
+            r"infos?",
+            r"informations?",
+            r"perso\w*",
+        ]
+    ),
+    "manage_addresses": _any(
+        [r"livraison", r"livrer", r"facturation", r"postale", r"domicile", r"rue", r"adresse de"]
+    ),
+    "forgot_password": _any([r"oubli\w*", r"perdu", r"sais plus", r"souviens", r"rappelle"]),
+    "change_password": _any([r"changer", r"modifier", r"nouveau", r"connais"]),
+}
+
+
+def choice(text: str, options: Sequence[str]) -> Optional[str]:
+    """The option a reply to « Voulez-vous dire A ou B ? » names by its words, if only one."""
+    words = plain(text)
+    named = [
+        option
+        for option in options
+        if option in _CHOICE_WORDS and _CHOICE_WORDS[option].search(words)
+    ]
+    if len(named) == 1:
+        return named[0]
+    return pick(text, list(options))

@@ -1,11 +1,14 @@
-"""A dialogue policy for short follow-ups: « et le week-end ? » right after the opening
-hours, « sauf que l'actuel, je l'ai oublié » right after the change-password answer,
-« toujours rien dans ma boîte » right after the reset e-mail.
+"""A dialogue policy for the messages that only make sense with the conversation's state:
+short follow-ups (« et le week-end ? » right after the opening hours, « sauf que
+l'actuel, je l'ai oublié » right after the change-password answer, « toujours rien dans
+ma boîte » right after the reset e-mail), « on reprend » while a request is paused, the
+reply to « Voulez-vous dire A ou B ? », and vague messages (« un souci avec mon adresse »)
+that deserve that question.
 
-Such messages are classified on their own by the NLU, often as something else (out of
-scope, the fallback, a login problem), and the rules answer that. This policy reads them
-in the light of what the bot just did (`bot.domain.repair.follow_up`, the same function
-the action uses) and predicts `action_repair`, which answers the follow-up. It abstains
+The NLU classifies such messages on their own, often as something else (out of scope,
+the fallback, a login problem), and the rules answer that. This policy reads them in the
+light of the state (`bot.domain.repair`, the same functions the action uses) and
+predicts `action_repair` (actions/repair.py), which answers them. It abstains
 everywhere else, and inside a form, so the rules and the forms keep their precedence.
 Its priority (7) is above the RulePolicy's (6): at equal confidence the follow-up wins.
 """
@@ -23,9 +26,23 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.domain.repair import follow_up
+from bot.domain.repair import ambiguity, follow_up, wants_to_resume
 
 REPAIR_ACTION = "action_repair"
+# Intents a vague message is read as, that the repair asks about instead.
+AMBIGUOUS_INTENTS = {
+    "manage_addresses",
+    "update_personal_data",
+    "forgot_password",
+    "change_password",
+    "login_problem",
+    "nlu_fallback",
+    "out_of_scope",
+    "delete_account",
+}
+UNSURE_INTENTS = {"deny", "affirm", "inform", "nlu_fallback", "out_of_scope"}
+# Above this, a reply to « Voulez-vous dire … ? » on another topic is a new question.
+CLEAR_CONFIDENCE = 0.8
 
 
 def previous_actions(tracker: DialogueStateTracker) -> List[str]:
@@ -66,11 +83,35 @@ class FollowUpPolicy(Policy):
         **kwargs: Any,
     ) -> PolicyPrediction:
         probabilities = self._default_predictions(domain)
-        if (
+        if tracker.latest_action_name == REPAIR_ACTION:
+            # The repair answered the turn: wait for the customer (a flow it opened runs
+            # first, as a follow-up action).
+            probabilities[domain.index_for_action(ACTION_LISTEN_NAME)] = 1.0
+        elif (
             tracker.latest_action_name == ACTION_LISTEN_NAME
             and not tracker.active_loop_name
             and REPAIR_ACTION in domain.action_names_or_texts
-            and follow_up(previous_actions(tracker), tracker.latest_message.text or "")
+            and needs_repair(tracker)
         ):
             probabilities[domain.index_for_action(REPAIR_ACTION)] = 1.0
         return self._prediction(probabilities)
+
+
+def needs_repair(tracker: DialogueStateTracker) -> bool:
+    """Whether the latest message only makes sense with the conversation's state: a
+    follow-up, « on reprend » with a paused request, the reply to « Voulez-vous dire A ou
+    B ? », or a vague message (« mon adresse ») that the repair asks about."""
+    message = tracker.latest_message
+    text = message.text or ""
+    if text.startswith("/"):  # a button: its intent is the customer's choice
+        return False
+    intent = message.intent.get("name")
+    confidence = message.intent.get("confidence") or 0.0
+    options = tracker.get_slot("clarify_options") or []
+    if options:
+        return intent in options or intent in UNSURE_INTENTS or confidence < CLEAR_CONFIDENCE
+    if tracker.get_slot("pending_form") and wants_to_resume(text):
+        return True
+    if follow_up(previous_actions(tracker), text):
+        return True
+    return intent in AMBIGUOUS_INTENTS and ambiguity(text) is not None

@@ -3,11 +3,15 @@
 import pytest
 
 from bot.domain.repair import (
+    ambiguity,
+    choice,
     follow_up,
     pick,
+    says_goodbye,
     topic_list,
     wants_to_cancel,
     wants_to_resume,
+    wants_to_switch,
     yes_or_no,
 )
 from bot.domain.summary import message_ticket_body
@@ -105,3 +109,52 @@ def test_message_ticket_body_puts_the_message_first_then_the_topics():
     assert body.splitlines()[1] == "Rappelez-moi lundi svp"
     assert "Mot de passe oublié, Parler à un conseiller" in body
     assert "réponses de l'assistant : 2" in body
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("j'ai un problème avec mon adresse", ("manage_addresses", "update_personal_data")),
+        ("c koi mon code d'acces", ("forgot_password", "change_password")),
+        ("je veux changer mon compte", ("update_personal_data", "manage_addresses")),
+        ("je veux changer mon adresse mail", None),
+        ("comment modifier mon adresse de facturation ?", None),
+        ("j'ai oublié mon code d'accès", None),
+        ("je n'ai plus accès à mon compte", None),
+        ("je veux supprimer mon compte", None),
+    ],
+)
+def test_ambiguity(text, expected):
+    assert ambiguity(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("l'adresse de livraison", "manage_addresses"),
+        ("non mon adresse mail", "update_personal_data"),
+        ("la deuxième", "update_personal_data"),
+        ("euh je sais pas", None),
+    ],
+)
+def test_choice_between_two_topics(text, expected):
+    assert choice(text, ["manage_addresses", "update_personal_data"]) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("laissez tomber, bye", True), ("merci au revoir", True), ("laisse tomber", False)],
+)
+def test_says_goodbye(text, expected):
+    assert says_goodbye(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("en fait je veux plutôt supprimer mon compte", True),
+        ("je veux supprimer mon compte", False),
+    ],
+)
+def test_wants_to_switch(text, expected):
+    assert wants_to_switch(text) is expected
