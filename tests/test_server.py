@@ -112,15 +112,20 @@ def test_reset_replies_do_not_reveal_whether_an_account_exists(chat):
         sender = new_sender()
         chat(sender, "j'ai oublié mon mot de passe")
         chat(sender, "oui")
+        # The reply repeats the address the customer typed; nothing else may differ.
         return [
-            {k: v for k, v in reply.items() if k != "recipient_id"}
+            {
+                k: v.replace(address, "<typed>") if isinstance(v, str) else v
+                for k, v in reply.items()
+                if k != "recipient_id"
+            }
             for reply in chat(sender, address)
         ]
 
     existing = conversation("marie.durand@example.com")
     unknown = conversation("personne.inconnue@example.com")
     assert json.dumps(existing, sort_keys=True) == json.dumps(unknown, sort_keys=True)
-    assert "Si un compte client correspond à cette adresse" in texts(existing)
+    assert "Si un compte client correspond à <typed>" in texts(existing)
 
 
 def test_replies_never_show_another_customers_data(chat, stack_settings):
