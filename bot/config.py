@@ -128,6 +128,15 @@ class Settings:
     # Required by Rasa's HTTP API as soon as it listens beyond the loopback.
     rasa_auth_token: Optional[str]
     cluster: ClusterSettings
+    # The single-machine layout's conversations (Rasa's SQL tracker store on SQLite), kept
+    # across restarts for the GDPR erasure, `make missed` and the operators' review.
+    tracker_db: Path = PROJECT_ROOT / "var" / "tracker.db"
+
+    @property
+    def tracker_store_url(self) -> str:
+        """Where this layout's conversations are: the backend's setting when given (the
+        cluster's PostgreSQL), the SQLite file otherwise."""
+        return self.backend.tracker_store_url or f"sqlite:///{self.tracker_db}"
 
     @property
     def rasa_url(self) -> str:
@@ -228,6 +237,7 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         model_path=Path(env.get("RASA_MODEL", str(PROJECT_ROOT / "models" / "current.tar.gz"))),
         rasa_auth_token=env.get("RASA_AUTH_TOKEN") or None,
         cluster=load_cluster_settings(env),
+        tracker_db=Path(env.get("TRACKER_SQLITE_PATH") or PROJECT_ROOT / "var" / "tracker.db"),
     )
 
 

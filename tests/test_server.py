@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 import requests
+import sqlalchemy
 
 from bot.domain.tokens import issue_token
 from tests.support.stack import texts, tickets_of
@@ -186,3 +187,18 @@ def test_bad_requests_get_a_clear_answer(rasa, body, content_type):
 def test_invisible_characters_do_not_hide_the_question(chat):
     replies = texts(chat("zero-width", "j'ai oub\u200blié mon mot de\u00ad passe\x00"))
     assert "Mot de passe oublié ?" in replies
+
+
+def test_conversations_are_kept_in_the_sql_tracker_store(chat, stack_settings):
+    """`make run` keeps conversations in SQLite (var/tracker.db): erasure, `make missed`
+    and the agents' review read them there, and they survive a restart."""
+    sender = new_sender()
+    chat(sender, "bonjour")
+    engine = sqlalchemy.create_engine(stack_settings.tracker_store_url)
+    with engine.connect() as connection:
+        stored = connection.execute(
+            sqlalchemy.text("SELECT count(*) FROM events WHERE sender_id = :s"), {"s": sender}
+        ).scalar()
+    engine.dispose()
+    assert str(stack_settings.tracker_db) in stack_settings.tracker_store_url
+    assert stored >= 3  # the session start, the message, the greeting

@@ -46,8 +46,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="make missed", description=__doc__.splitlines()[0])
     parser.add_argument(
         "--url",
-        default=settings().cluster.tracker_store_url,
-        help="SQLAlchemy URL of Rasa's tracker store (default: TRACKER_STORE_URL)",
+        default=settings().tracker_store_url,
+        help="SQLAlchemy URL of Rasa's tracker store (default: make run's var/tracker.db, "
+        "or BACKEND_TRACKER_STORE_URL)",
     )
     parser.add_argument("--examples", type=int, default=10, help="messages shown per intent")
     args = parser.parse_args(argv)
@@ -57,7 +58,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     except SQLAlchemyError as error:
         print(
             f"cannot read the tracker store at {args.url}: {type(error).__name__}. "
-            "Is `make cluster` (or production) using it?",
+            "Has the bot run yet (`make run`, `make cluster`)?",
             file=sys.stderr,
         )
         return 1

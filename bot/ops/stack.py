@@ -50,7 +50,12 @@ def isolated_settings(settings: Settings, workdir: Path) -> Settings:
     web = dataclasses.replace(settings.web, port=free_port())
     return with_run_secrets(
         dataclasses.replace(
-            settings, rasa_port=free_port(), action_port=free_port(), backend=backend, web=web
+            settings,
+            rasa_port=free_port(),
+            action_port=free_port(),
+            backend=backend,
+            web=web,
+            tracker_db=workdir / "tracker.db",
         )
     )
 
@@ -65,6 +70,7 @@ def shared_env(settings: Settings) -> Dict[str, str]:
         "BACKEND_API_TOKEN": settings.backend.api_token or "",
         "CUSTOMER_TOKEN_SECRET": settings.tokens.secret or "",
         "DATABASE_URL": settings.backend.database_url,
+        "TRACKER_SQLITE_PATH": str(settings.tracker_db),
     }
 
 
@@ -73,7 +79,8 @@ def backend_spec(settings: Settings) -> ServiceSpec:
         name="backend",
         argv=[sys.executable, "-m", "bot.backend", "serve"],
         health_url=f"{settings.backend.url}/health",
-        env=shared_env(settings),
+        # The GDPR erasure deletes conversations from the tracker store Rasa writes.
+        env={**shared_env(settings), "BACKEND_TRACKER_STORE_URL": settings.tracker_store_url},
         cwd=PROJECT_ROOT,
         ready_timeout=60,
     )
