@@ -221,7 +221,9 @@ class GuidedFormValidation(FormValidationAction):
     async def _detour(self, slot, turn, dispatcher, tracker, domain) -> Dict[Text, Any]:
         # The question that opened this flow, asked again, is only a reminder.
         trigger = (tracker.active_loop or {}).get("trigger_message") or {}
-        same_flow = turn.intent == (trigger.get("intent") or {}).get("name")
+        same_flow = turn.intent is not None and turn.intent == (trigger.get("intent") or {}).get(
+            "name"
+        )
         if turn.is_confident(*ANSWERS) and not same_flow:
             await answer_topic(turn.intent or "", dispatcher, tracker, domain)
             detours = int(tracker.get_slot(DIGRESSIONS) or 0) + 1
@@ -236,8 +238,21 @@ class GuidedFormValidation(FormValidationAction):
             return {slot: None}
         if tracker.get_slot(RETRIES):
             return {slot: None, OUTCOME: "failed"}
-        dispatcher.utter_message(response=f"utter_invalid_{slot}")
+        if looks_like_a_question(turn.text) and slot not in self.yes_no_slots:
+            # Never « cette adresse ne semble pas valide » for a question we did not get.
+            dispatcher.utter_message(response="utter_question_not_understood")
+            dispatcher.utter_message(response="utter_resume")
+        else:
+            dispatcher.utter_message(response=f"utter_invalid_{slot}")
         return {slot: None, RETRIES: 1.0}
+
+
+def looks_like_a_question(text: str) -> bool:
+    """A sentence rather than a mistyped value: a question mark, or several words and
+    nothing that looks like an address or a number."""
+    if "@" in text or any(char.isdigit() for char in text):
+        return False
+    return "?" in text or len(text.split()) >= 4
 
 
 def _as_text(value: Any) -> str:

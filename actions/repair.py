@@ -44,6 +44,13 @@ CLARIFY_CEILING = 0.85
 CLARIFY_FLOOR = 0.15
 # The turn (count of customer messages) the bot last said it did not understand.
 MISSED_TURN = "missed_turn"
+# The actions that end a flow, pausing it when a person was asked for.
+PAUSING_ACTIONS = {
+    "action_send_password_email",
+    "action_open_deletion_ticket",
+    "action_open_duplicate_ticket",
+    "action_leave_message",
+}
 # The two intents « Voulez-vous dire A ou B ? » offered, until the customer answers.
 CLARIFY_OPTIONS = "clarify_options"
 
@@ -140,7 +147,10 @@ class ActionRepair(Action):
     async def _resume(self, turn, dispatcher, tracker, domain) -> Optional[List[EventType]]:
         pending = tracker.get_slot(PENDING)
         has_value = bool(find_emails(turn.text) or find_customer_ids(turn.text))
-        if pending and (wants_to_resume(turn.text) or has_value or turn.nlu_intent == "affirm"):
+        # « oui » takes a paused flow up only right after the bot said it was paused.
+        paused_just_before = bool(set(previous_actions(tracker)) & PAUSING_ACTIONS)
+        said_yes = turn.nlu_intent == "affirm" and paused_just_before
+        if pending and (wants_to_resume(turn.text) or has_value or said_yes):
             dispatcher.utter_message(response="utter_resume")
             return resume_flow(pending, tracker)
         if wants_to_resume(turn.text) and not has_value:

@@ -324,3 +324,11 @@ def test_a_new_address_at_the_confirmation_corrects_the_address(stack_env):
 def test_goodbye_inside_a_flow_closes_it(stack_env):
     events, _ = validate(ValidatePasswordEmailForm(), "bon au revoir", "goodbye", "email")
     assert SlotSet("form_outcome", "closed") in events
+
+
+def test_a_question_the_nlu_does_not_get_inside_a_flow_is_not_called_an_invalid_value(stack_env):
+    events, messages = validate(
+        ValidatePasswordEmailForm(), "vous êtes un programme ou quoi", "nlu_fallback", "email"
+    )
+    assert responses(messages) == ["utter_question_not_understood", "utter_resume"]
+    assert SlotSet("form_retries", 1.0) in events
