@@ -219,11 +219,7 @@ class GuidedFormValidation(FormValidationAction):
         return [slot for slot, parser in self.parsers.items() if parser is yes_no_parser]
 
     async def _detour(self, slot, turn, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        # The question that opened this flow, asked again, is only a reminder.
-        trigger = (tracker.active_loop or {}).get("trigger_message") or {}
-        same_flow = turn.intent is not None and turn.intent == (trigger.get("intent") or {}).get(
-            "name"
-        )
+        same_flow = turn.intent is not None and turn.intent == _opening_intent(tracker)
         if turn.is_confident(*ANSWERS) and not same_flow:
             await answer_topic(turn.intent or "", dispatcher, tracker, domain)
             detours = int(tracker.get_slot(DIGRESSIONS) or 0) + 1
@@ -231,9 +227,8 @@ class GuidedFormValidation(FormValidationAction):
                 return {slot: None, OUTCOME: "dropped"}
             dispatcher.utter_message(response="utter_resume")
             return {slot: None, DIGRESSIONS: float(detours), RETRIES: None}
-        if same_flow or turn.is_confident("greet", "bot_challenge"):
-            if turn.is_confident("bot_challenge"):
-                dispatcher.utter_message(response="utter_iamabot")
+        if same_flow or turn.is_confident("greet"):
+            # The question that opened this flow, asked again, or a hello: a reminder.
             dispatcher.utter_message(response="utter_resume")
             return {slot: None}
         if tracker.get_slot(RETRIES):
@@ -245,6 +240,12 @@ class GuidedFormValidation(FormValidationAction):
         else:
             dispatcher.utter_message(response=f"utter_invalid_{slot}")
         return {slot: None, RETRIES: 1.0}
+
+
+def _opening_intent(tracker: Tracker) -> Optional[str]:
+    """The intent of the message that opened the active form."""
+    trigger = (tracker.active_loop or {}).get("trigger_message") or {}
+    return (trigger.get("intent") or {}).get("name")
 
 
 def looks_like_a_question(text: str) -> bool:
