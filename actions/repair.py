@@ -36,7 +36,8 @@ from actions.forms import Turn
 from actions.handover import utter_handover
 from actions.submissions import send_password_email
 from bot.domain.identifiers import find_customer_ids, find_emails
-from bot.domain.repair import TOPIC_NAMES, ambiguity, choice, follow_up, wants_to_resume
+from bot.domain.repair import ambiguity, choice, follow_up, wants_to_resume
+from bot.domain.topics import TOPIC_NAMES
 
 # Clarify when the two best topics are this close and the best is not sure of itself.
 CLARIFY_MARGIN = 0.25

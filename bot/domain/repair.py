@@ -15,21 +15,7 @@ import re
 import unicodedata
 from typing import List, Optional, Sequence, Tuple
 
-# The FAQ topics as the customer sees them (buttons, clarification questions, summaries).
-TOPIC_NAMES = {
-    "create_account": "Créer un compte",
-    "find_invoices": "Mes factures",
-    "manage_addresses": "Adresses de livraison ou de facturation",
-    "duplicate_accounts": "J'ai deux comptes",
-    "change_password": "Changer de mot de passe",
-    "forgot_password": "Mot de passe oublié",
-    "update_personal_data": "Modifier mes informations personnelles",
-    "log_out": "Me déconnecter",
-    "delete_account": "Supprimer mon compte",
-    "login_problem": "Problème de connexion",
-    "request_human": "Parler à un conseiller",
-    "opening_hours": "Horaires du service client",
-}
+from bot.domain.topics import TOPIC_NAMES
 
 
 def plain(text: str) -> str:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from bot.domain.repair import TOPIC_NAMES, clauses
+from bot.domain.repair import clauses
+from bot.domain.topics import TOPIC_NAMES
 
 # Each part must be this sure of its topic: a split must never lose the customer's meaning.
 SPLIT_CONFIDENCE = 0.7

@@ -16,6 +16,7 @@ from bot.clients.account import AccountClient
 from bot.config import PROJECT_ROOT
 from bot.domain.answers import addresses_list, orders_list, personal_details
 from bot.domain.responses import render, rule_responses
+from bot.domain.topics import INTENT_LABELS
 
 # Chat turns that make no sense in a text an agent pastes into an e-mail.
 CHAT_ONLY = {
@@ -32,6 +33,7 @@ AGENT_EXTRA = {
 }
 HANDOVER_INTENTS = {"request_human", "opening_hours", "out_of_scope", "duplicate_accounts"}
 SUGGESTIONS = 3
+ALTERNATIVE_FLOOR = 0.02
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ class Account:
 @dataclass(frozen=True)
 class Suggestion:
     intent: str
+    # The intent's French name, as the agent reads it.
+    topic: str
     confidence: float
     low_confidence: bool
     text: str
@@ -111,11 +115,14 @@ def suggest(
     return [
         Suggestion(
             intent=r["name"],
+            topic=INTENT_LABELS.get(r["name"], r["name"]),
             confidence=round(float(r["confidence"]), 4),
             low_confidence=float(r["confidence"]) < threshold,
             text=answer_text(r["name"], account, handover),
         )
-        for r in ranking[:SUGGESTIONS]
+        for rank, r in enumerate(ranking[:SUGGESTIONS])
+        # An alternative the model gives almost nothing is noise for the agent.
+        if rank == 0 or float(r["confidence"]) >= ALTERNATIVE_FLOOR
     ]
 
 

@@ -59,7 +59,7 @@
     data.suggestions.forEach((suggestion) => {
       const item = element("li", "suggestion");
       const meta = element("p", "meta");
-      meta.append(element("span", "intent", suggestion.intent),
+      meta.append(element("span", "intent", suggestion.topic || suggestion.intent),
                   element("span", "confidence", `confiance ${Math.round(suggestion.confidence * 100)} %`));
       if (suggestion.low_confidence) meta.append(element("span", "low", "Confiance faible"));
       const answer = element("p", "answer", suggestion.text);
