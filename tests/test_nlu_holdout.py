@@ -1,34 +1,43 @@
-"""The trained model on messages it never saw in training (tests/nlu_holdout.yml)."""
+"""The trained model on messages it never saw in training.
+
+tests/nlu_eval.yml is the yardstick: written from the intent catalogue and the FAQ by
+someone who never read data/nlu.yml (issue 11). tests/nlu_holdout.yml, written with the
+training data and too close to it to tell the truth, stays as a second report.
+"""
 
 from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections import Counter
-from typing import List
+from pathlib import Path
+from typing import Any, Dict, List
 
 import pytest
 import requests
 
-from bot.ops.nlu_data import HOLDOUT, TRAINING, Example, load_examples
+from bot.ops.nlu_data import EVAL, HOLDOUT, TRAINING, load_examples
 from tests.support.stack import RESULTS
 
-# Committed to in the README; raise it as the model improves, never lower it quietly.
-MIN_ACCURACY = 0.95
-
-
-def load_holdout() -> List[Example]:
-    return load_examples(HOLDOUT)
+# Committed to in the README; raise them as the model improves, never lower them quietly.
+MIN_ACCURACY = {EVAL: 0.95, HOLDOUT: 0.95}
+MIN_EVAL_MESSAGES = 560
+# Until the evaluation set is committed, its tests say so instead of failing the suite.
+needs_eval = pytest.mark.skipif(not EVAL.is_file(), reason=f"{EVAL.name} not committed yet")
+SETS = [pytest.param(EVAL, id="eval", marks=needs_eval), pytest.param(HOLDOUT, id="holdout")]
 
 
 def normalise(text: str) -> str:
-    return re.sub(r"[^\w@.]+", " ", text.lower()).strip()
+    """Lower case, no accents, words only: two messages that differ by that are the same."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    return re.sub(r"[^\w@.]+", " ", text).strip(" .")
 
 
-@pytest.fixture(scope="module")
-def predictions(rasa: str):
+def parse_all(rasa: str, path: Path) -> List[Dict[str, Any]]:
     results = []
-    for text, intent, entities in load_holdout():
+    for text, intent, entities in load_examples(path):
         parsed = requests.post(f"{rasa}/model/parse", json={"text": text}, timeout=30).json()
         results.append(
             {
@@ -41,37 +50,53 @@ def predictions(rasa: str):
             }
         )
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "nlu_holdout.json").write_text(
+    (RESULTS / f"{path.stem}.json").write_text(
         json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8"
     )
     return results
 
 
+@pytest.fixture(scope="module")
+def predictions(rasa: str) -> Dict[Path, List[Dict[str, Any]]]:
+    return {path: parse_all(rasa, path) for path in (EVAL, HOLDOUT) if path.is_file()}
+
+
+@needs_eval
+def test_eval_set_is_large_enough():
+    per_intent = Counter(intent for _, intent, _ in load_examples(EVAL))
+    assert len(per_intent) == 20
+    assert sum(per_intent.values()) >= MIN_EVAL_MESSAGES
+
+
 def test_holdout_is_large_enough():
-    per_intent = Counter(intent for _, intent, _ in load_holdout())
+    per_intent = Counter(intent for _, intent, _ in load_examples(HOLDOUT))
     assert len(per_intent) == 20
     assert min(per_intent.values()) >= 10
 
 
-def test_holdout_never_appears_in_training():
+@pytest.mark.parametrize("path", SETS)
+def test_never_appears_in_training(path):
     training = {normalise(text) for text, _, _ in load_examples(TRAINING)}
-    leaked = [text for text, _, _ in load_holdout() if normalise(text) in training]
+    leaked = [text for text, _, _ in load_examples(path) if normalise(text) in training]
     assert not leaked
 
 
-def test_holdout_accuracy(predictions):
-    errors = [p for p in predictions if p["predicted"] != p["expected"]]
-    accuracy = 1 - len(errors) / len(predictions)
-    listing = "\n".join(
-        f"  {p['expected']} -> {p['predicted']} ({p['confidence']:.2f}): {p['text']}"
-        for p in errors
-    )
-    print(f"held-out accuracy {accuracy:.3f} on {len(predictions)} examples\n{listing}")
-    assert accuracy >= MIN_ACCURACY, f"accuracy {accuracy:.3f} < {MIN_ACCURACY}:\n{listing}"
+@pytest.mark.parametrize("path", SETS)
+def test_accuracy(predictions, path):
+    results = predictions[path]
+    errors = [p for p in results if p["predicted"] != p["expected"]]
+    accuracy = 1 - len(errors) / len(results)
+    print(f"{path.name}: accuracy {accuracy:.3f} on {len(results)} examples")
+    if path == HOLDOUT:
+        # Only the held-out set's errors are listed: the evaluation set's are looked at
+        # per intent, never one by one (results/nlu_eval.json has them for the record).
+        print("\n".join(f"  {p['expected']} -> {p['predicted']}: {p['text']}" for p in errors))
+    assert accuracy >= MIN_ACCURACY[path], f"{path.name}: accuracy {accuracy:.3f}"
 
 
-def test_each_entity_is_extracted_once(predictions):
-    annotated = [p for p in predictions if p["expected_entities"]]
+@pytest.mark.parametrize("path", SETS)
+def test_each_entity_is_extracted_once(predictions, path):
+    annotated = [p for p in predictions[path] if p["expected_entities"]]
     assert annotated
     wrong = [p for p in annotated if p["entities"] != p["expected_entities"]]
-    assert not wrong, wrong
+    assert not wrong, f"{len(wrong)} of {len(annotated)} wrong: see results/{path.stem}.json"

@@ -110,7 +110,13 @@ def test_make_missed_lists_what_the_bot_failed_on(balancer, cluster_settings):
     sender = new_sender()
     send(balancer, sender, "quel est le prix d'un roulement 6204 2RS ?")
     send(balancer, sender, "zxqv wplk")
-    send(balancer, sender, "zxqv wplk bis, contact: paul.petit@example.com")
+    # A question the bot hands over on, with an address: a message that is little more than
+    # an address reads as `inform` since the NLU masks values (issue 11).
+    send(
+        balancer,
+        sender,
+        "zxqv wplk bis, quel est le prix d'un roulement 6204 ? contact: paul.petit@example.com",
+    )
     understood = new_sender()
     send(balancer, understood, "comment créer un compte ?")
 

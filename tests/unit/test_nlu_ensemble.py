@@ -1,0 +1,68 @@
+"""bot/rasa_ext/nlu/ensemble.py: DIET's ranking averaged with a linear model's."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.rasa_ext.nlu.ensemble import LinearEnsemble, blend
+
+EXAMPLES = {
+    "find_invoices": ["où est ma facture", "télécharger mes factures", "facture de ma commande"],
+    "log_out": ["comment me déconnecter", "se déconnecter", "bouton déconnexion"],
+}
+
+
+def message(text: str, intent: str = "") -> Message:
+    data = {TEXT: text, INTENT: intent} if intent else {TEXT: text}
+    result = Message(data=data)
+    WhitespaceTokenizer(WhitespaceTokenizer.get_default_config()).process([result])
+    return result
+
+
+def test_blend_is_a_normalised_weighted_geometric_mean_best_first():
+    ranking = [{"name": "a", "confidence": 0.9}, {"name": "b", "confidence": 0.1}]
+    blended = blend(ranking, {"a": 0.2, "b": 0.7, "c": 0.1}, weight=0.5)
+    assert [item["name"] for item in blended] == ["a", "b", "c"]
+    # c is missing from DIET's ranking: it gets a tenth of the smallest probability seen.
+    a, b, c = 0.18**0.5, 0.07**0.5, (0.01 * 0.1) ** 0.5
+    assert [item["confidence"] for item in blended] == pytest.approx(
+        [a / (a + b + c), b / (a + b + c), c / (a + b + c)]
+    )
+
+
+def test_agreeing_models_give_a_clearer_winner_than_either():
+    ranking = [{"name": "a", "confidence": 0.6}, {"name": "b", "confidence": 0.4}]
+    blended = blend(ranking, {"a": 0.6, "b": 0.4}, weight=0.5)
+    assert blended[0]["confidence"] == pytest.approx(0.6)
+    assert blend(ranking, {"a": 0.9, "b": 0.1}, weight=0.5)[0]["confidence"] > 0.6
+
+
+def test_trained_model_is_persisted_and_moves_the_ranking(tmp_path):
+    storage, resource = LocalModelStorage(tmp_path), Resource("ensemble")
+    config = LinearEnsemble.get_default_config()
+    training = TrainingData(
+        [message(text, intent) for intent, texts in EXAMPLES.items() for text in texts]
+    )
+    LinearEnsemble.create(config, storage, resource, None).train(training)
+    loaded = LinearEnsemble.load(config, storage, resource, None)
+    parsed = message("ma facture svp")
+    diet = [{"name": "log_out", "confidence": 0.55}, {"name": "find_invoices", "confidence": 0.45}]
+    parsed.set(INTENT_RANKING_KEY, diet)
+    loaded.process([parsed])
+    assert parsed.get(INTENT)["name"] == "find_invoices"
+    assert [item["name"] for item in parsed.get(INTENT_RANKING_KEY)] == ["find_invoices", "log_out"]
+
+
+def test_without_a_linear_model_diet_is_left_alone(tmp_path):
+    config = LinearEnsemble.get_default_config()
+    component = LinearEnsemble.load(config, LocalModelStorage(tmp_path), Resource("none"), None)
+    parsed = message("ma facture")
+    parsed.set(INTENT, {"name": "log_out", "confidence": 0.9})
+    component.process([parsed])
+    assert parsed.get(INTENT)["name"] == "log_out"
