@@ -52,15 +52,19 @@ PAUSING_ACTIONS = {
     "action_open_duplicate_ticket",
     "action_leave_message",
 }
-# The two intents « Voulez-vous dire A ou B ? » offered, until the customer answers.
+# The two intents « Voulez-vous dire A ou B ? » offered, until the customer answers, and
+# the NLU confidence below which a reply naming neither is another question.
+PREFERRED_FLOOR = 0.15
 CLARIFY_OPTIONS = "clarify_options"
 
 
-def preferred(tracker: Tracker, options: List[str]) -> str:
-    """The option the NLU ranks higher for the latest message."""
+def preferred(tracker: Tracker, options: List[str]) -> Optional[str]:
+    """The option the NLU ranks higher for the latest message; None when it gives neither
+    more than a trace (the message is about something else)."""
     ranking = (tracker.latest_message or {}).get("intent_ranking") or []
     scores = {item.get("name"): item.get("confidence") or 0.0 for item in ranking}
-    return max(options, key=lambda option: scores.get(option, 0.0))
+    best = max(options, key=lambda option: scores.get(option, 0.0))
+    return best if scores.get(best, 0.0) >= PREFERRED_FLOOR else None
 
 
 def user_turns(tracker: Tracker) -> int:
@@ -88,7 +92,13 @@ class ActionRepair(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        turn = Turn(tracker)
+        # A clarification is answered by the next message, or forgotten.
+        forget: List[EventType] = (
+            [SlotSet(CLARIFY_OPTIONS, None)] if tracker.get_slot(CLARIFY_OPTIONS) else []
+        )
+        return [*forget, *await self._answer(Turn(tracker), dispatcher, tracker, domain)]
+
+    async def _answer(self, turn, dispatcher, tracker, domain) -> List[EventType]:
         for step in (self._chosen, self._follow_up, self._corrected_reset, self._resume):
             events = await step(turn, dispatcher, tracker, domain)
             if events is not None:
@@ -110,12 +120,13 @@ class ActionRepair(Action):
             chosen = turn.intent
         if chosen is None:
             chosen = preferred(tracker, options)
-        cleared: List[EventType] = [SlotSet(CLARIFY_OPTIONS, None)]
+        if chosen is None:
+            return None  # another question: answered as such
         if chosen in FLOWS:
-            return [*cleared, *await start_flow(chosen, dispatcher, tracker)]
+            return await start_flow(chosen, dispatcher, tracker)
         await answer_topic(chosen, dispatcher, tracker, domain)
         dispatcher.utter_message(response="utter_anything_else")
-        return cleared
+        return []
 
     async def _follow_up(self, turn, dispatcher, tracker, domain) -> Optional[List[EventType]]:
         kind = follow_up(previous_actions(tracker), turn.text)

@@ -40,7 +40,7 @@ AMBIGUOUS_INTENTS = {
     "out_of_scope",
     "delete_account",
 }
-UNSURE_INTENTS = {"deny", "affirm", "inform", "nlu_fallback", "out_of_scope"}
+UNSURE_INTENTS = {"deny", "affirm", "inform", "nlu_fallback"}
 # Above this, a reply to « Voulez-vous dire … ? » on another topic is a new question.
 CLEAR_CONFIDENCE = 0.8
 
