@@ -12,6 +12,7 @@ from typing import Iterable
 from babel.dates import format_date
 
 from bot.domain.account import Address, Customer, Order
+from bot.domain.typography import french
 
 _ADDRESS_KIND = {"delivery": "livraison", "billing": "facturation"}
 
@@ -37,12 +38,15 @@ def order_line(order: Order) -> str:
 
 
 def orders_list(orders: Iterable[Order]) -> str:
-    return "\n".join(order_line(order) for order in orders)
+    return french("\n".join(order_line(order) for order in orders))
 
 
 def addresses_list(addresses: Iterable[Address]) -> str:
-    return " ; ".join(
-        f"{_ADDRESS_KIND.get(a.kind, a.kind)} : {a.line1}, {a.postcode} {a.city}" for a in addresses
+    return french(
+        " ; ".join(
+            f"{_ADDRESS_KIND.get(a.kind, a.kind)} : {a.line1}, {a.postcode} {a.city}"
+            for a in addresses
+        )
     )
 
 

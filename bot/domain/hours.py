@@ -18,6 +18,7 @@ import holidays
 from babel.dates import format_date
 
 from bot.config import PhoneLine
+from bot.domain.typography import NBSP
 
 # Longest run of closed days we look through: a week-end next to holidays
 # never comes close; a misconfiguration must not loop forever.
@@ -59,8 +60,10 @@ def line_status(now: datetime, line: PhoneLine) -> LineStatus:
 
 
 def format_clock(moment) -> str:
-    """French clock style: 8h, 19h, 8h30."""
-    return f"{moment.hour}h" if moment.minute == 0 else f"{moment.hour}h{moment.minute:02d}"
+    """French clock style, with non-breaking spaces: 8 h, 19 h, 8 h 30."""
+    if moment.minute == 0:
+        return f"{moment.hour}{NBSP}h"
+    return f"{moment.hour}{NBSP}h{NBSP}{moment.minute:02d}"
 
 
 def describe_hours(line: PhoneLine) -> str:

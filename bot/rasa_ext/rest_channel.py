@@ -29,6 +29,7 @@ from sanic.response import HTTPResponse
 from bot.config import settings
 from bot.domain.handover import unavailable_text
 from bot.domain.messages import MAX_MESSAGE_LENGTH, clean_message
+from bot.domain.typography import french
 from bot.rasa_ext import multi_question
 from bot.rasa_ext import speedups as rasa_speedups
 from bot.rasa_ext.tracker_store import TrackerStoreUnavailable
@@ -99,7 +100,7 @@ def _metadata(body: Dict[str, Any]) -> Optional[Dict[str, Any]]:
 
 
 def _answer(recipient: str, text: str, status: int) -> HTTPResponse:
-    return response.json([{"recipient_id": recipient, "text": text}], status=status)
+    return response.json([{"recipient_id": recipient, "text": french(text)}], status=status)
 
 
 class ValidatingRestInput(InputChannel):

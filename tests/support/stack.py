@@ -49,4 +49,5 @@ def tickets_of(settings: Settings, conversation_id: str) -> List[Dict[str, Any]]
 
 
 def texts(replies: list) -> str:
-    return "\n".join(reply.get("text", "") for reply in replies)
+    """The replies' text, non-breaking spaces (French typography) read as spaces."""
+    return "\n".join(reply.get("text", "") for reply in replies).replace("\u00a0", " ")

@@ -12,7 +12,7 @@ def test_open_line():
     assert handover_response(datetime(2026, 11, 27, 10, tzinfo=PARIS), line) == {
         "response": "utter_handover_open",
         "phone": "01 23 45 67 89",
-        "hours": "du lundi au vendredi de 8h à 19h",
+        "hours": "du lundi au vendredi de 8\u00a0h à 19\u00a0h",
     }
 
 
@@ -21,6 +21,6 @@ def test_closed_line_says_when_it_reopens():
     assert response == {
         "response": "utter_handover_closed",
         "phone": "02 808 18 02",
-        "hours": "du lundi au vendredi de 8h à 19h",
-        "reopening": "lundi 30 novembre à 8h",
+        "hours": "du lundi au vendredi de 8\u00a0h à 19\u00a0h",
+        "reopening": "lundi 30 novembre à 8\u00a0h",
     }

@@ -19,18 +19,18 @@ def paris(*args: int) -> datetime:
     [
         # Friday: the last minute is open, 19:00 is closed until Monday.
         (paris(2026, 11, 27, 18, 59), None, None),
-        (paris(2026, 11, 27, 19, 0), paris(2026, 11, 30, 8, 0), "lundi 30 novembre à 8h"),
-        (paris(2026, 11, 28, 10, 0), paris(2026, 11, 30, 8, 0), "lundi 30 novembre à 8h"),
-        (paris(2026, 11, 29, 15, 0), paris(2026, 11, 30, 8, 0), "demain à 8h"),
-        (paris(2026, 11, 30, 7, 59), paris(2026, 11, 30, 8, 0), "aujourd'hui à 8h"),
+        (paris(2026, 11, 27, 19, 0), paris(2026, 11, 30, 8, 0), "lundi 30 novembre à 8\u00a0h"),
+        (paris(2026, 11, 28, 10, 0), paris(2026, 11, 30, 8, 0), "lundi 30 novembre à 8\u00a0h"),
+        (paris(2026, 11, 29, 15, 0), paris(2026, 11, 30, 8, 0), "demain à 8\u00a0h"),
+        (paris(2026, 11, 30, 7, 59), paris(2026, 11, 30, 8, 0), "aujourd'hui à 8\u00a0h"),
         (paris(2026, 11, 30, 8, 0), None, None),
-        (paris(2026, 11, 24, 23, 30), paris(2026, 11, 25, 8, 0), "demain à 8h"),
+        (paris(2026, 11, 24, 23, 30), paris(2026, 11, 25, 8, 0), "demain à 8\u00a0h"),
         # Public holidays are closed days.
-        (paris(2026, 5, 1, 10, 0), paris(2026, 5, 4, 8, 0), "lundi 4 mai à 8h"),
-        (paris(2026, 12, 25, 10, 0), paris(2026, 12, 28, 8, 0), "lundi 28 décembre à 8h"),
-        (paris(2026, 4, 6, 10, 0), paris(2026, 4, 7, 8, 0), "demain à 8h"),  # Easter Monday
-        (paris(2026, 12, 31, 19, 30), paris(2027, 1, 4, 8, 0), "lundi 4 janvier à 8h"),
-        (paris(2027, 1, 30, 9, 0), paris(2027, 2, 1, 8, 0), "lundi 1er février à 8h"),
+        (paris(2026, 5, 1, 10, 0), paris(2026, 5, 4, 8, 0), "lundi 4 mai à 8\u00a0h"),
+        (paris(2026, 12, 25, 10, 0), paris(2026, 12, 28, 8, 0), "lundi 28 décembre à 8\u00a0h"),
+        (paris(2026, 4, 6, 10, 0), paris(2026, 4, 7, 8, 0), "demain à 8\u00a0h"),  # Easter Monday
+        (paris(2026, 12, 31, 19, 30), paris(2027, 1, 4, 8, 0), "lundi 4 janvier à 8\u00a0h"),
+        (paris(2027, 1, 30, 9, 0), paris(2027, 2, 1, 8, 0), "lundi 1er février à 8\u00a0h"),
     ],
 )
 def test_status_and_reopening(now, reopens_at, reopening):
@@ -67,7 +67,7 @@ def test_reopening_across_a_summer_time_change(friday_evening, monday_8h_utc):
     status = line_status(friday_evening, LINE)
     assert not status.is_open
     assert status.reopens_at == monday_8h_utc
-    assert describe_reopening(friday_evening, status.reopens_at).endswith("à 8h")
+    assert describe_reopening(friday_evening, status.reopens_at).endswith("à 8\u00a0h")
 
 
 def test_the_night_of_the_change_itself():
@@ -81,8 +81,8 @@ def test_the_night_of_the_change_itself():
 
 def test_configured_hours_are_described_in_french():
     line = PhoneLine(opens=datetime(2026, 1, 1, 8, 30).time())
-    assert describe_hours(LINE) == "du lundi au vendredi de 8h à 19h"
-    assert describe_hours(line) == "du lundi au vendredi de 8h30 à 19h"
+    assert describe_hours(LINE) == "du lundi au vendredi de 8\u00a0h à 19\u00a0h"
+    assert describe_hours(line) == "du lundi au vendredi de 8\u00a0h\u00a030 à 19\u00a0h"
     assert line_status(paris(2026, 11, 27, 8, 15), line).is_open is False
 
 
