@@ -25,7 +25,7 @@ def test_forgotten_password_gets_the_faq_steps(chat):
 def test_adviser_request_gets_number_hours_and_status(chat):
     replies = texts(chat(new_sender(), "je veux parler a un conseiller"))
     assert "02 808 18 02" in replies
-    assert "du lundi au vendredi de 8h à 19h" in replies
+    assert "du lundi au vendredi de 8 h à 19 h" in replies
     # The stack's clock is fixed on a Friday at 10:00.
     assert "La ligne est ouverte en ce moment." in replies
 

@@ -91,7 +91,7 @@ def test_without_action_servers_the_bot_hands_over_then_recovers(
     try:
         replies = texts(send(balancer, new_sender(), "je voudrais parler à un conseiller"))
         assert cluster_settings.phone.number in replies
-        assert "du lundi au vendredi de 8h à 19h" in replies
+        assert "du lundi au vendredi de 8 h à 19 h" in replies
     finally:
         for service in action_servers:
             service.start()
