@@ -12,10 +12,10 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.rasa_ext import tracker_store
 from bot.config import Settings
 from bot.ops.cluster import postgres_parts
 from bot.ops.supervisor import free_port
+from bot.rasa_ext import tracker_store
 
 
 @pytest.fixture
