@@ -84,6 +84,9 @@ class WebSettings:
     agent_api_token: Optional[str]
     # Whether cookies need HTTPS (set it behind TLS).
     secure_cookies: bool
+    # The demo log-in (pick a seeded customer, no password): `make run` only, never in
+    # production (issue 12).
+    demo_mode: bool = False
 
     @property
     def url(self) -> str:
@@ -207,6 +210,7 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
             agent_password=env.get("AGENT_PASSWORD") or None,
             agent_api_token=env.get("AGENT_API_TOKEN") or None,
             secure_cookies=_flag(env.get("WEB_SECURE_COOKIES", "false")),
+            demo_mode=_flag(env.get("DEMO_MODE", "false")),
         ),
         tokens=TokenSettings(
             secret=env.get("CUSTOMER_TOKEN_SECRET") or None,

@@ -1,7 +1,14 @@
 """The web server's JSON routes (docs/web-api.md), with the whole bot behind it."""
 
+import dataclasses
+
 import pytest
 import requests
+
+from bot.domain.messages import MAX_MESSAGE_LENGTH
+from bot.ops.stack import web_spec
+from bot.ops.supervisor import free_port
+from tests.support.stack import assert_nothing_left, started
 
 
 @pytest.fixture
@@ -49,7 +56,7 @@ def test_new_conversation_starts_empty(browser_session):
     assert get(browser_session, "/chat/history").json()["messages"] == []
 
 
-@pytest.mark.parametrize("message", ["", "   ", "x" * 1001])
+@pytest.mark.parametrize("message", ["", "   ", "x" * (MAX_MESSAGE_LENGTH + 1)])
 def test_bad_messages_get_a_clear_answer(browser_session, message):
     response = post(browser_session, "/chat/messages", {"message": message})
     assert response.status_code == 400
@@ -73,6 +80,31 @@ def test_demo_login_makes_the_bot_personal(browser_session):
     post(browser_session, "/demo/logout")
     replies = post(browser_session, "/chat/messages", {"message": "où est ma facture ?"}).json()
     assert "Voici vos commandes" not in "\n".join(r["text"] for r in replies["replies"])
+
+
+@pytest.fixture(scope="module")
+def production_web_url(backend, stack_settings):
+    """A web server configured as in production: demo mode off (the default)."""
+    web = dataclasses.replace(stack_settings.web, port=free_port(), demo_mode=False)
+    stack = started([web_spec(dataclasses.replace(stack_settings, web=web))], logs="logs-prod")
+    with stack:
+        yield web.url
+    assert_nothing_left(stack)
+
+
+@pytest.mark.parametrize(
+    "method, path, body",
+    [
+        ("GET", "/demo/customers", None),
+        ("GET", "/demo/me", None),
+        ("POST", "/demo/login", {"customer_id": "C1000001"}),
+        ("POST", "/demo/logout", {}),
+    ],
+)
+def test_demo_routes_do_not_exist_outside_demo_mode(production_web_url, method, path, body):
+    response = requests.request(method, production_web_url + path, json=body, timeout=30)
+    assert response.status_code == 404
+    assert "rb_session" not in response.cookies
 
 
 def test_the_browser_cannot_choose_its_identity(browser_session):

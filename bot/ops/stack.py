@@ -41,14 +41,22 @@ def with_run_secrets(settings: Settings) -> Settings:
     return dataclasses.replace(settings, backend=backend, tokens=tokens, web=web)
 
 
+def demo_settings(settings: Settings) -> Settings:
+    """`make run`'s configuration: secrets made up for the run and the demo log-in on.
+    Nothing else turns the demo log-in on (it logs anyone in without a password)."""
+    web = dataclasses.replace(settings.web, demo_mode=True)
+    return with_run_secrets(dataclasses.replace(settings, web=web))
+
+
 def isolated_settings(settings: Settings, workdir: Path) -> Settings:
-    """A whole stack of its own: free loopback ports, a fresh demo database in
-    `workdir`, secrets made up for the run (tests and benchmarks)."""
+    """A whole stack of its own, as `make run` starts it: free loopback ports, a fresh demo
+    database in `workdir`, secrets made up for the run, the demo log-in on (tests and
+    benchmarks)."""
     backend = dataclasses.replace(
         settings.backend, port=free_port(), database_url=f"sqlite:///{workdir / 'backend.db'}"
     )
     web = dataclasses.replace(settings.web, port=free_port())
-    return with_run_secrets(
+    return demo_settings(
         dataclasses.replace(
             settings, rasa_port=free_port(), action_port=free_port(), backend=backend, web=web
         )
@@ -148,6 +156,7 @@ def web_spec(settings: Settings) -> ServiceSpec:
             "WEB_PORT": str(web.port),
             "WEB_SESSION_SECRET": web.session_secret or "",
             "AGENT_PASSWORD": web.agent_password or "",
+            "DEMO_MODE": "1" if web.demo_mode else "0",
         },
         cwd=PROJECT_ROOT,
         ready_timeout=60,

@@ -2,7 +2,8 @@ from datetime import time
 
 import pytest
 
-from bot.config import load_settings
+from bot.config import PROJECT_ROOT, load_settings
+from bot.ops.stack import demo_settings, web_spec, with_run_secrets
 
 
 def test_defaults_run_on_one_machine():
@@ -26,3 +27,12 @@ def test_fixed_clock_needs_an_offset():
         load_settings({"BOT_FIXED_NOW": "2026-11-27T10:00:00"})
     settings = load_settings({"BOT_FIXED_NOW": "2026-11-27T10:00:00+01:00"})
     assert settings.fixed_now.isoformat() == "2026-11-27T10:00:00+01:00"
+
+
+def test_the_demo_log_in_is_on_in_make_run_only():
+    assert load_settings({}).web.demo_mode is False
+    assert web_spec(with_run_secrets(load_settings({}))).env["DEMO_MODE"] == "0"
+    # bot/ops/run.py's `serve` (make run) starts the web server with these settings.
+    assert web_spec(demo_settings(load_settings({}))).env["DEMO_MODE"] == "1"
+    for env_file in (PROJECT_ROOT / "deploy").rglob("*.env"):
+        assert "DEMO_MODE" not in env_file.read_text(encoding="utf-8"), env_file
