@@ -69,6 +69,10 @@ class ActionSendPasswordEmail(FormSubmission):
 
 
 class ActionOpenDeletionTicket(FormSubmission):
+    """The reference is given only for a request already verified (the logged-in owner of
+    the address); otherwise the reply is the same whether or not an account uses the
+    address: a confirmation link went to it if one does."""
+
     def name(self) -> Text:
         return "action_open_deletion_ticket"
 
@@ -90,14 +94,21 @@ class ActionOpenDeletionTicket(FormSubmission):
                 tracker.sender_id,
                 customer_id=logged_in_customer(tracker),
             )
+        except RateLimited:
+            dispatcher.utter_message(response="utter_deletion_rate_limited")
+            utter_handover(dispatcher)
+            return
         except BackendUnavailable:
             dispatcher.utter_message(response="utter_backend_unavailable")
             dispatcher.utter_message(response="utter_delete_account_by_form")
             utter_handover(dispatcher)
             return
-        dispatcher.utter_message(
-            response="utter_deletion_ticket_opened", reference=ticket.reference
-        )
+        if ticket.verified:
+            dispatcher.utter_message(
+                response="utter_deletion_ticket_opened", reference=ticket.reference
+            )
+        else:
+            dispatcher.utter_message(response="utter_deletion_confirmation_sent", email=email)
 
 
 class ActionOpenDuplicateTicket(FormSubmission):

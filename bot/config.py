@@ -53,6 +53,10 @@ class BackendSettings:
     # conversations. Unset with the in-memory tracker store (`make run`), whose
     # conversations live only until the Rasa server stops.
     tracker_store_url: Optional[str] = None
+    # The web server as customers reach it: the deletion confirmation link leads there.
+    public_web_url: str = "http://127.0.0.1:8000"
+    # « Suppression compte » tickets per address per rolling 24 hours.
+    deletion_limit_per_day: int = 3
 
     @property
     def url(self) -> str:
@@ -177,6 +181,11 @@ def load_backend_settings(env: Mapping[str, str]) -> BackendSettings:
         smtp_password=env.get("SMTP_PASSWORD") or None,
         mail_from=env.get("MAIL_FROM", "service-client@123roulement.com"),
         tracker_store_url=env.get("BACKEND_TRACKER_STORE_URL") or None,
+        public_web_url=(
+            env.get("WEB_PUBLIC_URL")
+            or f"http://{env.get('WEB_HOST', '127.0.0.1')}:{env.get('WEB_PORT', '8000')}"
+        ).rstrip("/"),
+        deletion_limit_per_day=int(env.get("DELETION_LIMIT_PER_DAY", "3")),
     )
 
 

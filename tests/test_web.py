@@ -1,9 +1,11 @@
 """The web server's JSON routes (docs/web-api.md), with the whole bot behind it."""
 
 import dataclasses
+import re
 
 import pytest
 import requests
+import sqlalchemy
 
 from bot.domain.messages import MAX_MESSAGE_LENGTH
 from bot.ops.stack import web_spec
@@ -157,3 +159,55 @@ def test_agent_low_confidence_is_shown_as_such(browser_session, stack_settings):
     data = post(browser_session, "/agent/api/suggest", {"message": "zzkq"}).json()
     assert any(s["low_confidence"] for s in data["suggestions"])
     assert all(s["low_confidence"] == (s["confidence"] < 0.4) for s in data["suggestions"])
+
+
+def deletion_link_sent_to(stack_settings, address: str) -> str:
+    """The path and query of the last confirmation link e-mailed to `address`."""
+    engine = sqlalchemy.create_engine(stack_settings.backend.database_url)
+    with engine.connect() as connection:
+        body = connection.execute(
+            sqlalchemy.text('SELECT body FROM outbox WHERE "to" = :to ORDER BY id DESC LIMIT 1'),
+            {"to": address},
+        ).scalar_one()
+    engine.dispose()
+    return re.search(r"https?://[^/]+(/suppression-compte/confirmer\?token=[\w-]+)", body).group(1)
+
+
+def test_a_deletion_is_processed_only_once_confirmed_by_the_e_mailed_link(
+    browser_session, stack_settings
+):
+    address = "s.bernard@atelier-bernard.example.fr"
+    ticket = requests.post(
+        f"{stack_settings.backend.url}/tickets",
+        json={
+            "subject": "Suppression compte",
+            "email": address,
+            "body": "Demande",
+            "conversation_id": "web-deletion-link",
+        },
+        headers={"Authorization": f"Bearer {stack_settings.backend.api_token}"},
+        timeout=10,
+    ).json()
+    login = {
+        "username": stack_settings.web.agent_username,
+        "password": stack_settings.web.agent_password,
+    }
+    post(browser_session, "/agent/login", login)
+    process = f"/agent/api/tickets/{ticket['reference']}/process"
+    refused = post(browser_session, process)
+    assert refused.status_code == 409 and "« non vérifiée »" in refused.json()["message"]
+
+    link = deletion_link_sent_to(stack_settings, address)
+    customer = requests.Session()
+    page = customer.get(stack_settings.web.url + link, timeout=10)
+    assert page.status_code == 200 and 'id="confirm-deletion"' in page.text
+    assert post(browser_session, process).status_code == 409, "opening the link verifies nothing"
+
+    token = link.partition("token=")[2]
+    confirm = stack_settings.web.url + "/suppression-compte/confirmer"
+    done = customer.post(confirm, data={"token": token}, timeout=10)
+    assert done.status_code == 200 and "Suppression confirmée" in done.text
+    assert ticket["reference"] in done.text
+    assert customer.post(confirm, data={"token": token}, timeout=10).status_code == 410
+    processed = post(browser_session, process)
+    assert processed.status_code == 200 and processed.json()["account_erased"] is True

@@ -29,6 +29,8 @@ from bot.backend.service import (
     AccountService,
     CustomerNotFound,
     InvalidInput,
+    LinkNotValid,
+    NotVerified,
     RateLimited,
     TicketNotFound,
     TicketRequest,
@@ -43,6 +45,8 @@ ERROR_CODES = {
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
+    409: "not_verified",
+    410: "link_not_valid",
     429: "rate_limited",
     500: "internal",
     503: "unavailable",
@@ -75,10 +79,16 @@ def _error_for(exception: Exception) -> HTTPResponse:
         return error_response(404, "There is no customer with this number.")
     if isinstance(exception, TicketNotFound):
         return error_response(404, "There is no ticket with this reference.")
+    if isinstance(exception, NotVerified):
+        return error_response(
+            409, "This deletion request is not verified yet: it cannot be processed."
+        )
+    if isinstance(exception, LinkNotValid):
+        return error_response(410, "This confirmation link is unknown, used or expired.")
     if isinstance(exception, RateLimited):
         return error_response(
             429,
-            "Too many e-mails were requested for this address.",
+            "Too many requests for this address or conversation.",
             {"Retry-After": str(exception.retry_after)},
         )
     if isinstance(exception, OperationalError):
@@ -197,6 +207,12 @@ def create_app(settings: BackendSettings, sessions: sessionmaker) -> Sanic:
     async def process_ticket(request: Request, reference: str) -> HTTPResponse:
         processed = await asyncio.to_thread(service.process_ticket, reference)
         return _json({**dataclasses.asdict(processed), "status": "done"})
+
+    @app.post("/deletion-confirmations")
+    async def deletion_confirmations(request: Request) -> HTTPResponse:
+        token = _required(_json_object(request), "token")
+        reference = await asyncio.to_thread(service.confirm_deletion, token)
+        return _json({"reference": reference, "verification": "verified"})
 
     @app.post("/password-emails")
     async def password_emails(request: Request) -> HTTPResponse:

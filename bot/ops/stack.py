@@ -52,10 +52,13 @@ def isolated_settings(settings: Settings, workdir: Path) -> Settings:
     """A whole stack of its own, as `make run` starts it: free loopback ports, a fresh demo
     database in `workdir`, secrets made up for the run, the demo log-in on (tests and
     benchmarks)."""
-    backend = dataclasses.replace(
-        settings.backend, port=free_port(), database_url=f"sqlite:///{workdir / 'backend.db'}"
-    )
     web = dataclasses.replace(settings.web, port=free_port())
+    backend = dataclasses.replace(
+        settings.backend,
+        port=free_port(),
+        database_url=f"sqlite:///{workdir / 'backend.db'}",
+        public_web_url=web.url,
+    )
     return demo_settings(
         dataclasses.replace(
             settings, rasa_port=free_port(), action_port=free_port(), backend=backend, web=web
@@ -73,6 +76,7 @@ def shared_env(settings: Settings) -> Dict[str, str]:
         "BACKEND_API_TOKEN": settings.backend.api_token or "",
         "CUSTOMER_TOKEN_SECRET": settings.tokens.secret or "",
         "DATABASE_URL": settings.backend.database_url,
+        "WEB_PUBLIC_URL": settings.backend.public_web_url,
     }
 
 

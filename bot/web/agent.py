@@ -11,7 +11,7 @@ from typing import Any, Dict, Optional
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, empty, file, json
 
-from bot.clients.account import BackendUnavailable, NotFound
+from bot.clients.account import BackendUnavailable, NotFound, NotVerified
 from bot.domain.handover import current_time, handover_response
 from bot.domain.identifiers import parse_customer_id
 from bot.domain.messages import MAX_MESSAGE_LENGTH
@@ -99,6 +99,14 @@ async def agent_process_ticket(request: Request, reference: str) -> HTTPResponse
         processed = await asyncio.to_thread(backend(request).process_ticket, reference)
     except NotFound as error:
         raise ApiError(404, "not_found", "Aucun ticket ne porte cette référence.") from error
+    except NotVerified as error:
+        raise ApiError(
+            409,
+            "not_verified",
+            "Demande de suppression « non vérifiée » : le client doit d'abord cliquer sur le "
+            "lien de l'e-mail « Confirmez la suppression de votre compte ». Elle ne peut pas "
+            "être traitée avant.",
+        ) from error
     except BackendUnavailable as error:
         raise ApiError(
             503, "unavailable", "Le service des comptes ne répond pas. Réessayez."

@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.web import assistant
 from bot.web.agent import agent
 from bot.web.chat import STATIC, chat
+from bot.web.deletion import deletion
 from bot.web.demo import demo
 from bot.web.http import ApiError, logger
 
@@ -37,6 +38,7 @@ def create_app(config: Settings) -> Sanic:
     app.static("/static", str(STATIC))
     app.blueprint(chat)
     app.blueprint(agent)
+    app.blueprint(deletion)
     if web.demo_mode:
         app.blueprint(demo)
 

@@ -7,11 +7,13 @@ else (issue 12)."""
 from __future__ import annotations
 
 import asyncio
+from typing import List
 
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, empty, json
 
-from bot.clients.account import BackendUnavailable
+from bot.clients.account import AccountClient, BackendUnavailable, NotFound
+from bot.domain.account import Customer
 from bot.domain.tokens import issue_token
 from bot.web.http import (
     SESSION_COOKIE,
@@ -30,11 +32,21 @@ DEMO_CUSTOMERS = ["C1000001", "C1000002", "C1000003", "C1000004", "C1000005"]
 demo = Blueprint("demo")
 
 
+def _existing_customers(client: AccountClient) -> List[Customer]:
+    """The demo accounts still there: one may have been erased by a processed deletion."""
+    customers = []
+    for customer_id in DEMO_CUSTOMERS:
+        try:
+            customers.append(client.customer(customer_id))
+        except NotFound:
+            continue
+    return customers
+
+
 @demo.get("/demo/customers")
 async def demo_customers(request: Request) -> HTTPResponse:
-    client = backend(request)
     try:
-        customers = [await asyncio.to_thread(client.customer, c) for c in DEMO_CUSTOMERS]
+        customers = await asyncio.to_thread(_existing_customers, backend(request))
     except BackendUnavailable as error:
         raise ApiError(503, "unavailable", "Comptes de démonstration indisponibles.") from error
     return json(
