@@ -241,6 +241,17 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
     )
 
 
+# Values copied from examples (deploy/env/*.env ships `change-me`): a process given one of
+# them refuses to start rather than run with a secret everybody knows.
+PLACEHOLDER_SECRETS = frozenset({"change-me", "changeme", "secret", "password", "token", "xxx"})
+
+
+def refuse_placeholder(name: str, value: Optional[str]) -> None:
+    """Raises ValueError when the secret `name` is set to a well-known placeholder."""
+    if value is not None and value.strip().lower() in PLACEHOLDER_SECRETS:
+        raise ValueError(f"{name} is a placeholder ({value!r}): set a real secret")
+
+
 @lru_cache(maxsize=1)
 def settings() -> Settings:
     """Settings of this process, read once."""

@@ -26,10 +26,15 @@ def normalise(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def predictions(rasa: str):
+def predictions(rasa: str, stack_settings):
     results = []
     for text, intent, entities in load_holdout():
-        parsed = requests.post(f"{rasa}/model/parse", json={"text": text}, timeout=30).json()
+        parsed = requests.post(
+            f"{rasa}/model/parse",
+            params={"token": stack_settings.rasa_auth_token},
+            json={"text": text},
+            timeout=30,
+        ).json()
         results.append(
             {
                 "text": text,

@@ -191,3 +191,20 @@ def test_bad_requests_get_a_clear_answer(rasa, body, content_type):
 def test_invisible_characters_do_not_hide_the_question(chat):
     replies = texts(chat("zero-width", "j'ai oub\u200blié mon mot de\u00ad passe\x00"))
     assert "Mot de passe oublié ?" in replies
+
+
+@pytest.mark.parametrize(
+    "method, path",
+    [("GET", "/conversations/someone/tracker"), ("POST", "/model/parse"), ("GET", "/status")],
+)
+def test_rasa_http_api_refuses_calls_without_its_token(rasa, stack_settings, method, path):
+    response = requests.request(method, rasa + path, json={"text": "bonjour"}, timeout=30)
+    assert response.status_code == 401
+    allowed = requests.request(
+        method,
+        rasa + path,
+        params={"token": stack_settings.rasa_auth_token},
+        json={"text": "bonjour"},
+        timeout=30,
+    )
+    assert allowed.status_code == 200

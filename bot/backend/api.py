@@ -35,7 +35,7 @@ from bot.backend.service import (
     TicketNotFound,
     TicketRequest,
 )
-from bot.config import BackendSettings
+from bot.config import BackendSettings, refuse_placeholder
 
 logger = logging.getLogger(__name__)
 
@@ -165,6 +165,7 @@ def create_app(settings: BackendSettings, sessions: sessionmaker) -> Sanic:
     Sanic refuses two apps with the same name in one process."""
     if not settings.api_token:
         raise ValueError("BACKEND_API_TOKEN is not set: the API would be open to anyone")
+    refuse_placeholder("BACKEND_API_TOKEN", settings.api_token)
     expected_token = settings.api_token.encode()
     service = AccountService(settings, sessions, Mailer(settings, sessions))
     app = Sanic(f"account_backend_{next(_app_numbers)}", configure_logging=False)

@@ -12,7 +12,7 @@ from sanic import Request, Sanic
 from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse, json
 
-from bot.config import Settings
+from bot.config import Settings, refuse_placeholder
 from bot.web import assistant
 from bot.web.agent import agent
 from bot.web.chat import STATIC, chat
@@ -31,6 +31,10 @@ def create_app(config: Settings) -> Sanic:
     web = config.web
     if not (web.session_secret and web.agent_password):
         raise ValueError("WEB_SESSION_SECRET and AGENT_PASSWORD must be set (make run sets them)")
+    refuse_placeholder("WEB_SESSION_SECRET", web.session_secret)
+    refuse_placeholder("AGENT_PASSWORD", web.agent_password)
+    refuse_placeholder("AGENT_API_TOKEN", web.agent_api_token)
+    refuse_placeholder("RASA_AUTH_TOKEN", config.rasa_auth_token)
     app = Sanic("web", configure_logging=False)
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.ctx.config = config
