@@ -115,6 +115,10 @@ async def send_password_email(
 
 
 class ActionOpenDeletionTicket(FormSubmission):
+    """The reference is given only for a request already verified (the logged-in owner of
+    the address); otherwise the reply is the same whether or not an account uses the
+    address: a confirmation link went to it if one does."""
+
     form = "delete_account_form"
 
     def name(self) -> Text:
@@ -138,14 +142,21 @@ class ActionOpenDeletionTicket(FormSubmission):
                 tracker.sender_id,
                 customer_id=logged_in_customer(tracker),
             )
+        except RateLimited:
+            dispatcher.utter_message(response="utter_deletion_rate_limited")
+            utter_handover(dispatcher)
+            return
         except BackendUnavailable:
             dispatcher.utter_message(response="utter_backend_unavailable")
             dispatcher.utter_message(response="utter_delete_account_by_form")
             utter_handover(dispatcher)
             return
-        dispatcher.utter_message(
-            response="utter_deletion_ticket_opened", reference=ticket.reference
-        )
+        if ticket.verified:
+            dispatcher.utter_message(
+                response="utter_deletion_ticket_opened", reference=ticket.reference
+            )
+        else:
+            dispatcher.utter_message(response="utter_deletion_confirmation_sent", email=email)
 
 
 class ActionOpenDuplicateTicket(FormSubmission):

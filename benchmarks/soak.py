@@ -179,7 +179,9 @@ def verify(settings: Settings, base_url: str, conversations: Sequence[Conversati
         with engine.connect() as connection:
             for conversation in conversations:
                 events = requests.get(
-                    f"{base_url}/conversations/{conversation.sender}/tracker", timeout=30
+                    f"{base_url}/conversations/{conversation.sender}/tracker",
+                    params={"token": settings.rasa_auth_token},
+                    timeout=30,
                 ).json()["events"]
                 said = [e["text"] for e in events if e["event"] == "user"]
                 if said != conversation.messages:

@@ -86,8 +86,9 @@ def timed(call) -> float:
     return (time.perf_counter() - t0) * 1000
 
 
-def parse_latencies(url: str, texts: List[str], count: int) -> List[float]:
+def parse_latencies(url: str, texts: List[str], count: int, token: str) -> List[float]:
     session = requests.Session()
+    session.params = {"token": token}
     return [
         timed(
             lambda: session.post(
@@ -180,17 +181,19 @@ def main() -> None:
         report["ready_seconds"] = ready
         print("ready", ready, flush=True)
         try:
-            url = settings.rasa_url
+            url, rasa_token = settings.rasa_url, settings.rasa_auth_token or ""
             token = issue_token("C1000001", settings.tokens)
-            parse_latencies(url, texts, 20)  # warm-up
+            parse_latencies(url, texts, 20, rasa_token)  # warm-up
             turn_latencies(url, token, 5)
             report["rss_mb"] = {"rest": rss(stack)}
-            report["parse_ms"] = percentiles(parse_latencies(url, texts, args.parse_requests))
+            report["parse_ms"] = percentiles(
+                parse_latencies(url, texts, args.parse_requests, rasa_token)
+            )
             report["turn_ms"] = percentiles(turn_latencies(url, token, args.turns))
             print("parse", report["parse_ms"], "turn", report["turn_ms"], flush=True)
             report["length_ms"] = {
                 str(n): {
-                    "parse": statistics.median(parse_latencies(url, ["a" * n], 20)),
+                    "parse": statistics.median(parse_latencies(url, ["a" * n], 20, rasa_token)),
                     "turn": statistics.median(
                         timed(
                             lambda: requests.post(

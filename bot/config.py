@@ -53,6 +53,10 @@ class BackendSettings:
     # conversations. Unset with the in-memory tracker store (`make run`), whose
     # conversations live only until the Rasa server stops.
     tracker_store_url: Optional[str] = None
+    # The web server as customers reach it: the deletion confirmation link leads there.
+    public_web_url: str = "http://127.0.0.1:8000"
+    # « Suppression compte » tickets per address per rolling 24 hours.
+    deletion_limit_per_day: int = 3
 
     @property
     def url(self) -> str:
@@ -84,6 +88,9 @@ class WebSettings:
     agent_api_token: Optional[str]
     # Whether cookies need HTTPS (set it behind TLS).
     secure_cookies: bool
+    # The demo log-in (pick a seeded customer, no password): `make run` only, never in
+    # production (issue 12).
+    demo_mode: bool = False
 
     @property
     def url(self) -> str:
@@ -185,6 +192,11 @@ def load_backend_settings(env: Mapping[str, str]) -> BackendSettings:
         smtp_password=env.get("SMTP_PASSWORD") or None,
         mail_from=env.get("MAIL_FROM", "service-client@123roulement.com"),
         tracker_store_url=env.get("BACKEND_TRACKER_STORE_URL") or None,
+        public_web_url=(
+            env.get("WEB_PUBLIC_URL")
+            or f"http://{env.get('WEB_HOST', '127.0.0.1')}:{env.get('WEB_PORT', '8000')}"
+        ).rstrip("/"),
+        deletion_limit_per_day=int(env.get("DELETION_LIMIT_PER_DAY", "3")),
     )
 
 
@@ -218,6 +230,7 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
             agent_password=env.get("AGENT_PASSWORD") or None,
             agent_api_token=env.get("AGENT_API_TOKEN") or None,
             secure_cookies=_flag(env.get("WEB_SECURE_COOKIES", "false")),
+            demo_mode=_flag(env.get("DEMO_MODE", "false")),
         ),
         tokens=TokenSettings(
             secret=env.get("CUSTOMER_TOKEN_SECRET") or None,
@@ -239,6 +252,17 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         cluster=load_cluster_settings(env),
         tracker_db=Path(env.get("TRACKER_SQLITE_PATH") or PROJECT_ROOT / "var" / "tracker.db"),
     )
+
+
+# Values copied from examples (deploy/env/*.env ships `change-me`): a process given one of
+# them refuses to start rather than run with a secret everybody knows.
+PLACEHOLDER_SECRETS = frozenset({"change-me", "changeme", "secret", "password", "token", "xxx"})
+
+
+def refuse_placeholder(name: str, value: Optional[str]) -> None:
+    """Raises ValueError when the secret `name` is set to a well-known placeholder."""
+    if value is not None and value.strip().lower() in PLACEHOLDER_SECRETS:
+        raise ValueError(f"{name} is a placeholder ({value!r}): set a real secret")
 
 
 @lru_cache(maxsize=1)

@@ -235,11 +235,37 @@ def test_confirmed_deletion_opens_one_ticket_even_when_asked_twice(stack_env):
     slots = {"email": "paul.petit@example.com", "confirm_deletion": True}
     _, first = run(ActionOpenDeletionTicket(), tracker(slots=slots, sender=sender))
     _, second = run(ActionOpenDeletionTicket(), tracker(slots=slots, sender=sender))
-    assert responses(first) == ["utter_deletion_ticket_opened"]
-    assert first[0]["reference"] == second[0]["reference"]
+    assert responses(first) == responses(second) == ["utter_deletion_confirmation_sent"]
     mine = tickets_of(stack_env, sender)
     assert len(mine) == 1 and mine[0]["subject"] == "Suppression compte"
-    assert mine[0]["reference"] == first[0]["reference"]
+
+
+def test_anonymous_deletion_reply_does_not_tell_whether_the_account_exists(stack_env):
+    replies = []
+    for address in ("paul.petit@example.com", f"nobody-{uuid.uuid4().hex[:8]}@example.com"):
+        slots = {"email": address, "confirm_deletion": True}
+        _, messages = run(ActionOpenDeletionTicket(), tracker(slots=slots))
+        replies.append(json.dumps(messages, sort_keys=True).replace(address, "ADDRESS"))
+    assert replies[0] == replies[1]
+    assert "utter_deletion_confirmation_sent" in replies[0] and "T-" not in replies[0]
+
+
+def test_the_logged_in_owner_gets_the_reference_at_once(stack_env):
+    sender = f"test-{uuid.uuid4()}"
+    slots = {"email": "paul.petit@example.com", "confirm_deletion": True}
+    token = token_for("C1000005", stack_env)
+    _, messages = run(ActionOpenDeletionTicket(), tracker(token=token, slots=slots, sender=sender))
+    assert responses(messages) == ["utter_deletion_ticket_opened"]
+    assert messages[0]["reference"] == tickets_of(stack_env, sender)[0]["reference"]
+
+
+def test_a_second_address_in_one_conversation_is_refused(stack_env):
+    sender = f"test-{uuid.uuid4()}"
+    for address in ("a-{0}@example.com", "b-{0}@example.com"):
+        slots = {"email": address.format(uuid.uuid4().hex[:8]), "confirm_deletion": True}
+        _, messages = run(ActionOpenDeletionTicket(), tracker(slots=slots, sender=sender))
+    assert responses(messages)[0] == "utter_deletion_rate_limited"
+    assert len(tickets_of(stack_env, sender)) == 1
 
 
 def test_no_at_the_confirmation_opens_nothing(stack_env):

@@ -35,10 +35,12 @@ def normalise(text: str) -> str:
     return re.sub(r"[^\w@.]+", " ", text).strip(" .")
 
 
-def parse_all(rasa: str, path: Path) -> List[Dict[str, Any]]:
+def parse_all(rasa: str, token: str, path: Path) -> List[Dict[str, Any]]:
     results = []
     for text, intent, entities in load_examples(path):
-        parsed = requests.post(f"{rasa}/model/parse", json={"text": text}, timeout=30).json()
+        parsed = requests.post(
+            f"{rasa}/model/parse", params={"token": token}, json={"text": text}, timeout=30
+        ).json()
         results.append(
             {
                 "text": text,
@@ -57,8 +59,9 @@ def parse_all(rasa: str, path: Path) -> List[Dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def predictions(rasa: str) -> Dict[Path, List[Dict[str, Any]]]:
-    return {path: parse_all(rasa, path) for path in (EVAL, HOLDOUT) if path.is_file()}
+def predictions(rasa: str, stack_settings) -> Dict[Path, List[Dict[str, Any]]]:
+    token = stack_settings.rasa_auth_token
+    return {path: parse_all(rasa, token, path) for path in (EVAL, HOLDOUT) if path.is_file()}
 
 
 @needs_eval

@@ -73,7 +73,7 @@ def test_anonymous_customer_is_invited_to_log_in(chat):
     assert "Voici vos commandes" not in replies
 
 
-def test_anonymous_deletion_request_opens_a_ticket(chat, stack_settings):
+def test_anonymous_deletion_request_asks_for_the_e_mailed_confirmation(chat, stack_settings):
     sender = new_sender()
     warning = texts(chat(sender, "je veux supprimer mon compte"))
     assert "oubli RGPD" in warning and "adresse e-mail du compte" in warning
@@ -81,14 +81,24 @@ def test_anonymous_deletion_request_opens_a_ticket(chat, stack_settings):
     confirmation = texts(chat(sender, address))
     assert "Confirmez-vous" in confirmation and address in confirmation
     done = texts(chat(sender, "oui"))
-    reference = re.search(r"référence (T-[0-9A-Z]{8})", done).group(1)
+    assert "« Confirmez la suppression de votre compte »" in done and "cliquez sur le lien" in done
+    assert "T-" not in done
     rows = tickets_of(stack_settings, sender)
-    assert [(r["reference"], r["subject"]) for r in rows] == [(reference, "Suppression compte")]
-    # Asking again in the same conversation gives the same ticket.
+    assert [r["subject"] for r in rows] == ["Suppression compte"]
+    # Asking again in the same conversation opens nothing more.
     chat(sender, "je veux supprimer mon compte")
     chat(sender, address)
-    assert reference in texts(chat(sender, "oui"))
+    assert texts(chat(sender, "oui")) == done
     assert len(tickets_of(stack_settings, sender)) == 1
+
+
+def test_logged_in_owner_gets_the_deletion_reference(chat, stack_settings):
+    sender, token = new_sender(), as_customer(stack_settings, "C1000002")
+    chat(sender, "je veux supprimer mon compte", token)
+    chat(sender, "jean.martin@example.com", token)
+    done = texts(chat(sender, "oui", token))
+    reference = re.search(r"référence (T-[0-9A-Z]{8})", done).group(1)
+    assert [r["reference"] for r in tickets_of(stack_settings, sender)] == [reference]
 
 
 def test_no_at_the_confirmation_opens_no_ticket(chat, stack_settings):
@@ -202,3 +212,20 @@ def test_conversations_are_kept_in_the_sql_tracker_store(chat, stack_settings):
     engine.dispose()
     assert str(stack_settings.tracker_db) in stack_settings.tracker_store_url
     assert stored >= 3  # the session start, the message, the greeting
+
+
+@pytest.mark.parametrize(
+    "method, path",
+    [("GET", "/conversations/someone/tracker"), ("POST", "/model/parse"), ("GET", "/status")],
+)
+def test_rasa_http_api_refuses_calls_without_its_token(rasa, stack_settings, method, path):
+    response = requests.request(method, rasa + path, json={"text": "bonjour"}, timeout=30)
+    assert response.status_code == 401
+    allowed = requests.request(
+        method,
+        rasa + path,
+        params={"token": stack_settings.rasa_auth_token},
+        json={"text": "bonjour"},
+        timeout=30,
+    )
+    assert allowed.status_code == 200

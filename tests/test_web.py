@@ -1,10 +1,16 @@
 """The web server's JSON routes (docs/web-api.md), with the whole bot behind it."""
 
+import dataclasses
+import re
+
 import pytest
 import requests
+import sqlalchemy
 
 from bot.domain.messages import MAX_MESSAGE_LENGTH
-from tests.support.stack import texts
+from bot.ops.stack import web_spec
+from bot.ops.supervisor import free_port
+from tests.support.stack import assert_nothing_left, started, texts
 
 
 @pytest.fixture
@@ -78,6 +84,31 @@ def test_demo_login_makes_the_bot_personal(browser_session):
     assert "Voici vos commandes" not in "\n".join(r["text"] for r in replies["replies"])
 
 
+@pytest.fixture(scope="module")
+def production_web_url(backend, stack_settings):
+    """A web server configured as in production: demo mode off (the default)."""
+    web = dataclasses.replace(stack_settings.web, port=free_port(), demo_mode=False)
+    stack = started([web_spec(dataclasses.replace(stack_settings, web=web))], logs="logs-prod")
+    with stack:
+        yield web.url
+    assert_nothing_left(stack)
+
+
+@pytest.mark.parametrize(
+    "method, path, body",
+    [
+        ("GET", "/demo/customers", None),
+        ("GET", "/demo/me", None),
+        ("POST", "/demo/login", {"customer_id": "C1000001"}),
+        ("POST", "/demo/logout", {}),
+    ],
+)
+def test_demo_routes_do_not_exist_outside_demo_mode(production_web_url, method, path, body):
+    response = requests.request(method, production_web_url + path, json=body, timeout=30)
+    assert response.status_code == 404
+    assert "rb_session" not in response.cookies
+
+
 def test_the_browser_cannot_choose_its_identity(browser_session):
     assert post(browser_session, "/demo/login", {"customer_id": "C9999999"}).status_code == 404
     browser_session.cookies.set("rb_session", "eyJhbGciOiJub25lIn0.eyJjdXN0b21lcl90b2tlbiI6IngifQ.")
@@ -130,3 +161,55 @@ def test_agent_low_confidence_is_shown_as_such(browser_session, stack_settings):
     data = post(browser_session, "/agent/api/suggest", {"message": "zzkq"}).json()
     assert data["suggestions"]
     assert all(s["low_confidence"] == (s["confidence"] < 0.4) for s in data["suggestions"])
+
+
+def deletion_link_sent_to(stack_settings, address: str) -> str:
+    """The path and query of the last confirmation link e-mailed to `address`."""
+    engine = sqlalchemy.create_engine(stack_settings.backend.database_url)
+    with engine.connect() as connection:
+        body = connection.execute(
+            sqlalchemy.text('SELECT body FROM outbox WHERE "to" = :to ORDER BY id DESC LIMIT 1'),
+            {"to": address},
+        ).scalar_one()
+    engine.dispose()
+    return re.search(r"https?://[^/]+(/suppression-compte/confirmer\?token=[\w-]+)", body).group(1)
+
+
+def test_a_deletion_is_processed_only_once_confirmed_by_the_e_mailed_link(
+    browser_session, stack_settings
+):
+    address = "s.bernard@atelier-bernard.example.fr"
+    ticket = requests.post(
+        f"{stack_settings.backend.url}/tickets",
+        json={
+            "subject": "Suppression compte",
+            "email": address,
+            "body": "Demande",
+            "conversation_id": "web-deletion-link",
+        },
+        headers={"Authorization": f"Bearer {stack_settings.backend.api_token}"},
+        timeout=10,
+    ).json()
+    login = {
+        "username": stack_settings.web.agent_username,
+        "password": stack_settings.web.agent_password,
+    }
+    post(browser_session, "/agent/login", login)
+    process = f"/agent/api/tickets/{ticket['reference']}/process"
+    refused = post(browser_session, process)
+    assert refused.status_code == 409 and "« non vérifiée »" in refused.json()["message"]
+
+    link = deletion_link_sent_to(stack_settings, address)
+    customer = requests.Session()
+    page = customer.get(stack_settings.web.url + link, timeout=10)
+    assert page.status_code == 200 and 'id="confirm-deletion"' in page.text
+    assert post(browser_session, process).status_code == 409, "opening the link verifies nothing"
+
+    token = link.partition("token=")[2]
+    confirm = stack_settings.web.url + "/suppression-compte/confirmer"
+    done = customer.post(confirm, data={"token": token}, timeout=10)
+    assert done.status_code == 200 and "Suppression confirmée" in done.text
+    assert ticket["reference"] in done.text
+    assert customer.post(confirm, data={"token": token}, timeout=10).status_code == 410
+    processed = post(browser_session, process)
+    assert processed.status_code == 200 and processed.json()["account_erased"] is True

@@ -29,11 +29,13 @@ from bot.backend.service import (
     AccountService,
     CustomerNotFound,
     InvalidInput,
+    LinkNotValid,
+    NotVerified,
     RateLimited,
     TicketNotFound,
     TicketRequest,
 )
-from bot.config import BackendSettings
+from bot.config import BackendSettings, refuse_placeholder
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +45,8 @@ ERROR_CODES = {
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
+    409: "not_verified",
+    410: "link_not_valid",
     429: "rate_limited",
     500: "internal",
     503: "unavailable",
@@ -75,10 +79,16 @@ def _error_for(exception: Exception) -> HTTPResponse:
         return error_response(404, "There is no customer with this number.")
     if isinstance(exception, TicketNotFound):
         return error_response(404, "There is no ticket with this reference.")
+    if isinstance(exception, NotVerified):
+        return error_response(
+            409, "This deletion request is not verified yet: it cannot be processed."
+        )
+    if isinstance(exception, LinkNotValid):
+        return error_response(410, "This confirmation link is unknown, used or expired.")
     if isinstance(exception, RateLimited):
         return error_response(
             429,
-            "Too many e-mails were requested for this address.",
+            "Too many requests for this address or conversation.",
             {"Retry-After": str(exception.retry_after)},
         )
     if isinstance(exception, OperationalError):
@@ -155,6 +165,7 @@ def create_app(settings: BackendSettings, sessions: sessionmaker) -> Sanic:
     Sanic refuses two apps with the same name in one process."""
     if not settings.api_token:
         raise ValueError("BACKEND_API_TOKEN is not set: the API would be open to anyone")
+    refuse_placeholder("BACKEND_API_TOKEN", settings.api_token)
     expected_token = settings.api_token.encode()
     service = AccountService(settings, sessions, Mailer(settings, sessions))
     app = Sanic(f"account_backend_{next(_app_numbers)}", configure_logging=False)
@@ -197,6 +208,12 @@ def create_app(settings: BackendSettings, sessions: sessionmaker) -> Sanic:
     async def process_ticket(request: Request, reference: str) -> HTTPResponse:
         processed = await asyncio.to_thread(service.process_ticket, reference)
         return _json({**dataclasses.asdict(processed), "status": "done"})
+
+    @app.post("/deletion-confirmations")
+    async def deletion_confirmations(request: Request) -> HTTPResponse:
+        token = _required(_json_object(request), "token")
+        reference = await asyncio.to_thread(service.confirm_deletion, token)
+        return _json({"reference": reference, "verification": "verified"})
 
     @app.post("/password-emails")
     async def password_emails(request: Request) -> HTTPResponse:

@@ -138,6 +138,24 @@ class Ticket(Base):
     conversation_id = Column(String(200), nullable=False)
     status = Column(String(20), nullable=False, default="open")
     created_at = Column(UtcDateTime, nullable=False, default=utcnow)
+    # « Suppression compte » only: "verified" (the logged-in owner, or the e-mailed link
+    # clicked) or "pending"; an agent can process only a verified one.
+    verification = Column(String(20))
+
+
+class DeletionConfirmation(Base):
+    """The single-use link of the « Confirmez la suppression de votre compte » e-mail."""
+
+    __tablename__ = "deletion_confirmations"
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(
+        Integer, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    # SHA-256 of the token: a leaked table does not give working links.
+    token_hash = Column(String(64), unique=True, nullable=False)
+    expires_at = Column(UtcDateTime, nullable=False)
+    used_at = Column(UtcDateTime)
 
 
 class OutboxMessage(Base):

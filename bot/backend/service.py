@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import AbstractSet, Callable, Dict, List, Optional, Set, Tuple
 
-from sqlalchemy import and_, delete, or_, select, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -27,6 +27,7 @@ from bot.backend.emails import render_email
 from bot.backend.mailer import Mailer
 from bot.backend.models import (
     Customer,
+    DeletionConfirmation,
     EmailRequest,
     Order,
     OutboxMessage,
@@ -38,7 +39,13 @@ from bot.backend.models import (
 from bot.clients.conversations import ConversationStore
 from bot.config import BackendSettings
 from bot.domain.identifiers import customer_id_of, is_email, mask_email
-from bot.domain.tickets import DELETION_SUBJECT, TICKET_SUBJECTS
+from bot.domain.tickets import (
+    DELETION_CONFIRM_PATH,
+    DELETION_SUBJECT,
+    PENDING,
+    TICKET_SUBJECTS,
+    VERIFIED,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +54,8 @@ MAX_CONVERSATION_ID = 200
 INACTIVITY_MONTHS = 36
 RATE_WINDOW = timedelta(hours=1)
 RESET_TOKEN_VALIDITY = timedelta(hours=1)
+DELETION_LINK_VALIDITY = timedelta(hours=24)
+DELETION_WINDOW = timedelta(hours=24)
 CROCKFORD_BASE32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
@@ -64,6 +73,14 @@ class CustomerNotFound(BackendError):
 
 class TicketNotFound(BackendError):
     pass
+
+
+class NotVerified(BackendError):
+    """A deletion request nobody has verified yet: it cannot be processed."""
+
+
+class LinkNotValid(BackendError):
+    """A confirmation link that is unknown, already used or expired."""
 
 
 class RateLimited(BackendError):
@@ -222,15 +239,21 @@ class AccountService:
     def open_ticket(self, request: TicketRequest) -> Tuple[Dict, bool]:
         """Returns the ticket and whether it is new.
 
-        A request repeated (retry, double click, two workers) gets the ticket already opened
-        for it. The check before inserting covers the usual case; the unique constraint on
-        (conversation_id, subject) decides between truly concurrent requests."""
+        A request repeated in one conversation (retry, double click, two workers) gets the
+        ticket already opened for it; another conversation never gets it (its reference
+        proves nothing, but it is not theirs to know). The check before inserting covers
+        the usual case; the unique constraint on (conversation_id, subject) decides between
+        truly concurrent requests. A « Suppression compte » ticket is verified at once for
+        the logged-in owner of the address, else it waits for the e-mailed link."""
         request = _validated_ticket(request)
+        message: Optional[OutboxMessage] = None
         try:
             with self._sessions.begin() as session:
                 existing = _matching_ticket(session, request)
                 if existing is not None:
                     return _ticket_json(existing), False
+                if request.subject == DELETION_SUBJECT:
+                    self._limit_deletions(session, request.email, self._clock())
                 ticket = Ticket(
                     reference=new_ticket_reference(),
                     subject=request.subject,
@@ -242,6 +265,8 @@ class AccountService:
                     created_at=self._clock(),
                 )
                 session.add(ticket)
+                if request.subject == DELETION_SUBJECT:
+                    message = self._verify_deletion(session, ticket, request.customer_id)
         except IntegrityError:
             with self._sessions.begin() as session:
                 existing = _matching_ticket(session, request)
@@ -249,6 +274,8 @@ class AccountService:
                 raise
             logger.info("ticket %s: identical concurrent request", existing.reference)
             return _ticket_json(existing), False
+        if message is not None:
+            self._mailer.send_later(message.id)
         logger.info(
             "ticket %s opened (%s) for %s",
             ticket.reference,
@@ -256,6 +283,75 @@ class AccountService:
             mask_email(ticket.email),
         )
         return _ticket_json(ticket), True
+
+    def _verify_deletion(
+        self, session: Session, ticket: Ticket, logged_in: Optional[str]
+    ) -> Optional[OutboxMessage]:
+        """Verified when the logged-in customer owns the address; otherwise a confirmation
+        link goes to the address when an account uses it, and nothing when none does (the
+        caller's answer is the same: no enumeration). Limited per address."""
+        now = ticket.created_at
+        owner = session.scalars(
+            select(Customer).where(Customer.email == ticket.email)
+        ).one_or_none()
+        # The account the ticket is about: the one that uses the address, whoever asks.
+        ticket.customer_number = owner.number if owner is not None else None
+        if owner is not None and logged_in == owner.number:
+            ticket.verification = VERIFIED
+            return None
+        ticket.verification = PENDING
+        if owner is None:
+            return None
+        token = secrets.token_urlsafe(32)
+        session.flush()
+        session.add(
+            DeletionConfirmation(
+                ticket_id=ticket.id,
+                token_hash=sha256_hex(token),
+                expires_at=now + DELETION_LINK_VALIDITY,
+            )
+        )
+        link = f"{self._settings.public_web_url}{DELETION_CONFIRM_PATH}?token={token}"
+        return self._mailer.queue(
+            session,
+            ticket.email,
+            *render_email("deletion_confirmation", first_name=owner.first_name, link=link),
+        )
+
+    def _limit_deletions(self, session: Session, email: str, now: datetime) -> None:
+        lock_key(session, f"deletion:{sha256_hex(email)}")
+        recent = session.scalars(
+            select(Ticket.created_at)
+            .where(
+                Ticket.subject == DELETION_SUBJECT,
+                Ticket.email == email,
+                Ticket.created_at > now - DELETION_WINDOW,
+            )
+            .order_by(Ticket.created_at)
+        ).all()
+        limit = self._settings.deletion_limit_per_day
+        if len(recent) >= limit:
+            frees_a_slot = recent[len(recent) - limit] + DELETION_WINDOW
+            logger.info("deletion requests for %s: rate limited", mask_email(email))
+            raise RateLimited(max(1, math.ceil((frees_a_slot - now).total_seconds())))
+
+    def confirm_deletion(self, token: str) -> str:
+        """The customer clicked the e-mailed link: the request is verified. Single use."""
+        now = self._clock()
+        with self._sessions.begin() as session:
+            link = session.scalars(
+                select(DeletionConfirmation).where(
+                    DeletionConfirmation.token_hash == sha256_hex(token)
+                )
+            ).one_or_none()
+            if link is None or link.used_at is not None or link.expires_at <= now:
+                raise LinkNotValid()
+            link.used_at = now
+            ticket = session.get(Ticket, link.ticket_id)
+            ticket.verification = VERIFIED
+            reference = ticket.reference
+        logger.info("ticket %s: deletion confirmed by e-mail link", reference)
+        return reference
 
     def request_password_email(self, email: str, conversation_id: Optional[str] = None) -> None:
         """Sends what fits the address (reset link, deletion notice or nothing) and says nothing
@@ -346,14 +442,15 @@ class AccountService:
             if ticket.status != "open" or ticket.subject != DELETION_SUBJECT:
                 ticket.status = "done"
                 return processed
+            if ticket.verification != VERIFIED:
+                raise NotVerified(ticket.reference)
+            # Number and address together: the very account the verified request is about.
             customer = session.scalars(
                 select(Customer).where(
-                    or_(
-                        Customer.number == (ticket.customer_number or ""),
-                        Customer.email == ticket.email,
-                    )
+                    Customer.number == (ticket.customer_number or ""),
+                    Customer.email == ticket.email,
                 )
-            ).first()
+            ).one_or_none()
             number, emails = ticket.customer_number, {ticket.email}
             conversation_id = ticket.conversation_id
             if customer is not None:
@@ -438,20 +535,21 @@ def _validated_ticket(request: TicketRequest) -> TicketRequest:
 
 
 def _matching_ticket(session: Session, request: TicketRequest) -> Optional[Ticket]:
-    """The ticket a repeated request refers to: same conversation, or same address with an
-    open ticket, for the same subject."""
-    return session.scalars(
-        select(Ticket)
-        .where(
+    """The ticket a repeated request refers to: same conversation and subject. A deletion
+    request for another address in the same conversation is refused: one per conversation."""
+    ticket = session.scalars(
+        select(Ticket).where(
             Ticket.subject == request.subject,
-            or_(
-                Ticket.conversation_id == request.conversation_id,
-                and_(Ticket.email == request.email, Ticket.status == "open"),
-            ),
+            Ticket.conversation_id == request.conversation_id,
         )
-        .order_by(Ticket.id)
-        .limit(1)
-    ).first()
+    ).one_or_none()
+    if (
+        ticket is not None
+        and ticket.subject == DELETION_SUBJECT
+        and ticket.email not in (request.email, mask_email(request.email))
+    ):
+        raise RateLimited(int(DELETION_WINDOW.total_seconds()))
+    return ticket
 
 
 def _ticket_json(ticket: Ticket) -> Dict:
@@ -460,6 +558,7 @@ def _ticket_json(ticket: Ticket) -> Dict:
         "subject": ticket.subject,
         "status": ticket.status,
         "created_at": _iso(ticket.created_at),
+        "verification": ticket.verification,
     }
 
 

@@ -16,6 +16,7 @@ import requests
 
 from bot.config import BackendSettings
 from bot.domain.account import Address, Customer, Invoice, Order, Ticket
+from bot.domain.tickets import VERIFIED
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +30,15 @@ class NotFound(BackendUnavailable):
 
 
 class RateLimited(Exception):
-    """Too many e-mails asked for one address."""
+    """Too many e-mails or deletion requests for one address or conversation."""
+
+
+class NotVerified(Exception):
+    """A deletion request nobody verified: it cannot be processed."""
+
+
+class LinkNotValid(Exception):
+    """A deletion confirmation link that is unknown, already used or expired."""
 
 
 class AccountClient:
@@ -83,11 +92,20 @@ class AccountClient:
                 "customer_id": customer_id,
             },
         )
-        return Ticket(reference=data["reference"], subject=data["subject"], created=data["created"])
+        return Ticket(
+            reference=data["reference"],
+            subject=data["subject"],
+            created=data["created"],
+            verified=data.get("verification") == VERIFIED,
+        )
 
     def process_ticket(self, reference: str) -> Dict[str, Any]:
         """An agent closes a ticket (« Suppression compte »: the GDPR erasure)."""
         return self._call("POST", f"/tickets/{quote(reference, safe='')}/process")
+
+    def confirm_deletion(self, token: str) -> str:
+        """The customer clicked the e-mailed link; the ticket's reference. Raises LinkNotValid."""
+        return self._call("POST", "/deletion-confirmations", json={"token": token})["reference"]
 
     def request_password_email(self, email: str, conversation_id: str) -> None:
         """Asks the backend to send whatever fits this address; raises RateLimited."""
@@ -109,6 +127,10 @@ class AccountClient:
             raise BackendUnavailable(str(error)) from error
         if response.status_code == 429:
             raise RateLimited()
+        if response.status_code == 409:
+            raise NotVerified()
+        if response.status_code == 410:
+            raise LinkNotValid()
         if response.status_code == 404:
             raise NotFound(path.split("/")[1])
         if not 200 <= response.status_code < 300:

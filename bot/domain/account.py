@@ -46,3 +46,6 @@ class Ticket:
     reference: str
     subject: str
     created: bool
+    # « Suppression compte »: whether the request is verified (the logged-in owner of the
+    # address), else a confirmation link went to the address.
+    verified: bool = False

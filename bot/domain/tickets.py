@@ -4,3 +4,9 @@
 DELETION_SUBJECT = "Suppression compte"
 OTHER_SUBJECT = "Autre motif"
 TICKET_SUBJECTS = (DELETION_SUBJECT, OTHER_SUBJECT)
+
+# Where the link of the « Confirmez la suppression de votre compte » e-mail leads, on the
+# web server (bot/web/deletion.py); the backend builds the link, the web server serves it.
+DELETION_CONFIRM_PATH = "/suppression-compte/confirmer"
+# A deletion ticket's verification: only a verified one can be processed (issue 12).
+VERIFIED, PENDING = "verified", "pending"

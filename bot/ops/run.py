@@ -23,6 +23,7 @@ from bot.ops.stack import (
     action_server_url,
     backend_spec,
     bot_services,
+    demo_settings,
     venv_bin,
     with_run_secrets,
 )
@@ -55,7 +56,8 @@ def _banner(config: Settings, started: float) -> str:
         f"{config.tokens.lifetime_seconds // 60} min):\n"
         f'  curl -s {url} -d \'{{"sender":"marie","message":"où est ma facture ?",'
         f'"metadata":{{"auth_token":"{demo_token}"}}}}\'\n'
-        f"Open {config.web.url} for the demo shop and its chat widget (demo log-in on the page).\n"
+        f"Open {config.web.url} for the demo shop and its chat widget"
+        f"{' (demo log-in on the page)' if config.web.demo_mode else ''}.\n"
         f"Agents' answer assistant: {config.web.url}/agent "
         f"(user {config.web.agent_username!r}, password {config.web.agent_password!r}).\n"
         f"Press Ctrl-C to stop every process.\n"
@@ -64,7 +66,7 @@ def _banner(config: Settings, started: float) -> str:
 
 def serve() -> int:
     started = time.monotonic()
-    config = with_run_secrets(settings())
+    config = demo_settings(settings())
     with Stack(bot_services(config)) as stack:
         print(_banner(config, started), flush=True)
         stack.supervise()

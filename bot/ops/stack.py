@@ -8,10 +8,8 @@ import sys
 from pathlib import Path
 from typing import Dict, List
 
-from bot.config import PROJECT_ROOT, Settings
+from bot.config import PROJECT_ROOT, Settings, refuse_placeholder
 from bot.ops.supervisor import ServiceSpec, free_port
-
-LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
 def venv_bin(name: str) -> str:
@@ -30,6 +28,15 @@ def with_run_secrets(settings: Settings) -> Settings:
     where it is configured.
     """
     backend, tokens, web = settings.backend, settings.tokens, settings.web
+    for name, value in (
+        ("BACKEND_API_TOKEN", backend.api_token),
+        ("CUSTOMER_TOKEN_SECRET", tokens.secret),
+        ("WEB_SESSION_SECRET", web.session_secret),
+        ("AGENT_PASSWORD", web.agent_password),
+        ("AGENT_API_TOKEN", web.agent_api_token),
+        ("RASA_AUTH_TOKEN", settings.rasa_auth_token),
+    ):
+        refuse_placeholder(name, value)
     if not backend.api_token:
         backend = dataclasses.replace(backend, api_token=secrets.token_urlsafe(32))
     if not tokens.secret:
@@ -38,17 +45,32 @@ def with_run_secrets(settings: Settings) -> Settings:
         web = dataclasses.replace(web, session_secret=secrets.token_urlsafe(32))
     if not web.agent_password:
         web = dataclasses.replace(web, agent_password=secrets.token_urlsafe(12))
-    return dataclasses.replace(settings, backend=backend, tokens=tokens, web=web)
+    # Rasa's HTTP API reads and rewrites conversations: never open, even on the loopback.
+    rasa_auth_token = settings.rasa_auth_token or secrets.token_urlsafe(32)
+    return dataclasses.replace(
+        settings, backend=backend, tokens=tokens, web=web, rasa_auth_token=rasa_auth_token
+    )
+
+
+def demo_settings(settings: Settings) -> Settings:
+    """`make run`'s configuration: secrets made up for the run and the demo log-in on.
+    Nothing else turns the demo log-in on (it logs anyone in without a password)."""
+    web = dataclasses.replace(settings.web, demo_mode=True)
+    return with_run_secrets(dataclasses.replace(settings, web=web))
 
 
 def isolated_settings(settings: Settings, workdir: Path) -> Settings:
-    """A whole stack of its own: free loopback ports, a fresh demo database in
-    `workdir`, secrets made up for the run (tests and benchmarks)."""
-    backend = dataclasses.replace(
-        settings.backend, port=free_port(), database_url=f"sqlite:///{workdir / 'backend.db'}"
-    )
+    """A whole stack of its own, as `make run` starts it: free loopback ports, a fresh demo
+    database in `workdir`, secrets made up for the run, the demo log-in on (tests and
+    benchmarks)."""
     web = dataclasses.replace(settings.web, port=free_port())
-    return with_run_secrets(
+    backend = dataclasses.replace(
+        settings.backend,
+        port=free_port(),
+        database_url=f"sqlite:///{workdir / 'backend.db'}",
+        public_web_url=web.url,
+    )
+    return demo_settings(
         dataclasses.replace(
             settings,
             rasa_port=free_port(),
@@ -71,6 +93,7 @@ def shared_env(settings: Settings) -> Dict[str, str]:
         "CUSTOMER_TOKEN_SECRET": settings.tokens.secret or "",
         "DATABASE_URL": settings.backend.database_url,
         "TRACKER_SQLITE_PATH": str(settings.tracker_db),
+        "WEB_PUBLIC_URL": settings.backend.public_web_url,
     }
 
 
@@ -107,11 +130,13 @@ def action_server_spec(settings: Settings) -> ServiceSpec:
 
 
 def rasa_argv(settings: Settings, port: int, endpoints: Path) -> List[str]:
-    """`rasa run` with the HTTP API, which stays on the loopback unless it has a token."""
+    """`rasa run` with the HTTP API, always behind its auth token (`with_run_secrets` makes
+    one up when RASA_AUTH_TOKEN is not set)."""
     if not settings.model_path.is_file():
         raise FileNotFoundError(f"no trained model at {settings.model_path}: run `make train`")
-    if settings.host not in LOOPBACK_HOSTS and not settings.rasa_auth_token:
-        raise ValueError("Rasa's HTTP API beyond the loopback needs RASA_AUTH_TOKEN")
+    if not settings.rasa_auth_token:
+        raise ValueError("Rasa's HTTP API needs RASA_AUTH_TOKEN (with_run_secrets sets one)")
+    refuse_placeholder("RASA_AUTH_TOKEN", settings.rasa_auth_token)
     argv = [
         venv_bin("rasa"),
         "run",
@@ -126,9 +151,9 @@ def rasa_argv(settings: Settings, port: int, endpoints: Path) -> List[str]:
         str(endpoints),
         "--credentials",
         str(PROJECT_ROOT / "credentials.yml"),
+        "--auth-token",
+        settings.rasa_auth_token,
     ]
-    if settings.rasa_auth_token:
-        argv += ["--auth-token", settings.rasa_auth_token]
     return argv
 
 
@@ -155,6 +180,8 @@ def web_spec(settings: Settings) -> ServiceSpec:
             "WEB_PORT": str(web.port),
             "WEB_SESSION_SECRET": web.session_secret or "",
             "AGENT_PASSWORD": web.agent_password or "",
+            "DEMO_MODE": "1" if web.demo_mode else "0",
+            "RASA_AUTH_TOKEN": settings.rasa_auth_token or "",
         },
         cwd=PROJECT_ROOT,
         ready_timeout=60,

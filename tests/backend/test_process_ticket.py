@@ -27,9 +27,17 @@ def deletion_ticket(
     email: str = MARIE,
     conversation_id: str = "conv-1",
     subject: str = "Suppression compte",
+    customer_id: str = "C1000001",
 ) -> str:
+    """A ticket opened by the logged-in owner of the address (verified at once)."""
     ticket, _ = service.open_ticket(
-        TicketRequest(subject=subject, email=email, body="Demande", conversation_id=conversation_id)
+        TicketRequest(
+            subject=subject,
+            email=email,
+            body="Demande",
+            conversation_id=conversation_id,
+            customer_id=customer_id,
+        )
     )
     return ticket["reference"]
 

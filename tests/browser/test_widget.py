@@ -205,3 +205,19 @@ def test_agent_page_refuses_without_login_then_ranks_answers(page: Page, stack_s
     page.fill("#ticket-reference", "T-00000000")
     page.click("#process-ticket")
     expect(page.locator("#ticket-error")).to_contain_text("Aucun ticket")
+    # A deletion request nobody confirmed is shown as such and stays unprocessed.
+    unverified = requests.post(
+        f"{stack_settings.backend.url}/tickets",
+        timeout=10,
+        json={
+            "subject": "Suppression compte",
+            "email": "personne@example.com",
+            "body": "Suppression",
+            "conversation_id": "browser-agent-deletion",
+        },
+        headers={"Authorization": f"Bearer {stack_settings.backend.api_token}"},
+    ).json()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.fill("#ticket-reference", unverified["reference"])
+    page.click("#process-ticket")
+    expect(page.locator("#ticket-error")).to_contain_text("« non vérifiée »")

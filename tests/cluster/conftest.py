@@ -80,7 +80,12 @@ def send(base_url: str, sender: str, message: str, metadata: Optional[dict] = No
     return response.json()
 
 
-def tracker(base_url: str, sender: str) -> dict:
-    response = requests.get(f"{base_url}/conversations/{sender}/tracker", timeout=30)
+def tracker(base_url: str, sender: str, settings: Settings) -> dict:
+    """The conversation as Rasa's HTTP API gives it (it always needs the auth token)."""
+    response = requests.get(
+        f"{base_url}/conversations/{sender}/tracker",
+        params={"token": settings.rasa_auth_token},
+        timeout=30,
+    )
     response.raise_for_status()
     return response.json()

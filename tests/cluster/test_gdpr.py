@@ -70,11 +70,15 @@ def test_processing_a_deletion_ticket_erases_the_account_and_its_conversations(
     )
     mentions_number = new_sender()
     send(balancer, mentions_number, f"bonjour, mon numéro client est {MARIE}")
-    asks_deletion = new_sender()
-    send(balancer, asks_deletion, "je veux supprimer mon compte")
-    send(balancer, asks_deletion, MARIE_EMAIL)
+    # Logged in as Marie: the request is verified at once (otherwise the e-mailed link).
+    asks_deletion, as_marie = (
+        new_sender(),
+        {"auth_token": issue_token(MARIE, cluster_settings.tokens)},
+    )
+    send(balancer, asks_deletion, "je veux supprimer mon compte", as_marie)
+    send(balancer, asks_deletion, MARIE_EMAIL, as_marie)
     assert not tickets_of(cluster_settings, asks_deletion), "no ticket before the confirmation"
-    assert "référence" in texts(send(balancer, asks_deletion, "oui"))
+    assert "référence" in texts(send(balancer, asks_deletion, "oui", as_marie))
     reference = tickets_of(cluster_settings, asks_deletion)[0]["reference"]
     unrelated = new_sender()
     send(balancer, unrelated, f"mon adresse est {SOPHIE_EMAIL}")

@@ -15,7 +15,7 @@ from tests.support.stack import texts
 
 
 def test_a_killed_replica_leaves_its_conversations_to_the_other(
-    balancer, replicas, cluster_stack: Stack
+    balancer, replicas, cluster_stack: Stack, cluster_settings
 ):
     sender = new_sender()
     assert "adresse e-mail" in texts(send(replicas[0], sender, "je veux supprimer mon compte"))
@@ -25,7 +25,7 @@ def test_a_killed_replica_leaves_its_conversations_to_the_other(
     for _ in range(3):
         send(balancer, new_sender(), "bonjour")
     assert "Confirmez-vous" in texts(send(balancer, sender, SEEDED_EMAIL))
-    assert user_texts(tracker(replicas[1], sender)["events"]) == [
+    assert user_texts(tracker(replicas[1], sender, cluster_settings)["events"]) == [
         "je veux supprimer mon compte",
         SEEDED_EMAIL,
     ]

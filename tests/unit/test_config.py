@@ -2,7 +2,8 @@ from datetime import time
 
 import pytest
 
-from bot.config import load_settings
+from bot.config import PROJECT_ROOT, load_settings
+from bot.ops.stack import demo_settings, rasa_argv, web_spec, with_run_secrets
 
 
 def test_defaults_run_on_one_machine():
@@ -26,3 +27,29 @@ def test_fixed_clock_needs_an_offset():
         load_settings({"BOT_FIXED_NOW": "2026-11-27T10:00:00"})
     settings = load_settings({"BOT_FIXED_NOW": "2026-11-27T10:00:00+01:00"})
     assert settings.fixed_now.isoformat() == "2026-11-27T10:00:00+01:00"
+
+
+def test_the_demo_log_in_is_on_in_make_run_only():
+    assert load_settings({}).web.demo_mode is False
+    assert web_spec(with_run_secrets(load_settings({}))).env["DEMO_MODE"] == "0"
+    # bot/ops/run.py's `serve` (make run) starts the web server with these settings.
+    assert web_spec(demo_settings(load_settings({}))).env["DEMO_MODE"] == "1"
+    for env_file in (PROJECT_ROOT / "deploy").rglob("*.env"):
+        assert "DEMO_MODE" not in env_file.read_text(encoding="utf-8"), env_file
+
+
+def test_rasa_http_api_always_has_a_token():
+    settings = with_run_secrets(load_settings({}))
+    assert settings.rasa_auth_token and len(settings.rasa_auth_token) >= 32
+    assert web_spec(settings).env["RASA_AUTH_TOKEN"] == settings.rasa_auth_token
+    if settings.model_path.is_file():
+        argv = rasa_argv(settings, 5005, PROJECT_ROOT / "endpoints.yml")
+        assert argv[argv.index("--auth-token") + 1] == settings.rasa_auth_token
+
+
+@pytest.mark.parametrize(
+    "name", ["RASA_AUTH_TOKEN", "BACKEND_API_TOKEN", "CUSTOMER_TOKEN_SECRET", "AGENT_PASSWORD"]
+)
+def test_placeholder_secrets_are_refused_at_start(name):
+    with pytest.raises(ValueError, match=name):
+        with_run_secrets(load_settings({name: "change-me"}))

@@ -76,8 +76,10 @@
     return node;
   }
 
+  /** Returns false when the server is not in demo mode (no demo routes). */
   async function loadCustomers() {
     const result = await request("GET", "demo/customers");
+    if (result.status === 404) return false;
     const customers = result.ok && result.data && Array.isArray(result.data.customers)
       ? result.data.customers.filter(isCustomer)
       : null;
@@ -85,12 +87,13 @@
     if (!customers) {
       ui.select.appendChild(option("", TEXT.listUnavailable));
       showFeedback(serverMessage(result, TEXT.customersFailed));
-      return;
+      return true;
     }
     ui.select.appendChild(option("", TEXT.choose));
     customers.forEach((customer) => {
       ui.select.appendChild(option(customer.customer_id, `${customer.name} (${customer.customer_id})`));
     });
+    return true;
   }
 
   async function loadMe() {
@@ -139,11 +142,16 @@
     ui.logout = document.getElementById("demo-logout");
     ui.status = document.getElementById("demo-status");
     ui.feedback = document.getElementById("demo-feedback");
-    if (!ui.select || !ui.login || !ui.logout || !ui.status || !ui.feedback) return;
+    ui.box = document.querySelector("section.account");
+    if (!ui.box || !ui.select || !ui.login || !ui.logout || !ui.status || !ui.feedback) return;
     ui.login.addEventListener("click", logIn);
     ui.logout.addEventListener("click", logOut);
     // The list first, so that the logged-in customer can then be selected in it.
-    await loadCustomers();
+    if (!(await loadCustomers())) {
+      // Not in demo mode: the shop's own log-in stands in its place.
+      ui.box.hidden = true;
+      return;
+    }
     await loadMe();
   }
 

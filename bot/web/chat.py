@@ -1,0 +1,120 @@
+"""The shop page and the chat widget's routes (docs/web-api.md, "Chat").
+
+The browser never talks to Rasa: the widget posts here and this server forwards to Rasa's
+REST channel on the loopback, adding the signed customer token from its own HttpOnly
+session cookie. The page's JavaScript never sees a token, so it can neither read nor
+choose an identity."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any, Dict, List
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse, empty, file, json
+
+from bot.domain.hours import describe_hours
+from bot.domain.messages import MAX_MESSAGE_LENGTH
+from bot.web.http import (
+    SESSION_COOKIE,
+    ApiError,
+    call_rasa,
+    config_of,
+    json_body,
+    read_cookie,
+    session,
+    with_session,
+)
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+chat = Blueprint("chat")
+
+
+@chat.get("/")
+async def shop(request: Request) -> HTTPResponse:
+    return await file(STATIC / "index.html")
+
+
+@chat.get("/chat/config")
+async def chat_config(request: Request) -> HTTPResponse:
+    phone = config_of(request).phone
+    return json(
+        {"phone": phone.number, "hours": describe_hours(phone), "max_length": MAX_MESSAGE_LENGTH}
+    )
+
+
+def _message(request: Request) -> str:
+    message = json_body(request).get("message")
+    if not isinstance(message, str) or not message.strip():
+        raise ApiError(400, "bad_request", "Votre message est vide : écrivez votre question.")
+    message = message.strip()
+    if len(message) > MAX_MESSAGE_LENGTH:
+        raise ApiError(
+            400,
+            "bad_request",
+            f"Votre message est trop long : {MAX_MESSAGE_LENGTH} "
+            "caractères au plus. Pouvez-vous le raccourcir ?",
+        )
+    return message
+
+
+@chat.post("/chat/messages")
+async def chat_message(request: Request) -> HTTPResponse:
+    message = _message(request)
+    current = session(request)
+    metadata = {"auth_token": current["customer_token"]} if current.get("customer_token") else {}
+    replies = await call_rasa(
+        request,
+        "POST",
+        "/webhooks/rest/webhook",
+        json={"sender": current["conv"], "message": message, "metadata": metadata},
+    )
+    return with_session(request, json({"replies": [reply_json(r) for r in replies]}), current)
+
+
+@chat.get("/chat/history")
+async def chat_history(request: Request) -> HTTPResponse:
+    current = read_cookie(request, SESSION_COOKIE)
+    if "conv" not in current:
+        return json({"messages": []})
+    tracker = await call_rasa(
+        request,
+        "GET",
+        f"/conversations/{current['conv']}/tracker",
+        params={"include_events": "ALL"},
+    )
+    return json({"messages": history(tracker.get("events", []))})
+
+
+@chat.post("/chat/reset")
+async def chat_reset(request: Request) -> HTTPResponse:
+    current = session(request)
+    current["conv"] = str(uuid.uuid4())
+    return with_session(request, empty(), current)
+
+
+def reply_json(reply: Dict[str, Any]) -> Dict[str, Any]:
+    return {
+        "text": reply.get("text", ""),
+        "buttons": [
+            {"title": b.get("title", ""), "payload": b.get("payload", "")}
+            for b in reply.get("buttons") or []
+        ],
+    }
+
+
+def history(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """User and bot messages of a tracker; a clicked button shows as its title."""
+    messages: List[Dict[str, Any]] = []
+    titles: Dict[str, str] = {}
+    for event in events:
+        if event.get("event") == "user":
+            text = event.get("text") or ""
+            messages.append({"from": "user", "text": titles.get(text, text)})
+        elif event.get("event") == "bot":
+            reply = reply_json({"text": event.get("text"), **(event.get("data") or {})})
+            titles.update({b["payload"]: b["title"] for b in reply["buttons"]})
+            messages.append({"from": "bot", **reply})
+    return messages
