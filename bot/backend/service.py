@@ -252,7 +252,8 @@ class AccountService:
                 existing = _matching_ticket(session, request)
                 if existing is not None:
                     return _ticket_json(existing), False
-                if request.subject == DELETION_SUBJECT:
+                if request.subject == DELETION_SUBJECT and not _asked_by_owner(session, request):
+                    # Anonymous requests only: others' requests never lock the owner out.
                     self._limit_deletions(session, request.email, self._clock())
                 ticket = Ticket(
                     reference=new_ticket_reference(),
@@ -325,6 +326,7 @@ class AccountService:
             .where(
                 Ticket.subject == DELETION_SUBJECT,
                 Ticket.email == email,
+                Ticket.verification == PENDING,
                 Ticket.created_at > now - DELETION_WINDOW,
             )
             .order_by(Ticket.created_at)
@@ -532,6 +534,14 @@ def _validated_ticket(request: TicketRequest) -> TicketRequest:
             normalise_customer_id(request.customer_id) if request.customer_id is not None else None
         ),
     )
+
+
+def _asked_by_owner(session: Session, request: TicketRequest) -> bool:
+    """Whether the logged-in customer the request names uses the address it is about."""
+    if request.customer_id is None:
+        return False
+    owner = session.scalars(select(Customer.number).where(Customer.email == request.email))
+    return owner.one_or_none() == request.customer_id
 
 
 def _matching_ticket(session: Session, request: TicketRequest) -> Optional[Ticket]:

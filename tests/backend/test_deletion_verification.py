@@ -124,6 +124,15 @@ def test_limits_per_address_and_per_conversation(service: AccountService, sessio
         ask(service, "b@example.com", conversation_id=mine)
 
 
+def test_anonymous_requests_never_lock_the_owner_out(service: AccountService):
+    for _ in range(3):
+        ask(service, PAUL)
+    with pytest.raises(RateLimited):
+        ask(service, PAUL)
+    # The logged-in owner of the address is not limited by what others asked for it.
+    assert ask(service, PAUL, customer_id="C1000005")["verification"] == "verified"
+
+
 def test_another_conversation_never_gets_the_reference(service: AccountService):
     first, second = ask(service, PAUL), ask(service, PAUL)
     assert first["reference"] != second["reference"]
