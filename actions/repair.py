@@ -207,6 +207,15 @@ class ActionRepair(Action):
         unsure = CLARIFY_FLOOR <= first["confidence"] <= CLARIFY_CEILING
         return (first["name"], second["name"]) if close and unsure else None
 
+    def _closing(self, tracker: Tracker) -> bool:
+        """The two best intents are thanks and goodbye: the customer is leaving politely."""
+        ranking = [
+            item.get("name")
+            for item in (tracker.latest_message or {}).get("intent_ranking") or []
+            if item.get("name") != "nlu_fallback"
+        ]
+        return set(ranking[:2]) == {"thank", "goodbye"}
+
     def _missed_just_before(self, tracker: Tracker) -> bool:
         missed = tracker.get_slot(MISSED_TURN)
         return missed is not None and int(missed) == user_turns(tracker) - 1
@@ -228,6 +237,11 @@ class ActionRepair(Action):
             return []
         if intent == "affirm":
             dispatcher.utter_message(response="utter_ask_question")
+            return []
+        if self._closing(tracker):
+            # « ok merci bonne journée »: thanks and goodbye too close to choose, both polite.
+            dispatcher.utter_message(response="utter_you_are_welcome")
+            dispatcher.utter_message(response="utter_goodbye")
             return []
         if self._missed_just_before(tracker):
             dispatcher.utter_message(response="utter_fallback_handover")

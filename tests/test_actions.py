@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.account import ActionAnswerAddresses, ActionAnswerInvoices
 from actions.flows import ActionPrefillFormSlots
 from actions.forms import ValidateDeleteAccountForm, ValidatePasswordEmailForm
+from actions.repair import ActionRepair
 from actions.submissions import (
     ActionOpenDeletionTicket,
     ActionOpenDuplicateTicket,
@@ -358,3 +359,20 @@ def test_a_question_the_nlu_does_not_get_inside_a_flow_is_not_called_an_invalid_
     )
     assert responses(messages) == ["utter_question_not_understood", "utter_resume"]
     assert SlotSet("form_retries", 1.0) in events
+
+
+def test_thanks_and_goodbye_too_close_to_choose_get_both(stack_env):
+    message = {
+        "text": "ok merci bonne journée",
+        "intent": {"name": "nlu_fallback", "confidence": 0.4},
+        "intent_ranking": [
+            {"name": "nlu_fallback", "confidence": 0.4},
+            {"name": "goodbye", "confidence": 0.48},
+            {"name": "thank", "confidence": 0.46},
+        ],
+        "entities": [],
+    }
+    closing = tracker(message["text"], "nlu_fallback")
+    closing.latest_message = message
+    _, messages = run(ActionRepair(), closing)
+    assert responses(messages) == ["utter_you_are_welcome", "utter_goodbye"]
