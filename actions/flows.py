@@ -10,7 +10,7 @@ question inside a flow with the same texts as the rules do (a test compares both
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -93,11 +93,11 @@ async def answer_topic(
     return True
 
 
-async def prefill(tracker: Tracker, text: Optional[str] = None) -> List[EventType]:
+async def prefill(tracker: Tracker) -> List[EventType]:
     """What is already known before a flow asks: the logged-in customer's own e-mail and
     number (from the backend), values typed in the message that opened it (they prove
     nothing: they only go into a ticket or a reset request)."""
-    text = tracker.latest_message.get("text") or "" if text is None else text
+    text = tracker.latest_message.get("text") or ""
     typed_emails = find_emails(text)
     email = typed_emails[0] if len(typed_emails) == 1 else None
     numbers = find_customer_ids(text)

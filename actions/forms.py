@@ -68,12 +68,13 @@ class Turn:
     def __init__(self, tracker: Tracker) -> None:
         message = tracker.latest_message or {}
         self.text: str = message.get("text") or ""
-        ranking = [
+        # The NLU's ranking without the fallback: what the customer most likely meant.
+        self.ranking: List[Dict[str, Any]] = [
             item
             for item in message.get("intent_ranking") or [message.get("intent") or {}]
             if item.get("name") and item.get("name") != "nlu_fallback"
         ]
-        top = ranking[0] if ranking else {}
+        top = self.ranking[0] if self.ranking else {}
         self.intent: Optional[str] = top.get("name")
         self.confidence: float = float(top.get("confidence") or 0.0)
         self.nlu_intent: Optional[str] = (message.get("intent") or {}).get("name")

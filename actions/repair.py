@@ -36,7 +36,13 @@ from actions.forms import Turn
 from actions.handover import utter_handover
 from actions.submissions import send_password_email
 from bot.domain.identifiers import find_customer_ids, find_emails
-from bot.domain.repair import ambiguity, choice, follow_up, wants_to_resume
+from bot.domain.repair import (
+    ambiguity,
+    choice,
+    follow_up,
+    previous_turn_actions,
+    wants_to_resume,
+)
 from bot.domain.topics import TOPIC_NAMES
 
 # Clarify when the two best topics are this close and the best is not sure of itself.
@@ -58,11 +64,10 @@ PREFERRED_FLOOR = 0.15
 CLARIFY_OPTIONS = "clarify_options"
 
 
-def preferred(tracker: Tracker, options: List[str]) -> Optional[str]:
+def preferred(turn: Turn, options: List[str]) -> Optional[str]:
     """The option the NLU ranks higher for the latest message; None when it gives neither
     more than a trace (the message is about something else)."""
-    ranking = (tracker.latest_message or {}).get("intent_ranking") or []
-    scores = {item.get("name"): item.get("confidence") or 0.0 for item in ranking}
+    scores = {item.get("name"): item.get("confidence") or 0.0 for item in turn.ranking}
     best = max(options, key=lambda option: scores.get(option, 0.0))
     return best if scores.get(best, 0.0) >= PREFERRED_FLOOR else None
 
@@ -73,16 +78,9 @@ def user_turns(tracker: Tracker) -> int:
 
 def previous_actions(tracker: Tracker) -> List[str]:
     """What the bot did between the customer's previous message and the latest one."""
-    done: List[str] = []
-    users = 0
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            users += 1
-            if users == 2:
-                break
-        elif users == 1 and event.get("event") == "action":
-            done.append(event.get("name") or "")
-    return done
+    return previous_turn_actions(
+        (event.get("event"), event.get("name")) for event in tracker.events
+    )
 
 
 class ActionRepair(Action):
@@ -119,7 +117,7 @@ class ActionRepair(Action):
         if chosen is None and turn.intent in options:
             chosen = turn.intent
         if chosen is None:
-            chosen = preferred(tracker, options)
+            chosen = preferred(turn, options)
         if chosen is None:
             return None  # another question: answered as such
         if chosen in FLOWS:
@@ -174,7 +172,7 @@ class ActionRepair(Action):
         """Asks « Voulez-vous dire A ou B ? »; returns the two intents, or None."""
         options = ambiguity(turn.text)
         if options is None:
-            options = self._close_topics(turn, tracker)
+            options = self._close_topics(turn)
         if options is None or self._missed_just_before(tracker):
             return None
         names = [TOPIC_NAMES[options[0]], TOPIC_NAMES[options[1]]]
@@ -189,17 +187,13 @@ class ActionRepair(Action):
         )
         return list(options)
 
-    def _close_topics(self, turn: Turn, tracker) -> Optional[Tuple[str, str]]:
+    def _close_topics(self, turn: Turn) -> Optional[Tuple[str, str]]:
         """The two best topics when the NLU could not choose between them."""
         if turn.nlu_intent not in ("nlu_fallback", "out_of_scope", None):
             return None
         if turn.nlu_intent == "out_of_scope" and turn.confidence > 0.5:
             return None
-        ranking = [
-            item
-            for item in (tracker.latest_message or {}).get("intent_ranking") or []
-            if item.get("name") in TOPIC_NAMES
-        ]
+        ranking = [item for item in turn.ranking if item["name"] in TOPIC_NAMES]
         if len(ranking) < 2:
             return None
         first, second = ranking[0], ranking[1]
@@ -207,14 +201,9 @@ class ActionRepair(Action):
         unsure = CLARIFY_FLOOR <= first["confidence"] <= CLARIFY_CEILING
         return (first["name"], second["name"]) if close and unsure else None
 
-    def _closing(self, tracker: Tracker) -> bool:
+    def _closing(self, turn: Turn) -> bool:
         """The two best intents are thanks and goodbye: the customer is leaving politely."""
-        ranking = [
-            item.get("name")
-            for item in (tracker.latest_message or {}).get("intent_ranking") or []
-            if item.get("name") != "nlu_fallback"
-        ]
-        return set(ranking[:2]) == {"thank", "goodbye"}
+        return {item["name"] for item in turn.ranking[:2]} == {"thank", "goodbye"}
 
     def _missed_just_before(self, tracker: Tracker) -> bool:
         missed = tracker.get_slot(MISSED_TURN)
@@ -238,7 +227,7 @@ class ActionRepair(Action):
         if intent == "affirm":
             dispatcher.utter_message(response="utter_ask_question")
             return []
-        if self._closing(tracker):
+        if self._closing(turn):
             # « ok merci bonne journée »: thanks and goodbye too close to choose, both polite.
             dispatcher.utter_message(response="utter_you_are_welcome")
             dispatcher.utter_message(response="utter_goodbye")

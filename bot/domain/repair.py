@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import List, Optional, Sequence, Tuple
+from typing import Iterable, List, Optional, Sequence, Tuple
 
 from bot.domain.topics import TOPIC_NAMES
 
@@ -127,6 +127,23 @@ def pick(text: str, candidates: Sequence[str]) -> Optional[str]:
 AFTER_HOURS = {"action_phone_handover", "utter_opening_hours_intro"}
 AFTER_CHANGE_PASSWORD = {"utter_change_password"}
 AFTER_RESET_EMAIL = {"action_send_password_email"}
+
+
+def previous_turn_actions(events: Iterable[Tuple[str, Optional[str]]]) -> List[str]:
+    """The actions the bot ran between the customer's previous message and the latest one,
+    latest first, from the conversation's events as (kind, action name) pairs, oldest
+    first: kind "user" for a message, "action" for an action, anything else ignored.
+    The action server and the Rasa server each turn their own event objects into pairs."""
+    done: List[str] = []
+    users = 0
+    for kind, name in reversed(list(events)):
+        if kind == "user":
+            users += 1
+            if users == 2:
+                break
+        elif users == 1 and kind == "action" and name:
+            done.append(name)
+    return done
 
 
 def follow_up(previous_actions: Sequence[str], text: str) -> Optional[str]:

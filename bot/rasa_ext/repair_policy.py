@@ -26,7 +26,7 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.domain.repair import ambiguity, follow_up, wants_to_resume
+from bot.domain.repair import ambiguity, follow_up, previous_turn_actions, wants_to_resume
 
 REPAIR_ACTION = "action_repair"
 # Intents a vague message is read as, that the repair asks about instead.
@@ -47,16 +47,12 @@ CLEAR_CONFIDENCE = 0.8
 
 def previous_actions(tracker: DialogueStateTracker) -> List[str]:
     """The actions run between the customer's previous message and the latest one."""
-    done: List[str] = []
-    users = 0
-    for event in reversed(tracker.events):
-        if isinstance(event, UserUttered):
-            users += 1
-            if users == 2:
-                break
-        elif users == 1 and isinstance(event, ActionExecuted) and event.action_name:
-            done.append(event.action_name)
-    return done
+    return previous_turn_actions(
+        ("user", None)
+        if isinstance(event, UserUttered)
+        else ("action", event.action_name if isinstance(event, ActionExecuted) else None)
+        for event in tracker.events
+    )
 
 
 @DefaultV1Recipe.register(

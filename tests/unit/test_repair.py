@@ -7,6 +7,7 @@ from bot.domain.repair import (
     choice,
     follow_up,
     pick,
+    previous_turn_actions,
     says_goodbye,
     topic_list,
     wants_to_cancel,
@@ -158,3 +159,23 @@ def test_says_goodbye(text, expected):
 )
 def test_wants_to_switch(text, expected):
     assert wants_to_switch(text) is expected
+
+
+def test_previous_turn_actions_are_the_bot_s_last_turn_only():
+    events = [
+        ("action", "action_listen"),
+        ("user", None),
+        ("action", "utter_greet"),
+        ("action", "action_listen"),
+        ("user", None),
+        ("slot", None),
+        ("action", "utter_opening_hours_intro"),
+        ("action", "action_phone_handover"),
+        ("action", "action_listen"),
+        ("user", None),
+    ]
+    assert previous_turn_actions(events) == [
+        "action_listen",
+        "action_phone_handover",
+        "utter_opening_hours_intro",
+    ]
