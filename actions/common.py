@@ -9,18 +9,19 @@ from rasa_sdk import Tracker
 
 from bot.clients.account import AccountClient
 from bot.config import settings
-from bot.domain.tokens import customer_from_metadata
+from bot.domain.tokens import verified_customer
 
 T = TypeVar("T")
 
 
 def logged_in_customer(tracker: Tracker) -> Optional[str]:
-    """The customer the website vouches for in this message's metadata, else None.
+    """The customer the website vouches for in this message, else None.
 
-    Checked on every message: a token that expires mid-conversation makes the
-    customer anonymous from that message on.
+    The REST channel checks the website's token on every message and leaves only the
+    verified number in the metadata (bot.domain.tokens): a token that expires
+    mid-conversation makes the customer anonymous from that message on.
     """
-    return customer_from_metadata(tracker.latest_message.get("metadata"), settings().tokens)
+    return verified_customer(tracker.latest_message.get("metadata"))
 
 
 def account_client() -> AccountClient:

@@ -116,6 +116,9 @@ class ClusterSettings:
     # listens on the usual RASA_PORT and ACTION_SERVER_PORT in front of them.
     rasa_ports: Tuple[int, ...]
     action_ports: Tuple[int, ...]
+    # nginx's second listener in front of the replicas, for the web server and operators:
+    # Rasa's whole HTTP API. RASA_PORT, the public one, forwards only the REST webhook.
+    rasa_api_port: int = 5006
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,8 @@ class Settings:
     model_path: Path
     # Required by Rasa's HTTP API as soon as it listens beyond the loopback.
     rasa_auth_token: Optional[str]
+    # The Rasa server presents it to the action server, which answers nobody else.
+    action_server_token: Optional[str]
     cluster: ClusterSettings
     # The single-machine layout's conversations (Rasa's SQL tracker store on SQLite), kept
     # across restarts for the GDPR erasure, `make missed` and the operators' review.
@@ -214,6 +219,7 @@ def load_cluster_settings(env: Mapping[str, str]) -> ClusterSettings:
         ),
         rasa_ports=_ports(env.get("CLUSTER_RASA_PORTS", "5010,5011")),
         action_ports=_ports(env.get("CLUSTER_ACTION_PORTS", "5060,5061")),
+        rasa_api_port=int(env.get("CLUSTER_RASA_API_PORT", "5006")),
     )
 
 
@@ -249,6 +255,7 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         host=env.get("BOT_HOST", "127.0.0.1"),
         model_path=Path(env.get("RASA_MODEL", str(PROJECT_ROOT / "models" / "current.tar.gz"))),
         rasa_auth_token=env.get("RASA_AUTH_TOKEN") or None,
+        action_server_token=env.get("ACTION_SERVER_TOKEN") or None,
         cluster=load_cluster_settings(env),
         tracker_db=Path(env.get("TRACKER_SQLITE_PATH") or PROJECT_ROOT / "var" / "tracker.db"),
     )

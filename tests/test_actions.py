@@ -25,8 +25,8 @@ from actions.submissions import (
     ActionOpenDuplicateTicket,
     ActionSendPasswordEmail,
 )
-from bot.config import PROJECT_ROOT, TokenSettings
-from bot.domain.tokens import issue_token
+from bot.config import PROJECT_ROOT, TokenSettings, settings
+from bot.domain.tokens import issue_token, verified_metadata
 from bot.ops.supervisor import free_port
 from tests.support.stack import tickets_of
 
@@ -51,7 +51,8 @@ def tracker(
         "text": text,
         "intent": {"name": intent, "confidence": 0.99},
         "entities": [],
-        "metadata": {"auth_token": token} if token else {},
+        # What the REST channel leaves of the website's metadata: who the token verified.
+        "metadata": verified_metadata({"auth_token": token}, settings().tokens),
     }
     events = [{"event": "user", "text": text, "parse_data": message}]
     events += [{"event": "slot", "name": k, "value": v} for k, v in (candidates or {}).items()]

@@ -229,3 +229,102 @@ def test_rasa_http_api_refuses_calls_without_its_token(rasa, stack_settings, met
         timeout=30,
     )
     assert allowed.status_code == 200
+
+
+# --- Issue 12, item 4: the stored conversation holds no credential -----------------
+
+
+def stored_events(rasa, stack_settings, sender: str) -> str:
+    tracker = requests.get(
+        f"{rasa}/conversations/{sender}/tracker",
+        params={"token": stack_settings.rasa_auth_token, "include_events": "ALL"},
+        timeout=30,
+    )
+    tracker.raise_for_status()
+    return json.dumps(tracker.json())
+
+
+def test_the_customer_token_is_never_stored_only_who_it_verified(chat, rasa, stack_settings):
+    sender, metadata = new_sender(), as_customer(stack_settings, "C1000001")
+    assert "Voici vos commandes" in texts(chat(sender, "mes factures svp", metadata))
+    stored = stored_events(rasa, stack_settings, sender)
+    assert metadata["auth_token"] not in stored and "auth_token" not in stored
+    assert '"verified_customer_id": "C1000001"' in stored
+
+
+def test_a_client_cannot_claim_a_verified_customer_number(chat, rasa, stack_settings):
+    sender = new_sender()
+    claimed = {"verified_customer_id": "C1000001", "customer_id": "C1000001"}
+    replies = texts(chat(sender, "où est ma facture ?", claimed))
+    assert "Connectez-vous à votre compte client" in replies
+    assert "Voici vos commandes" not in replies
+    assert "C1000001" not in stored_events(rasa, stack_settings, sender)
+
+
+# --- Issue 12, item 5: the action server answers only the Rasa server ----------------
+
+
+def action_call(sender: str, metadata: dict) -> dict:
+    """What a forged caller posts: a tracker asking for a logged-in customer's invoices."""
+    message = {
+        "text": "mes factures",
+        "intent": {"name": "find_invoices", "confidence": 1.0},
+        "entities": [],
+        "metadata": metadata,
+    }
+    return {
+        "next_action": "action_answer_invoices",
+        "sender_id": sender,
+        "version": "3.6.21",
+        "domain": {},
+        "tracker": {
+            "sender_id": sender,
+            "slots": {},
+            "latest_message": message,
+            "events": [{"event": "user", "text": "mes factures", "parse_data": message}],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        },
+    }
+
+
+@pytest.fixture
+def action_server(bot_stack, stack_settings) -> str:
+    return f"http://{stack_settings.host}:{stack_settings.action_port}"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Authorization": "Bearer wrong-token"}, {"Authorization": "Basic x"}],
+)
+def test_action_server_refuses_callers_without_the_token(action_server, headers):
+    call = action_call(new_sender(), {"verified_customer_id": "C1000001"})
+    response = requests.post(f"{action_server}/webhook", json=call, headers=headers, timeout=30)
+    assert response.status_code == 401
+    assert "C1000001" not in response.text and "Voici vos commandes" not in response.text
+    listing = requests.get(f"{action_server}/actions", headers=headers, timeout=30)
+    assert listing.status_code == 401
+    assert requests.get(f"{action_server}/health", timeout=30).status_code == 200
+
+
+def test_action_server_answers_the_rasa_server(action_server, stack_settings):
+    bearer = {"Authorization": f"Bearer {stack_settings.action_server_token}"}
+    call = action_call(new_sender(), {"verified_customer_id": "C1000001"})
+    response = requests.post(f"{action_server}/webhook", json=call, headers=bearer, timeout=30)
+    assert response.status_code == 200
+    assert response.json()["responses"][0]["response"] == "utter_invoices_list"
+
+
+@pytest.mark.parametrize(
+    "body", [b"{not json", b"[1, 2]", "\ud800".encode("utf-8", "surrogatepass")]
+)
+def test_action_server_bad_body_is_400_and_never_echoed(action_server, stack_settings, body):
+    bearer = {
+        "Authorization": f"Bearer {stack_settings.action_server_token}",
+        "Content-Type": "application/json",
+    }
+    response = requests.post(f"{action_server}/webhook", data=body, headers=bearer, timeout=30)
+    assert response.status_code == 400
+    assert "not json" not in response.text and "request_body" not in response.text

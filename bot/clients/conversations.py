@@ -25,6 +25,8 @@ import sqlalchemy
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Engine
 
+from bot.domain.tokens import METADATA_KEY, verified_customer
+
 logger = logging.getLogger(__name__)
 
 # What the bot does when it did not understand or could not help.
@@ -95,7 +97,8 @@ class ConversationStore:
                 rows = connection.execute(
                     text(
                         "SELECT sender_id, data FROM events "
-                        "WHERE type_name = 'user' AND data LIKE '%auth_token%'"
+                        "WHERE type_name = 'user' "
+                        "AND (data LIKE '%verified_customer_id%' OR data LIKE '%auth_token%')"
                     )
                 )
                 found.update(
@@ -131,10 +134,18 @@ class ConversationStore:
 
 
 def _logged_in_as(data: str) -> Optional[str]:
+    """The customer a stored user message was verified as; conversations stored before
+    the channel kept only the verdict hold the token itself."""
     try:
-        token = (json.loads(data).get("metadata") or {}).get("auth_token")
+        metadata = json.loads(data).get("metadata") or {}
     except (ValueError, AttributeError):
         return None
+    if not isinstance(metadata, dict):
+        return None
+    verified = verified_customer(metadata)
+    if verified:
+        return verified
+    token = metadata.get(METADATA_KEY)
     return token_subject(token) if isinstance(token, str) else None
 
 

@@ -2,13 +2,19 @@
 
 Only this token identifies a customer. An e-mail address or a customer number
 typed in the chat proves nothing and never unlocks personal data.
+
+The REST channel checks the token on every message and keeps only its verdict: the
+message's metadata then holds the verified customer number (`VERIFIED_CUSTOMER_KEY`)
+and never the token, so that the conversations Rasa stores hold no credential
+(issue 12, item 4). The actions read that verdict; the action server answers only the
+Rasa server, so nobody else can write it.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional
 
 import jwt
 
@@ -17,7 +23,9 @@ from bot.domain.identifiers import is_canonical_customer_id
 
 logger = logging.getLogger(__name__)
 
+# What the website sends (the token) and what the bot keeps (the verified number).
 METADATA_KEY = "auth_token"
+VERIFIED_CUSTOMER_KEY = "verified_customer_id"
 ALGORITHM = "HS256"
 # Tokens are checked with a little leeway for clock skew between web and bot hosts.
 LEEWAY_SECONDS = 10
@@ -77,3 +85,18 @@ def customer_from_metadata(
         # Never log the token itself.
         logger.info("customer token refused: %s", error)
         return None
+
+
+def verified_metadata(
+    metadata: Optional[Mapping[str, Any]], settings: TokenSettings
+) -> Dict[str, str]:
+    """What the channel keeps of a message's metadata: the customer its token vouches for,
+    or nothing. Whatever else the client sent, a verified number included, is dropped."""
+    customer_id = customer_from_metadata(metadata, settings)
+    return {VERIFIED_CUSTOMER_KEY: customer_id} if customer_id else {}
+
+
+def verified_customer(metadata: Optional[Mapping[str, Any]]) -> Optional[str]:
+    """The customer number the channel verified for this message, else None."""
+    customer_id = (metadata or {}).get(VERIFIED_CUSTOMER_KEY)
+    return customer_id if is_canonical_customer_id(customer_id) else None

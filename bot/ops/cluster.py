@@ -23,7 +23,14 @@ from psycopg2 import sql
 
 from bot.config import PROJECT_ROOT, ClusterSettings, Settings
 from bot.domain.handover import unavailable_text
-from bot.ops.stack import backend_spec, rasa_argv, shared_env, venv_bin, web_spec
+from bot.ops.stack import (
+    action_server_argv,
+    action_token_env,
+    backend_spec,
+    rasa_argv,
+    shared_env,
+    web_spec,
+)
 from bot.ops.supervisor import ServiceSpec, free_port, with_env
 
 DEPLOY = PROJECT_ROOT / "deploy"
@@ -152,10 +159,14 @@ def render_nginx_site(settings: Settings, host: str = "127.0.0.1") -> str:
         ACTION_UPSTREAM_SERVERS=servers(cluster.action_ports),
         LISTEN_HOST=settings.host,
         RASA_LB_PORT=settings.rasa_port,
+        RASA_API_LB_PORT=cluster.rasa_api_port,
         ACTION_LB_PORT=settings.action_port,
         HANDOVER_TEXT=_nginx_escape(unavailable_text(settings)),
         # nginx's own variable, kept as is (envsubst in the nginx image leaves it too).
         host="$host",
+        server_port="$server_port",
+        uri="$uri",
+        rasa_path_refused="$rasa_path_refused",
     )
 
 
@@ -208,9 +219,13 @@ def action_server_specs(settings: Settings) -> List[ServiceSpec]:
     return [
         ServiceSpec(
             name=f"actions-{i + 1}",
-            argv=[venv_bin("rasa"), "run", "actions", "--actions", "actions", "--port", str(port)],
+            argv=action_server_argv(port),
             health_url=f"http://{settings.host}:{port}/health",
-            env={**cluster_env(settings), "SANIC_HOST": settings.host},
+            env={
+                **cluster_env(settings),
+                **action_token_env(settings),
+                "SANIC_HOST": settings.host,
+            },
             cwd=PROJECT_ROOT,
             ready_timeout=60,
         )
@@ -223,6 +238,7 @@ def rasa_replica_specs(settings: Settings) -> List[ServiceSpec]:
     env = {
         **cluster_env(settings),
         **store_env(settings.cluster),
+        **action_token_env(settings),
         "ACTION_ENDPOINT_URL": action_endpoint,
     }
     return [
@@ -250,6 +266,8 @@ def cluster_stages(settings: Settings, workdir: Path) -> List[Tuple[ServiceSpec,
     """Every process, in start stages: the replicas of one kind start together."""
     on_cluster_database = cluster_env(settings)
     backend, web = with_env([backend_spec(settings), web_spec(settings)], on_cluster_database)
+    # The web server reads conversations and parses messages: nginx's API listener.
+    (web,) = with_env([web], {"RASA_PORT": str(settings.cluster.rasa_api_port)})
     return [
         (backend,),  # type: ignore[list-item]
         tuple(action_server_specs(settings)),
@@ -276,6 +294,7 @@ def isolated_cluster_settings(settings: Settings, postgres_url: str, redis_url: 
         lock_key_prefix=f"test{suffix}",
         rasa_ports=(free_port(), free_port()),
         action_ports=(free_port(), free_port()),
+        rasa_api_port=free_port(),
     )
     backend = dataclasses.replace(settings.backend, database_url=cluster.database_url)
     return dataclasses.replace(settings, cluster=cluster, backend=backend)

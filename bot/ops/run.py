@@ -21,6 +21,7 @@ from bot.ops import cluster
 from bot.ops.stack import (
     action_server_spec,
     action_server_url,
+    action_token_env,
     backend_spec,
     bot_services,
     demo_settings,
@@ -104,7 +105,11 @@ def shell() -> int:
                 str(PROJECT_ROOT / "endpoints.yml"),
             ],
             cwd=PROJECT_ROOT,
-            env={**os.environ, "ACTION_ENDPOINT_URL": action_server_url(config)},
+            env={
+                **os.environ,
+                **action_token_env(config),
+                "ACTION_ENDPOINT_URL": action_server_url(config),
+            },
         )
 
 

@@ -35,6 +35,7 @@ def with_run_secrets(settings: Settings) -> Settings:
         ("AGENT_PASSWORD", web.agent_password),
         ("AGENT_API_TOKEN", web.agent_api_token),
         ("RASA_AUTH_TOKEN", settings.rasa_auth_token),
+        ("ACTION_SERVER_TOKEN", settings.action_server_token),
     ):
         refuse_placeholder(name, value)
     if not backend.api_token:
@@ -47,8 +48,15 @@ def with_run_secrets(settings: Settings) -> Settings:
         web = dataclasses.replace(web, agent_password=secrets.token_urlsafe(12))
     # Rasa's HTTP API reads and rewrites conversations: never open, even on the loopback.
     rasa_auth_token = settings.rasa_auth_token or secrets.token_urlsafe(32)
+    # The action server runs trackers it is sent: only the Rasa server may send them.
+    action_server_token = settings.action_server_token or secrets.token_urlsafe(32)
     return dataclasses.replace(
-        settings, backend=backend, tokens=tokens, web=web, rasa_auth_token=rasa_auth_token
+        settings,
+        backend=backend,
+        tokens=tokens,
+        web=web,
+        rasa_auth_token=rasa_auth_token,
+        action_server_token=action_server_token,
     )
 
 
@@ -109,21 +117,24 @@ def backend_spec(settings: Settings) -> ServiceSpec:
     )
 
 
+def action_token_env(settings: Settings) -> Dict[str, str]:
+    """The secret the Rasa server presents to the action server (endpoints.yml), given to
+    those two processes only."""
+    if not settings.action_server_token:
+        raise ValueError("the action server needs ACTION_SERVER_TOKEN (with_run_secrets sets one)")
+    return {"ACTION_SERVER_TOKEN": settings.action_server_token}
+
+
+def action_server_argv(port: int) -> List[str]:
+    return [sys.executable, "-m", "bot.rasa_ext.action_server", "--port", str(port)]
+
+
 def action_server_spec(settings: Settings) -> ServiceSpec:
     return ServiceSpec(
         name="actions",
-        argv=[
-            venv_bin("rasa"),
-            "run",
-            "actions",
-            "--actions",
-            "actions",
-            "--port",
-            str(settings.action_port),
-        ],
+        argv=action_server_argv(settings.action_port),
         health_url=f"http://{settings.host}:{settings.action_port}/health",
-        # rasa_sdk binds 0.0.0.0 unless told otherwise.
-        env={**shared_env(settings), "SANIC_HOST": settings.host},
+        env={**shared_env(settings), **action_token_env(settings), "SANIC_HOST": settings.host},
         cwd=PROJECT_ROOT,
         ready_timeout=60,
     )
@@ -162,7 +173,11 @@ def rasa_server_spec(settings: Settings) -> ServiceSpec:
         name="rasa",
         argv=rasa_argv(settings, settings.rasa_port, PROJECT_ROOT / "endpoints.yml"),
         health_url=f"{settings.rasa_url}/",
-        env={**shared_env(settings), "ACTION_ENDPOINT_URL": action_server_url(settings)},
+        env={
+            **shared_env(settings),
+            **action_token_env(settings),
+            "ACTION_ENDPOINT_URL": action_server_url(settings),
+        },
         cwd=PROJECT_ROOT,
         ready_timeout=240,
     )

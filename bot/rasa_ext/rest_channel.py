@@ -7,6 +7,9 @@ error) it answers 200 with no message at all and logs the customer's text. Here:
 - a body that is not a JSON object with a string `sender`, a string `message` and an
   object `metadata` gets 400 and one message saying what is wrong, in French;
 - the message is cleaned (bot.domain.identifiers.clean_message) and capped;
+- the customer token in the metadata is checked here and replaced by the customer
+  number it vouches for (bot.domain.tokens.verified_metadata): the stored conversation
+  never holds the token, and a client cannot send a number of its choice;
 - when the bot fails, 503 and the hand-over message, so that the client knows the
   message was not handled (and may send it again), and the customer gets the phone
   line instead of silence. Nothing of the message is logged.
@@ -29,6 +32,7 @@ from sanic.response import HTTPResponse
 from bot.config import settings
 from bot.domain.handover import unavailable_text
 from bot.domain.messages import MAX_MESSAGE_LENGTH, clean_message
+from bot.domain.tokens import verified_metadata
 from bot.domain.typography import french
 from bot.rasa_ext import multi_question
 from bot.rasa_ext import speedups as rasa_speedups
@@ -120,7 +124,8 @@ class ValidatingRestInput(InputChannel):
             try:
                 body = _body(request)
                 sender = _sender(body)
-                message, metadata = _message(body), _metadata(body)
+                message = _message(body)
+                metadata = verified_metadata(_metadata(body), settings().tokens)
             except BadMessage as problem:
                 return _answer("", str(problem), 400)
             collector = CollectingOutputChannel()

@@ -63,6 +63,12 @@ def balancer(cluster_stack: Stack, cluster_settings: Settings) -> str:
 
 
 @pytest.fixture(scope="session")
+def rasa_api(cluster_stack: Stack, cluster_settings: Settings) -> str:
+    """nginx's internal listener: Rasa's whole HTTP API, for the web server."""
+    return f"http://{cluster_settings.host}:{cluster_settings.cluster.rasa_api_port}"
+
+
+@pytest.fixture(scope="session")
 def replicas(cluster_stack: Stack, cluster_settings: Settings) -> list:
     """Each replica's own address, to choose which one answers a turn."""
     return [

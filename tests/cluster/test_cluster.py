@@ -9,6 +9,8 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import List
 
+import pytest
+import requests
 import sqlalchemy
 
 from bot.config import Settings
@@ -76,11 +78,11 @@ def test_messages_of_one_sender_sent_at_once_are_handled_one_after_the_other(
     assert "bot" in turns[first_user:second_user]
 
 
-def test_every_event_is_in_the_postgresql_tracker_store(balancer, cluster_settings):
+def test_every_event_is_in_the_postgresql_tracker_store(balancer, rasa_api, cluster_settings):
     sender = new_sender()
     for message in ["bonjour", "comment créer un compte ?", "merci"]:
         send(balancer, sender, message)
-    events = tracker(balancer, sender, cluster_settings)["events"]
+    events = tracker(rasa_api, sender, cluster_settings)["events"]
     assert user_texts(events) == ["bonjour", "comment créer un compte ?", "merci"]
     assert stored_event_count(cluster_settings, sender) == len(events)
 
@@ -140,3 +142,25 @@ def test_make_missed_lists_what_the_bot_failed_on(balancer, cluster_settings):
     assert "roulement 6204 2RS" in listing and "zxqv wplk" in listing
     assert "p***@example.com" in listing and "paul.petit@example.com" not in listing
     assert "créer un compte" not in listing
+
+
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("GET", "/conversations/someone/tracker"),
+        ("POST", "/conversations/someone/tracker/events"),
+        ("POST", "/model/parse"),
+        ("PUT", "/model"),
+        ("GET", "/status"),
+        ("GET", "/webhooks/rest/webhook/../../status"),
+    ],
+)
+def test_the_public_balancer_forwards_the_webhook_only(
+    balancer, rasa_api, cluster_settings, method, path
+):
+    """Issue 12, item 4: even with Rasa's token, the public port serves no API."""
+    token = {"token": cluster_settings.rasa_auth_token}
+    refused = requests.request(method, balancer + path, params=token, json={}, timeout=30)
+    assert refused.status_code == 404
+    if method == "GET" and ".." not in path:
+        assert requests.get(rasa_api + path, params=token, timeout=30).status_code == 200

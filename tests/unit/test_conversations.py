@@ -76,10 +76,13 @@ def test_finds_the_conversations_held_as_or_about_a_customer(store):
         ],
     )
     save("garbage-token", [user("bonjour", auth_token="not.a.token")])
+    # What the REST channel stores now: the verdict, not the token.
+    save("verified", [user("bonjour", verified_customer_id="C1000001")])
+    save("verified-other", [user("bonjour", verified_customer_id="C1000005")])
 
     found = conversations.conversations_of("C1000001", {"marie.durand@example.com"})
 
-    assert found == {"logged-in", "typed-email", "slot-only", "typed-number"}
+    assert found == {"logged-in", "typed-email", "slot-only", "typed-number", "verified"}
 
 
 def test_erases_every_event_of_the_given_conversations_only(store):

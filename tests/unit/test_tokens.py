@@ -4,7 +4,14 @@ import jwt
 import pytest
 
 from bot.config import TokenSettings
-from bot.domain.tokens import InvalidToken, customer_from_metadata, issue_token, verify_token
+from bot.domain.tokens import (
+    InvalidToken,
+    customer_from_metadata,
+    issue_token,
+    verified_customer,
+    verified_metadata,
+    verify_token,
+)
 
 SETTINGS = TokenSettings(secret="s" * 40)
 NOW = time.time()
@@ -69,3 +76,28 @@ def test_no_secret_means_nobody_is_logged_in():
     unconfigured = TokenSettings(secret=None)
     token = issue_token("C1000001", SETTINGS)
     assert customer_from_metadata({"auth_token": token}, unconfigured) is None
+
+
+def test_the_channel_keeps_who_the_token_verified_and_nothing_else():
+    token = issue_token("C1000001", SETTINGS)
+    kept = verified_metadata({"auth_token": token, "verified_customer_id": "C9999999"}, SETTINGS)
+    assert kept == {"verified_customer_id": "C1000001"}
+    assert verified_customer(kept) == "C1000001"
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        {"verified_customer_id": "C1000001"},  # claimed by the client, no token
+        {"verified_customer_id": "C1000001", "auth_token": "not-a-token"},
+        {"customer_id": "C1000001"},
+        None,
+    ],
+)
+def test_a_claimed_number_is_dropped_by_the_channel(metadata):
+    assert verified_metadata(metadata, SETTINGS) == {}
+
+
+@pytest.mark.parametrize("value", [None, "", 42, "1000001", "C1000001' OR 1=1", ["C1000001"]])
+def test_only_a_canonical_verified_number_counts(value):
+    assert verified_customer({"verified_customer_id": value}) is None

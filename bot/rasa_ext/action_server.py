@@ -1,0 +1,95 @@
+"""The action server: rasa_sdk's, answering only the Rasa server (issue 12, item 5).
+
+`rasa run actions` runs any tracker anybody posts to /webhook: a forged call opened a
+deletion ticket and sent a reset e-mail without the conversation ever asking. Here the
+same rasa_sdk application only answers a caller that presents the shared
+ACTION_SERVER_TOKEN, which the Rasa server sends with every call
+(`Authorization: Bearer …`, set in endpoints.yml). Also, unlike rasa_sdk's defaults:
+- no CORS headers (no browser has anything to do here);
+- a body that is not a JSON object gets 400 and is never echoed back or logged;
+- an action that fails gets 500 with its name only, not the tracker it was given.
+
+Started as `python -m bot.rasa_ext.action_server --port 5055` by `make run`, the
+cluster and deploy/docker-compose.yml."""
+
+from __future__ import annotations
+
+import argparse
+import hmac
+import json
+import logging
+import os
+from typing import Optional
+
+from rasa_sdk import utils
+from rasa_sdk.endpoint import create_app
+from sanic import Sanic
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from sanic.response import json as json_response
+
+from bot.config import refuse_placeholder
+
+TOKEN_VARIABLE = "ACTION_SERVER_TOKEN"
+# Paths that run or list actions; /health stays open for supervisors and load balancers.
+PROTECTED_PATHS = ("/webhook", "/actions")
+
+logger = logging.getLogger(__name__)
+
+
+def bearer_matches(header: str, token: str) -> bool:
+    """Whether an Authorization header carries exactly `token` (compared in constant time)."""
+    scheme, _, presented = header.partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(
+        presented.strip().encode("utf-8", "surrogatepass"), token.encode()
+    )
+
+
+def _json_object(body: bytes) -> bool:
+    try:
+        return isinstance(json.loads(body), dict)
+    except (ValueError, RecursionError):
+        return False
+
+
+def secured_app(token: str, actions_package: str = "actions") -> Sanic:
+    """rasa_sdk's application, refusing every call to the actions without `token`."""
+    if not token:
+        raise ValueError(f"the action server needs {TOKEN_VARIABLE}")
+    refuse_placeholder(TOKEN_VARIABLE, token)
+    app = create_app(actions_package, cors_origins=None)
+
+    @app.on_request
+    async def authenticate(request: Request) -> Optional[HTTPResponse]:
+        if not request.path.startswith(PROTECTED_PATHS):
+            return None
+        if not bearer_matches(request.headers.get("authorization", ""), token):
+            return json_response({"error": "unauthorized"}, status=401)
+        if request.method == "POST" and not _json_object(request.body):
+            return json_response({"error": "the body must be a JSON object"}, status=400)
+        return None
+
+    async def failed(request: Request, exception: Exception) -> HTTPResponse:
+        status = getattr(exception, "status_code", 500)
+        if status >= 500:
+            logger.error("action call failed: %s", type(exception).__name__, exc_info=exception)
+        return json_response({"error": type(exception).__name__}, status=status)
+
+    # Replaces rasa_sdk's handler, which echoes the whole request body (the tracker).
+    app.error_handler.add(Exception, failed)
+    return app
+
+
+def main(argv: Optional[list] = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=5055)
+    parser.add_argument("--actions", default="actions")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
+    app = secured_app(os.environ.get(TOKEN_VARIABLE, ""), args.actions)
+    host = os.environ.get("SANIC_HOST", "127.0.0.1")
+    app.run(host, args.port, workers=utils.number_of_sanic_workers(), access_log=False)
+
+
+if __name__ == "__main__":
+    main()
