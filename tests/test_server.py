@@ -328,3 +328,31 @@ def test_action_server_bad_body_is_400_and_never_echoed(action_server, stack_set
     response = requests.post(f"{action_server}/webhook", data=body, headers=bearer, timeout=30)
     assert response.status_code == 400
     assert "not json" not in response.text and "request_body" not in response.text
+
+
+# --- Issue 11: a long message is read by the account question it asks -------------
+
+
+def test_a_long_story_around_an_account_question_gets_its_answer(chat):
+    story = (
+        "Bonjour, j'ai un tracteur en panne et je cherche des roulements coniques pour la roue "
+        "avant, le colis doit arriver vite, mais avant de commander je dois me connecter et "
+        "j'ai oublié mon mot de passe, comment je le récupère ?"
+    )
+    assert "« Mot de passe oublié ? »" in texts(chat(new_sender(), story))
+
+
+def test_the_agents_assistant_reads_long_stories_the_same_way(rasa, stack_settings):
+    story = (
+        "Bonsoir, j'ai passé une commande de roulements à billes pour ma tondeuse autoportée, "
+        "le panier était plein et au paiement ça me dit que mon compte est bloqué, je n'arrive "
+        "plus à me connecter, pourquoi ?"
+    )
+    parsed = requests.post(
+        f"{rasa}/model/parse",
+        params={"token": stack_settings.rasa_auth_token},
+        json={"text": story},
+        timeout=30,
+    ).json()
+    assert parsed["intent"]["name"] == "login_problem"
+    assert parsed["focus"] == "je n'arrive plus à me connecter"

@@ -245,6 +245,17 @@ def clauses(text: str) -> List[str]:
     return parts if len(parts) > 1 else [text]
 
 
+_FRAGMENT_BREAK = re.compile(r"[.,;:!?\n]+|\b(?:mais|donc|du coup|alors que|parce que)\b", re.I)
+
+
+def fragments(text: str) -> List[str]:
+    """The pieces of a long message between punctuation and connectives (« mais »,
+    « du coup »…), each long enough to carry a question of its own: where the customer's
+    actual question hides behind the story around it."""
+    pieces = (piece.strip() for piece in _FRAGMENT_BREAK.split(text))
+    return [piece for piece in pieces if len(piece.split()) >= MIN_CLAUSE_WORDS]
+
+
 _GOODBYE = _any(
     [r"bye", r"au revoir", r"a (?:plus|\+|bientot)", r"bonne (?:journee|soiree)", r"ciao", r"salut"]
 )

@@ -10,7 +10,7 @@ after the last answer.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from bot.domain.repair import clauses
 from bot.domain.topics import TOPIC_NAMES
@@ -20,20 +20,25 @@ SPLIT_CONFIDENCE = 0.7
 ANYTHING_ELSE = "utter_anything_else"
 
 
-async def questions(agent: Any, text: str) -> List[str]:
-    """The message's questions, to handle one after the other; the message alone when it
-    holds one question (or the agent cannot parse)."""
+Question = Tuple[str, Optional[Dict[str, Any]]]
+
+
+async def questions(agent: Any, text: str) -> List[Question]:
+    """The message's questions, to handle one after the other, each with what the NLU made
+    of it (so that Rasa does not parse it again); the message alone, not parsed yet, when
+    it holds one question (or the agent cannot parse)."""
     parts = clauses(text)
     if len(parts) < 2 or agent is None:
-        return [text]
-    topics = []
+        return [(text, None)]
+    parsed: List[Question] = []
     for part in parts:
-        parsed = await agent.parse_message(part)
-        intent = parsed.get("intent") or {}
+        parse = await agent.parse_message(part)
+        intent = parse.get("intent") or {}
         if intent.get("name") not in TOPIC_NAMES or intent.get("confidence", 0) < SPLIT_CONFIDENCE:
-            return [text]
-        topics.append(intent["name"])
-    return parts if len(set(topics)) == len(topics) else [text]
+            return [(text, None)]
+        parsed.append((part, parse))
+    topics = [(parse or {})["intent"]["name"] for _, parse in parsed]
+    return parsed if len(set(topics)) == len(topics) else [(text, None)]
 
 
 def once_anything_else(messages: List[Dict[str, Any]], agent: Any) -> List[Dict[str, Any]]:

@@ -132,10 +132,16 @@ class ValidatingRestInput(InputChannel):
             agent = getattr(request.app.ctx, "agent", None)
             try:
                 parts = await multi_question.questions(agent, message)
-                for part in parts:
+                for part, parse in parts:
                     await on_new_message(
                         UserMessage(
-                            part, collector, sender, input_channel=self.name(), metadata=metadata
+                            part,
+                            collector,
+                            sender,
+                            input_channel=self.name(),
+                            metadata=metadata,
+                            # Split questions were parsed already: not twice.
+                            parse_data=parse,
                         )
                     )
             except (Exception, TrackerStoreUnavailable) as error:

@@ -47,7 +47,10 @@ def test_clauses(text, expected):
 
 def test_two_confident_topics_are_two_questions():
     text = "comment je change mon mot de passe et où sont mes factures ?"
-    assert asyncio.run(questions(Agent(), text)) == clauses(text)
+    split = asyncio.run(questions(Agent(), text))
+    assert [part for part, _ in split] == clauses(text)
+    # Each part comes with its parse, so that Rasa does not parse it again.
+    assert [parse["intent"]["name"] for _, parse in split] == ["change_password", "find_invoices"]
 
 
 @pytest.mark.parametrize(
@@ -59,7 +62,7 @@ def test_two_confident_topics_are_two_questions():
     ],
 )
 def test_otherwise_the_message_stays_whole(agent, text):
-    assert asyncio.run(questions(agent, text)) == [text]
+    assert asyncio.run(questions(agent, text)) == [(text, None)]
 
 
 def test_anything_else_is_asked_once_after_the_last_answer():

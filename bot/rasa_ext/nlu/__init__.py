@@ -5,3 +5,9 @@ message's text: the RegexEntityExtractor still reads e-mails and customer number
 what the customer typed. Figures behind each of them: docs/BENCHMARKS.md and the
 comments of config.yml.
 """
+
+from bot.rasa_ext import question_focus
+
+# A long message is read by the account question it asks: wherever this model is used
+# (conversation, /model/parse, `rasa test nlu`), see bot/rasa_ext/question_focus.py.
+question_focus.install()

@@ -1,0 +1,87 @@
+"""A long message is classified by the account question it asks, not by its story.
+
+Customers explain: « j'ai rempli mon panier avec deux roulements mais au moment de payer
+on me demande de me connecter, comment je crée un compte ? ». Read whole, the shop's world
+(roulements, panier, commande, colis…) pulls such a message to out_of_scope at full
+confidence, although one of its pieces is a plain account question. So, when a message of
+at least `MIN_WORDS` words is read as out of scope (or not understood), each of its
+pieces (bot.domain.repair.fragments) is read alone; the piece most surely about an
+account topic, if one reaches `FOCUS_CONFIDENCE`, gives the message its intent. The
+entities stay those of the whole message.
+
+Where: Rasa's `MessageProcessor.parse_message`, which every reading of a message goes
+through — a conversation turn, the HTTP API's /model/parse (the agents' assistant) and
+`rasa test nlu` — so the bot, the assistant and every evaluation understand the same. The
+NLU package installs it when Rasa loads its components (bot/rasa_ext/nlu/__init__.py):
+any process that loads our model reads messages this way.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Awaitable, Callable, Dict, Optional
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.processor import MessageProcessor
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.domain.repair import fragments
+from bot.domain.topics import TOPIC_NAMES
+
+MIN_WORDS = 12
+FOCUS_CONFIDENCE = 0.9
+UNFOCUSED = frozenset({"out_of_scope", "nlu_fallback"})
+
+
+def _intent(parse: Dict[str, Any]) -> tuple:
+    intent = parse.get("intent") or {}
+    return intent.get("name"), float(intent.get("confidence") or 0.0)
+
+
+def focused(whole: Dict[str, Any], piece: Dict[str, Any]) -> Dict[str, Any]:
+    """The whole message's parse with the piece's intent first in the ranking."""
+    name, _ = _intent(piece)
+    ranking = [piece["intent"]] + [
+        entry for entry in whole.get("intent_ranking") or [] if entry.get("name") != name
+    ]
+    return {**whole, "intent": piece["intent"], "intent_ranking": ranking, "focus": piece["text"]}
+
+
+async def focus(
+    text: str, whole: Dict[str, Any], read: Callable[[str], Awaitable[Dict[str, Any]]]
+) -> Dict[str, Any]:
+    """`whole` (what the NLU made of `text`), or its focused version when `text` is long,
+    out of scope as a whole, and one of its pieces (read with `read`) is surely an account
+    question."""
+    if _intent(whole)[0] not in UNFOCUSED or len(text.split()) < MIN_WORDS:
+        return whole
+    best: Optional[Dict[str, Any]] = None
+    for piece in fragments(text):
+        candidate = await read(piece)
+        name, confidence = _intent(candidate)
+        surer = best is None or confidence > _intent(best)[1]
+        if name in TOPIC_NAMES and confidence >= FOCUS_CONFIDENCE and surer:
+            best = candidate
+    return focused(whole, best) if best else whole
+
+
+def install() -> None:
+    """Wraps MessageProcessor.parse_message (once per process)."""
+    original = MessageProcessor.parse_message
+    if getattr(original, "focused", False):
+        return
+
+    async def parse_message(
+        self: MessageProcessor,
+        message: UserMessage,
+        tracker: Optional[DialogueStateTracker] = None,
+        only_output_properties: bool = True,
+    ) -> Dict[str, Any]:
+        whole = await original(self, message, tracker, only_output_properties)
+
+        def read(piece: str) -> Awaitable[Dict[str, Any]]:
+            return original(self, UserMessage(piece), None, only_output_properties)
+
+        return await focus(message.text or "", whole, read)
+
+    parse_message.focused = True  # type: ignore[attr-defined]
+    MessageProcessor.parse_message = parse_message

@@ -1,0 +1,90 @@
+"""A long message takes the intent of the account question it asks
+(bot/rasa_ext/question_focus.py), with a stand-in NLU."""
+
+import asyncio
+from typing import Dict, Tuple
+
+import pytest
+
+from bot.domain.repair import fragments
+from bot.rasa_ext.question_focus import focus
+
+STORY = "j'ai rempli mon panier avec deux roulements 6204 pour ma tondeuse"
+QUESTION = "comment je me crée un compte client"
+
+
+class Agent:
+    """Reads a fixed table of pieces; anything else is out of scope, surely."""
+
+    async def parse(self, text: str) -> dict:
+        return await focus(text, await self.parse_message(text), self.parse_message)
+
+    def __init__(self, pieces: Dict[str, Tuple[str, float]]) -> None:
+        self.pieces = pieces
+        self.parsed = []
+
+    async def parse_message(self, text: str) -> dict:
+        self.parsed.append(text)
+        name, confidence = self.pieces.get(text, ("out_of_scope", 0.99))
+        return {
+            "text": text,
+            "intent": {"name": name, "confidence": confidence},
+            "entities": [{"entity": "email", "value": "x@y.fr"}] if "@" in text else [],
+            "intent_ranking": [{"name": name, "confidence": confidence}],
+        }
+
+
+def test_fragments_cut_at_punctuation_and_connectives():
+    text = f"Bonsoir, {STORY} mais au moment de payer on me demande de me connecter, {QUESTION} ?"
+    assert fragments(text) == [
+        STORY,
+        "au moment de payer on me demande de me connecter",
+        QUESTION,
+    ]
+
+
+def test_the_account_question_inside_a_long_story_gives_the_intent():
+    text = f"{STORY}, {QUESTION} ? j'écris depuis lea@free.fr"
+    agent = Agent({QUESTION: ("create_account", 0.97)})
+    understood = asyncio.run(agent.parse(text))
+    assert understood["intent"] == {"name": "create_account", "confidence": 0.97}
+    assert understood["intent_ranking"][0]["name"] == "create_account"
+    assert understood["intent_ranking"][1]["name"] == "out_of_scope"
+    assert understood["focus"] == QUESTION
+    # The entities are those of the whole message.
+    assert understood["entities"] == [{"entity": "email", "value": "x@y.fr"}]
+    assert understood["text"] == text
+
+
+@pytest.mark.parametrize(
+    "text, pieces",
+    [
+        # Short: read whole, never in pieces.
+        ("roulements 6204, un compte ?", {"un compte": ("create_account", 0.99)}),
+        # No piece is sure enough of an account topic.
+        (f"{STORY}, {QUESTION} ?", {QUESTION: ("create_account", 0.6)}),
+        # A sure piece, but not an account topic.
+        (f"{STORY}, {QUESTION} ?", {QUESTION: ("greet", 0.99)}),
+    ],
+)
+def test_otherwise_the_whole_message_is_kept(text, pieces):
+    understood = asyncio.run(Agent(pieces).parse(text))
+    assert understood["intent"]["name"] == "out_of_scope" and "focus" not in understood
+
+
+def test_a_message_understood_whole_is_parsed_once():
+    text = f"{STORY}, {QUESTION} ?"
+    agent = Agent({text: ("create_account", 0.99)})
+    assert asyncio.run(agent.parse(text))["intent"]["name"] == "create_account"
+    assert agent.parsed == [text]
+
+
+def test_installed_on_rasas_processor_once():
+    from rasa.core.processor import MessageProcessor
+
+    import bot.rasa_ext.nlu  # noqa: F401  (installs it, as loading our model does)
+    from bot.rasa_ext.question_focus import install
+
+    patched = MessageProcessor.parse_message
+    install()
+    assert MessageProcessor.parse_message is patched and patched.focused
