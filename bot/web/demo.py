@@ -7,6 +7,7 @@ else (issue 12)."""
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import List
 
 from sanic import Blueprint, Request
@@ -14,14 +15,12 @@ from sanic.response import HTTPResponse, empty, json
 
 from bot.clients.account import AccountClient, BackendUnavailable, NotFound
 from bot.domain.account import Customer
-from bot.domain.tokens import issue_token
 from bot.web.http import (
-    SESSION_COOKIE,
     ApiError,
     backend,
     config_of,
     json_body,
-    read_cookie,
+    new_session,
     session,
     with_session,
 )
@@ -61,7 +60,8 @@ async def demo_customers(request: Request) -> HTTPResponse:
 
 @demo.get("/demo/me")
 async def demo_me(request: Request) -> HTTPResponse:
-    return json({"customer": read_cookie(request, SESSION_COOKIE).get("customer")})
+    current = session(request)
+    return with_session(request, json({"customer": current.get("customer")}), current)
 
 
 @demo.post("/demo/login")
@@ -73,18 +73,17 @@ async def demo_login(request: Request) -> HTTPResponse:
         customer = await asyncio.to_thread(backend(request).customer, customer_id)
     except BackendUnavailable as error:
         raise ApiError(503, "unavailable", "Connexion impossible pour le moment.") from error
-    current = session(request)
+    # A new conversation: the one before the log-in may be someone else's (issue 12).
+    current = new_session()
     current["customer"] = {
         "customer_id": customer_id,
         "name": f"{customer.first_name} {customer.last_name}",
     }
-    current["customer_token"] = issue_token(customer_id, config_of(request).tokens)
+    current["until"] = int(time.time()) + config_of(request).tokens.lifetime_seconds
     return with_session(request, json({"customer": current["customer"]}), current)
 
 
 @demo.post("/demo/logout")
 async def demo_logout(request: Request) -> HTTPResponse:
-    current = session(request)
-    current.pop("customer", None)
-    current.pop("customer_token", None)
-    return with_session(request, empty(), current)
+    json_body(request)
+    return with_session(request, empty(), new_session())

@@ -65,6 +65,32 @@ def test_logged_in_customer_gets_their_invoices_with_links(page: Page):
     expect(answer).to_contain_text("pas encore expédiée")
 
 
+def test_log_in_and_log_out_clear_the_conversation_on_screen(page: Page):
+    open_widget(page)
+    ask(page, "bonjour")
+    expect(page.locator(".rb-bot").filter(has_text="assistant virtuel")).to_be_visible()
+    page.select_option("#demo-customer", "C1000001")
+    page.click("#demo-login")
+    expect(page.locator("#demo-status")).to_contain_text("Marie Durand")
+    expect(page.locator(".rb-user")).to_have_count(0)
+    ask(page, "où est ma facture ?")
+    expect(page.locator(".rb-bot").filter(has_text="Voici vos commandes")).to_be_visible()
+    page.click("#demo-logout")
+    expect(page.locator("#demo-status")).to_have_text("Non connecté")
+    expect(page.locator(".rb-user")).to_have_count(0)
+    expect(page.locator(".rb-bot").filter(has_text="Voici vos commandes")).to_have_count(0)
+    expect(page.locator(".rb-welcome")).to_be_visible()
+    # The next customer on this computer, after a reload too: nothing of Marie's.
+    page.select_option("#demo-customer", "C1000002")
+    page.click("#demo-login")
+    expect(page.locator("#demo-status")).to_contain_text("C1000002")
+    page.reload()
+    if not page.locator("#rb-panel").is_visible():
+        page.click("#rb-launcher")
+    expect(page.locator(".rb-welcome")).to_be_visible()
+    expect(page.locator(".rb-user")).to_have_count(0)
+
+
 XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
 
 
@@ -163,7 +189,9 @@ def test_agent_page_refuses_without_login_then_ranks_answers(page: Page, stack_s
     page.goto("/agent")
     expect(page.locator("#login-form")).to_be_visible()
     expect(page.locator("#assistant")).to_be_hidden()
-    assert page.request.post("/agent/api/suggest", data={"message": "facture"}).status == 401
+    own_page = {"Origin": stack_settings.web.url}
+    suggest = page.request.post("/agent/api/suggest", data={"message": "x"}, headers=own_page)
+    assert suggest.status == 401
     page.fill("#login-user", stack_settings.web.agent_username)
     page.fill("#login-password", "not-the-password")
     page.click("#login-form button[type=submit]")

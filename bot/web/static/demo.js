@@ -47,6 +47,11 @@
     }
   }
 
+  /** The server started a new conversation: the chat widget clears its panel. */
+  function announceIdentityChange() {
+    window.dispatchEvent(new CustomEvent("rb:identity-changed"));
+  }
+
   function serverMessage(result, fallback) {
     const data = result.data;
     return data && typeof data.message === "string" && data.message ? data.message : fallback;
@@ -119,6 +124,7 @@
     if (result.ok && result.data && isCustomer(result.data.customer)) {
       showFeedback("");
       showCustomer(result.data.customer);
+      announceIdentityChange();
     } else {
       showFeedback(serverMessage(result, TEXT.loginFailed));
     }
@@ -131,6 +137,7 @@
     if (result.ok) {
       showFeedback("");
       showCustomer(null);
+      announceIdentityChange();
     } else {
       showFeedback(serverMessage(result, TEXT.logoutFailed));
     }
