@@ -57,6 +57,9 @@ class BackendSettings:
     public_web_url: str = "http://127.0.0.1:8000"
     # « Suppression compte » tickets per address per rolling 24 hours.
     deletion_limit_per_day: int = 3
+    # Password / login-help e-mails one conversation may ask for per hour, all addresses
+    # together: below the per-address limit, so that a stranger cannot use that one up.
+    email_rate_limit_per_conversation: int = 2
 
     @property
     def url(self) -> str:
@@ -202,6 +205,7 @@ def load_backend_settings(env: Mapping[str, str]) -> BackendSettings:
             or f"http://{env.get('WEB_HOST', '127.0.0.1')}:{env.get('WEB_PORT', '8000')}"
         ).rstrip("/"),
         deletion_limit_per_day=int(env.get("DELETION_LIMIT_PER_DAY", "3")),
+        email_rate_limit_per_conversation=int(env.get("EMAIL_RATE_LIMIT_PER_CONVERSATION", "2")),
     )
 
 
