@@ -3,7 +3,7 @@ log-in back-off (bot/web/throttle.py)."""
 
 import pytest
 
-from bot.config import load_settings
+from bot.config import PROJECT_ROOT, load_settings
 from bot.domain.agents import AgentAccounts, account_entry
 from bot.ops import agents as cli
 from bot.ops.stack import web_spec, with_run_secrets
@@ -175,3 +175,14 @@ def test_the_log_in_is_limited_per_name_and_per_address():
     throttle.failed("10.0.0.1", "name14")
     # From this address: every name is locked.
     assert throttle.retry_after("10.0.0.1", "dominique") == 1
+
+
+def test_deploy_gives_the_agents_as_a_file_of_hashes():
+    web_env = (PROJECT_ROOT / "deploy" / "env" / "web.env").read_text(encoding="utf-8")
+    assert "AGENT_PASSWORD" not in web_env
+    assert "AGENT_ACCOUNTS_FILE=/run/secrets/agent-accounts" in web_env.splitlines()
+    compose = (PROJECT_ROOT / "deploy" / "docker-compose.yml").read_text(encoding="utf-8")
+    assert "file: ./secrets/agent-accounts" in compose
+    # Without the file (not in git), the web server cannot start.
+    with pytest.raises(FileNotFoundError):
+        load_settings({"AGENT_ACCOUNTS_FILE": "/run/secrets/agent-accounts"})
