@@ -256,6 +256,24 @@ def test_log_in_and_log_out_each_start_a_new_conversation(browser_session):
     assert history_of(browser_session) == []
 
 
+def test_a_cookie_copied_before_the_log_out_is_worth_nothing_after_it(web_url, stack_settings):
+    """Someone who copied the cookies (a shared computer, a stolen cookie) before the
+    customer or the agent logged out cannot use them after."""
+    session = browser_like(web_url)
+    post(session, "/demo/login", {"customer_id": "C1000001"})
+    post(session, "/chat/messages", {"message": "où est ma facture ?"})
+    web = stack_settings.web
+    agent_login(session, web.agent_username, web.agent_password)
+    copied = session.cookies.copy()
+    assert post(session, "/demo/logout", {}).status_code == 204
+    assert post(session, "/agent/logout", {}).status_code == 204
+    replay = browser_like(web_url)
+    replay.cookies = copied
+    assert get(replay, "/demo/me").json()["customer"] is None
+    assert history_of(replay) == []
+    assert get(replay, "/agent/api/me").status_code == 401
+
+
 def test_the_browser_holds_no_customer_token(browser_session, stack_settings):
     """The session cookie is signed, not encrypted: a customer token in it could be copied
     and used on Rasa's webhook until it expired, log-out or not."""

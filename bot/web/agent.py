@@ -34,6 +34,7 @@ from bot.web.http import (
     bearer_agent,
     call_rasa,
     config_of,
+    ended_log_ins,
     json_body,
     logger,
     read_cookie,
@@ -66,7 +67,8 @@ def required_agent(request: Request) -> str:
     if bearer_agent(request):
         return "api"
     claims = read_cookie(request, AGENT_COOKIE)
-    if not claims.get("agent"):
+    # The CSRF token also names the log-in: a log-out ends it (copies of the cookie too).
+    if not claims.get("agent") or claims.get("csrf") in ended_log_ins(request):
         raise ApiError(401, "unauthorized", "Connectez-vous.")
     _checked_csrf(request, claims)
     return str(claims["agent"])
@@ -128,6 +130,7 @@ async def agent_logout(request: Request) -> HTTPResponse:
     claims = read_cookie(request, AGENT_COOKIE)
     if claims.get("agent"):
         _checked_csrf(request, claims)
+        ended_log_ins(request).end(claims["csrf"], claims["exp"])
         logger.info("agent %s logged out", claims["agent"])
     response = empty()
     response.cookies[AGENT_COOKIE] = ""

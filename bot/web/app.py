@@ -19,7 +19,7 @@ from bot.web.agent import agent
 from bot.web.chat import STATIC, chat
 from bot.web.deletion import deletion
 from bot.web.demo import demo
-from bot.web.http import ApiError, logger, refuse_cross_site
+from bot.web.http import ApiError, EndedLogIns, logger, refuse_cross_site
 from bot.web.throttle import LoginThrottle
 
 SECURITY_HEADERS = {
@@ -52,6 +52,7 @@ def create_app(config: Settings) -> Sanic:
     app.ctx.config = config
     app.ctx.agents = agent_accounts(config)
     app.ctx.login_throttle = LoginThrottle()
+    app.ctx.ended_log_ins = EndedLogIns()
     app.ctx.threshold = assistant.fallback_threshold()
     app.static("/static", str(STATIC))
     app.blueprint(chat)

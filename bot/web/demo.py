@@ -7,6 +7,7 @@ else (issue 12)."""
 from __future__ import annotations
 
 import asyncio
+import secrets
 import time
 from typing import List
 
@@ -19,6 +20,7 @@ from bot.web.http import (
     ApiError,
     backend,
     config_of,
+    ended_log_ins,
     json_body,
     new_session,
     session,
@@ -80,10 +82,14 @@ async def demo_login(request: Request) -> HTTPResponse:
         "name": f"{customer.first_name} {customer.last_name}",
     }
     current["until"] = int(time.time()) + config_of(request).tokens.lifetime_seconds
+    current["log_in"] = secrets.token_urlsafe(16)
     return with_session(request, json({"customer": current["customer"]}), current)
 
 
 @demo.post("/demo/logout")
 async def demo_logout(request: Request) -> HTTPResponse:
     json_body(request)
+    current = session(request)
+    if "log_in" in current:
+        ended_log_ins(request).end(current["log_in"], current["until"])
     return with_session(request, empty(), new_session())

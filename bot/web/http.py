@@ -68,6 +68,27 @@ def write_cookie(
         response.cookies[name][key] = setting
 
 
+class EndedLogIns:
+    """Log-ins ended by a log-out before their cookie expires. The cookies are signed, not
+    stored: without this list a copy taken before the log-out would still work after it.
+    Kept in the web server's memory (one process) until each log-in would have ended."""
+
+    def __init__(self) -> None:
+        self._until: Dict[str, float] = {}
+
+    def end(self, log_in: str, until: float) -> None:
+        now = time.time()
+        self._until = {key: end for key, end in self._until.items() if end > now}
+        self._until[log_in] = until
+
+    def __contains__(self, log_in: object) -> bool:
+        return log_in in self._until
+
+
+def ended_log_ins(request: Request) -> EndedLogIns:
+    return request.app.ctx.ended_log_ins
+
+
 def new_session() -> Dict[str, Any]:
     """A session of its own conversation: at every log-in, log-out and expired log-in, so
     that on a shared computer nobody sees the previous customer's messages (issue 12,
@@ -83,6 +104,9 @@ def session(request: Request) -> Dict[str, Any]:
     current.pop("exp", None)
     if "customer" in current and not current.get("until", 0) > time.time():
         logger.info("customer log-in expired: new conversation")
+        return new_session()
+    if "customer" in current and current.get("log_in") in ended_log_ins(request):
+        logger.info("session cookie of an ended log-in: new conversation")
         return new_session()
     if "conv" not in current:
         current.update(new_session())
