@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
-from typing import List
+from typing import Any, Dict, List
 
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, empty, json
@@ -60,10 +60,17 @@ async def demo_customers(request: Request) -> HTTPResponse:
     )
 
 
+def _logged_in(current: Dict[str, Any]) -> Dict[str, Any]:
+    """Who is logged in, and for how many more seconds: the page logs out by itself then."""
+    if "customer" not in current:
+        return {"customer": None}
+    return {"customer": current["customer"], "expires_in": int(current["until"] - time.time())}
+
+
 @demo.get("/demo/me")
 async def demo_me(request: Request) -> HTTPResponse:
     current = session(request)
-    return with_session(request, json({"customer": current.get("customer")}), current)
+    return with_session(request, json(_logged_in(current)), current)
 
 
 @demo.post("/demo/login")
@@ -83,7 +90,7 @@ async def demo_login(request: Request) -> HTTPResponse:
     }
     current["until"] = int(time.time()) + config_of(request).tokens.lifetime_seconds
     current["log_in"] = secrets.token_urlsafe(16)
-    return with_session(request, json({"customer": current["customer"]}), current)
+    return with_session(request, json(_logged_in(current)), current)
 
 
 @demo.post("/demo/logout")
