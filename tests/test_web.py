@@ -468,6 +468,8 @@ def test_agents_log_in_with_their_own_names_and_their_actions_carry_them(
 ):
     session = browser_like(agents_web)
     assert agent_login(session, "camille", DOMINIQUE).status_code == 401
+    # A password typed in the name field: refused, and never written to the log.
+    assert agent_login(session, CAMILLE, "").status_code == 401
     assert agent_login(session, "camille", CAMILLE).status_code == 200
     assert get(session, "/agent/api/me").json()["agent"] == "camille"
     assert post(session, "/agent/api/suggest", {"message": "facture"}).status_code == 200
@@ -488,6 +490,8 @@ def test_agents_log_in_with_their_own_names_and_their_actions_carry_them(
     assert f"agent camille processed ticket {ticket['reference']}" in log
     assert "agent camille asked for suggestions" in log
     assert "agent camille logged in" in log
+    assert "agent log-in refused for camille" in log
+    assert CAMILLE.lower() not in log.lower()
 
 
 def test_help_desk_tools_call_the_api_with_the_bearer_token_and_no_browser_header(agents_web):

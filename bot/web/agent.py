@@ -107,14 +107,16 @@ async def agent_login(request: Request) -> HTTPResponse:
     username = _credential(body, "username").strip().lower()
     password = _credential(body, "password")
     address = request.remote_addr or request.ip
-    throttle = request.app.ctx.login_throttle
+    agents, throttle = request.app.ctx.agents, request.app.ctx.login_throttle
+    # Only an account's name is logged: a password typed in the name field must not be.
+    logged_name = username if username in agents.names else "(no such agent)"
     wait = throttle.retry_after(address, username)
     if wait:
-        logger.info("agent log-in locked for %r from %s", username[:64], address)
+        logger.info("agent log-in locked for %s from %s", logged_name, address)
         raise _too_many_attempts(wait)
-    if not await asyncio.to_thread(request.app.ctx.agents.verify, username, password):
+    if not await asyncio.to_thread(agents.verify, username, password):
         throttle.failed(address, username)
-        logger.info("agent log-in refused for %r from %s", username[:64], address)
+        logger.info("agent log-in refused for %s from %s", logged_name, address)
         raise ApiError(401, "unauthorized", "Identifiant ou mot de passe incorrect.")
     throttle.succeeded(address, username)
     logger.info("agent %s logged in from %s", username, address)
