@@ -161,8 +161,8 @@ def rasa_argv(settings: Settings, port: int, endpoints: Path) -> List[str]:
         str(endpoints),
         "--credentials",
         str(PROJECT_ROOT / "credentials.yml"),
-        "--auth-token",
-        settings.rasa_auth_token,
+        # One argument: a token starting with '-' would be read as an option otherwise.
+        f"--auth-token={settings.rasa_auth_token}",
     ]
     return argv
 
