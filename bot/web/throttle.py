@@ -12,6 +12,7 @@ guessing with made-up names cannot fill the memory."""
 
 from __future__ import annotations
 
+import ipaddress
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -67,6 +68,20 @@ class Throttle:
         return failures
 
 
+def address_key(address: str) -> str:
+    """The client an address stands for: an IPv6 host gets a whole /64 from its provider,
+    so counting per /128 would give it 2^64 fresh starts."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
 class LoginThrottle:
     """Both limits of the agents' log-in: a name is tried from many addresses (botnets),
     an address tries many names (spraying one common password)."""
@@ -76,12 +91,14 @@ class LoginThrottle:
         self.by_name = Throttle(free=5, clock=clock)
 
     def retry_after(self, address: str, name: str) -> float:
-        return max(self.by_address.retry_after(address), self.by_name.retry_after(name))
+        return max(
+            self.by_address.retry_after(address_key(address)), self.by_name.retry_after(name)
+        )
 
     def failed(self, address: str, name: str) -> None:
-        self.by_address.failed(address)
+        self.by_address.failed(address_key(address))
         self.by_name.failed(name)
 
     def succeeded(self, address: str, name: str) -> None:
-        self.by_address.succeeded(address)
+        self.by_address.succeeded(address_key(address))
         self.by_name.succeeded(name)

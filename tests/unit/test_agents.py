@@ -8,7 +8,7 @@ from bot.domain.agents import AgentAccounts, account_entry
 from bot.ops import agents as cli
 from bot.ops.stack import web_spec, with_run_secrets
 from bot.web.app import agent_accounts
-from bot.web.throttle import LoginThrottle, Throttle
+from bot.web.throttle import LoginThrottle, Throttle, address_key
 
 
 @pytest.fixture(scope="module")
@@ -186,3 +186,21 @@ def test_deploy_gives_the_agents_as_a_file_of_hashes():
     # Without the file (not in git), the web server cannot start.
     with pytest.raises(FileNotFoundError):
         load_settings({"AGENT_ACCOUNTS_FILE": "/run/secrets/agent-accounts"})
+
+
+@pytest.mark.parametrize(
+    "address, key",
+    [
+        ("192.0.2.7", "192.0.2.7"),
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"),
+        ("::ffff:192.0.2.7", "192.0.2.7"),
+        ("not an address", "not an address"),
+    ],
+)
+def test_an_ipv6_client_is_counted_by_its_64_prefix(address, key):
+    assert address_key(address) == key
+    throttle = LoginThrottle(clock=Clock())
+    for _ in range(21):
+        throttle.failed(address, f"name{_}")
+    assert throttle.retry_after(key if "/" not in key else "2001:db8:1:2::9", "x") > 0
