@@ -84,6 +84,13 @@ def test_bad_messages_get_a_clear_answer(browser_session, message):
     assert response.json()["error"] == "bad_request" and response.json()["message"]
 
 
+def test_error_sentences_follow_french_typography(browser_session):
+    response = post(browser_session, "/chat/messages", {"message": " "})
+    assert response.json()["message"] == "Votre message est vide\u00a0: écrivez votre question."
+    too_long = post(browser_session, "/chat/messages", {"message": "x" * (MAX_MESSAGE_LENGTH + 1)})
+    assert too_long.json()["message"].endswith("Pouvez-vous le raccourcir\u00a0?")
+
+
 @pytest.mark.parametrize("message", ["\u200b", "\u200b\u200d\ufeff \u2060", "\x00\x07"])
 def test_a_message_of_invisible_characters_only_is_empty(browser_session, message):
     response = post(browser_session, "/chat/messages", {"message": message})
@@ -218,7 +225,7 @@ def test_a_deletion_is_processed_only_once_confirmed_by_the_e_mailed_link(
     )
     process = f"/agent/api/tickets/{ticket['reference']}/process"
     refused = post(browser_session, process)
-    assert refused.status_code == 409 and "« non vérifiée »" in refused.json()["message"]
+    assert refused.status_code == 409 and "«\u00a0non vérifiée\u00a0»" in refused.json()["message"]
 
     link = deletion_link_sent_to(stack_settings, address)
     customer = browser_like(stack_settings.web.url)

@@ -57,7 +57,7 @@ def _checked_csrf(request: Request, claims: Dict[str, Any]) -> None:
     sent = request.headers.get(CSRF_HEADER, "").encode("utf-8", "replace")
     if not hmac.compare_digest(sent, str(claims.get("csrf", "")).encode()) or not sent:
         raise ApiError(
-            403, "forbidden", "Jeton de sécurité manquant ou périmé\u00a0: rechargez la page."
+            403, "forbidden", "Jeton de sécurité manquant ou périmé : rechargez la page."
         )
 
 

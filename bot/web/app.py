@@ -14,6 +14,7 @@ from sanic.response import HTTPResponse, json
 
 from bot.config import Settings, refuse_placeholder
 from bot.domain.agents import AgentAccounts
+from bot.domain.typography import french
 from bot.web import assistant
 from bot.web.agent import agent
 from bot.web.chat import STATIC, chat
@@ -94,8 +95,9 @@ def create_app(config: Settings) -> Sanic:
 
 def error_response(request: Request, exception: Exception) -> HTTPResponse:
     if isinstance(exception, ApiError):
+        # Customers and agents read these sentences: French typography, in one place.
         return json(
-            {"error": exception.code, "message": str(exception)},
+            {"error": exception.code, "message": french(str(exception))},
             exception.status_code,
             headers=exception.headers,
         )

@@ -189,7 +189,7 @@ def refuse_cross_site(request: Request) -> None:
         )
     if not allowed:
         logger.info("cross-site %s %s refused", request.method, request.path)
-        raise ApiError(403, "forbidden", "Requête refusée\u00a0: elle ne vient pas de notre site.")
+        raise ApiError(403, "forbidden", "Requête refusée : elle ne vient pas de notre site.")
 
 
 def unavailable(config: Settings) -> ApiError:
