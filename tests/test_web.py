@@ -89,6 +89,8 @@ def test_error_sentences_follow_french_typography(browser_session):
     assert response.json()["message"] == "Votre message est vide\u00a0: écrivez votre question."
     too_long = post(browser_session, "/chat/messages", {"message": "x" * (MAX_MESSAGE_LENGTH + 1)})
     assert too_long.json()["message"].endswith("Pouvez-vous le raccourcir\u00a0?")
+    page = get(browser_session, "/suppression-compte/confirmer?token=abc")
+    assert "fermez simplement cette page\u00a0: votre compte" in page.text
 
 
 @pytest.mark.parametrize("message", ["\u200b", "\u200b\u200d\ufeff \u2060", "\x00\x07"])
