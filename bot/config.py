@@ -57,6 +57,9 @@ class BackendSettings:
     public_web_url: str = "http://127.0.0.1:8000"
     # « Suppression compte » tickets per address per rolling 24 hours.
     deletion_limit_per_day: int = 3
+    # Password / login-help e-mails one conversation may ask for per hour, all addresses
+    # together: below the per-address limit, so that a stranger cannot use that one up.
+    email_rate_limit_per_conversation: int = 2
 
     @property
     def url(self) -> str:
@@ -82,6 +85,11 @@ class WebSettings:
     port: int
     # Signs the browser's session cookies (conversation, demo log-in, agent log-in).
     session_secret: Optional[str]
+    # The named agents: `name:argon2-hash` entries (AGENT_ACCOUNTS, then the lines of
+    # AGENT_ACCOUNTS_FILE); `python -m bot.ops.agents add NAME` prints one.
+    agent_accounts: str
+    # `make run`'s demo agent, made an account when none is configured (bot/ops/stack.py);
+    # the web server itself only reads `agent_accounts`.
     agent_username: str
     agent_password: Optional[str]
     # Bearer token for help-desk tools calling the assistant's JSON endpoint.
@@ -202,7 +210,17 @@ def load_backend_settings(env: Mapping[str, str]) -> BackendSettings:
             or f"http://{env.get('WEB_HOST', '127.0.0.1')}:{env.get('WEB_PORT', '8000')}"
         ).rstrip("/"),
         deletion_limit_per_day=int(env.get("DELETION_LIMIT_PER_DAY", "3")),
+        email_rate_limit_per_conversation=int(env.get("EMAIL_RATE_LIMIT_PER_CONVERSATION", "2")),
     )
+
+
+def _agent_accounts(env: Mapping[str, str]) -> str:
+    entries = env.get("AGENT_ACCOUNTS", "")
+    path = env.get("AGENT_ACCOUNTS_FILE", "").strip()
+    if path:
+        refuse_placeholder("AGENT_ACCOUNTS_FILE", path)
+        entries += "\n" + Path(path).read_text(encoding="utf-8")
+    return entries.strip()
 
 
 def load_cluster_settings(env: Mapping[str, str]) -> ClusterSettings:
@@ -232,6 +250,7 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
             host=env.get("WEB_HOST", "127.0.0.1"),
             port=int(env.get("WEB_PORT", "8000")),
             session_secret=env.get("WEB_SESSION_SECRET") or None,
+            agent_accounts=_agent_accounts(env),
             agent_username=env.get("AGENT_USERNAME", "agent"),
             agent_password=env.get("AGENT_PASSWORD") or None,
             agent_api_token=env.get("AGENT_API_TOKEN") or None,

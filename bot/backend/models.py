@@ -177,7 +177,7 @@ class EmailRequest(Base):
     id = Column(Integer, primary_key=True)
     # SHA-256 of the address: the limit needs equality only, not the address itself.
     email_hash = Column(String(64), nullable=False, index=True)
-    conversation_id = Column(String(200))
+    conversation_id = Column(String(200), index=True)
     requested_at = Column(UtcDateTime, nullable=False)
 
 

@@ -371,8 +371,11 @@ class AccountService:
     def _record_email_request(
         self, session: Session, email: str, conversation_id: Optional[str], now: datetime
     ) -> None:
-        """Counts the request against the rolling-hour limit of the address, in the database so
-        that the limit holds across processes; the lock makes concurrent requests count in turn."""
+        """Counts the request against the rolling-hour limits of the conversation and of the
+        address, in the database so that they hold across processes; the locks make
+        concurrent requests count in turn."""
+        if conversation_id is not None:
+            self._limit_email_requests_of(session, conversation_id, now)
         digest = sha256_hex(email)
         lock_key(session, f"email-request:{digest}")
         window_start = now - RATE_WINDOW
@@ -395,6 +398,27 @@ class AccountService:
         session.add(
             EmailRequest(email_hash=digest, conversation_id=conversation_id, requested_at=now)
         )
+
+    def _limit_email_requests_of(
+        self, session: Session, conversation_id: str, now: datetime
+    ) -> None:
+        """One conversation asks for a few e-mails an hour, whatever the addresses: a
+        stranger cannot use up the address's limit and lock its owner out (issue 12). A
+        refused request does not count against the address."""
+        lock_key(session, f"email-conversation:{conversation_id}")
+        recent = session.scalars(
+            select(EmailRequest.requested_at)
+            .where(
+                EmailRequest.conversation_id == conversation_id,
+                EmailRequest.requested_at > now - RATE_WINDOW,
+            )
+            .order_by(EmailRequest.requested_at)
+        ).all()
+        limit = self._settings.email_rate_limit_per_conversation
+        if len(recent) >= limit:
+            frees_a_slot = recent[len(recent) - limit] + RATE_WINDOW
+            logger.info("password e-mails of a conversation: rate limited")
+            raise RateLimited(max(1, math.ceil((frees_a_slot - now).total_seconds())))
 
     def _password_message(
         self, session: Session, email: str, now: datetime

@@ -47,6 +47,13 @@ def _stop_on_signals() -> None:
     signal.signal(signal.SIGINT, handler)
 
 
+def _agent_credentials(config: Settings) -> str:
+    web = config.web
+    if web.agent_password is None:
+        return "the agents of AGENT_ACCOUNTS / AGENT_ACCOUNTS_FILE"
+    return f"user {web.agent_username!r}, password {web.agent_password!r}"
+
+
 def _banner(config: Settings, started: float) -> str:
     url = f"{config.rasa_url}/webhooks/rest/webhook"
     demo_token = issue_token(DEMO_CUSTOMER, config.tokens)
@@ -59,8 +66,7 @@ def _banner(config: Settings, started: float) -> str:
         f'"metadata":{{"auth_token":"{demo_token}"}}}}\'\n'
         f"Open {config.web.url} for the demo shop and its chat widget"
         f"{' (demo log-in on the page)' if config.web.demo_mode else ''}.\n"
-        f"Agents' answer assistant: {config.web.url}/agent "
-        f"(user {config.web.agent_username!r}, password {config.web.agent_password!r}).\n"
+        f"Agents' answer assistant: {config.web.url}/agent ({_agent_credentials(config)}).\n"
         f"Press Ctrl-C to stop every process.\n"
     )
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Dict, List
 
 from bot.config import PROJECT_ROOT, Settings, refuse_placeholder
+from bot.domain.agents import account_entry
 from bot.ops.supervisor import ServiceSpec, free_port
 
 
@@ -25,7 +26,8 @@ def with_run_secrets(settings: Settings) -> Settings:
 
     The backend credential only has to be shared by processes started together;
     the customer-token secret must be shared with the website in production,
-    where it is configured.
+    where it is configured. Without configured agent accounts, the demo agent
+    (AGENT_USERNAME, password AGENT_PASSWORD or made up) is the run's one account.
     """
     backend, tokens, web = settings.backend, settings.tokens, settings.web
     for name, value in (
@@ -33,6 +35,7 @@ def with_run_secrets(settings: Settings) -> Settings:
         ("CUSTOMER_TOKEN_SECRET", tokens.secret),
         ("WEB_SESSION_SECRET", web.session_secret),
         ("AGENT_PASSWORD", web.agent_password),
+        ("AGENT_ACCOUNTS", web.agent_accounts),
         ("AGENT_API_TOKEN", web.agent_api_token),
         ("RASA_AUTH_TOKEN", settings.rasa_auth_token),
         ("ACTION_SERVER_TOKEN", settings.action_server_token),
@@ -44,8 +47,15 @@ def with_run_secrets(settings: Settings) -> Settings:
         tokens = dataclasses.replace(tokens, secret=secrets.token_urlsafe(32))
     if not web.session_secret:
         web = dataclasses.replace(web, session_secret=secrets.token_urlsafe(32))
-    if not web.agent_password:
-        web = dataclasses.replace(web, agent_password=secrets.token_urlsafe(12))
+    if not web.agent_accounts:
+        password = web.agent_password or secrets.token_urlsafe(12)
+        web = dataclasses.replace(
+            web,
+            agent_password=password,
+            agent_accounts=account_entry(web.agent_username, password),
+        )
+    else:
+        web = dataclasses.replace(web, agent_password=None)
     # Rasa's HTTP API reads and rewrites conversations: never open, even on the loopback.
     rasa_auth_token = settings.rasa_auth_token or secrets.token_urlsafe(32)
     # The action server runs trackers it is sent: only the Rasa server may send them.
@@ -162,8 +172,8 @@ def rasa_argv(settings: Settings, port: int, endpoints: Path) -> List[str]:
         str(endpoints),
         "--credentials",
         str(PROJECT_ROOT / "credentials.yml"),
-        "--auth-token",
-        settings.rasa_auth_token,
+        # One argument: a token starting with '-' would be read as an option otherwise.
+        f"--auth-token={settings.rasa_auth_token}",
     ]
     return argv
 
@@ -194,7 +204,11 @@ def web_spec(settings: Settings) -> ServiceSpec:
             "WEB_HOST": web.host,
             "WEB_PORT": str(web.port),
             "WEB_SESSION_SECRET": web.session_secret or "",
-            "AGENT_PASSWORD": web.agent_password or "",
+            # The file's lines are in AGENT_ACCOUNTS already.
+            "AGENT_ACCOUNTS": web.agent_accounts,
+            "AGENT_ACCOUNTS_FILE": "",
+            "AGENT_API_TOKEN": web.agent_api_token or "",
+            "CUSTOMER_TOKEN_LIFETIME_SECONDS": str(settings.tokens.lifetime_seconds),
             "DEMO_MODE": "1" if web.demo_mode else "0",
             "RASA_AUTH_TOKEN": settings.rasa_auth_token or "",
         },

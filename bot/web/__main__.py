@@ -11,10 +11,10 @@ def main() -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    config = settings()
     try:
+        config = settings()
         app = create_app(config)
-    except ValueError as error:
+    except (ValueError, OSError) as error:  # a placeholder, no agent, no accounts file...
         logging.getLogger("bot.web").error("cannot serve: %s", error)
         return 2
     app.run(host=config.web.host, port=config.web.port, access_log=False)

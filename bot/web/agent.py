@@ -1,17 +1,25 @@
-"""The agents' answer assistant (docs/web-api.md, "Agents' answer assistant"): log-in,
-suggestions for a pasted message, ticket processing."""
+"""The agents' answer assistant (docs/web-api.md, "Agents"): log-in, suggestions for a
+pasted message, ticket processing.
+
+Agents log in with their own names (bot/domain/agents.py), failures back off per address
+and per name (bot/web/throttle.py), and every action is logged with the agent's name. The
+agent's session cookie carries a CSRF token that agent.js sends back in `X-CSRF-Token` on
+every POST; help-desk tools use the bearer token instead (issue 12, findings 6 and 7)."""
 
 from __future__ import annotations
 
 import asyncio
 import hmac
+import math
+import secrets
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import Any, Dict
 
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, empty, file, json
 
 from bot.clients.account import BackendUnavailable, NotFound, NotVerified
+from bot.domain.agents import MAX_PASSWORD_LENGTH
 from bot.domain.handover import current_time, handover_response
 from bot.domain.identifiers import parse_customer_id
 from bot.domain.messages import MAX_MESSAGE_LENGTH
@@ -20,10 +28,13 @@ from bot.web import assistant
 from bot.web.http import (
     AGENT_COOKIE,
     AGENT_SESSION_SECONDS,
+    SAFE_METHODS,
     ApiError,
     backend,
+    bearer_agent,
     call_rasa,
     config_of,
+    ended_log_ins,
     json_body,
     logger,
     read_cookie,
@@ -35,24 +46,54 @@ STATIC = Path(__file__).resolve().parent / "static"
 agent = Blueprint("agent")
 
 
-def agent_name(request: Request) -> Optional[str]:
-    """The logged-in agent (cookie), or "api" for a help-desk tool with the bearer token."""
-    web = config_of(request).web
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if (
-        web.agent_api_token
-        and scheme.lower() == "bearer"
-        and hmac.compare_digest(token.strip().encode(), web.agent_api_token.encode())
-    ):
-        return "api"
-    return read_cookie(request, AGENT_COOKIE).get("agent")
+CSRF_HEADER = "x-csrf-token"
+
+
+def _checked_csrf(request: Request, claims: Dict[str, Any]) -> None:
+    """A POST with the agent's cookie must also carry the session's CSRF token: another
+    site can make the browser send the cookie, never read the token."""
+    if request.method in SAFE_METHODS:
+        return
+    sent = request.headers.get(CSRF_HEADER, "").encode("utf-8", "replace")
+    if not hmac.compare_digest(sent, str(claims.get("csrf", "")).encode()) or not sent:
+        raise ApiError(
+            403, "forbidden", "Jeton de sécurité manquant ou périmé : rechargez la page."
+        )
 
 
 def required_agent(request: Request) -> str:
-    name = agent_name(request)
-    if not name:
+    """The logged-in agent (cookie and CSRF token), or "api" for a help-desk tool with the
+    bearer token; 401 otherwise."""
+    if bearer_agent(request):
+        return "api"
+    claims = read_cookie(request, AGENT_COOKIE)
+    # The CSRF token also names the log-in: a log-out ends it (copies of the cookie too).
+    if not claims.get("agent") or claims.get("csrf") in ended_log_ins(request):
         raise ApiError(401, "unauthorized", "Connectez-vous.")
-    return name
+    _checked_csrf(request, claims)
+    return str(claims["agent"])
+
+
+def _credential(body: Dict[str, Any], name: str) -> str:
+    """A user name or password as typed: text that UTF-8 can hold, of a sane length."""
+    value = body.get(name, "")
+    if not isinstance(value, str) or len(value) > MAX_PASSWORD_LENGTH:
+        raise ApiError(400, "bad_request", "Identifiant ou mot de passe invalide.")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ApiError(400, "bad_request", "Identifiant ou mot de passe invalide.") from error
+    return value
+
+
+def _too_many_attempts(seconds: float) -> ApiError:
+    wait = max(1, math.ceil(seconds))
+    return ApiError(
+        429,
+        "rate_limited",
+        f"Trop de tentatives de connexion. Réessayez dans {wait}\u00a0s.",
+        headers={"Retry-After": str(wait)},
+    )
 
 
 @agent.get("/agent")
@@ -62,23 +103,37 @@ async def agent_page(request: Request) -> HTTPResponse:
 
 @agent.post("/agent/login")
 async def agent_login(request: Request) -> HTTPResponse:
-    web = config_of(request).web
     body = json_body(request)
-    username, password = str(body.get("username", "")), str(body.get("password", ""))
-    # `&`, not `and`: both comparisons always run, so timing tells nothing about the user name.
-    valid = hmac.compare_digest(
-        username.encode(), web.agent_username.encode()
-    ) & hmac.compare_digest(password.encode(), (web.agent_password or "").encode())
-    if not valid:
-        await asyncio.sleep(0.5)  # slows guessing down
+    username = _credential(body, "username").strip().lower()
+    password = _credential(body, "password")
+    address = request.remote_addr or request.ip
+    agents, throttle = request.app.ctx.agents, request.app.ctx.login_throttle
+    # Only an account's name is logged: a password typed in the name field must not be.
+    logged_name = username if username in agents.names else "(no such agent)"
+    wait = throttle.retry_after(address, username)
+    if wait:
+        logger.info("agent log-in locked for %s from %s", logged_name, address)
+        raise _too_many_attempts(wait)
+    if not await asyncio.to_thread(agents.verify, username, password):
+        throttle.failed(address, username)
+        logger.info("agent log-in refused for %s from %s", logged_name, address)
         raise ApiError(401, "unauthorized", "Identifiant ou mot de passe incorrect.")
-    response = json({"agent": username})
-    write_cookie(request, response, AGENT_COOKIE, {"agent": username}, AGENT_SESSION_SECONDS)
+    throttle.succeeded(address, username)
+    logger.info("agent %s logged in from %s", username, address)
+    csrf = secrets.token_urlsafe(32)
+    response = json({"agent": username, "csrf_token": csrf})
+    claims = {"agent": username, "csrf": csrf}
+    write_cookie(request, response, AGENT_COOKIE, claims, AGENT_SESSION_SECONDS)
     return response
 
 
 @agent.post("/agent/logout")
 async def agent_logout(request: Request) -> HTTPResponse:
+    claims = read_cookie(request, AGENT_COOKIE)
+    if claims.get("agent"):
+        _checked_csrf(request, claims)
+        ended_log_ins(request).end(claims["csrf"], claims["exp"])
+        logger.info("agent %s logged out", claims["agent"])
     response = empty()
     response.cookies[AGENT_COOKIE] = ""
     response.cookies[AGENT_COOKIE]["max-age"] = 0
@@ -87,7 +142,9 @@ async def agent_logout(request: Request) -> HTTPResponse:
 
 @agent.get("/agent/api/me")
 async def agent_me(request: Request) -> HTTPResponse:
-    return json({"agent": required_agent(request)})
+    """Who is logged in, and the session's CSRF token for agent.js after a reload."""
+    name = required_agent(request)
+    return json({"agent": name, "csrf_token": read_cookie(request, AGENT_COOKIE).get("csrf")})
 
 
 @agent.post("/agent/api/tickets/<reference>/process")
@@ -95,6 +152,7 @@ async def agent_process_ticket(request: Request, reference: str) -> HTTPResponse
     """Closes a ticket; for « Suppression compte », erases the account and the
     customer's conversations (GDPR)."""
     name = required_agent(request)
+    json_body(request)
     try:
         processed = await asyncio.to_thread(backend(request).process_ticket, reference)
     except NotFound as error:
@@ -131,9 +189,14 @@ def _suggest_request(body: Dict[str, Any]) -> tuple:
 
 @agent.post("/agent/api/suggest")
 async def agent_suggest(request: Request) -> HTTPResponse:
-    required_agent(request)
+    name = required_agent(request)
     config = config_of(request)
     message, customer_id = _suggest_request(json_body(request))
+    logger.info(
+        "agent %s asked for suggestions (%s)",
+        name,
+        "with a customer account" if customer_id else "no customer account",
+    )
     account, account_error = None, None
     if customer_id:
         try:

@@ -13,12 +13,15 @@ from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse, json
 
 from bot.config import Settings, refuse_placeholder
+from bot.domain.agents import AgentAccounts
+from bot.domain.typography import french
 from bot.web import assistant
 from bot.web.agent import agent
 from bot.web.chat import STATIC, chat
 from bot.web.deletion import deletion
 from bot.web.demo import demo
-from bot.web.http import ApiError, logger
+from bot.web.http import ApiError, EndedLogIns, logger, refuse_cross_site
+from bot.web.throttle import LoginThrottle
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; base-uri 'none'",
@@ -27,17 +30,30 @@ SECURITY_HEADERS = {
 }
 
 
+def agent_accounts(config: Settings) -> AgentAccounts:
+    """The named agents (AGENT_ACCOUNTS, AGENT_ACCOUNTS_FILE); ValueError when none."""
+    accounts = AgentAccounts.parse(config.web.agent_accounts)
+    if not accounts.names:
+        raise ValueError(
+            "no agent account: set AGENT_ACCOUNTS or AGENT_ACCOUNTS_FILE to 'name:hash' lines "
+            "(python -m bot.ops.agents add NAME prints one; make run makes a demo agent)"
+        )
+    return accounts
+
+
 def create_app(config: Settings) -> Sanic:
     web = config.web
-    if not (web.session_secret and web.agent_password):
-        raise ValueError("WEB_SESSION_SECRET and AGENT_PASSWORD must be set (make run sets them)")
+    if not web.session_secret:
+        raise ValueError("WEB_SESSION_SECRET must be set (make run sets it)")
     refuse_placeholder("WEB_SESSION_SECRET", web.session_secret)
-    refuse_placeholder("AGENT_PASSWORD", web.agent_password)
     refuse_placeholder("AGENT_API_TOKEN", web.agent_api_token)
     refuse_placeholder("RASA_AUTH_TOKEN", config.rasa_auth_token)
     app = Sanic("web", configure_logging=False)
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.ctx.config = config
+    app.ctx.agents = agent_accounts(config)
+    app.ctx.login_throttle = LoginThrottle()
+    app.ctx.ended_log_ins = EndedLogIns()
     app.ctx.threshold = assistant.fallback_threshold()
     app.static("/static", str(STATIC))
     app.blueprint(chat)
@@ -54,10 +70,17 @@ def create_app(config: Settings) -> Sanic:
     async def close_http(app: Sanic, _loop) -> None:
         await app.ctx.http.close()
 
+    @app.on_request
+    async def same_origin_only(request: Request) -> None:
+        refuse_cross_site(request)
+
     @app.on_response
     async def security_headers(request: Request, response: HTTPResponse) -> None:
         for header, value in SECURITY_HEADERS.items():
             response.headers.setdefault(header, value)
+        # The JSON answers carry conversations, accounts and tickets: no cache keeps them.
+        if (response.content_type or "").startswith("application/json"):
+            response.headers.setdefault("Cache-Control", "no-store")
 
     @app.get("/health")
     async def health(request: Request) -> HTTPResponse:
@@ -72,7 +95,12 @@ def create_app(config: Settings) -> Sanic:
 
 def error_response(request: Request, exception: Exception) -> HTTPResponse:
     if isinstance(exception, ApiError):
-        return json({"error": exception.code, "message": str(exception)}, exception.status_code)
+        # Customers and agents read these sentences: French typography, in one place.
+        return json(
+            {"error": exception.code, "message": french(str(exception))},
+            exception.status_code,
+            headers=exception.headers,
+        )
     if isinstance(exception, SanicException) and exception.status_code < 500:
         return json({"error": "bad_request", "message": "Requête invalide."}, exception.status_code)
     logger.exception("unexpected error on %s", request.path)

@@ -7,25 +7,32 @@ choose an identity."""
 
 from __future__ import annotations
 
-import uuid
+import dataclasses
+import time
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, empty, file, json
 
 from bot.domain.hours import describe_hours
-from bot.domain.messages import MAX_MESSAGE_LENGTH
+from bot.domain.messages import MAX_MESSAGE_LENGTH, clean_message
+from bot.domain.tokens import METADATA_KEY, issue_token
 from bot.web.http import (
     SESSION_COOKIE,
     ApiError,
     call_rasa,
     config_of,
     json_body,
+    new_session,
     read_cookie,
     session,
     with_session,
 )
+
+# Lifetime of the customer token sent with one message: long enough for the turn, short
+# enough that a token read from a tracker or a log is soon worth nothing (issue 12).
+MESSAGE_TOKEN_SECONDS = 120
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -47,7 +54,8 @@ async def chat_config(request: Request) -> HTTPResponse:
 
 def _message(request: Request) -> str:
     message = json_body(request).get("message")
-    if not isinstance(message, str) or not message.strip():
+    # What the NLU would read: invisible characters alone are an empty message too.
+    if not isinstance(message, str) or not clean_message(message):
         raise ApiError(400, "bad_request", "Votre message est vide : écrivez votre question.")
     message = message.strip()
     if len(message) > MAX_MESSAGE_LENGTH:
@@ -60,11 +68,24 @@ def _message(request: Request) -> str:
     return message
 
 
+def _customer_token(request: Request, current: Dict[str, Any]) -> Optional[str]:
+    """A token for this message only, never beyond the end of the log-in."""
+    if "customer" not in current:
+        return None
+    tokens = config_of(request).tokens
+    lifetime = min(MESSAGE_TOKEN_SECONDS, int(current["until"] - time.time()))
+    return issue_token(
+        current["customer"]["customer_id"],
+        dataclasses.replace(tokens, lifetime_seconds=max(1, lifetime)),
+    )
+
+
 @chat.post("/chat/messages")
 async def chat_message(request: Request) -> HTTPResponse:
     message = _message(request)
     current = session(request)
-    metadata = {"auth_token": current["customer_token"]} if current.get("customer_token") else {}
+    token = _customer_token(request, current)
+    metadata = {METADATA_KEY: token} if token else {}
     replies = await call_rasa(
         request,
         "POST",
@@ -76,9 +97,11 @@ async def chat_message(request: Request) -> HTTPResponse:
 
 @chat.get("/chat/history")
 async def chat_history(request: Request) -> HTTPResponse:
-    current = read_cookie(request, SESSION_COOKIE)
-    if "conv" not in current:
-        return json({"messages": []})
+    stored = read_cookie(request, SESSION_COOKIE).get("conv")
+    current = session(request)
+    if current["conv"] != stored:
+        # No conversation yet, or the log-in expired and took it away.
+        return with_session(request, json({"messages": []}), current)
     tracker = await call_rasa(
         request,
         "GET",
@@ -90,8 +113,8 @@ async def chat_history(request: Request) -> HTTPResponse:
 
 @chat.post("/chat/reset")
 async def chat_reset(request: Request) -> HTTPResponse:
-    current = session(request)
-    current["conv"] = str(uuid.uuid4())
+    json_body(request)
+    current = {**session(request), **new_session()}
     return with_session(request, empty(), current)
 
 

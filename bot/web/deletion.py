@@ -18,6 +18,7 @@ from sanic.response import html as html_response
 
 from bot.clients.account import BackendUnavailable, LinkNotValid
 from bot.domain.tickets import DELETION_CONFIRM_PATH
+from bot.domain.typography import french
 from bot.web.http import backend, config_of
 
 PAGE = Template(
@@ -29,7 +30,9 @@ deletion = Blueprint("deletion")
 
 
 def page(title: str, message: str, form: str = "", status: int = 200) -> HTTPResponse:
-    body = PAGE.substitute(title=html.escape(title), message=html.escape(message), form=form)
+    body = PAGE.substitute(
+        title=html.escape(french(title)), message=html.escape(french(message)), form=form
+    )
     return html_response(body, status=status, headers={"Cache-Control": "no-store"})
 
 

@@ -7,21 +7,22 @@ else (issue 12)."""
 from __future__ import annotations
 
 import asyncio
-from typing import List
+import secrets
+import time
+from typing import Any, Dict, List
 
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, empty, json
 
 from bot.clients.account import AccountClient, BackendUnavailable, NotFound
 from bot.domain.account import Customer
-from bot.domain.tokens import issue_token
 from bot.web.http import (
-    SESSION_COOKIE,
     ApiError,
     backend,
     config_of,
+    ended_log_ins,
     json_body,
-    read_cookie,
+    new_session,
     session,
     with_session,
 )
@@ -59,9 +60,17 @@ async def demo_customers(request: Request) -> HTTPResponse:
     )
 
 
+def _logged_in(current: Dict[str, Any]) -> Dict[str, Any]:
+    """Who is logged in, and for how many more seconds: the page logs out by itself then."""
+    if "customer" not in current:
+        return {"customer": None}
+    return {"customer": current["customer"], "expires_in": int(current["until"] - time.time())}
+
+
 @demo.get("/demo/me")
 async def demo_me(request: Request) -> HTTPResponse:
-    return json({"customer": read_cookie(request, SESSION_COOKIE).get("customer")})
+    current = session(request)
+    return with_session(request, json(_logged_in(current)), current)
 
 
 @demo.post("/demo/login")
@@ -73,18 +82,21 @@ async def demo_login(request: Request) -> HTTPResponse:
         customer = await asyncio.to_thread(backend(request).customer, customer_id)
     except BackendUnavailable as error:
         raise ApiError(503, "unavailable", "Connexion impossible pour le moment.") from error
-    current = session(request)
+    # A new conversation: the one before the log-in may be someone else's (issue 12).
+    current = new_session()
     current["customer"] = {
         "customer_id": customer_id,
         "name": f"{customer.first_name} {customer.last_name}",
     }
-    current["customer_token"] = issue_token(customer_id, config_of(request).tokens)
-    return with_session(request, json({"customer": current["customer"]}), current)
+    current["until"] = int(time.time()) + config_of(request).tokens.lifetime_seconds
+    current["log_in"] = secrets.token_urlsafe(16)
+    return with_session(request, json(_logged_in(current)), current)
 
 
 @demo.post("/demo/logout")
 async def demo_logout(request: Request) -> HTTPResponse:
+    json_body(request)
     current = session(request)
-    current.pop("customer", None)
-    current.pop("customer_token", None)
-    return with_session(request, empty(), current)
+    if "log_in" in current:
+        ended_log_ins(request).end(current["log_in"], current["until"])
+    return with_session(request, empty(), new_session())

@@ -1,14 +1,17 @@
-"""What every route group of the web server shares: its errors, its signed cookies, the JSON
-body check and the calls to Rasa and the backend. One home, so that the chat, demo and
-agent blueprints cannot drift apart on how they read a cookie or refuse a body."""
+"""What every route group of the web server shares: its errors, its signed cookies, the
+browser's session, the same-origin and JSON body checks and the calls to Rasa and the
+backend. One home, so that the chat, demo and agent blueprints cannot drift apart on how
+they read a cookie or refuse a request."""
 
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 import time
 import uuid
 from typing import Any, Dict, Optional
+from urllib.parse import urlsplit
 
 import aiohttp
 import jwt
@@ -27,9 +30,12 @@ SESSION_SECONDS, AGENT_SESSION_SECONDS = 30 * 24 * 3600, 8 * 3600
 
 
 class ApiError(SanicException):
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, headers: Optional[Dict[str, str]] = None
+    ) -> None:
         super().__init__(message, status_code=status)
         self.code = code
+        self.headers = headers or {}
 
 
 def config_of(request: Request) -> Settings:
@@ -62,11 +68,48 @@ def write_cookie(
         response.cookies[name][key] = setting
 
 
+class EndedLogIns:
+    """Log-ins ended by a log-out before their cookie expires. The cookies are signed, not
+    stored: without this list a copy taken before the log-out would still work after it.
+    Kept in the web server's memory (one process) until each log-in would have ended."""
+
+    def __init__(self) -> None:
+        self._until: Dict[str, float] = {}
+
+    def end(self, log_in: str, until: float) -> None:
+        now = time.time()
+        self._until = {key: end for key, end in self._until.items() if end > now}
+        self._until[log_in] = until
+
+    def __contains__(self, log_in: object) -> bool:
+        return log_in in self._until
+
+
+def ended_log_ins(request: Request) -> EndedLogIns:
+    return request.app.ctx.ended_log_ins
+
+
+def new_session() -> Dict[str, Any]:
+    """A session of its own conversation: at every log-in, log-out and expired log-in, so
+    that on a shared computer nobody sees the previous customer's messages (issue 12,
+    finding 3)."""
+    return {"conv": str(uuid.uuid4())}
+
+
 def session(request: Request) -> Dict[str, Any]:
-    """The browser's session: its conversation id, and the demo customer when logged in."""
+    """The browser's session: its conversation id and, when logged in, the customer and when
+    the log-in ends (`until`). It holds no customer token: the cookie is signed, not
+    encrypted, and a token read from it would stay valid after the log-out."""
     current = read_cookie(request, SESSION_COOKIE)
-    current.setdefault("conv", str(uuid.uuid4()))
     current.pop("exp", None)
+    if "customer" in current and not current.get("until", 0) > time.time():
+        logger.info("customer log-in expired: new conversation")
+        return new_session()
+    if "customer" in current and current.get("log_in") in ended_log_ins(request):
+        logger.info("session cookie of an ended log-in: new conversation")
+        return new_session()
+    if "conv" not in current:
+        current.update(new_session())
     return current
 
 
@@ -75,9 +118,23 @@ def with_session(request: Request, response: HTTPResponse, current: Dict[str, An
     return response
 
 
+def is_json(content_type: str) -> bool:
+    """`application/json`, with at most a UTF-8 charset. Exact: a form can send
+    `text/plain; application/json` without CORS, and must not get through."""
+    media_type, *parameters = content_type.split(";")
+    if media_type.strip().lower() != "application/json" or len(parameters) > 1:
+        return False
+    for parameter in parameters:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() != "charset" or value.strip().strip('"').lower() != "utf-8":
+            return False
+    return True
+
+
 def json_body(request: Request) -> Dict[str, Any]:
-    # A JSON content type also keeps other sites' forms out (no CSRF without CORS).
-    if "application/json" not in request.headers.get("content-type", ""):
+    """The JSON object of a POST. Every POST of the widget and the pages sends one, even
+    empty: a JSON content type needs a CORS preflight, which other sites do not get."""
+    if not is_json(request.headers.get("content-type", "")):
         raise ApiError(415, "unsupported_media_type", "Envoyez du JSON.")
     try:
         body = request.json
@@ -86,6 +143,53 @@ def json_body(request: Request) -> Dict[str, Any]:
     if not isinstance(body, dict):
         raise ApiError(400, "bad_request", "Requête invalide.")
     return body
+
+
+def bearer_agent(request: Request) -> bool:
+    """Whether the request carries AGENT_API_TOKEN: a help-desk tool, not a browser."""
+    expected = config_of(request).web.agent_api_token
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return bool(
+        expected
+        and scheme.lower() == "bearer"
+        and hmac.compare_digest(token.strip().encode(), expected.encode())
+    )
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _own_origin(request: Request, origin: str) -> bool:
+    """The origin the page was served from: the Host the browser asked for, or the public
+    address (WEB_PUBLIC_URL) when a proxy in front rewrites the Host."""
+    parts = urlsplit(origin.strip().lower())
+    public = urlsplit(config_of(request).backend.public_web_url.lower())
+    return parts.scheme in ("http", "https") and (
+        parts.netloc == request.headers.get("host", "").lower()
+        or (parts.scheme, parts.netloc) == (public.scheme, public.netloc)
+    )
+
+
+def refuse_cross_site(request: Request) -> None:
+    """Every state-changing request comes from our own pages (issue 12, finding 7).
+
+    Browsers say where a request comes from: `Sec-Fetch-Site` (must be `same-origin`) and
+    `Origin` (must be ours); both are checked when both are sent. A request with neither
+    is not a browser's page, and only the help-desk tools with their bearer token send it.
+    """
+    if request.method in SAFE_METHODS:
+        return
+    origin = request.headers.get("origin")
+    fetch_site = request.headers.get("sec-fetch-site")
+    if origin is None and fetch_site is None:
+        allowed = bearer_agent(request)
+    else:
+        allowed = (fetch_site is None or fetch_site.strip().lower() == "same-origin") and (
+            origin is None or _own_origin(request, origin)
+        )
+    if not allowed:
+        logger.info("cross-site %s %s refused", request.method, request.path)
+        raise ApiError(403, "forbidden", "Requête refusée : elle ne vient pas de notre site.")
 
 
 def unavailable(config: Settings) -> ApiError:

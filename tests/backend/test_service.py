@@ -316,3 +316,19 @@ def test_health_raises_when_the_database_is_unreachable() -> None:
     settings = backend_settings("unused")
     with pytest.raises(OperationalError):
         AccountService(settings, sessions, Mailer(settings, sessions)).health()
+
+
+def test_one_conversation_cannot_use_up_the_e_mails_of_an_address(
+    service: AccountService, clock: Clock
+) -> None:
+    """Issue 12: a stranger asking three times for someone's address locked its owner out
+    of the reset e-mail for an hour."""
+    owner = "marie.durand@example.com"
+    for _ in range(2):
+        service.request_password_email(owner, "stranger")
+    with pytest.raises(RateLimited) as limited:
+        service.request_password_email("someone.else@example.com", "stranger")
+    assert limited.value.retry_after == 60 * 60
+    service.request_password_email(owner, "owner")
+    clock.now += timedelta(hours=1)
+    service.request_password_email(owner, "stranger")

@@ -1,11 +1,16 @@
 """The chat widget and the agents' page, in a real browser, against the running stack."""
 
+import dataclasses
 import json
 
+import pytest
 import requests
 from playwright.sync_api import Page, expect
 
 from bot.config import PROJECT_ROOT
+from bot.ops.stack import web_spec
+from bot.ops.supervisor import free_port
+from tests.support.stack import assert_nothing_left, started
 
 SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
 
@@ -63,6 +68,32 @@ def test_logged_in_customer_gets_their_invoices_with_links(page: Page):
         "https://www.123roulement.com/mon-compte/factures/" + link.inner_text().split("/")[-1],
     )
     expect(answer).to_contain_text("pas encore expédiée")
+
+
+def test_log_in_and_log_out_clear_the_conversation_on_screen(page: Page):
+    open_widget(page)
+    ask(page, "bonjour")
+    expect(page.locator(".rb-bot").filter(has_text="assistant virtuel")).to_be_visible()
+    page.select_option("#demo-customer", "C1000001")
+    page.click("#demo-login")
+    expect(page.locator("#demo-status")).to_contain_text("Marie Durand")
+    expect(page.locator(".rb-user")).to_have_count(0)
+    ask(page, "où est ma facture ?")
+    expect(page.locator(".rb-bot").filter(has_text="Voici vos commandes")).to_be_visible()
+    page.click("#demo-logout")
+    expect(page.locator("#demo-status")).to_have_text("Non connecté")
+    expect(page.locator(".rb-user")).to_have_count(0)
+    expect(page.locator(".rb-bot").filter(has_text="Voici vos commandes")).to_have_count(0)
+    expect(page.locator(".rb-welcome")).to_be_visible()
+    # The next customer on this computer, after a reload too: nothing of Marie's.
+    page.select_option("#demo-customer", "C1000002")
+    page.click("#demo-login")
+    expect(page.locator("#demo-status")).to_contain_text("C1000002")
+    page.reload()
+    if not page.locator("#rb-panel").is_visible():
+        page.click("#rb-launcher")
+    expect(page.locator(".rb-welcome")).to_be_visible()
+    expect(page.locator(".rb-user")).to_have_count(0)
 
 
 XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
@@ -163,7 +194,9 @@ def test_agent_page_refuses_without_login_then_ranks_answers(page: Page, stack_s
     page.goto("/agent")
     expect(page.locator("#login-form")).to_be_visible()
     expect(page.locator("#assistant")).to_be_hidden()
-    assert page.request.post("/agent/api/suggest", data={"message": "facture"}).status == 401
+    own_page = {"Origin": stack_settings.web.url}
+    suggest = page.request.post("/agent/api/suggest", data={"message": "x"}, headers=own_page)
+    assert suggest.status == 401
     page.fill("#login-user", stack_settings.web.agent_username)
     page.fill("#login-password", "not-the-password")
     page.click("#login-form button[type=submit]")
@@ -221,3 +254,32 @@ def test_agent_page_refuses_without_login_then_ranks_answers(page: Page, stack_s
     page.fill("#ticket-reference", unverified["reference"])
     page.click("#process-ticket")
     expect(page.locator("#ticket-error")).to_contain_text("« non vérifiée »")
+
+
+@pytest.fixture(scope="module")
+def short_log_in_url(backend, bot_stack, stack_settings):
+    """A web server whose demo log-ins last 4 seconds."""
+    tokens = dataclasses.replace(stack_settings.tokens, lifetime_seconds=4)
+    web = dataclasses.replace(stack_settings.web, port=free_port())
+    spec = web_spec(dataclasses.replace(stack_settings, web=web, tokens=tokens))
+    stack = started([spec], logs="logs-short-log-in")
+    with stack:
+        yield web.url
+    assert_nothing_left(stack)
+
+
+def test_the_end_of_a_log_in_clears_the_conversation_on_screen(browser, short_log_in_url):
+    context = browser.new_context(base_url=short_log_in_url, locale="fr-FR")
+    page = context.new_page()
+    page.goto("/")
+    page.select_option("#demo-customer", "C1000001")
+    page.click("#demo-login")
+    expect(page.locator("#demo-status")).to_contain_text("Marie Durand")
+    page.click("#rb-launcher")
+    ask(page, "où est ma facture ?")
+    expect(page.locator(".rb-user")).to_have_count(1)
+    # Nobody touches the page: when the log-in ends, the page and the widget say so.
+    expect(page.locator("#demo-status")).to_have_text("Non connecté", timeout=10_000)
+    expect(page.locator(".rb-user")).to_have_count(0)
+    expect(page.locator(".rb-welcome")).to_be_visible()
+    context.close()

@@ -48,13 +48,16 @@ def address_count(settings: Settings) -> int:
 
 
 def agent_session(settings: Settings) -> requests.Session:
+    """An agent's browser: its page's origin on every request, the CSRF token once in."""
     session = requests.Session()
+    session.headers["Origin"] = settings.web.url
     response = session.post(
         f"{settings.web.url}/agent/login",
         timeout=10,
         json={"username": settings.web.agent_username, "password": settings.web.agent_password},
     )
     response.raise_for_status()
+    session.headers["X-CSRF-Token"] = response.json()["csrf_token"]
     return session
 
 

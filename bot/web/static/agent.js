@@ -4,10 +4,15 @@
 (function () {
   const $ = (id) => document.getElementById(id);
 
+  // The session's CSRF token (given at log-in and by /agent/api/me): every POST carries it,
+  // which another site cannot do with the agent's cookie alone.
+  let csrfToken = "";
+
   async function call(path, body) {
+    const headers = body === undefined ? {} : { "Content-Type": "application/json", "X-CSRF-Token": csrfToken };
     const response = await fetch(path, {
       method: body === undefined ? "GET" : "POST",
-      headers: body === undefined ? {} : { "Content-Type": "application/json" },
+      headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: "same-origin",
     });
@@ -15,6 +20,7 @@
     if (!response.ok) {
       throw new Error(data.message || "Le service ne répond pas. Réessayez dans un instant.");
     }
+    if (typeof data.csrf_token === "string") csrfToken = data.csrf_token;
     return data;
   }
 

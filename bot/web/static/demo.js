@@ -47,6 +47,11 @@
     }
   }
 
+  /** The server started a new conversation: the chat widget clears its panel. */
+  function announceIdentityChange() {
+    window.dispatchEvent(new CustomEvent("rb:identity-changed"));
+  }
+
   function serverMessage(result, fallback) {
     const data = result.data;
     return data && typeof data.message === "string" && data.message ? data.message : fallback;
@@ -58,6 +63,18 @@
 
   function showFeedback(text) {
     ui.feedback.textContent = text || "";
+  }
+
+  let expiryTimer = null;
+
+  /** When the log-in ends, the page asks the server again (which logs out) and says so. */
+  function watchExpiry(data) {
+    clearTimeout(expiryTimer);
+    if (!data || !isCustomer(data.customer) || !Number.isFinite(data.expires_in)) return;
+    expiryTimer = setTimeout(async () => {
+      await loadMe();
+      announceIdentityChange();
+    }, Math.max(0, data.expires_in) * 1000 + 1000);
   }
 
   function showCustomer(customer) {
@@ -99,6 +116,7 @@
   async function loadMe() {
     const result = await request("GET", "demo/me");
     showCustomer(result.ok && result.data ? result.data.customer : null);
+    watchExpiry(result.ok ? result.data : null);
   }
 
   function setBusy(busy) {
@@ -119,6 +137,8 @@
     if (result.ok && result.data && isCustomer(result.data.customer)) {
       showFeedback("");
       showCustomer(result.data.customer);
+      watchExpiry(result.data);
+      announceIdentityChange();
     } else {
       showFeedback(serverMessage(result, TEXT.loginFailed));
     }
@@ -131,6 +151,8 @@
     if (result.ok) {
       showFeedback("");
       showCustomer(null);
+      watchExpiry(null);
+      announceIdentityChange();
     } else {
       showFeedback(serverMessage(result, TEXT.logoutFailed));
     }

@@ -664,6 +664,16 @@
     });
     ui.input.addEventListener("keydown", onInputKeydown);
     ui.root.addEventListener("keydown", onRootKeydown);
+    // The page's log-in or log-out started a new conversation on the server (the event
+    // "rb:identity-changed"): the previous customer's messages leave the screen, and the
+    // panel shows the new conversation's (empty) history.
+    window.addEventListener("rb:identity-changed", () => {
+      state.failed = null;
+      state.dirty = false;
+      state.history = "idle";
+      clearLog();
+      if (isOpen()) ensureLoaded();
+    });
   }
 
   /** Loads widget.css once; calls done when it is there (or failed, or is too slow). */
