@@ -45,6 +45,7 @@ def test_history_survives_a_reload_and_a_new_conversation_clears_it(page: Page):
     expect(page.locator(".rb-user").first).to_have_text("comment créer un compte ?")
     expect(page.locator(".rb-bot").filter(has_text="« nouveau client »")).to_be_visible()
     page.click("#rb-new")
+    page.click("#rb-confirm-yes")
     expect(page.locator(".rb-user")).to_have_count(0)
 
 
