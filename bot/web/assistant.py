@@ -27,11 +27,13 @@ CHAT_ONLY = {
 # What the customer must do themselves when no bot collects the details for them.
 AGENT_EXTRA = {
     "delete_account": ["utter_delete_account_by_form"],
-    "duplicate_accounts": ["utter_duplicate_accounts_by_phone"],
+    # The agent is the adviser the chat would hand over to: they ask for the details
+    # themselves, with no "call an adviser" and no contact form.
+    "duplicate_accounts": ["utter_duplicate_accounts_for_agent"],
     # Answered by action_repair in the chat (data/rules.yml), by this text for an agent.
     "out_of_scope": ["utter_out_of_scope"],
 }
-HANDOVER_INTENTS = {"request_human", "opening_hours", "out_of_scope", "duplicate_accounts"}
+HANDOVER_INTENTS = {"request_human", "opening_hours", "out_of_scope"}
 SUGGESTIONS = 3
 ALTERNATIVE_FLOOR = 0.02
 
