@@ -46,3 +46,9 @@ def test_the_duplicate_accounts_answer_is_what_the_agent_asks_the_customer():
 def test_every_intent_has_a_french_name_for_the_agents():
     intents = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))["intents"]
     assert sorted(INTENT_LABELS) == sorted(intents)
+
+
+def test_the_invoices_answer_without_a_customer_number_is_the_faq():
+    assert "« Mes factures »" in answer_text("find_invoices", account=None, handover="…").replace(
+        "\u00a0", " "
+    )
