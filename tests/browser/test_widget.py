@@ -163,7 +163,8 @@ def test_widget_screenshots_desktop_and_phone(page: Page, browser, web_url):
     page.click("#rb-launcher")
     ask(page, "Bonjour, où est ma facture ?")
     expect(page.locator(".rb-bot").filter(has_text="Voici vos commandes")).to_be_visible()
-    page.screenshot(path=str(SCREENSHOTS / "widget-desktop.png"))
+    expect(page.locator(".rb-bot").filter(has_text="autre chose")).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "widget-desktop.png"), animations="disabled")
 
     phone = browser.new_context(
         base_url=web_url,
@@ -177,10 +178,11 @@ def test_widget_screenshots_desktop_and_phone(page: Page, browser, web_url):
     mobile.click("#rb-launcher")
     ask(mobile, "je veux parler a un conseiller")
     expect(mobile.locator(".rb-bot").filter(has_text="02 808 18 02")).to_be_visible()
+    expect(mobile.locator("a.rb-link-button")).to_be_visible()
     box = mobile.locator("#rb-panel").bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 360
     assert mobile.evaluate("document.documentElement.scrollWidth") <= 360
-    mobile.screenshot(path=str(SCREENSHOTS / "widget-phone.png"))
+    mobile.screenshot(path=str(SCREENSHOTS / "widget-phone.png"), animations="disabled")
     phone.close()
 
 

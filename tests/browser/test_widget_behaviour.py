@@ -70,6 +70,14 @@ def test_a_long_answer_is_read_from_its_first_bubble(desktop: Page):
     assert log.evaluate("l => l.scrollTop + l.clientHeight < l.scrollHeight - 1")
 
 
+def test_a_single_bubble_taller_than_the_log_is_shown_from_its_top(desktop: Page):
+    answer_with(desktop, [{"text": "\n".join(reply["text"] for reply in LONG_ANSWER)}])
+    open_widget(desktop)
+    ask(desktop, "comment modifier mon adresse ?")
+    expect(desktop.locator(".rb-bot:not(.rb-welcome)")).to_have_count(1)
+    assert 0 <= first_bubble_offset(desktop) <= 16
+
+
 def test_reduced_motion_shows_the_whole_answer_at_once(browser: Browser, web_url: str):
     context = browser.new_context(
         base_url=web_url, viewport={"width": 1366, "height": 768}, reduced_motion="reduce"

@@ -11,7 +11,8 @@
  * anchors only after checking they are http(s).
  *
  * Plain ES2018, no dependency, no build step; works under CSP `default-src 'self'`
- * (no inline style or script is created).
+ * (no inline style attribute or script is created: the input's height is set through
+ * the CSSOM, which CSP allows).
  */
 (function () {
   "use strict";
@@ -439,8 +440,9 @@
         await wait(delay);
         hideTyping();
       }
-      const bubble = appendToLog(botBubble(replies[index]), first);
+      const bubble = botBubble(replies[index]);
       first = first || bubble;
+      appendToLog(bubble, first);
       if (!isOpen()) countUnread(1);
     }
   }
@@ -507,7 +509,6 @@
    */
   function setBusy(busy) {
     state.busy = busy;
-    ui.root.classList.toggle("rb-busy", busy);
     ui.newButton.disabled = busy;
     const retry = document.getElementById("rb-retry");
     if (retry) retry.disabled = busy;
