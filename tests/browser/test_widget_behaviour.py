@@ -269,3 +269,37 @@ def test_a_new_conversation_is_confirmed_first(page: Page):
     expect(page.locator(".rb-user")).to_have_count(0)
     expect(page.locator(".rb-welcome")).to_be_visible()
     expect(page.locator("#rb-input")).to_be_focused()
+
+
+def test_references_are_never_cut_at_their_hyphen(browser: Browser, web_url: str):
+    context = browser.new_context(
+        base_url=web_url, locale="fr-FR", viewport={"width": 360, "height": 740}
+    )
+    page = context.new_page()
+    answer_with(
+        page,
+        [
+            {
+                "text": "Voici vos commandes\u00a0:\n• Commande CMD-240117 du 15 novembre 2026"
+                "\u00a0: facture FA-240117 du 18 novembre 2026.",
+                "links": [
+                    {
+                        "label": "Télécharger la facture FA-240117 (PDF)",
+                        "url": "https://www.123roulement.com/mon-compte/factures/FA-240117.pdf",
+                    }
+                ],
+            }
+        ],
+    )
+    open_widget(page)
+    ask(page, "mes factures")
+    button = page.locator("a.rb-link-button")
+    expect(button).to_have_text("Télécharger la facture FA-240117 (PDF)")
+    for reference in page.locator(".rb-bot .rb-nowrap").all():
+        assert reference.evaluate("r => r.getClientRects().length") == 1
+    assert page.locator(".rb-bot .rb-nowrap").all_inner_texts() == [
+        "CMD-240117",
+        "FA-240117",
+        "FA-240117",
+    ]
+    context.close()

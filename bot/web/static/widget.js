@@ -77,6 +77,8 @@
   // Punctuation that ends a sentence rather than a URL (« voir https://…/aide. »).
   const TRAILING_PUNCTUATION = ".,;:!?";
   const CLOSERS = { ")": "(", "]": "[" };
+  // References (FA-240117, CMD-240392, T-7K4Q9MZ2) are never cut at their hyphen.
+  const REFERENCE_SPLIT_RE = /\b([A-Z]{1,4}-[0-9A-Z]{4,})\b/;
 
   const state = {
     config: Object.assign({}, DEFAULT_CONFIG),
@@ -278,12 +280,22 @@
     return link;
   }
 
+  /** Appends text as text nodes, each reference in an unbreakable span. */
+  function appendText(parent, text) {
+    text.split(REFERENCE_SPLIT_RE).forEach((part, index) => {
+      if (!part) return;
+      parent.appendChild(index % 2 === 0
+        ? document.createTextNode(part)
+        : el("span", { class: "rb-nowrap" }, [part]));
+    });
+  }
+
   /** Appends text to parent as text nodes, http(s) URLs as links. Never parses HTML. */
   function appendRichText(parent, text) {
     text.split(URL_SPLIT_RE).forEach((part, index) => {
       if (!part) return;
       if (index % 2 === 0) {
-        parent.appendChild(document.createTextNode(part));
+        appendText(parent, part);
         return;
       }
       const pieces = splitTrailing(part);
@@ -340,7 +352,8 @@
   function linkButtons(links) {
     const list = el("ul", { class: "rb-links", "aria-label": TEXT.links });
     links.forEach((link) => {
-      const anchor = linkNode(link.href, link.label);
+      const anchor = linkNode(link.href, "");
+      appendText(anchor, link.label);
       anchor.className = "rb-link-button";
       list.appendChild(el("li", {}, [anchor]));
     });
