@@ -9,7 +9,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import account_client, call_backend, logged_in_customer
 from actions.handover import utter_handover
 from bot.clients.account import AccountClient, BackendUnavailable
-from bot.domain.answers import addresses_list, orders_list, personal_details
+from bot.domain.answers import addresses_list, invoice_links, orders_list, personal_details
+from bot.domain.links import links_payload
+from bot.domain.responses import render
 
 
 def utter_unavailable(dispatcher: CollectingDispatcher) -> None:
@@ -34,6 +36,9 @@ class AccountAnswer(Action, ABC):
     def anonymous(self, dispatcher: CollectingDispatcher) -> None:
         pass
 
+    def unavailable(self, dispatcher: CollectingDispatcher) -> None:
+        utter_unavailable(dispatcher)
+
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
@@ -44,14 +49,22 @@ class AccountAnswer(Action, ABC):
         try:
             data = await call_backend(self.fetch, account_client(), customer_id)
         except BackendUnavailable:
-            utter_unavailable(dispatcher)
+            self.unavailable(dispatcher)
             return []
         self.answer(dispatcher, data)
         return []
 
 
 class ActionAnswerInvoices(AccountAnswer):
-    """The customer's orders: invoice and link when shipped, "on the shipping day" otherwise."""
+    """The whole answer to « où sont mes factures ? », FAQ steps included, so that a
+    logged-in customer reads their own orders first (invoice and download link when
+    shipped, "on the shipping day" otherwise): that is what they asked. Anonymous, or
+    with the backend down: the FAQ steps, then the invitation to log in or the hand-over.
+
+    The list goes with a `links` payload (bot/domain/links.py): the widget shows a
+    « Télécharger la facture … (PDF) » button per invoice instead of the raw URLs, which
+    stay in the text for the REST channel's other clients.
+    """
 
     def name(self) -> Text:
         return "action_answer_invoices"
@@ -60,13 +73,24 @@ class ActionAnswerInvoices(AccountAnswer):
         return client.orders(customer_id)
 
     def answer(self, dispatcher: CollectingDispatcher, orders: Any) -> None:
-        if orders:
-            dispatcher.utter_message(response="utter_invoices_list", orders=orders_list(orders))
-        else:
+        if not orders:
             dispatcher.utter_message(response="utter_no_orders")
+            dispatcher.utter_message(response="utter_find_invoices")
+            return
+        short = render("utter_invoices_list", {"orders": orders_list(orders, with_urls=False)})
+        dispatcher.utter_message(
+            response="utter_invoices_list",
+            orders=orders_list(orders),
+            json_message=links_payload(invoice_links(orders), text=short),
+        )
 
     def anonymous(self, dispatcher: CollectingDispatcher) -> None:
+        dispatcher.utter_message(response="utter_find_invoices")
         dispatcher.utter_message(response="utter_invite_login")
+
+    def unavailable(self, dispatcher: CollectingDispatcher) -> None:
+        dispatcher.utter_message(response="utter_find_invoices")
+        utter_unavailable(dispatcher)
 
 
 class ActionAnswerAddresses(AccountAnswer):

@@ -7,14 +7,17 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.config import settings
-from bot.domain.handover import current_time, handover_response
+from bot.domain.handover import contact_form_links, current_time, handover_response
 from bot.domain.hours import line_status
 
 
 def utter_handover(dispatcher: CollectingDispatcher) -> None:
-    """Phone number, hours, and whether the line is open right now."""
+    """Phone number, hours, whether the line is open right now, and the contact form's link."""
     config = settings()
-    dispatcher.utter_message(**handover_response(current_time(config), config.phone))
+    dispatcher.utter_message(
+        **handover_response(current_time(config), config.phone),
+        json_message=contact_form_links(config.phone),
+    )
 
 
 def line_is_open() -> bool:

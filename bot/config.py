@@ -18,13 +18,15 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 @dataclass(frozen=True)
 class PhoneLine:
-    """The human hand-over: one number and its opening hours (Monday to Friday)."""
+    """The human hand-over: one number and its opening hours (Monday to Friday), and the
+    shop's contact form, offered as a link beside the number."""
 
     number: str = "02 808 18 02"
     opens: time = time(8, 0)
     closes: time = time(19, 0)
     timezone: str = "Europe/Paris"
     holidays_country: str = "FR"
+    contact_form_url: str = "https://www.123roulement.com/contact"
 
 
 @dataclass(frozen=True)
@@ -266,6 +268,8 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
             opens=_parse_time(env.get("SUPPORT_PHONE_OPENS", "8:00")),
             closes=_parse_time(env.get("SUPPORT_PHONE_CLOSES", "19:00")),
             timezone=env.get("SUPPORT_TIMEZONE", PhoneLine.timezone),
+            contact_form_url=env.get("CONTACT_FORM_URL")
+            or env.get("SHOP_URL", "https://www.123roulement.com").rstrip("/") + "/contact",
         ),
         fixed_now=_parse_instant(fixed_now) if fixed_now else None,
         fixed_now_file=Path(env["BOT_FIXED_NOW_FILE"]) if env.get("BOT_FIXED_NOW_FILE") else None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import re
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -26,6 +27,7 @@ from actions.submissions import (
     ActionSendPasswordEmail,
 )
 from bot.config import PROJECT_ROOT, TokenSettings, settings
+from bot.domain.links import read_links_payload
 from bot.domain.tokens import issue_token, verified_metadata
 from bot.ops.supervisor import free_port
 from tests.support.stack import tickets_of
@@ -90,10 +92,19 @@ def token_for(customer_id: str, settings, **overrides) -> str:
 
 def test_logged_in_customer_gets_their_own_invoices(stack_env):
     _, messages = run(ActionAnswerInvoices(), tracker(token=token_for("C1000001", stack_env)))
+    # Her own orders, first and alone: no general steps before what she asked for.
     assert responses(messages) == ["utter_invoices_list"]
     orders = messages[0]["orders"]
     assert "facture" in orders and "/mon-compte/factures/" in orders
     assert "pas encore expédiée" in orders
+    # For the widget: a named download per invoice, and the list without the raw URLs.
+    links = read_links_payload(messages[0]["custom"])
+    numbers = re.findall(r"FA-\d+", orders)
+    assert [link["label"] for link in links["links"]] == [
+        f"Télécharger la facture {number} (PDF)" for number in dict.fromkeys(numbers)
+    ]
+    assert all(link["url"] in orders for link in links["links"])
+    assert "https://" not in links["text"] and all(n in links["text"] for n in numbers)
 
 
 def test_another_customer_sees_only_their_own_orders(stack_env):
@@ -105,7 +116,7 @@ def test_another_customer_sees_only_their_own_orders(stack_env):
 
 def test_customer_without_order(stack_env):
     _, messages = run(ActionAnswerInvoices(), tracker(token=token_for("C1000005", stack_env)))
-    assert responses(messages) == ["utter_no_orders"]
+    assert responses(messages) == ["utter_no_orders", "utter_find_invoices"]
 
 
 @pytest.mark.parametrize(
@@ -121,12 +132,12 @@ def test_customer_without_order(stack_env):
 )
 def test_anonymous_forged_or_expired_token_is_invited_to_log_in(stack_env, make_token):
     _, messages = run(ActionAnswerInvoices(), tracker(token=make_token(stack_env)))
-    assert responses(messages) == ["utter_invite_login"]
+    assert responses(messages) == ["utter_find_invoices", "utter_invite_login"]
 
 
 def test_typed_customer_number_unlocks_nothing(stack_env):
     _, messages = run(ActionAnswerInvoices(), tracker(text="je suis le client C1000001"))
-    assert responses(messages) == ["utter_invite_login"]
+    assert responses(messages) == ["utter_find_invoices", "utter_invite_login"]
 
 
 def test_addresses_on_file(stack_env):
@@ -141,7 +152,16 @@ def test_backend_down_hands_over(stack_env, monkeypatch):
     monkeypatch.setenv("BACKEND_PORT", str(free_port()))
     settings.cache_clear()
     _, messages = run(ActionAnswerInvoices(), tracker(token=token_for("C1000001", stack_env)))
-    assert responses(messages) == ["utter_backend_unavailable", "utter_handover_open"]
+    assert responses(messages) == [
+        "utter_find_invoices",
+        "utter_backend_unavailable",
+        "utter_handover_open",
+    ]
+    # The hand-over links the contact form.
+    form = read_links_payload(messages[-1]["custom"])["links"]
+    assert form == [
+        {"label": "Ouvrir le formulaire de contact", "url": stack_env.phone.contact_form_url}
+    ]
 
 
 # --- Forms ----------------------------------------------------------------------

@@ -7,11 +7,12 @@ account data into the short lists those responses are filled with.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Iterable
+from typing import Dict, Iterable, List
 
 from babel.dates import format_date
 
 from bot.domain.account import Address, Customer, Order
+from bot.domain.links import link
 from bot.domain.typography import french
 
 _ADDRESS_KIND = {"delivery": "livraison", "billing": "facturation"}
@@ -24,21 +25,32 @@ def french_date(iso: str) -> str:
     )
 
 
-def order_line(order: Order) -> str:
+def order_line(order: Order, with_url: bool = True) -> str:
     placed = french_date(order.placed_at)
     if order.invoice is None:
         return (
             f"• Commande {order.number} du {placed} : pas encore expédiée. "
             f"Sa facture sera disponible le jour de l'expédition."
         )
-    return (
+    line = (
         f"• Commande {order.number} du {placed} : facture {order.invoice.number} "
-        f"du {french_date(order.invoice.issued_at)}, à télécharger ici : {order.invoice.url}"
+        f"du {french_date(order.invoice.issued_at)}"
     )
+    return f"{line}, à télécharger ici : {order.invoice.url}" if with_url else f"{line}."
 
 
-def orders_list(orders: Iterable[Order]) -> str:
-    return french("\n".join(order_line(order) for order in orders))
+def orders_list(orders: Iterable[Order], with_urls: bool = True) -> str:
+    """One line per order; without the URLs when the download links go as buttons."""
+    return french("\n".join(order_line(order, with_urls) for order in orders))
+
+
+def invoice_links(orders: Iterable[Order]) -> List[Dict[str, str]]:
+    """A download link per invoice, named after it (« Télécharger la facture FA-… (PDF) »)."""
+    return [
+        link(f"Télécharger la facture {order.invoice.number} (PDF)", order.invoice.url)
+        for order in orders
+        if order.invoice is not None
+    ]
 
 
 def addresses_list(addresses: Iterable[Address]) -> str:

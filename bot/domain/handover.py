@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Dict
+from typing import Any, Dict
 
 from bot.config import PhoneLine, Settings
 from bot.domain.hours import describe_hours, describe_reopening, line_status
+from bot.domain.links import link, links_payload
 
 
 def current_time(settings: Settings) -> datetime:
@@ -25,6 +26,11 @@ def unavailable_text(settings: Settings) -> str:
         "Je ne peux pas traiter votre demande pour le moment. "
         f"Appelez nos conseillers au {line.number}, {describe_hours(line)}."
     )
+
+
+def contact_form_links(line: PhoneLine) -> Dict[str, Any]:
+    """The contact form the hand-over text mentions, as a link the widget shows as a button."""
+    return links_payload([link("Ouvrir le formulaire de contact", line.contact_form_url)])
 
 
 def handover_response(now: datetime, line: PhoneLine) -> Dict[str, str]:

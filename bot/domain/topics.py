@@ -26,6 +26,6 @@ INTENT_LABELS = {
     "affirm": "Oui",
     "deny": "Non",
     "inform": "Information donnée (e-mail, numéro)",
-    "bot_challenge": "Êtes-vous un robot ?",
+    "bot_challenge": "Êtes-vous un robot\u00a0?",
     "out_of_scope": "Hors du compte client",
 }

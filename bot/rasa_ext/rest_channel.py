@@ -12,7 +12,10 @@ error) it answers 200 with no message at all and logs the customer's text. Here:
   never holds the token, and a client cannot send a number of its choice;
 - when the bot fails, 503 and the hand-over message, so that the client knows the
   message was not handled (and may send it again), and the customer gets the phone
-  line instead of silence. Nothing of the message is logged.
+  line instead of silence. Nothing of the message is logged;
+- a message with a text and a `custom` payload (the links of bot/domain/links.py) stays
+  one item, `{"text": …, "custom": …}`: Rasa's collector would send the payload as an
+  item of its own, which a client could not tie to its text.
 
 credentials.yml declares it under the name `rest`, so the URL stays
 /webhooks/rest/webhook. The answers keep the channel's shape: a list of messages.
@@ -107,6 +110,22 @@ def _answer(recipient: str, text: str, status: int) -> HTTPResponse:
     return response.json([{"recipient_id": recipient, "text": french(text)}], status=status)
 
 
+class UtteranceCollector(CollectingOutputChannel):
+    """Rasa's REST collector, one item per utterance when it carries a `custom` payload."""
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        if message.get("custom") and message.get("text") and not message.get("quick_replies"):
+            item = self._message(
+                recipient_id,
+                text=message["text"],
+                buttons=message.get("buttons") or None,
+                custom=message["custom"],
+            )
+            await self._persist_message(item)
+            return
+        await super().send_response(recipient_id, message)
+
+
 class ValidatingRestInput(InputChannel):
     @classmethod
     def name(cls) -> Text:
@@ -128,7 +147,7 @@ class ValidatingRestInput(InputChannel):
                 metadata = verified_metadata(_metadata(body), settings().tokens)
             except BadMessage as problem:
                 return _answer("", str(problem), 400)
-            collector = CollectingOutputChannel()
+            collector = UtteranceCollector()
             agent = getattr(request.app.ctx, "agent", None)
             try:
                 parts = await multi_question.questions(agent, message)

@@ -56,6 +56,8 @@ def create_app(config: Settings) -> Sanic:
     app.ctx.ended_log_ins = EndedLogIns()
     app.ctx.threshold = assistant.fallback_threshold()
     app.static("/static", str(STATIC))
+    # Browsers ask for it on every page; a 404 there is noise in every console.
+    app.static("/favicon.ico", str(STATIC / "favicon.ico"), name="favicon")
     app.blueprint(chat)
     app.blueprint(agent)
     app.blueprint(deletion)

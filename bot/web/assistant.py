@@ -27,11 +27,16 @@ CHAT_ONLY = {
 # What the customer must do themselves when no bot collects the details for them.
 AGENT_EXTRA = {
     "delete_account": ["utter_delete_account_by_form"],
-    "duplicate_accounts": ["utter_duplicate_accounts_by_phone"],
+    # The agent is the adviser the chat would hand over to: they ask for the details
+    # themselves, with no "call an adviser" and no contact form.
+    "duplicate_accounts": ["utter_duplicate_accounts_for_agent"],
     # Answered by action_repair in the chat (data/rules.yml), by this text for an agent.
     "out_of_scope": ["utter_out_of_scope"],
 }
-HANDOVER_INTENTS = {"request_human", "opening_hours", "out_of_scope", "duplicate_accounts"}
+# FAQ steps a custom action utters itself in the chat (action_answer_invoices): the agent
+# gets them when no customer number gives the customer's own data instead.
+ACTION_FAQ = {"find_invoices": ["utter_find_invoices"]}
+HANDOVER_INTENTS = {"request_human", "opening_hours", "out_of_scope"}
 SUGGESTIONS = 3
 ALTERNATIVE_FLOOR = 0.02
 
@@ -96,8 +101,10 @@ def _personal_part(intent: str, account: Optional[Account]) -> List[str]:
 
 
 def answer_text(intent: str, account: Optional[Account], handover: str) -> str:
+    personal = _personal_part(intent, account)
     names = [n for n in rule_responses(intent) if n not in CHAT_ONLY] + AGENT_EXTRA.get(intent, [])
-    parts = [render(name) for name in names] + _personal_part(intent, account)
+    names += [] if personal else ACTION_FAQ.get(intent, [])
+    parts = [render(name) for name in names] + personal
     if intent in HANDOVER_INTENTS:
         parts.append(handover)
     return "\n\n".join(parts)

@@ -16,6 +16,7 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, empty, file, json
 
 from bot.domain.hours import describe_hours
+from bot.domain.links import read_links_payload
 from bot.domain.messages import MAX_MESSAGE_LENGTH, clean_message
 from bot.domain.tokens import METADATA_KEY, issue_token
 from bot.web.http import (
@@ -119,12 +120,17 @@ async def chat_reset(request: Request) -> HTTPResponse:
 
 
 def reply_json(reply: Dict[str, Any]) -> Dict[str, Any]:
+    """What the widget gets of a bot message: its text, its quick replies, and the links of
+    a `links` payload (bot/domain/links.py), checked here; any other `custom` payload is
+    dropped. The widget builds its nodes from these fields: never HTML from here."""
+    links = read_links_payload(reply.get("custom"))
     return {
-        "text": reply.get("text", ""),
+        "text": (links and links["text"]) or reply.get("text") or "",
         "buttons": [
             {"title": b.get("title", ""), "payload": b.get("payload", "")}
             for b in reply.get("buttons") or []
         ],
+        "links": links["links"] if links else [],
     }
 
 

@@ -50,10 +50,11 @@ def test_history_survives_a_reload_and_a_new_conversation_clears_it(page: Page):
     expect(page.locator(".rb-user").first).to_have_text("comment créer un compte ?")
     expect(page.locator(".rb-bot").filter(has_text="« nouveau client »")).to_be_visible()
     page.click("#rb-new")
+    page.click("#rb-confirm-yes")
     expect(page.locator(".rb-user")).to_have_count(0)
 
 
-def test_logged_in_customer_gets_their_invoices_with_links(page: Page):
+def test_logged_in_customer_gets_their_invoices_first_with_download_buttons(page: Page):
     page.goto("/")
     page.select_option("#demo-customer", "C1000001")
     page.click("#demo-login")
@@ -62,12 +63,36 @@ def test_logged_in_customer_gets_their_invoices_with_links(page: Page):
     ask(page, "où est ma facture ?")
     answer = page.locator(".rb-bot").filter(has_text="Voici vos commandes")
     expect(answer).to_be_visible()
-    link = answer.locator("a").first
-    expect(link).to_have_attribute(
-        "href",
-        "https://www.123roulement.com/mon-compte/factures/" + link.inner_text().split("/")[-1],
-    )
     expect(answer).to_contain_text("pas encore expédiée")
+    # Her own list comes before any general explanation: it is what she asked.
+    first = page.locator(".rb-user").last.locator("xpath=following-sibling::div[1]")
+    expect(first).to_contain_text("Voici vos commandes")
+    # Buttons named after the invoice, not raw URLs in the text.
+    expect(answer.locator(".rb-text")).not_to_contain_text("https://")
+    button = answer.locator("a.rb-link-button").first
+    label = button.inner_text()
+    assert label.startswith("Télécharger la facture FA-") and label.endswith(" (PDF)")
+    number = label.split()[3]
+    expect(answer.locator(".rb-text")).to_contain_text(number)
+    expect(button).to_have_attribute(
+        "href", f"https://www.123roulement.com/mon-compte/factures/{number}.pdf"
+    )
+    expect(button).to_have_attribute("target", "_blank")
+    # The same after a reload: the history carries the links too.
+    page.reload()
+    if not page.locator("#rb-panel").is_visible():
+        page.click("#rb-launcher")
+    expect(page.locator("a.rb-link-button").filter(has_text=number)).to_be_visible()
+
+
+def test_the_hand_over_links_the_contact_form(page: Page, stack_settings):
+    open_widget(page)
+    ask(page, "je veux parler a un conseiller")
+    answer = page.locator(".rb-bot").filter(has_text="02 808 18 02")
+    expect(answer).to_be_visible()
+    form = answer.locator("a.rb-link-button")
+    expect(form).to_have_text("Ouvrir le formulaire de contact")
+    expect(form).to_have_attribute("href", stack_settings.phone.contact_form_url)
 
 
 def test_log_in_and_log_out_clear_the_conversation_on_screen(page: Page):
@@ -168,8 +193,12 @@ def test_widget_screenshots_desktop_and_phone(page: Page, browser, web_url):
     page.click("#demo-login")
     page.click("#rb-launcher")
     ask(page, "Bonjour, où est ma facture ?")
-    expect(page.locator(".rb-bot").filter(has_text="Voici vos commandes")).to_be_visible()
-    page.screenshot(path=str(SCREENSHOTS / "widget-desktop.png"))
+    invoices = page.locator(".rb-bot").filter(has_text="Voici vos commandes")
+    expect(invoices).to_be_visible()
+    expect(page.locator(".rb-bot").filter(has_text="autre chose")).to_be_visible()
+    # Where the log stops when the list opens the answer (a no-op then).
+    invoices.evaluate("b => b.scrollIntoView({block: 'start'})")
+    page.screenshot(path=str(SCREENSHOTS / "widget-desktop.png"), animations="disabled")
 
     phone = browser.new_context(
         base_url=web_url,
@@ -183,10 +212,11 @@ def test_widget_screenshots_desktop_and_phone(page: Page, browser, web_url):
     mobile.click("#rb-launcher")
     ask(mobile, "je veux parler a un conseiller")
     expect(mobile.locator(".rb-bot").filter(has_text="02 808 18 02")).to_be_visible()
+    expect(mobile.locator("a.rb-link-button")).to_be_visible()
     box = mobile.locator("#rb-panel").bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 360
     assert mobile.evaluate("document.documentElement.scrollWidth") <= 360
-    mobile.screenshot(path=str(SCREENSHOTS / "widget-phone.png"))
+    mobile.screenshot(path=str(SCREENSHOTS / "widget-phone.png"), animations="disabled")
     phone.close()
 
 

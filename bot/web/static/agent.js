@@ -55,7 +55,7 @@
     if (error) box.append(element("p", "error", error));
     if (account) {
       const login = account.last_login_at ? new Date(account.last_login_at).toLocaleString("fr-FR") : "jamais";
-      box.append(element("p", "", `${account.name} (${account.customer_id}) – ${account.email} – dernière connexion : ${login}`));
+      box.append(element("p", "", `${account.name} (${account.customer_id}) – ${account.email} – dernière connexion\u00a0: ${login}`));
     }
   }
 
@@ -66,7 +66,7 @@
       const item = element("li", "suggestion");
       const meta = element("p", "meta");
       meta.append(element("span", "intent", suggestion.topic || suggestion.intent),
-                  element("span", "confidence", `confiance ${Math.round(suggestion.confidence * 100)} %`));
+                  element("span", "confidence", `confiance ${Math.round(suggestion.confidence * 100)}\u00a0%`));
       if (suggestion.low_confidence) meta.append(element("span", "low", "Confiance faible"));
       const answer = element("p", "answer", suggestion.text);
       item.append(meta, answer, copyButton(() => suggestion.text));
@@ -125,13 +125,13 @@
     const reference = $("ticket-reference").value.trim().toUpperCase();
     $("ticket-result").textContent = "";
     $("ticket-error").textContent = "";
-    if (!window.confirm(`Traiter le ticket ${reference} ? Une suppression de compte est définitive.`)) return;
+    if (!window.confirm(`Traiter le ticket ${reference}\u00a0? Une suppression de compte est définitive.`)) return;
     $("process-ticket").disabled = true;
     try {
       const data = await call(`/agent/api/tickets/${encodeURIComponent(reference)}/process`, {});
       $("ticket-result").textContent = data.account_erased
-        ? `Ticket ${data.reference} traité : compte effacé, ${data.conversations_erased} événement(s) de conversation effacé(s).`
-        : `Ticket ${data.reference} (« ${data.subject} ») marqué comme traité. Aucun compte à effacer.`;
+        ? `Ticket ${data.reference} traité\u00a0: compte effacé, ${data.conversations_erased} événement(s) de conversation effacé(s).`
+        : `Ticket ${data.reference} («\u00a0${data.subject}\u00a0») marqué comme traité. Aucun compte à effacer.`;
     } catch (error) {
       $("ticket-error").textContent = error.message;
     } finally {

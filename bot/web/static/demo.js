@@ -13,7 +13,7 @@
   const ROUTES_BASE = new URL("../", SCRIPT_SRC);
 
   const TEXT = {
-    loggedIn: (customer) => `Connecté(e) : ${customer.name} (${customer.customer_id})`,
+    loggedIn: (customer) => `Connecté(e)\u00a0: ${customer.name} (${customer.customer_id})`,
     loggedOut: "Non connecté",
     choose: "Choisissez un client",
     listUnavailable: "Liste indisponible",

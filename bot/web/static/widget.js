@@ -11,7 +11,8 @@
  * anchors only after checking they are http(s).
  *
  * Plain ES2018, no dependency, no build step; works under CSP `default-src 'self'`
- * (no inline style or script is created).
+ * (no inline style attribute or script is created: the input's height is set through
+ * the CSSOM, which CSP allows).
  */
 (function () {
   "use strict";
@@ -29,29 +30,41 @@
   const REQUEST_TIMEOUT_MS = 30000;
   // Show the widget even if its stylesheet is slow or missing.
   const CSS_WAIT_MS = 3000;
+  // Pause between the bubbles of one answer, as a person types them; none when the
+  // customer asked the system for less motion.
+  const BUBBLE_DELAY_MS = 450;
+  const REDUCED_MOTION = "(prefers-reduced-motion: reduce)";
+  const SVG_NS = "http://www.w3.org/2000/svg";
 
   const DEFAULT_CONFIG = Object.freeze({
     phone: "02 808 18 02",
-    hours: "du lundi au vendredi de 8h à 19h",
+    hours: "du lundi au vendredi de 8\u00a0h à 19\u00a0h",
     max_length: 2000,
   });
 
+  // French typography: U+00A0 before « ? ! : ; » and inside « » (checked by
+  // tests/unit/test_typography.py), so that no punctuation wraps alone.
   const TEXT = {
-    launcher: "Besoin d'aide ?",
+    launcher: "Besoin d'aide\u00a0?",
+    unread: (count) => count === 1 ? "1 nouveau message" : `${count} nouveaux messages`,
     title: "Assistant 123Roulement",
     newConversation: "Nouvelle conversation",
-    close: "Fermer",
+    close: "Fermer la discussion",
+    confirmReset: "Effacer cette conversation et en commencer une nouvelle\u00a0?",
+    confirmResetYes: "Oui, effacer",
+    confirmResetNo: "Annuler",
     logLabel: "Messages de la conversation",
     inputLabel: "Votre message",
     inputHint: "Appuyez sur Entrée pour envoyer, sur Maj+Entrée pour aller à la ligne.",
     placeholder: "Écrivez votre question…",
     send: "Envoyer",
-    welcome: "Bonjour ! Posez-moi votre question sur votre compte client.",
+    welcome: "Bonjour\u00a0! Posez-moi votre question sur votre compte client.",
     loading: "Chargement de la conversation…",
     typing: "L'assistant écrit…",
     quickReplies: "Réponses suggérées",
     retry: "Réessayer",
     newTab: "S'ouvre dans un nouvel onglet.",
+    links: "Liens",
     tooLong: (length, max) =>
       `Votre message est trop long (${formatNumber(length)} caractères). ` +
       `Merci de le raccourcir à ${formatNumber(max)} caractères au maximum.`,
@@ -64,6 +77,8 @@
   // Punctuation that ends a sentence rather than a URL (« voir https://…/aide. »).
   const TRAILING_PUNCTUATION = ".,;:!?";
   const CLOSERS = { ")": "(", "]": "[" };
+  // References (FA-240117, CMD-240392, T-7K4Q9MZ2) are never cut at their hyphen.
+  const REFERENCE_SPLIT_RE = /\b([A-Z]{1,4}-[0-9A-Z]{4,})\b/;
 
   const state = {
     config: Object.assign({}, DEFAULT_CONFIG),
@@ -72,6 +87,8 @@
     loading: null, // the promise of the initial load while it runs
     dirty: false, // something was sent since the page loaded
     busy: false, // a message or a reset is in flight
+    queue: [], // messages typed while busy: {message, display, source, bubble}
+    unread: 0, // bot messages that arrived while the panel was closed
     failed: null, // the last message that could not be sent: {message, display, source, bubble, alert}
   };
 
@@ -176,25 +193,38 @@
       typeof button.payload === "string" && button.payload.trim() !== "");
   }
 
+  /** Links the server attached to a reply (invoice downloads, the contact form): http(s) only. */
+  function cleanLinks(links) {
+    if (!Array.isArray(links)) return [];
+    return links
+      .filter((link) => link && typeof link.label === "string" && link.label.trim() !== "" &&
+        typeof link.url === "string")
+      .map((link) => ({ label: link.label.trim(), href: safeHttpUrl(link.url) }))
+      .filter((link) => link.href !== null);
+  }
+
+  function cleanBotReply(reply) {
+    return {
+      text: reply && typeof reply.text === "string" ? reply.text : "",
+      buttons: cleanButtons(reply && reply.buttons),
+      links: cleanLinks(reply && reply.links),
+    };
+  }
+
   function cleanReplies(data) {
     if (!data || !Array.isArray(data.replies)) return null;
     return data.replies
-      .map((reply) => ({
-        text: reply && typeof reply.text === "string" ? reply.text : "",
-        buttons: cleanButtons(reply && reply.buttons),
-      }))
-      .filter((reply) => reply.text !== "" || reply.buttons.length > 0);
+      .map(cleanBotReply)
+      .filter((reply) => reply.text !== "" || reply.buttons.length > 0 || reply.links.length > 0);
   }
 
   function cleanHistory(data) {
     if (!data || !Array.isArray(data.messages)) return null;
     return data.messages
       .filter((message) => message && (message.from === "user" || message.from === "bot"))
-      .map((message) => ({
-        from: message.from,
-        text: typeof message.text === "string" ? message.text : "",
-        buttons: message.from === "bot" ? cleanButtons(message.buttons) : [],
-      }));
+      .map((message) => (message.from === "bot"
+        ? Object.assign({ from: "bot" }, cleanBotReply(message))
+        : { from: "user", text: typeof message.text === "string" ? message.text : "", buttons: [], links: [] }));
   }
 
   function applyConfig(data) {
@@ -250,12 +280,22 @@
     return link;
   }
 
+  /** Appends text as text nodes, each reference in an unbreakable span. */
+  function appendText(parent, text) {
+    text.split(REFERENCE_SPLIT_RE).forEach((part, index) => {
+      if (!part) return;
+      parent.appendChild(index % 2 === 0
+        ? document.createTextNode(part)
+        : el("span", { class: "rb-nowrap" }, [part]));
+    });
+  }
+
   /** Appends text to parent as text nodes, http(s) URLs as links. Never parses HTML. */
   function appendRichText(parent, text) {
     text.split(URL_SPLIT_RE).forEach((part, index) => {
       if (!part) return;
       if (index % 2 === 0) {
-        parent.appendChild(document.createTextNode(part));
+        appendText(parent, part);
         return;
       }
       const pieces = splitTrailing(part);
@@ -271,11 +311,25 @@
     ui.log.scrollTop = ui.log.scrollHeight;
   }
 
+  /**
+   * Scrolls down to the newest message, but never past `anchor` (the first bubble of the
+   * answer being shown): a long answer is read from its start, not from its end.
+   */
+  function scrollToNewest(anchor) {
+    if (!anchor || anchor.parentNode !== ui.log) {
+      scrollToBottom();
+      return;
+    }
+    const anchorTop = ui.log.scrollTop + anchor.getBoundingClientRect().top -
+      ui.log.getBoundingClientRect().top - 8;
+    ui.log.scrollTop = Math.min(ui.log.scrollHeight, Math.max(0, anchorTop));
+  }
+
   /** Adds a node at the end of the conversation, above the typing indicator if shown. */
-  function appendToLog(node) {
+  function appendToLog(node, anchor) {
     const before = ui.typing.parentNode === ui.log ? ui.typing : null;
     ui.log.insertBefore(node, before);
-    scrollToBottom();
+    scrollToNewest(anchor);
     return node;
   }
 
@@ -294,10 +348,23 @@
     return el("div", { class: "rb-msg rb-user" }, [textBlock(text, false)]);
   }
 
-  function botBubble(text, buttons, extraClass) {
+  /** Download links and the contact form, as buttons under the text (built, never parsed). */
+  function linkButtons(links) {
+    const list = el("ul", { class: "rb-links", "aria-label": TEXT.links });
+    links.forEach((link) => {
+      const anchor = linkNode(link.href, "");
+      appendText(anchor, link.label);
+      anchor.className = "rb-link-button";
+      list.appendChild(el("li", {}, [anchor]));
+    });
+    return list;
+  }
+
+  function botBubble(reply, extraClass) {
     const bubble = el("div", { class: "rb-msg rb-bot" + (extraClass ? " " + extraClass : "") });
-    if (text) bubble.appendChild(textBlock(text, true));
-    if (buttons && buttons.length) bubble.appendChild(quickReplies(buttons));
+    if (reply.text) bubble.appendChild(textBlock(reply.text, true));
+    if (reply.links && reply.links.length) bubble.appendChild(linkButtons(reply.links));
+    if (reply.buttons && reply.buttons.length) bubble.appendChild(quickReplies(reply.buttons));
     return bubble;
   }
 
@@ -330,7 +397,7 @@
   }
 
   function showWelcome() {
-    appendToLog(botBubble(TEXT.welcome, [], "rb-welcome"));
+    appendToLog(botBubble({ text: TEXT.welcome }, "rb-welcome"));
   }
 
   function showLocalNotice(text) {
@@ -341,8 +408,8 @@
     appendToLog(notice);
   }
 
-  function showTyping() {
-    appendToLog(ui.typing);
+  function showTyping(anchor) {
+    appendToLog(ui.typing, anchor);
   }
 
   function hideTyping() {
@@ -360,9 +427,47 @@
         disableQuickReplies();
         appendToLog(userBubble(message.text));
       } else {
-        appendToLog(botBubble(message.text, message.buttons));
+        appendToLog(botBubble(message));
       }
     });
+  }
+
+  function wait(milliseconds) {
+    return new Promise((resolve) => setTimeout(resolve, milliseconds));
+  }
+
+  function reducedMotion() {
+    return typeof window.matchMedia === "function" && window.matchMedia(REDUCED_MOTION).matches;
+  }
+
+  /**
+   * The bubbles of one answer, one after the other with the typing dots in between (all
+   * at once under reduced motion), the log held at the answer's first bubble.
+   */
+  async function showAnswer(replies) {
+    const delay = reducedMotion() ? 0 : BUBBLE_DELAY_MS;
+    let first = null;
+    for (let index = 0; index < replies.length; index += 1) {
+      if (index > 0 && delay) {
+        showTyping(first);
+        await wait(delay);
+        hideTyping();
+      }
+      const bubble = botBubble(replies[index]);
+      first = first || bubble;
+      appendToLog(bubble, first);
+      if (!isOpen()) countUnread(1);
+    }
+  }
+
+  // --- unread badge --------------------------------------------------------------------------
+
+  function countUnread(added) {
+    state.unread = added ? state.unread + added : 0;
+    ui.badge.textContent = state.unread ? String(Math.min(state.unread, 99)) : "";
+    ui.badge.hidden = state.unread === 0;
+    const label = state.unread ? `${TEXT.launcher} (${TEXT.unread(state.unread)})` : TEXT.launcher;
+    ui.launcher.setAttribute("aria-label", label);
   }
 
   // --- loading config and history ----------------------------------------------------------
@@ -409,44 +514,45 @@
 
   // --- sending -------------------------------------------------------------------------------
 
-  function setControlsDisabled(disabled) {
-    ui.input.disabled = disabled;
-    ui.send.disabled = disabled;
-    ui.newButton.disabled = disabled;
+  /**
+   * While a request runs, only what would start another one waits: the input stays
+   * enabled and focused (the customer types on, Escape still closes, a phone keyboard
+   * stays up), messages sent meanwhile queue. The header's reset and « Réessayer » are
+   * disabled: they must not cross a message in flight.
+   */
+  function setBusy(busy) {
+    state.busy = busy;
+    ui.newButton.disabled = busy;
     const retry = document.getElementById("rb-retry");
-    if (retry) retry.disabled = disabled;
+    if (retry) retry.disabled = busy;
   }
 
   function focusInput() {
-    if (!ui.input.disabled) ui.input.focus();
-    else ui.log.focus();
+    ui.input.focus();
   }
 
-  /** True when the focus fell off a control that got disabled (or was never moved). */
+  /** True when the focus fell off a control that got disabled or removed. */
   function focusWasLost() {
     const active = document.activeElement;
     return !active || active === document.body || (ui.panel.contains(active) && active.disabled);
   }
 
-  /**
-   * Runs one request-making task at a time, controls disabled meanwhile. Disabling the
-   * focused control drops the focus; it is given back to the input afterwards.
-   */
+  /** Runs one request-making task at a time, then the messages queued meanwhile. */
   async function runBusy(task) {
     if (state.busy) return;
     const hadFocus = ui.panel.contains(document.activeElement);
-    state.busy = true;
-    setControlsDisabled(true);
+    setBusy(true);
     try {
       // The history must be on screen before anything new is added below it.
       if (state.loading) await state.loading;
       await task();
     } finally {
       hideTyping();
-      state.busy = false;
-      setControlsDisabled(false);
+      setBusy(false);
       if (hadFocus && isOpen() && focusWasLost()) focusInput();
     }
+    const next = state.queue.shift();
+    if (next) send(next.message, next.display, next.source, next.bubble);
   }
 
   function forgetFailed() {
@@ -473,21 +579,34 @@
     return appendToLog(bubble);
   }
 
-  function onSendSuccess(sent, replies) {
+  async function onSendSuccess(sent, replies) {
     sent.bubble.classList.remove("rb-pending");
-    // The input is cleared only now, and only if it still holds what was sent.
-    if (sent.source === "input" && ui.input.value.trim() === sent.message) ui.input.value = "";
     disableQuickReplies();
-    replies.forEach((reply) => appendToLog(botBubble(reply.text, reply.buttons)));
+    await showAnswer(replies);
   }
 
+  /**
+   * The message that failed keeps its bubble and a « Réessayer » button; it goes back
+   * into the input with the messages queued behind it, so that nothing typed is lost.
+   */
   function onSendFailure(sent, result) {
     sent.bubble.classList.remove("rb-pending");
     sent.bubble.classList.add("rb-failed");
+    const queued = state.queue.splice(0);
+    queued.forEach((item) => item.bubble.remove());
+    const lost = (sent.source === "input" ? [sent.message] : [])
+      .concat(queued.map((item) => item.message));
+    const typed = ui.input.value.trim();
+    if (lost.length && !lost.includes(typed)) {
+      setInput(lost.concat(typed ? [typed] : []).join("\n"));
+    }
     const retry = el("button", { id: "rb-retry", type: "button", class: "rb-retry" }, [TEXT.retry]);
     retry.addEventListener("click", () => {
       const failed = state.failed;
-      if (failed && !state.busy) send(failed.message, failed.display, failed.source);
+      if (failed && !state.busy) {
+        focusInput();
+        send(failed.message, failed.display, failed.source);
+      }
     });
     const alert = appendToLog(errorBubble(errorText(result), retry));
     state.failed = Object.assign({}, sent, { alert });
@@ -496,35 +615,55 @@
   /**
    * Sends one message. `message` goes to the server; `display` is shown in the customer's
    * bubble (a quick reply sends its payload and shows its title); `source` is "input" or
-   * "quick" (only a message typed in the input clears the input).
+   * "quick" (only a message typed in the input clears the input); `queuedBubble` is the
+   * bubble a queued message already has.
    */
-  function send(message, display, source) {
+  function send(message, display, source, queuedBubble) {
     return runBusy(async () => {
       const length = characterCount(message);
       if (length > state.config.max_length) {
+        if (queuedBubble) queuedBubble.remove();
         showLocalNotice(TEXT.tooLong(length, state.config.max_length));
         return;
       }
       state.dirty = true;
-      const sent = { message, display, source, bubble: pendingBubble(message, display) };
+      // A queued message moves below the answer it waited for, where the history shows it.
+      const bubble = queuedBubble ? appendToLog(queuedBubble) : pendingBubble(message, display);
+      const sent = { message, display, source: queuedBubble ? "queue" : source, bubble };
+      // Cleared at once: the customer may type the next message while this one travels.
+      if (source === "input" && ui.input.value.trim() === message) clearInput();
       disableQuickReplies();
       showTyping();
       const result = await request("POST", "chat/messages", { message });
       hideTyping();
       const replies = result.ok ? cleanReplies(result.data) : null;
-      if (replies) onSendSuccess(sent, replies);
+      if (replies) await onSendSuccess(sent, replies);
       else onSendFailure(sent, result);
     });
   }
 
-  function submitInput() {
-    if (state.busy) return;
-    const text = ui.input.value.trim();
-    if (!text) {
-      ui.input.focus();
+  /** A message typed while an answer is on its way: shown at once, sent after it. */
+  function enqueue(text) {
+    const length = characterCount(text);
+    if (length > state.config.max_length) {
+      showLocalNotice(TEXT.tooLong(length, state.config.max_length));
       return;
     }
-    send(text, text, "input");
+    const bubble = userBubble(text);
+    bubble.classList.add("rb-pending");
+    appendToLog(bubble);
+    state.queue.push({ message: text, display: text, source: "queue", bubble });
+    clearInput();
+  }
+
+  function submitInput() {
+    const text = ui.input.value.trim();
+    if (!text) {
+      focusInput();
+      return;
+    }
+    if (state.busy) enqueue(text);
+    else send(text, text, "input");
   }
 
   function resetConversation() {
@@ -541,6 +680,45 @@
     });
   }
 
+  // --- input ---------------------------------------------------------------------------------
+
+  /** The input grows with its text, up to its CSS max-height (then it scrolls). */
+  function fitInput() {
+    ui.input.style.height = "auto";
+    ui.input.style.height = `${ui.input.scrollHeight + 4}px`;
+  }
+
+  function setInput(text) {
+    ui.input.value = text;
+    fitInput();
+  }
+
+  function clearInput() {
+    setInput("");
+  }
+
+  // --- confirming a new conversation ---------------------------------------------------------
+
+  function confirmingReset() {
+    return !ui.confirm.hidden;
+  }
+
+  function askResetConfirmation() {
+    if (state.busy) return;
+    ui.confirm.hidden = false;
+    ui.confirmNo.focus();
+  }
+
+  function closeResetConfirmation(confirmed) {
+    ui.confirm.hidden = true;
+    if (confirmed) {
+      focusInput();
+      resetConversation();
+    } else {
+      ui.newButton.focus();
+    }
+  }
+
   // --- opening and closing -------------------------------------------------------------------
 
   function isOpen() {
@@ -553,12 +731,15 @@
     ui.root.classList.add("rb-open");
     ui.launcher.setAttribute("aria-expanded", "true");
     storeOpen(true);
+    countUnread(0);
     ensureLoaded();
     scrollToBottom();
+    fitInput();
     if (moveFocus) focusInput();
   }
 
   function closePanel(returnFocus) {
+    ui.confirm.hidden = true;
     ui.panel.hidden = true;
     ui.root.classList.remove("rb-open");
     ui.launcher.setAttribute("aria-expanded", "false");
@@ -574,23 +755,68 @@
       dots.concat([el("span", { class: "rb-sr-only" }, [TEXT.typing])]));
   }
 
+  /** A 24×24 stroked icon from SVG path data (decorative: the button carries the name). */
+  function icon(paths) {
+    const svg = document.createElementNS(SVG_NS, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    svg.setAttribute("class", "rb-icon");
+    paths.forEach((d) => {
+      const path = document.createElementNS(SVG_NS, "path");
+      path.setAttribute("d", d);
+      svg.appendChild(path);
+    });
+    return svg;
+  }
+
+  const ICONS = {
+    // A pencil on a page: "start writing a new conversation".
+    compose: ["M4 20h4l10.5-10.5a2.1 2.1 0 0 0-3-3L5 17v3z", "M13.5 7.5l3 3"],
+    close: ["M6 6l12 12", "M18 6L6 18"],
+    send: ["M4 12l16-8-6 16-2.5-6.5z", "M11.5 13.5L20 4"],
+  };
+
+  function iconButton(id, className, label, paths) {
+    return el("button", { id, type: "button", class: className, "aria-label": label, title: label },
+      [icon(paths)]);
+  }
+
+  function buildConfirm() {
+    ui.confirmYes = el("button", { id: "rb-confirm-yes", type: "button", class: "rb-confirm-yes" },
+      [TEXT.confirmResetYes]);
+    ui.confirmNo = el("button", { id: "rb-confirm-no", type: "button", class: "rb-confirm-no" },
+      [TEXT.confirmResetNo]);
+    ui.confirm = el("div", {
+      id: "rb-confirm",
+      class: "rb-confirm",
+      role: "alertdialog",
+      "aria-modal": "false",
+      "aria-labelledby": "rb-confirm-text",
+      hidden: "",
+    }, [
+      el("p", { id: "rb-confirm-text", class: "rb-confirm-text" }, [TEXT.confirmReset]),
+      el("div", { class: "rb-confirm-actions" }, [ui.confirmYes, ui.confirmNo]),
+    ]);
+  }
+
   function buildUi() {
+    ui.badge = el("span", { class: "rb-badge", "aria-hidden": "true", hidden: "" });
     ui.launcher = el("button", {
       id: "rb-launcher",
       type: "button",
       class: "rb-launcher",
       "aria-expanded": "false",
       "aria-controls": "rb-panel",
-    }, [TEXT.launcher]);
+    }, [el("span", { class: "rb-launcher-text" }, [TEXT.launcher]), ui.badge]);
 
-    ui.newButton = el("button", { id: "rb-new", type: "button", class: "rb-header-button" },
-      [TEXT.newConversation]);
-    ui.closeButton = el("button", { id: "rb-close", type: "button", class: "rb-header-button" },
-      [TEXT.close]);
+    ui.newButton = iconButton("rb-new", "rb-header-button", TEXT.newConversation, ICONS.compose);
+    ui.closeButton = iconButton("rb-close", "rb-header-button", TEXT.close, ICONS.close);
     const header = el("div", { class: "rb-header" }, [
       el("h2", { id: "rb-title", class: "rb-title" }, [TEXT.title]),
       el("div", { class: "rb-header-actions" }, [ui.newButton, ui.closeButton]),
     ]);
+    buildConfirm();
 
     // tabindex: the conversation scrolls, so keyboard users must be able to reach it.
     ui.log = el("div", {
@@ -607,12 +833,13 @@
     ui.input = el("textarea", {
       id: "rb-input",
       class: "rb-input",
-      rows: "2",
+      rows: "1",
       autocomplete: "off",
       placeholder: TEXT.placeholder,
       "aria-describedby": "rb-input-hint",
     });
-    ui.send = el("button", { id: "rb-send", type: "submit", class: "rb-send" }, [TEXT.send]);
+    ui.send = el("button", { id: "rb-send", type: "submit", class: "rb-send", "aria-label": TEXT.send,
+      title: TEXT.send }, [icon(ICONS.send)]);
     ui.form = el("form", { class: "rb-form", novalidate: "" }, [
       el("label", { for: "rb-input", class: "rb-sr-only" }, [TEXT.inputLabel]),
       el("p", { id: "rb-input-hint", class: "rb-sr-only" }, [TEXT.inputHint]),
@@ -627,7 +854,8 @@
       "aria-modal": "false",
       "aria-labelledby": "rb-title",
       hidden: "",
-    }, [header, ui.log, ui.form, el("p", { id: "rb-newtab-hint", class: "rb-sr-only" }, [TEXT.newTab])]);
+    }, [header, ui.confirm, ui.log, ui.form,
+      el("p", { id: "rb-newtab-hint", class: "rb-sr-only" }, [TEXT.newTab])]);
 
     ui.root = el("div", { id: "rb-root", class: "rb-root" }, [ui.launcher, ui.panel]);
   }
@@ -643,10 +871,10 @@
   }
 
   function onRootKeydown(event) {
-    if ((event.key === "Escape" || event.key === "Esc") && isOpen()) {
-      event.preventDefault();
-      closePanel(true);
-    }
+    if ((event.key !== "Escape" && event.key !== "Esc") || !isOpen()) return;
+    event.preventDefault();
+    if (confirmingReset()) closeResetConfirmation(false);
+    else closePanel(true);
   }
 
   function bindEvents() {
@@ -655,14 +883,15 @@
       else openPanel(true);
     });
     ui.closeButton.addEventListener("click", () => closePanel(true));
-    ui.newButton.addEventListener("click", () => {
-      resetConversation();
-    });
+    ui.newButton.addEventListener("click", askResetConfirmation);
+    ui.confirmYes.addEventListener("click", () => closeResetConfirmation(true));
+    ui.confirmNo.addEventListener("click", () => closeResetConfirmation(false));
     ui.form.addEventListener("submit", (event) => {
       event.preventDefault();
       submitInput();
     });
     ui.input.addEventListener("keydown", onInputKeydown);
+    ui.input.addEventListener("input", fitInput);
     ui.root.addEventListener("keydown", onRootKeydown);
     // The page's log-in or log-out started a new conversation on the server (the event
     // "rb:identity-changed"): the previous customer's messages leave the screen, and the
