@@ -10,7 +10,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.rasa_ext.nlu.ensemble import LinearEnsemble, blend
+from bot.rasa_ext.nlu.ensemble import UNKNOWN_WORDS_CONFIDENCE, LinearEnsemble, blend
 
 EXAMPLES = {
     "find_invoices": ["où est ma facture", "télécharger mes factures", "facture de ma commande"],
@@ -57,6 +57,35 @@ def test_trained_model_is_persisted_and_moves_the_ranking(tmp_path):
     loaded.process([parsed])
     assert parsed.get(INTENT)["name"] == "find_invoices"
     assert [item["name"] for item in parsed.get(INTENT_RANKING_KEY)] == ["find_invoices", "log_out"]
+
+
+def trained(tmp_path) -> LinearEnsemble:
+    storage, resource = LocalModelStorage(tmp_path), Resource("ensemble")
+    config = LinearEnsemble.get_default_config()
+    training = TrainingData(
+        [message(text, intent) for intent, texts in EXAMPLES.items() for text in texts]
+    )
+    LinearEnsemble.create(config, storage, resource, None).train(training)
+    return LinearEnsemble.load(config, storage, resource, None)
+
+
+@pytest.mark.parametrize("text", ["qsdfgh jklm ???", "xkcd blorp zzzz", "Azerty"])
+def test_a_message_of_unknown_words_is_not_understood(tmp_path, text):
+    parsed = message(text)
+    parsed.set(INTENT_RANKING_KEY, [{"name": "log_out", "confidence": 0.97}])
+    trained(tmp_path).process([parsed])
+    ranking = parsed.get(INTENT_RANKING_KEY)
+    assert parsed.get(INTENT)["confidence"] <= UNKNOWN_WORDS_CONFIDENCE
+    assert ranking[0]["name"] == parsed.get(INTENT)["name"]
+    assert all(item["confidence"] <= UNKNOWN_WORDS_CONFIDENCE for item in ranking)
+
+
+@pytest.mark.parametrize("text", ["blorp facture", "12345", "?!"])
+def test_one_known_word_or_no_word_at_all_keeps_the_confidence(tmp_path, text):
+    parsed = message(text)
+    parsed.set(INTENT_RANKING_KEY, [{"name": "find_invoices", "confidence": 0.97}])
+    trained(tmp_path).process([parsed])
+    assert parsed.get(INTENT)["confidence"] > UNKNOWN_WORDS_CONFIDENCE
 
 
 def test_without_a_linear_model_diet_is_left_alone(tmp_path):

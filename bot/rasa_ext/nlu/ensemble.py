@@ -8,6 +8,11 @@ the featurizers see (values masked, spelling normalised, negations marked) and r
 message's intent and ranking by the weighted geometric mean of both distributions.
 Logistic regression is fitted on the log-loss, so its probabilities are calibrated enough
 to be averaged with DIET's; the FallbackClassifier after it reads the blended ranking.
+
+A message none of whose words was ever seen in training (« qsdfgh jklm », « xkcd blorp »)
+gives no evidence for any intent, yet both models still pick one, often out_of_scope with
+confidence. Its best confidence is capped at `UNKNOWN_WORDS_CONFIDENCE`, below the
+FallbackClassifier's threshold: the bot says it did not understand and offers the topics.
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ logger = logging.getLogger(__name__)
 
 MODEL_FILE = "linear.joblib"
 RANKING_LENGTH = 10
+# Below config.yml's FallbackClassifier threshold (0.4).
+UNKNOWN_WORDS_CONFIDENCE = 0.2
 
 
 def featurized_text(message: Message) -> str:
@@ -53,6 +60,25 @@ def linear_model(c: float) -> Pipeline:
     return Pipeline(
         [("features", features), ("classifier", LogisticRegression(C=c, max_iter=2000))]
     )
+
+
+def words_known(model: Pipeline, text: str) -> bool:
+    """Whether `text` (as featurized) has a word the linear model's word vocabulary holds,
+    or no word at all (a value, an emoji: other components judge those)."""
+    word_features = dict(model.named_steps["features"].transformer_list)["word"]
+    words = word_features.build_analyzer()(text)
+    unigrams = [word for word in words if " " not in word and not word.isdigit()]
+    return not unigrams or any(word in word_features.vocabulary_ for word in unigrams)
+
+
+def capped(ranking: List[Dict[str, Any]], ceiling: float) -> List[Dict[str, Any]]:
+    """The same order with no confidence above `ceiling` (scaled down together)."""
+    top = max((item["confidence"] for item in ranking), default=0.0)
+    if top <= ceiling:
+        return ranking
+    return [
+        {**item, "confidence": min(item["confidence"] * ceiling / top, ceiling)} for item in ranking
+    ]
 
 
 def blend(
@@ -140,6 +166,8 @@ class LinearEnsemble(GraphComponent):
             ranking = blend(
                 message.get(INTENT_RANKING_KEY) or [], linear, self._config["diet_weight"]
             )
+            if not words_known(self._model, featurized_text(message)):
+                ranking = capped(ranking, UNKNOWN_WORDS_CONFIDENCE)
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages
