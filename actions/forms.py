@@ -43,7 +43,12 @@ from actions.flows import (
     RETRIES,
     answer_topic,
 )
-from bot.domain.identifiers import find_customer_ids, find_emails, parse_customer_id
+from bot.domain.identifiers import (
+    find_customer_ids,
+    find_emails,
+    is_spelled_email,
+    parse_customer_id,
+)
 from bot.domain.repair import (
     pick,
     plain,
@@ -187,7 +192,12 @@ class GuidedFormValidation(FormValidationAction):
             }
         value = self.parsers[slot](turn.text, turn.nlu_intent)
         if value is not None:
-            return {slot: value, CANDIDATES: None, RETRIES: None}
+            return {
+                slot: value,
+                **self._also_given(slot, turn, tracker),
+                CANDIDATES: None,
+                RETRIES: None,
+            }
         emails = find_emails(turn.text)
         if len(emails) > 1 and self.parsers[slot] is email_parser:
             dispatcher.utter_message(
@@ -195,6 +205,20 @@ class GuidedFormValidation(FormValidationAction):
             )
             return {slot: None, CANDIDATES: emails}
         return None
+
+    def _also_given(self, slot: Text, turn: Turn, tracker: Tracker) -> Dict[Text, Any]:
+        """The other values this form still needs that the same message gives (« C5566778,
+        j'ai utilisé a@b.fr et c@d.fr »): taken now rather than asked for again. Only
+        values a parser recognises for sure (e-mails, customer numbers), never a yes/no or
+        a free text."""
+        return {
+            other: found
+            for other, parser in self.parsers.items()
+            if other != slot
+            and parser in VALUE_PARSERS
+            and tracker.get_slot(other) is None
+            and (found := parser(turn.text, None)) is not None
+        }
 
     def _steering(self, slot, turn, dispatcher, tracker) -> Optional[Dict[Text, Any]]:
         if wants_to_resume(turn.text):
@@ -221,6 +245,15 @@ class GuidedFormValidation(FormValidationAction):
 
     async def _detour(self, slot, turn, dispatcher, tracker, domain) -> Dict[Text, Any]:
         same_flow = turn.intent is not None and turn.intent == _opening_intent(tracker)
+        spelled = self.parsers[slot] in (email_parser, emails_parser) and is_spelled_email(
+            turn.text
+        )
+        if spelled and not tracker.get_slot(RETRIES):
+            # « … arobase free point fr » is an address written out: ask for it as typed.
+            dispatcher.utter_message(response=f"utter_invalid_{slot}")
+            return {slot: None, RETRIES: 1.0}
+        if spelled:
+            return {slot: None, OUTCOME: "failed"}
         if turn.is_confident(*ANSWERS) and not same_flow:
             await answer_topic(turn.intent or "", dispatcher, tracker, domain)
             detours = int(tracker.get_slot(DIGRESSIONS) or 0) + 1
@@ -280,6 +313,10 @@ def customer_ids_parser(text: str, intent: Optional[str]) -> Optional[str]:
 
 def customer_id_parser(text: str, intent: Optional[str]) -> Optional[str]:
     return parse_customer_id(text)
+
+
+# Parsers of values that cannot be mistaken for anything else in a message.
+VALUE_PARSERS = (email_parser, emails_parser, customer_ids_parser, customer_id_parser)
 
 
 def yes_no_parser(text: str, intent: Optional[str]) -> Optional[bool]:

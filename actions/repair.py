@@ -40,6 +40,7 @@ from bot.domain.repair import (
     ambiguity,
     choice,
     follow_up,
+    names_only_the_account,
     previous_turn_actions,
     wants_to_resume,
 )
@@ -101,6 +102,10 @@ class ActionRepair(Action):
             events = await step(turn, dispatcher, tracker, domain)
             if events is not None:
                 return events
+        if names_only_the_account(turn.text):
+            # « mon compte »: which topic, never a flow started on the NLU's guess.
+            dispatcher.utter_message(response="utter_which_account_topic")
+            return []
         options = self._clarify(turn, dispatcher, tracker)
         if options:
             return [
@@ -137,6 +142,10 @@ class ActionRepair(Action):
             return []
         if kind == "forgot_current_password":
             return await start_flow("forgot_password", dispatcher, tracker)
+        if kind == "mailbox_lost":
+            dispatcher.utter_message(response="utter_mailbox_lost")
+            utter_handover(dispatcher)
+            return []
         if kind == "reset_email_not_received":
             dispatcher.utter_message(response="utter_reset_email_not_received")
             utter_handover(dispatcher)

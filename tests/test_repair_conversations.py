@@ -15,12 +15,17 @@ import yaml
 from bot.domain.tokens import issue_token
 from tests.support.stack import CLOCK_FILE, texts, tickets_of
 
-CONVERSATIONS = Path(__file__).parent / "conversations" / "repair.yml"
+CONVERSATIONS = sorted((Path(__file__).parent / "conversations").glob("*.yml"))
 CLOCKS = {"open": None, "closed": "2026-11-28T22:00:00+01:00"}  # Friday 10:00 / Saturday 22:00
 
 
 def load() -> List[Dict[str, Any]]:
-    return yaml.safe_load(CONVERSATIONS.read_text(encoding="utf-8"))["conversations"]
+    """Every conversation of every file, named after its file."""
+    return [
+        {**conversation, "name": f"{path.stem}: {conversation['name']}"}
+        for path in CONVERSATIONS
+        for conversation in yaml.safe_load(path.read_text(encoding="utf-8"))["conversations"]
+    ]
 
 
 def normalised(text: str) -> str:

@@ -66,6 +66,15 @@ def parse_email(text: str) -> Optional[str]:
     return emails[0] if len(emails) == 1 else None
 
 
+# « jean point dupont arobase free point fr »: an address said aloud, which no mail
+# server takes; the customer is giving an e-mail address, not asking anything.
+SPELLED_EMAIL = re.compile(r"\b(?:arr?obase|at)\b.*\bpoint\b|\barr?obase\b", re.IGNORECASE)
+
+
+def is_spelled_email(text: str) -> bool:
+    return "@" not in text and SPELLED_EMAIL.search(text) is not None
+
+
 def find_customer_ids(text: str) -> List[str]:
     """Every customer number in the text (digits inside e-mail addresses excepted), canonical,
     in order, without repeats."""

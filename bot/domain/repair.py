@@ -127,6 +127,20 @@ def pick(text: str, candidates: Sequence[str]) -> Optional[str]:
 AFTER_HOURS = {"action_phone_handover", "utter_opening_hours_intro"}
 AFTER_CHANGE_PASSWORD = {"utter_change_password"}
 AFTER_RESET_EMAIL = {"action_send_password_email"}
+AFTER_PASSWORD_HELP = AFTER_RESET_EMAIL | {
+    "utter_forgot_password",
+    "utter_login_problem",
+    "password_email_form",
+}
+# « et si je n'ai plus accès à cette adresse ? » after the reset steps or e-mail.
+_MAILBOX_LOST = _any(
+    [
+        r"(?:plus|pas) (?:d )?acces\w* a (?:cette|mon|ma|l) ?(?:adresse|mail|boite|messagerie)",
+        r"(?:plus|pas) (?:d )?acces\w* (?:a|au) (?:mon |ma )?(?:e ?mail|courriel|boite|messagerie)",
+        r"(?:adresse|e ?mail|courriel|boite) (?:n existe plus|ne marche plus|fermee|supprimee)",
+        r"(?:ancienne|vieille) (?:adresse|boite)",
+    ]
+)
 
 
 def previous_turn_actions(events: Iterable[Tuple[str, Optional[str]]]) -> List[str]:
@@ -149,7 +163,7 @@ def previous_turn_actions(events: Iterable[Tuple[str, Optional[str]]]) -> List[s
 def follow_up(previous_actions: Sequence[str], text: str) -> Optional[str]:
     """The short follow-up a message is, given what the bot did just before; None when the
     message stands on its own. One of: "weekend_hours", "hours", "forgot_current_password",
-    "reset_email_not_received"."""
+    "reset_email_not_received", "mailbox_lost"."""
     words = plain(text)
     if len(words.split()) > 14:
         return None
@@ -163,6 +177,8 @@ def follow_up(previous_actions: Sequence[str], text: str) -> Optional[str]:
         return "forgot_current_password"
     if done & AFTER_RESET_EMAIL and _NOT_RECEIVED.search(words):
         return "reset_email_not_received"
+    if done & AFTER_PASSWORD_HELP and _MAILBOX_LOST.search(words):
+        return "mailbox_lost"
     return None
 
 
@@ -256,6 +272,76 @@ def fragments(text: str) -> List[str]:
     return [piece for piece in pieces if len(piece.split()) >= MIN_CLAUSE_WORDS]
 
 
+# A message that only names the account (« mon compte », « j'ai un souci avec mon espace
+# client ») says nothing of what the customer wants: the NLU still picks a topic (often
+# delete_account), and starting a flow on that guess is the worst answer.
+_ACCOUNT_WORDS = {"compte", "comptes", "espace", "client", "cliente", "profil"}
+_FILLER_WORDS = frozenset(
+    [
+        "mon",
+        "ma",
+        "mes",
+        "le",
+        "la",
+        "les",
+        "un",
+        "une",
+        "du",
+        "de",
+        "d",
+        "l",
+        "j",
+        "ai",
+        "a",
+        "au",
+        "aux",
+        "avec",
+        "sur",
+        "pour",
+        "et",
+        "c",
+        "est",
+        "s",
+        "il",
+        "vous",
+        "votre",
+        "plait",
+        "svp",
+        "stp",
+        "merci",
+        "bonjour",
+        "bonsoir",
+        "salut",
+        "allo",
+        "hello",
+        "site",
+        "chez",
+        "probleme",
+        "problemes",
+        "souci",
+        "soucis",
+        "question",
+        "questions",
+        "aide",
+        "help",
+        "concernant",
+        "sujet",
+        "personnel",
+        "perso",
+    ]
+)
+
+
+def names_only_the_account(text: str) -> bool:
+    """« mon compte », « problème compte client svp »: the account and nothing it is about."""
+    words = re.findall(r"[a-z]+", plain(text))
+    return (
+        bool(words)
+        and any(word in _ACCOUNT_WORDS for word in words)
+        and all(word in _ACCOUNT_WORDS or word in _FILLER_WORDS for word in words)
+    )
+
+
 _GOODBYE = _any(
     [r"bye", r"au revoir", r"a (?:plus|\+|bientot)", r"bonne (?:journee|soiree)", r"ciao", r"salut"]
 )
@@ -281,6 +367,8 @@ _ADDRESS_KIND = _any(
         r"expedition",
         r"electronique",
         r"@",
+        # Plural: a customer's addresses are postal ones (an e-mail address is one).
+        r"adresses",
     ]
 )
 _ACCESS = _any([r"codes? (?:d )?acces", r"code secret", r"identifiants?", r"login"])

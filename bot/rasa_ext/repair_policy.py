@@ -26,7 +26,13 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.domain.repair import ambiguity, follow_up, previous_turn_actions, wants_to_resume
+from bot.domain.repair import (
+    ambiguity,
+    follow_up,
+    names_only_the_account,
+    previous_turn_actions,
+    wants_to_resume,
+)
 
 REPAIR_ACTION = "action_repair"
 # Intents a vague message is read as, that the repair asks about instead.
@@ -109,5 +115,7 @@ def needs_repair(tracker: DialogueStateTracker) -> bool:
     if tracker.get_slot("pending_form") and wants_to_resume(text):
         return True
     if follow_up(previous_actions(tracker), text):
+        return True
+    if names_only_the_account(text):
         return True
     return intent in AMBIGUOUS_INTENTS and ambiguity(text) is not None

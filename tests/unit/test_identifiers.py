@@ -6,6 +6,7 @@ from bot.domain.identifiers import (
     find_emails,
     is_canonical_customer_id,
     is_email,
+    is_spelled_email,
     mask_email,
     parse_customer_id,
     parse_email,
@@ -99,3 +100,18 @@ def test_canonical_customer_ids_are_what_tokens_carry(value, expected):
 )
 def test_is_email(value, expected):
     assert is_email(value) is expected
+
+
+@pytest.mark.parametrize(
+    "text, spelled",
+    [
+        ("isabelle point renard arobase free point fr", True),
+        ("jean arrobase orange", True),
+        ("jean.dupont at gmail point com", True),
+        ("jean.dupont@free.fr", False),
+        ("je regarde ça au point de vente", False),
+        ("on se voit at home", False),
+    ],
+)
+def test_an_address_written_out_is_recognised(text, spelled):
+    assert is_spelled_email(text) is spelled

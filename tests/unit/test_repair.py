@@ -6,6 +6,7 @@ from bot.domain.repair import (
     ambiguity,
     choice,
     follow_up,
+    names_only_the_account,
     pick,
     previous_turn_actions,
     says_goodbye,
@@ -179,3 +180,52 @@ def test_previous_turn_actions_are_the_bot_s_last_turn_only():
         "action_phone_handover",
         "utter_opening_hours_intro",
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mon compte",
+        "Mon compte client svp",
+        "j'ai un souci avec mon espace client",
+        "problème compte",
+    ],
+)
+def test_a_message_naming_only_the_account_is_vague(text):
+    assert names_only_the_account(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "supprimer mon compte",
+        "mon compte est bloqué",
+        "créer un compte",
+        "bonjour",
+        "",
+        "j'ai deux comptes",
+        "mes factures",
+    ],
+)
+def test_a_message_saying_what_about_the_account_is_not(text):
+    assert not names_only_the_account(text)
+
+
+def test_plural_addresses_are_postal_ones():
+    assert ambiguity("et mes adresses enregistrées c'est lesquelles ?") is None
+    assert ambiguity("problème avec mon adresse") == ("manage_addresses", "update_personal_data")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "et si je n'ai plus accès à cette adresse mail ?",
+        "je n'ai plus accès à mon mail",
+        "mon adresse e-mail n'existe plus",
+        "c'est mon ancienne adresse",
+    ],
+)
+def test_a_lost_mailbox_after_the_password_help(text):
+    assert follow_up(["utter_forgot_password"], text) == "mailbox_lost"
+    assert follow_up(["action_send_password_email"], text) == "mailbox_lost"
+    assert follow_up(["utter_greet"], text) is None
