@@ -1,8 +1,9 @@
 """The trained model on messages it never saw in training.
 
-tests/nlu_eval.yml is the yardstick: written from the intent catalogue and the FAQ by
-someone who never read data/nlu.yml (issue 11). tests/nlu_holdout.yml, written with the
-training data and too close to it to tell the truth, stays as a second report.
+tests/nlu_eval.yml and tests/nlu_blind.yml are the yardsticks: written from the intent
+catalogue and the FAQ by someone who never read data/nlu.yml (issue 11); the blind set is
+the newer, never looked at while writing training data. tests/nlu_holdout.yml, written with
+the training data and too close to it to tell the truth, stays as a third report.
 """
 
 from __future__ import annotations
@@ -17,15 +18,17 @@ from typing import Any, Dict, List
 import pytest
 import requests
 
-from bot.ops.nlu_data import EVAL, HOLDOUT, TRAINING, load_examples
+from bot.ops.nlu_data import BLIND, EVAL, HOLDOUT, TRAINING, load_examples
 from tests.support.stack import RESULTS
 
 # Regression floors, a little under what the committed model measures (eval 0.926 on
 # 513 messages when the independent set arrived; issue 11's target is 0.97, see
 # docs/BENCHMARKS.md). Raise them as the model improves, never lower them quietly.
-MIN_ACCURACY = {EVAL: 0.90, HOLDOUT: 0.95}
+# Blind set: 0.929 measured when it arrived (session 18).
+MIN_ACCURACY = {EVAL: 0.93, BLIND: 0.90, HOLDOUT: 0.95}
 MIN_EVAL_MESSAGES = 500
-SETS = [pytest.param(EVAL, id="eval"), pytest.param(HOLDOUT, id="holdout")]
+ANNOTATED = [pytest.param(EVAL, id="eval"), pytest.param(HOLDOUT, id="holdout")]
+SETS = [*ANNOTATED, pytest.param(BLIND, id="blind")]
 
 
 def normalise(text: str) -> str:
@@ -61,13 +64,18 @@ def parse_all(rasa: str, token: str, path: Path) -> List[Dict[str, Any]]:
 @pytest.fixture(scope="module")
 def predictions(rasa: str, stack_settings) -> Dict[Path, List[Dict[str, Any]]]:
     token = stack_settings.rasa_auth_token
-    return {path: parse_all(rasa, token, path) for path in (EVAL, HOLDOUT) if path.is_file()}
+    return {path: parse_all(rasa, token, path) for path in (EVAL, BLIND, HOLDOUT)}
 
 
 def test_eval_set_is_large_enough():
     per_intent = Counter(intent for _, intent, _ in load_examples(EVAL))
     assert len(per_intent) == 20
     assert sum(per_intent.values()) >= MIN_EVAL_MESSAGES
+
+
+def test_blind_set_is_large_enough():
+    per_intent = Counter(intent for _, intent, _ in load_examples(BLIND))
+    assert len(per_intent) >= 19 and sum(per_intent.values()) >= 350
 
 
 def test_holdout_is_large_enough():
@@ -96,7 +104,7 @@ def test_accuracy(predictions, path):
     assert accuracy >= MIN_ACCURACY[path], f"{path.name}: accuracy {accuracy:.3f}"
 
 
-@pytest.mark.parametrize("path", SETS)
+@pytest.mark.parametrize("path", ANNOTATED)
 def test_each_entity_is_extracted_once(predictions, path):
     annotated = [p for p in predictions[path] if p["expected_entities"]]
     assert annotated

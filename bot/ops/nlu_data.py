@@ -14,6 +14,9 @@ TRAINING = PROJECT_ROOT / "data" / "nlu.yml"
 # The yardstick (issue 11): written from the intent catalogue and the FAQ by someone who never
 # read data/nlu.yml. Never trained on, and never used to choose what to add to training.
 EVAL = PROJECT_ROOT / "tests" / "nlu_eval.yml"
+# A second blind set (session 18), written the same way, after the first had been looked
+# at closely while working on the NLU: the honest one now. Intents only, no entities.
+BLIND = PROJECT_ROOT / "tests" / "nlu_blind.yml"
 # The older held-out set, written with the training data: a second, easier report.
 HOLDOUT = PROJECT_ROOT / "tests" / "nlu_holdout.yml"
 ENTITY = re.compile(r"\[([^\]]+)\]\((\w+)\)")

@@ -54,8 +54,6 @@ def with_run_secrets(settings: Settings) -> Settings:
             agent_password=password,
             agent_accounts=account_entry(web.agent_username, password),
         )
-    else:
-        web = dataclasses.replace(web, agent_password=None)
     # Rasa's HTTP API reads and rewrites conversations: never open, even on the loopback.
     rasa_auth_token = settings.rasa_auth_token or secrets.token_urlsafe(32)
     # The action server runs trackers it is sent: only the Rasa server may send them.

@@ -56,7 +56,7 @@ def agent_session(settings: Settings) -> requests.Session:
         timeout=10,
         json={"username": settings.web.agent_username, "password": settings.web.agent_password},
     )
-    response.raise_for_status()
+    assert response.status_code == 200, response.text
     session.headers["X-CSRF-Token"] = response.json()["csrf_token"]
     return session
 
@@ -115,8 +115,12 @@ def test_processing_a_deletion_ticket_erases_the_account_and_its_conversations(
 
 
 def test_only_agents_process_tickets(cluster_settings, cluster_stack):
+    # From the agents' own page (same origin), but nobody logged in.
     response = requests.post(
-        f"{cluster_settings.web.url}/agent/api/tickets/T-ANY/process", json={}, timeout=10
+        f"{cluster_settings.web.url}/agent/api/tickets/T-ANY/process",
+        json={},
+        headers={"Origin": cluster_settings.web.url},
+        timeout=10,
     )
     assert response.status_code == 401
 

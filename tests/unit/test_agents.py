@@ -86,6 +86,10 @@ def test_make_run_makes_a_demo_agent_only_when_none_is_configured():
     assert agent_accounts(chosen).verify("agent", "mon-mot-de-passe")
     team = with_run_secrets(load_settings({"AGENT_ACCOUNTS": account_entry("camille", "c")}))
     assert agent_accounts(team).names == {"camille"} and team.web.agent_password is None
+    # Settings made for a run, made again (the cluster's on top of the stack's): same agent.
+    again = with_run_secrets(demo)
+    assert again.web.agent_password == demo.web.agent_password
+    assert agent_accounts(again).verify("agent", again.web.agent_password)
 
 
 def test_the_cli_prints_the_line_of_a_typed_password(capsys):
