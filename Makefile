@@ -46,7 +46,7 @@ $(STAMP): pyproject.toml constraints.txt scripts/find-python.sh
 	  { [ -x $(PY) ] || "$$python" -m venv $(VENV); }
 	$(PY) -m pip install --quiet --upgrade "pip==24.0"
 	@# One pip command for everything, so that no later install moves Rasa's pins.
-	$(PY) -m pip install --quiet -c constraints.txt -e ".[test]"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[test,bench]"
 	@touch $@
 
 train: $(MODEL)
@@ -104,7 +104,7 @@ purge-inactive: $(STAMP)
 # Re-pins every transitive version from a fresh resolution of pyproject.toml.
 lock:
 	@python=$$(scripts/find-python.sh) && rm -rf .lock-venv && "$$python" -m venv .lock-venv
-	.lock-venv/bin/pip install --quiet "pip==24.0" && .lock-venv/bin/pip install --quiet ".[test]"
+	.lock-venv/bin/pip install --quiet "pip==24.0" && .lock-venv/bin/pip install --quiet ".[test,bench]"
 	{ echo "# Every version tested together (Python 3.10, linux x86_64). Regenerate with 'make lock'."; \
 	  .lock-venv/bin/pip freeze --exclude-editable | grep -v '^roulement-assistant' | sort -f; } > constraints.txt
 	rm -rf .lock-venv
