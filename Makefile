@@ -78,13 +78,19 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check bot actions benchmarks tests
 	$(VENV)/bin/mypy
 
-# NLU quality against two baselines, then speed and memory of the running bot;
-# rewrites docs/BENCHMARKS.md and docs/bench/. Loopback only, about 15 minutes.
+# NLU quality against two baselines, then our bot next to a plain Rasa bot under the same
+# Locust load (speed, memory, py-spy profiles); rewrites docs/BENCHMARKS.md and docs/bench/.
+# Loopback only, about 40 minutes (the plain bot's first training is 20 of them; cached).
+# BENCH_QUICK=1: the speed part only, seconds per level, written under var/bench/quick/.
 bench: $(MODEL)
-	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk"; exit 1; }
+ifeq ($(BENCH_QUICK),1)
+	$(PY) -m benchmarks.speed --quick --out var/bench/quick/bench
+	$(PY) -m benchmarks.report --bench var/bench/quick/bench --report var/bench/quick/BENCHMARKS.md
+else
 	$(PY) -m benchmarks.nlu_quality --out docs/bench
 	$(PY) -m benchmarks.speed --out docs/bench
 	$(PY) -m benchmarks.report
+endif
 
 # The cluster under load, faults and bad input; rewrites docs/SOAK.md (about 10 minutes).
 soak: $(MODEL)
