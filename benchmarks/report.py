@@ -183,6 +183,12 @@ def speed_section(speed: Dict[str, Any], bench: Path, report: Path) -> str:
         f"{' / '.join(f'{x:.1f}' for x in load.get('end', load['start']))} at the end: "
         "other work on the machine slows both bots down."
         + (
+            " **The machine was busy during this run (load above its cores): the figures are "
+            "noisy; the ratios and the profile's shares say more than the absolute figures.**"
+            if max(load["start"][0], load.get("end", load["start"])[0]) > (os.cpu_count() or 1)
+            else ""
+        )
+        + (
             " Quick mode checks the harness: a few seconds per level, figures not to quote."
             if speed["mode"] == "quick"
             else ""
@@ -235,7 +241,8 @@ def speed_section(speed: Dict[str, Any], bench: Path, report: Path) -> str:
                 ],
             ],
         ),
-        "Latency versus message length (median):",
+        "Latency versus message length (median; the REST channel refuses a message over "
+        "2,000 characters with a 400, so the last turn figure is that refusal):",
         table(["characters", "parse ms", "turn ms"], lengths),
     ]
     if "profile" in speed:
