@@ -21,12 +21,14 @@ from bot.config import PROJECT_ROOT
 from bot.ops.stack import venv_bin
 
 Stacks = Dict[Tuple[str, ...], int]
+ALWAYS = 0.9
 SITE = re.compile(r"\(/.*/(?:site-packages|lib/python3\.\d+)/")
 
 
 def start_recording(pid: int, seconds: int, out: Path, rate: int = 100) -> subprocess.Popen:
-    """py-spy attached to `pid` for `seconds`, without pausing it (--nonblocking: the
-    profile must not slow the server it measures)."""
+    """py-spy attached to `pid` for `seconds`. Not --nonblocking: without pausing the
+    process py-spy cannot tell idle threads (the event loop in epoll, the action server's
+    thread pool waiting for work) and they fill the profile."""
     return subprocess.Popen(
         [
             venv_bin("py-spy"),
@@ -37,7 +39,6 @@ def start_recording(pid: int, seconds: int, out: Path, rate: int = 100) -> subpr
             str(seconds),
             "--rate",
             str(rate),
-            "--nonblocking",
             "--nolineno",
             "--format",
             "raw",
@@ -69,7 +70,9 @@ def parse_collapsed(text: str) -> Stacks:
 
 def top_frames(stacks: Stacks, limit: int = 12) -> Dict[str, List[Dict[str, object]]]:
     """The frames with the most samples as leaf ("self") and anywhere on the stack
-    ("total", counted once per sample however deep the recursion), in % of all samples."""
+    ("total", counted once per sample however deep the recursion), in % of all samples.
+    "total" leaves out the frames found in nearly every sample (the process's main loop
+    and what starts it): they say nothing about where the time goes."""
     samples = sum(stacks.values()) or 1
     own: Counter = Counter()
     total: Counter = Counter()
@@ -78,6 +81,9 @@ def top_frames(stacks: Stacks, limit: int = 12) -> Dict[str, List[Dict[str, obje
             own[frames[-1]] += count
         for frame in set(frames):
             total[frame] += count
+
+    for frame in [f for f, count in total.items() if count >= ALWAYS * samples]:
+        del total[frame]
 
     def ranked(counter: Counter) -> List[Dict[str, object]]:
         return [
