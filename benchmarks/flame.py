@@ -22,6 +22,11 @@ from bot.ops.stack import venv_bin
 
 Stacks = Dict[Tuple[str, ...], int]
 ALWAYS = 0.9
+# Leaves where a thread waits in C without py-spy seeing it idle: uvloop's event loop
+# (entered from Sanic's `serve`) and a thread pool's worker waiting for work.
+IDLE_LEAVES = frozenset(
+    {"serve (sanic/server/runners.py)", "_worker (concurrent/futures/thread.py)"}
+)
 SITE = re.compile(r"\(/.*/(?:site-packages|lib/python3\.\d+)/")
 
 
@@ -68,11 +73,39 @@ def parse_collapsed(text: str) -> Stacks:
     return dict(stacks)
 
 
+# Frames that only carry the work (servers, event loops, Rasa's graph runner on dask):
+# on the stack of most samples, they would fill the "total" column.
+PLUMBING = (
+    "dask/",
+    "sanic/",
+    "asyncio/",
+    "threading.py",
+    "concurrent/",
+    "rasa/engine/",
+    "rasa/cli/",
+    "rasa/__main__.py",
+    "rasa/api.py",
+    "rasa/core/run.py",
+    "rasa_sdk/__main__.py",
+)
+
+
+def is_plumbing(frame: str) -> bool:
+    where = frame.rpartition(" (")[2].rstrip(")")
+    return "/" not in where and not where.endswith(".py") or where.startswith(PLUMBING)
+
+
+def without_idle(stacks: Stacks) -> Stacks:
+    """The samples of threads at work: those whose leaf is a known wait are left out."""
+    return {frames: n for frames, n in stacks.items() if frames and frames[-1] not in IDLE_LEAVES}
+
+
 def top_frames(stacks: Stacks, limit: int = 12) -> Dict[str, List[Dict[str, object]]]:
     """The frames with the most samples as leaf ("self") and anywhere on the stack
     ("total", counted once per sample however deep the recursion), in % of all samples.
     "total" leaves out the frames found in nearly every sample (the process's main loop
-    and what starts it): they say nothing about where the time goes."""
+    and what starts it) and the plumbing (PLUMBING): they say nothing about where the time
+    goes."""
     samples = sum(stacks.values()) or 1
     own: Counter = Counter()
     total: Counter = Counter()
@@ -82,7 +115,7 @@ def top_frames(stacks: Stacks, limit: int = 12) -> Dict[str, List[Dict[str, obje
         for frame in set(frames):
             total[frame] += count
 
-    for frame in [f for f, count in total.items() if count >= ALWAYS * samples]:
+    for frame in [f for f, n in total.items() if n >= ALWAYS * samples or is_plumbing(f)]:
         del total[frame]
 
     def ranked(counter: Counter) -> List[Dict[str, object]]:

@@ -8,7 +8,7 @@ other, never at once, each alone on the machine.
 Load: Locust customers in 10-turn conversations (benchmarks/load.py) at each level of
 concurrent customers, for a fixed time per level. Loopback only, bounded in time.
 `--quick` (or BENCH_QUICK=1): a few seconds per level, levels 1 and 16, an anchor trained
-2 epochs (same networks, so the same cost per turn), no training of ours: to check the
+10 epochs (same networks, so the same cost per turn), no training of ours: to check the
 harness, not to quote.
 
 Writes `speed.json` into --out (keys below) and `profile_<process>.svg` flame graphs:
@@ -257,7 +257,7 @@ def profile_under_load(
         if not path.is_file():
             result[name] = {"error": "py-spy wrote nothing (ptrace refused?)"}
             continue
-        stacks = flame.parse_collapsed(path.read_text(encoding="utf-8"))
+        stacks = flame.without_idle(flame.parse_collapsed(path.read_text(encoding="utf-8")))
         result[name] = flame.top_frames(stacks)
         title = f"{name} under 16 customers, {plan.profile_seconds} s (py-spy, CPU samples)"
         (out / f"profile_{name}.svg").write_text(

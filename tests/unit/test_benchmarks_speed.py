@@ -16,7 +16,13 @@ from benchmarks.anchor import (
     content_hash,
     default_config,
 )
-from benchmarks.flame import flamegraph_svg, parse_collapsed, short_frame, top_frames
+from benchmarks.flame import (
+    flamegraph_svg,
+    parse_collapsed,
+    short_frame,
+    top_frames,
+    without_idle,
+)
 from benchmarks.load import CONVERSATION, parse_stats, turn
 from benchmarks.report import side_by_side, targets
 from bot.config import PROJECT_ROOT
@@ -256,3 +262,12 @@ def test_targets_compare_ours_with_the_plain_bot_of_the_same_run():
 
 def test_our_frames_are_relative_to_the_project():
     assert short_frame(f"run ({PROJECT_ROOT}/actions/repair.py)") == "run (actions/repair.py)"
+
+
+def test_threads_waiting_in_c_are_left_out():
+    stacks = parse_collapsed(
+        f"{SERVER};serve (sanic/server/runners.py) 50\n"
+        "_bootstrap (threading.py);_worker (concurrent/futures/thread.py) 30\n"
+        f"{SERVER};save (rasa/core/tracker_store.py) 20\n"
+    )
+    assert sum(without_idle(stacks).values()) == 20
