@@ -20,6 +20,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import ScalarFormatter  # noqa: E402
 
 from benchmarks.common import table, verdict  # noqa: E402
 from benchmarks.quality_report import quality_section  # noqa: E402
@@ -45,8 +46,11 @@ def plot_concurrency(speed: Dict[str, Any], bench: Path) -> None:
         x = [lv["users"] for lv in bot["levels"]]
         left.plot(x, [lv["turns_per_s"] for lv in bot["levels"]], "o-", color=colour, label=label)
         right.plot(x, [lv["p99_ms"] for lv in bot["levels"]], "s-", color=colour, label=label)
+    levels = sorted({lv["users"] for bot in speed["bots"].values() for lv in bot["levels"]})
     for axis, ylabel in ((left, "turns/s"), (right, "p99 latency (ms)")):
         axis.set_xscale("log", base=2)
+        axis.set_xticks(levels)
+        axis.xaxis.set_major_formatter(ScalarFormatter())
         axis.set_xlabel("concurrent customers")
         axis.set_ylabel(ylabel)
         axis.grid(alpha=0.3)
