@@ -84,34 +84,35 @@ def run_locust(
         "BENCH_AUTH_TOKENS": ",".join(auth_tokens or []),
         "BENCH_SENDER_PREFIX": csv_prefix.name,
     }
-    subprocess.run(
-        [
-            venv_bin("locust"),
-            "-f",
-            str(LOCUSTFILE),
-            "--headless",
-            "--host",
-            host,
-            "--users",
-            str(users),
-            "--spawn-rate",
-            str(users),
-            "--run-time",
-            f"{seconds}s",
-            "--csv",
-            str(csv_prefix),
-            "--only-summary",
-            "--loglevel",
-            "WARNING",
-            # Failures are counted, not fatal: the run's exit status stays 0.
-            "--exit-code-on-error",
-            "0",
-        ],
-        cwd=PROJECT_ROOT,
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=open(f"{csv_prefix}.log", "wb"),  # noqa: SIM115 the child owns it
-    )
+    with open(f"{csv_prefix}.log", "wb") as log:
+        subprocess.run(
+            [
+                venv_bin("locust"),
+                "-f",
+                str(LOCUSTFILE),
+                "--headless",
+                "--host",
+                host,
+                "--users",
+                str(users),
+                "--spawn-rate",
+                str(users),
+                "--run-time",
+                f"{seconds}s",
+                "--csv",
+                str(csv_prefix),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+                # Failures are counted, not fatal: the run's exit status stays 0.
+                "--exit-code-on-error",
+                "0",
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
     stats = parse_stats(Path(f"{csv_prefix}_stats.csv").read_text(encoding="utf-8"))
     return {"users": users, "seconds": seconds, **stats}
