@@ -46,7 +46,7 @@ $(STAMP): pyproject.toml constraints.txt scripts/find-python.sh
 	  { [ -x $(PY) ] || "$$python" -m venv $(VENV); }
 	$(PY) -m pip install --quiet --upgrade "pip==24.0"
 	@# One pip command for everything, so that no later install moves Rasa's pins.
-	$(PY) -m pip install --quiet -c constraints.txt -e ".[test]"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[test,bench]"
 	@touch $@
 
 train: $(MODEL)
@@ -78,13 +78,19 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check bot actions benchmarks tests
 	$(VENV)/bin/mypy
 
-# NLU quality against two baselines, then speed and memory of the running bot;
-# rewrites docs/BENCHMARKS.md and docs/bench/. Loopback only, about 15 minutes.
+# NLU quality against two baselines, then our bot next to a plain Rasa bot under the same
+# Locust load (speed, memory, py-spy profiles); rewrites docs/BENCHMARKS.md and docs/bench/.
+# Loopback only, about 40 minutes (the plain bot's first training is 20 of them; cached).
+# BENCH_QUICK=1: the speed part only, seconds per level, written under var/bench/quick/.
 bench: $(MODEL)
-	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk"; exit 1; }
+ifeq ($(BENCH_QUICK),1)
+	$(PY) -m benchmarks.speed --quick --out var/bench/quick/bench
+	$(PY) -m benchmarks.report --bench var/bench/quick/bench --report var/bench/quick/BENCHMARKS.md
+else
 	$(PY) -m benchmarks.nlu_quality --out docs/bench
 	$(PY) -m benchmarks.speed --out docs/bench
 	$(PY) -m benchmarks.report
+endif
 
 # The cluster under load, faults and bad input; rewrites docs/SOAK.md (about 10 minutes).
 soak: $(MODEL)
@@ -104,7 +110,7 @@ purge-inactive: $(STAMP)
 # Re-pins every transitive version from a fresh resolution of pyproject.toml.
 lock:
 	@python=$$(scripts/find-python.sh) && rm -rf .lock-venv && "$$python" -m venv .lock-venv
-	.lock-venv/bin/pip install --quiet "pip==24.0" && .lock-venv/bin/pip install --quiet ".[test]"
+	.lock-venv/bin/pip install --quiet "pip==24.0" && .lock-venv/bin/pip install --quiet ".[test,bench]"
 	{ echo "# Every version tested together (Python 3.10, linux x86_64). Regenerate with 'make lock'."; \
 	  .lock-venv/bin/pip freeze --exclude-editable | grep -v '^roulement-assistant' | sort -f; } > constraints.txt
 	rm -rf .lock-venv

@@ -1,13 +1,24 @@
-"""The cached action-result validation accepts and refuses exactly what Rasa's does."""
+"""The speed-ups answer exactly what Rasa's own code does: the cached action-result
+validation accepts and refuses the same results, the event table resolves the same classes."""
 
 from __future__ import annotations
 
 import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActiveLoop,
+    BotUttered,
+    Event,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
+from rasa.shared.utils.common import all_subclasses
 
 from bot.rasa_ext import rest_channel
-from bot.rasa_ext.speedups import validate_action_result
+from bot.rasa_ext.speedups import _rasa_resolve_by_type, resolve_event_type, validate_action_result
 
 SCHEMA = RemoteAction.action_response_format_spec()
 RESULTS = [
@@ -43,3 +54,40 @@ def test_same_verdict_as_jsonschema_validate(result):
             validate_action_result(None, result)
         assert raised.value.message.startswith(expected)
         assert "Failed to validate Action server response" in raised.value.message
+
+
+def _rasa_event_types():
+    """Every concrete event class Rasa knows, with the class its own walk picks per name."""
+    return {cls.type_name: _rasa_resolve_by_type(cls.type_name) for cls in all_subclasses(Event)}
+
+
+def test_events_resolve_to_the_class_rasa_picks():
+    assert Event.resolve_by_type is resolve_event_type
+    for name, cls in _rasa_event_types().items():
+        assert resolve_event_type(name) is cls
+
+
+def test_stored_events_come_back_the_same():
+    events = [
+        SessionStarted(),
+        ActionExecuted("action_listen"),
+        UserUttered("bonjour", {"name": "greet", "confidence": 0.9}),
+        SlotSet("email", "a@b.fr"),
+        ActiveLoop("password_email_form"),
+        BotUttered("Bonjour", {"buttons": []}),
+    ]
+    assert [Event.from_parameters(e.as_dict()) for e in events] == events
+
+
+def test_unknown_and_legacy_names_keep_rasas_answers():
+    assert resolve_event_type("topic") is None
+    assert resolve_event_type("no_such_event", default=SlotSet) is SlotSet
+    with pytest.raises(ValueError, match="Unknown event name"):
+        resolve_event_type("no_such_event")
+
+
+def test_an_event_class_defined_later_is_found():
+    class LateEvent(SlotSet):
+        type_name = "late_event_for_test"
+
+    assert resolve_event_type("late_event_for_test") is LateEvent
