@@ -91,3 +91,19 @@ def test_an_event_class_defined_later_is_found():
         type_name = "late_event_for_test"
 
     assert resolve_event_type("late_event_for_test") is LateEvent
+
+
+def test_spacy_runs_without_its_entity_recogniser_and_gives_the_same_tokens():
+    import spacy
+    from rasa.nlu.utils.spacy_utils import SpacyNLP
+
+    from bot.rasa_ext import speedups
+
+    speedups.install()
+    slim = SpacyNLP.load_model("fr_core_news_md").model
+    assert "ner" not in slim.pipe_names and "parser" not in slim.pipe_names
+    full = spacy.load("fr_core_news_md", disable=["parser"])
+    text = "Bonjour, j'ai oublié mon mot de passe pour commander des roulements à Lyon."
+    assert [(t.text, t.pos_, t.lemma_, t.tag_) for t in slim(text)] == [
+        (t.text, t.pos_, t.lemma_, t.tag_) for t in full(text)
+    ]

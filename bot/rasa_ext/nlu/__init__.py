@@ -6,8 +6,10 @@ what the customer typed. Figures behind each of them: docs/BENCHMARKS.md and the
 comments of config.yml.
 """
 
-from bot.rasa_ext import question_focus
+from bot.rasa_ext import question_focus, speedups
 
 # A long message is read by the account question it asks: wherever this model is used
 # (conversation, /model/parse, `rasa test nlu`), see bot/rasa_ext/question_focus.py.
 question_focus.install()
+# spaCy without the parts no component reads, wherever the model is loaded.
+speedups.install()
