@@ -35,8 +35,14 @@ class ActionPhoneHandover(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        utter_handover(dispatcher)
-        if line_is_open() or tracker.active_loop.get("name"):
-            return []
-        slots = ("wants_to_leave_message", "message_text", "form_outcome", "form_retries")
-        return [*(SlotSet(slot, None) for slot in slots), FollowupAction("leave_message_form")]
+        return handover_with_offer(dispatcher, tracker)
+
+
+def handover_with_offer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """The hand-over, then, when the line is closed and no flow is under way, the offer to
+    leave a message (the first question of `leave_message_form`)."""
+    utter_handover(dispatcher)
+    if line_is_open() or tracker.active_loop.get("name"):
+        return []
+    slots = ("wants_to_leave_message", "message_text", "form_outcome", "form_retries")
+    return [*(SlotSet(slot, None) for slot in slots), FollowupAction("leave_message_form")]

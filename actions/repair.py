@@ -33,7 +33,7 @@ from actions.flows import (
     start_flow,
 )
 from actions.forms import Turn
-from actions.handover import utter_handover
+from actions.handover import handover_with_offer, utter_handover
 from actions.submissions import send_password_email
 from bot.domain.identifiers import find_customer_ids, find_emails
 from bot.domain.repair import (
@@ -228,8 +228,7 @@ class ActionRepair(Action):
             return []
         if intent == "out_of_scope":
             dispatcher.utter_message(response="utter_out_of_scope")
-            utter_handover(dispatcher)
-            return []
+            return handover_with_offer(dispatcher, tracker)
         if intent == "inform":
             dispatcher.utter_message(response="utter_inform_unexpected")
             return []
@@ -243,7 +242,6 @@ class ActionRepair(Action):
             return []
         if self._missed_just_before(tracker):
             dispatcher.utter_message(response="utter_fallback_handover")
-            utter_handover(dispatcher)
-            return [SlotSet(MISSED_TURN, None)]
+            return [SlotSet(MISSED_TURN, None), *handover_with_offer(dispatcher, tracker)]
         dispatcher.utter_message(response="utter_fallback_topics")
         return [SlotSet(MISSED_TURN, float(user_turns(tracker)))]

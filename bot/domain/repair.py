@@ -334,7 +334,7 @@ _FILLER_WORDS = frozenset(
 
 def names_only_the_account(text: str) -> bool:
     """« mon compte », « problème compte client svp »: the account and nothing it is about."""
-    words = re.findall(r"[a-z]+", plain(text))
+    words = re.findall(r"[a-z0-9]+", plain(text))
     return (
         bool(words)
         and any(word in _ACCOUNT_WORDS for word in words)

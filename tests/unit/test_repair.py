@@ -204,6 +204,7 @@ def test_a_message_naming_only_the_account_is_vague(text):
         "bonjour",
         "",
         "j'ai deux comptes",
+        "j'ai 2 comptes client",
         "mes factures",
     ],
 )
