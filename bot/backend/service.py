@@ -16,7 +16,7 @@ import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import AbstractSet, Callable, Dict, List, Optional, Set, Tuple
+from typing import AbstractSet, Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 from sqlalchemy import delete, select, text
 from sqlalchemy.exc import IntegrityError
@@ -87,6 +87,18 @@ class RateLimited(BackendError):
     def __init__(self, retry_after: int) -> None:
         super().__init__(f"retry in {retry_after} s")
         self.retry_after = retry_after
+
+
+def over_limit(
+    recent: Sequence[datetime], limit: int, window: timedelta, now: datetime
+) -> Optional[RateLimited]:
+    """The refusal when `recent` (the requests still in the sliding window, oldest first)
+    already holds `limit` of them, with the seconds until the one that must leave the
+    window for a new request to fit; None when there is room."""
+    if len(recent) < limit:
+        return None
+    frees_a_slot = recent[len(recent) - limit] + window
+    return RateLimited(max(1, math.ceil((frees_a_slot - now).total_seconds())))
 
 
 @dataclass(frozen=True)
@@ -331,11 +343,10 @@ class AccountService:
             )
             .order_by(Ticket.created_at)
         ).all()
-        limit = self._settings.deletion_limit_per_day
-        if len(recent) >= limit:
-            frees_a_slot = recent[len(recent) - limit] + DELETION_WINDOW
+        refused = over_limit(recent, self._settings.deletion_limit_per_day, DELETION_WINDOW, now)
+        if refused:
             logger.info("deletion requests for %s: rate limited", mask_email(email))
-            raise RateLimited(max(1, math.ceil((frees_a_slot - now).total_seconds())))
+            raise refused
 
     def confirm_deletion(self, token: str) -> str:
         """The customer clicked the e-mailed link: the request is verified. Single use."""
@@ -389,12 +400,10 @@ class AccountService:
             .where(EmailRequest.email_hash == digest)
             .order_by(EmailRequest.requested_at)
         ).all()
-        limit = self._settings.email_rate_limit_per_hour
-        if len(recent) >= limit:
-            # The request that has to leave the window for this address to be under the limit.
-            frees_a_slot = recent[len(recent) - limit] + RATE_WINDOW
+        refused = over_limit(recent, self._settings.email_rate_limit_per_hour, RATE_WINDOW, now)
+        if refused:
             logger.info("password e-mails for %s: rate limited", mask_email(email))
-            raise RateLimited(max(1, math.ceil((frees_a_slot - now).total_seconds())))
+            raise refused
         session.add(
             EmailRequest(email_hash=digest, conversation_id=conversation_id, requested_at=now)
         )
@@ -415,10 +424,10 @@ class AccountService:
             .order_by(EmailRequest.requested_at)
         ).all()
         limit = self._settings.email_rate_limit_per_conversation
-        if len(recent) >= limit:
-            frees_a_slot = recent[len(recent) - limit] + RATE_WINDOW
+        refused = over_limit(recent, limit, RATE_WINDOW, now)
+        if refused:
             logger.info("password e-mails of a conversation: rate limited")
-            raise RateLimited(max(1, math.ceil((frees_a_slot - now).total_seconds())))
+            raise refused
 
     def _password_message(
         self, session: Session, email: str, now: datetime
