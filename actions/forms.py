@@ -245,23 +245,19 @@ class GuidedFormValidation(FormValidationAction):
 
     async def _detour(self, slot, turn, dispatcher, tracker, domain) -> Dict[Text, Any]:
         same_flow = turn.intent is not None and turn.intent == _opening_intent(tracker)
-        spelled = self.parsers[slot] in (email_parser, emails_parser) and is_spelled_email(
+        # « … arobase free point fr » is an address written out, not another question: it
+        # goes to the invalid-value answer below, whatever the NLU made of it.
+        value_attempt = self.parsers[slot] in (email_parser, emails_parser) and is_spelled_email(
             turn.text
         )
-        if spelled and not tracker.get_slot(RETRIES):
-            # « … arobase free point fr » is an address written out: ask for it as typed.
-            dispatcher.utter_message(response=f"utter_invalid_{slot}")
-            return {slot: None, RETRIES: 1.0}
-        if spelled:
-            return {slot: None, OUTCOME: "failed"}
-        if turn.is_confident(*ANSWERS) and not same_flow:
+        if turn.is_confident(*ANSWERS) and not same_flow and not value_attempt:
             await answer_topic(turn.intent or "", dispatcher, tracker, domain)
             detours = int(tracker.get_slot(DIGRESSIONS) or 0) + 1
             if slot in OFFER_SLOTS and detours > 1:
                 return {slot: None, OUTCOME: "dropped"}
             dispatcher.utter_message(response="utter_resume")
             return {slot: None, DIGRESSIONS: float(detours), RETRIES: None}
-        if same_flow or turn.is_confident("greet"):
+        if (same_flow or turn.is_confident("greet")) and not value_attempt:
             # The question that opened this flow, asked again, or a hello: a reminder.
             dispatcher.utter_message(response="utter_resume")
             return {slot: None}
@@ -285,7 +281,7 @@ def _opening_intent(tracker: Tracker) -> Optional[str]:
 def looks_like_a_question(text: str) -> bool:
     """A sentence rather than a mistyped value: a question mark, or several words and
     nothing that looks like an address or a number."""
-    if "@" in text or any(char.isdigit() for char in text):
+    if "@" in text or is_spelled_email(text) or any(char.isdigit() for char in text):
         return False
     return "?" in text or len(text.split()) >= 4
 
