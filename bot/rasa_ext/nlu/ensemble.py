@@ -66,8 +66,8 @@ def words_known(model: Pipeline, text: str) -> bool:
     """Whether `text` (as featurized) has a word the linear model's word vocabulary holds,
     or no word at all (a value, an emoji: other components judge those)."""
     word_features = dict(model.named_steps["features"].transformer_list)["word"]
-    words = word_features.build_analyzer()(text)
-    unigrams = [word for word in words if " " not in word and not word.isdigit()]
+    # `text` is lower-cased already, as the vectorizer's analyzer would make it.
+    unigrams = [word for word in word_features.build_tokenizer()(text) if not word.isdigit()]
     return not unigrams or any(word in word_features.vocabulary_ for word in unigrams)
 
 
@@ -161,12 +161,13 @@ class LinearEnsemble(GraphComponent):
         if self._model is None:
             return messages
         texts = [featurized_text(message) for message in messages]
-        for message, row in zip(messages, self._model.predict_proba(texts), strict=True):
+        rows = self._model.predict_proba(texts)
+        for message, text, row in zip(messages, texts, rows, strict=True):
             linear = dict(zip(map(str, self._model.classes_), map(float, row), strict=True))
             ranking = blend(
                 message.get(INTENT_RANKING_KEY) or [], linear, self._config["diet_weight"]
             )
-            if not words_known(self._model, featurized_text(message)):
+            if not words_known(self._model, text):
                 ranking = capped(ranking, UNKNOWN_WORDS_CONFIDENCE)
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
