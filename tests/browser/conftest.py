@@ -7,6 +7,8 @@ from typing import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests.support.browser import fresh_page
+
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 # Without these, Chromium keeps trying to reach Google's servers, which this network refuses.
 CHROMIUM_ARGS = [
@@ -37,10 +39,5 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def page(browser: Browser, web_url: str) -> Iterator[Page]:
     """A fresh browser profile (no cookies) on the demo shop page."""
-    context = browser.new_context(
-        base_url=web_url, locale="fr-FR", viewport={"width": 1280, "height": 800}
-    )
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    yield page
-    context.close()
+    with fresh_page(browser, web_url, 1280, 800) as opened:
+        yield opened

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
 from tests.browser.test_widget import ask, open_widget
+from tests.support.browser import fresh_page
 
 LONG_ANSWER = [
     {"text": f"Étape {n}. " + "Cliquez sur « Mon compte » en haut à droite du site. " * 5}
@@ -23,13 +24,8 @@ def replies(texts: List[dict]) -> str:
 @pytest.fixture
 def desktop(browser: Browser, web_url: str) -> Iterator[Page]:
     """The reporter's laptop: 1366×768."""
-    context = browser.new_context(
-        base_url=web_url, locale="fr-FR", viewport={"width": 1366, "height": 768}
-    )
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    yield page
-    context.close()
+    with fresh_page(browser, web_url, 1366, 768) as page:
+        yield page
 
 
 def answer_with(page: Page, texts: List[dict]) -> None:
