@@ -17,14 +17,16 @@ import json
 import logging
 from typing import Any, Dict, Mapping, Optional
 
-from sanic import Request, Sanic
+from sanic import Blueprint, Request, Sanic
 from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
 
+from bot.backend.feedback import AnswerRating, FeedbackService
 from bot.backend.mailer import Mailer
+from bot.backend.review import ItemNotFound, ReviewService
 from bot.backend.service import (
     AccountService,
     CustomerNotFound,
@@ -35,6 +37,7 @@ from bot.backend.service import (
     TicketNotFound,
     TicketRequest,
 )
+from bot.clients.conversations import ConversationStore
 from bot.config import BackendSettings, refuse_placeholder
 
 logger = logging.getLogger(__name__)
@@ -79,6 +82,8 @@ def _error_for(exception: Exception) -> HTTPResponse:
         return error_response(404, "There is no customer with this number.")
     if isinstance(exception, TicketNotFound):
         return error_response(404, "There is no ticket with this reference.")
+    if isinstance(exception, ItemNotFound):
+        return error_response(404, "No message of the review queue has this id.")
     if isinstance(exception, NotVerified):
         return error_response(
             409, "This deletion request is not verified yet: it cannot be processed."
@@ -160,6 +165,59 @@ def _authorisation_error(request: Request, expected_token: bytes) -> Optional[HT
     return None
 
 
+def cockpit_routes(feedback: FeedbackService, review: ReviewService) -> Blueprint:
+    """The customers' ratings and the agents' review queue (issue 13)."""
+    routes = Blueprint(f"cockpit_{next(_app_numbers)}")
+
+    @routes.post("/feedback/answers")
+    async def rate_answer(request: Request) -> HTTPResponse:
+        body = _json_object(request)
+        rating = AnswerRating(
+            conversation_id=_required(body, "conversation_id"),
+            answer_at=body.get("answer_at"),
+            rating=_required(body, "rating"),
+            comment=_string(body, "comment", required=False),
+        )
+        return _json(await asyncio.to_thread(feedback.rate_answer, rating))
+
+    @routes.post("/feedback/conversations")
+    async def rate_conversation(request: Request) -> HTTPResponse:
+        body = _json_object(request)
+        conversation_id = _required(body, "conversation_id")
+        return _json(
+            await asyncio.to_thread(feedback.rate_conversation, conversation_id, body.get("score"))
+        )
+
+    @routes.get("/review")
+    async def review_queue(request: Request) -> HTTPResponse:
+        return _json(await asyncio.to_thread(review.queue))
+
+    @routes.post("/review/labels")
+    async def label_item(request: Request) -> HTTPResponse:
+        body = _json_object(request)
+        label = await asyncio.to_thread(
+            review.label_item,
+            _required(body, "id"),
+            _string(body, "intent", required=False),
+            _required(body, "agent"),
+        )
+        return _json(label)
+
+    @routes.post("/review/assistant-labels")
+    async def label_text(request: Request) -> HTTPResponse:
+        body = _json_object(request)
+        label = await asyncio.to_thread(
+            review.label_text,
+            _required(body, "text"),
+            _string(body, "intent", required=False),
+            _required(body, "agent"),
+            _string(body, "predicted_intent", required=False),
+        )
+        return _json(label, status=201)
+
+    return routes
+
+
 def create_app(settings: BackendSettings, sessions: sessionmaker) -> Sanic:
     """The API over the database of `sessions`. Each call makes an app of its own name, as
     Sanic refuses two apps with the same name in one process."""
@@ -167,8 +225,14 @@ def create_app(settings: BackendSettings, sessions: sessionmaker) -> Sanic:
         raise ValueError("BACKEND_API_TOKEN is not set: the API would be open to anyone")
     refuse_placeholder("BACKEND_API_TOKEN", settings.api_token)
     expected_token = settings.api_token.encode()
-    service = AccountService(settings, sessions, Mailer(settings, sessions))
+    conversations = (
+        ConversationStore(settings.tracker_store_url) if settings.tracker_store_url else None
+    )
+    service = AccountService(
+        settings, sessions, Mailer(settings, sessions), conversations=conversations
+    )
     app = Sanic(f"account_backend_{next(_app_numbers)}", configure_logging=False)
+    app.blueprint(cockpit_routes(FeedbackService(sessions), ReviewService(sessions, conversations)))
 
     @app.on_request
     async def authenticate(request: Request) -> Optional[HTTPResponse]:

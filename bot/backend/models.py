@@ -10,7 +10,16 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Optional
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import declarative_base, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -204,3 +213,60 @@ class PurgedAccount(Base):
     salt = Column(String(32), nullable=False)
     email_hash = Column(String(64), nullable=False)
     purged_at = Column(UtcDateTime, nullable=False)
+
+
+class AnswerFeedback(Base):
+    """A customer's 👍/👎 on one answer of the bot (bot/backend/feedback.py).
+
+    The answer is named by its conversation and the timestamp of its first bot event in
+    Rasa's tracker store (a double, exact through JSON): no text of the conversation is
+    copied here, only the customer's optional comment."""
+
+    __tablename__ = "answer_feedback"
+    __table_args__ = (UniqueConstraint("conversation_id", "answer_at"),)
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(String(200), nullable=False, index=True)
+    answer_at = Column(Float(precision=53), nullable=False)
+    rating = Column(String(4), nullable=False)  # "up" or "down"
+    comment = Column(Text)
+    # How many times the customer changed it: bounded, so that one conversation cannot
+    # write without end.
+    changes = Column(Integer, nullable=False, default=0)
+    created_at = Column(UtcDateTime, nullable=False, default=utcnow)
+    updated_at = Column(UtcDateTime, nullable=False, default=utcnow)
+
+
+class ConversationRating(Base):
+    """The customer's answer to « how was this conversation? », 1 (bad) to 5 (very good)."""
+
+    __tablename__ = "conversation_ratings"
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(String(200), nullable=False, unique=True)
+    score = Column(Integer, nullable=False)
+    changes = Column(Integer, nullable=False, default=0)
+    created_at = Column(UtcDateTime, nullable=False, default=utcnow)
+    updated_at = Column(UtcDateTime, nullable=False, default=utcnow)
+
+
+class ReviewLabel(Base):
+    """An agent's verdict on a customer message (bot/backend/review.py): the intent it
+    should have been, « out_of_scope », or none (dismissed). From the review queue (with
+    the queue item's id) or from the answer assistant (an agent used suggestion 2 or 3)."""
+
+    __tablename__ = "review_labels"
+
+    id = Column(Integer, primary_key=True)
+    # The review queue's id of the message; None for the assistant's pasted messages.
+    item_id = Column(String(32), unique=True)
+    source = Column(String(20), nullable=False)  # "review" or "assistant"
+    # The message, e-mail addresses masked: what a trainer adds to data/nlu.yml.
+    text = Column(Text, nullable=False)
+    intent = Column(String(50))
+    # What the model said: the closest intent, and why the message was in the queue.
+    predicted_intent = Column(String(50))
+    outcome = Column(String(20))
+    conversation_id = Column(String(200), index=True)
+    agent = Column(String(100), nullable=False)
+    created_at = Column(UtcDateTime, nullable=False, default=utcnow)

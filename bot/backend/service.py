@@ -22,6 +22,7 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from bot.backend.conversation_data import forget_conversations
 from bot.backend.database import lock_key
 from bot.backend.emails import render_email
 from bot.backend.mailer import Mailer
@@ -510,10 +511,12 @@ class AccountService:
         emails: Set[str],
         conversation_ids: AbstractSet[str] = frozenset(),
     ) -> int:
-        if self._conversations is None:
-            return 0
-        senders = self._conversations.conversations_of(customer_number, emails)
-        return self._conversations.erase(senders | set(conversation_ids))
+        senders = set(conversation_ids)
+        if self._conversations is not None:
+            senders |= self._conversations.conversations_of(customer_number, emails)
+        with self._sessions.begin() as session:
+            forget_conversations(session, senders)
+        return self._conversations.erase(senders) if self._conversations else 0
 
     def purge_inactive(self, apply: bool) -> List[InactiveAccount]:
         """The accounts whose last login is more than 3 years old; with `apply`, deleted with

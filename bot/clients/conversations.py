@@ -1,9 +1,10 @@
 """The conversations Rasa keeps in its SQL tracker store (`make cluster`, production).
 
 Rasa writes one row per event in its `events` table (sender_id, type_name,
-intent_name, action_name, data as JSON text). Two jobs read it from outside Rasa:
-the GDPR erasure (which conversations belong to a customer, then delete them) and
-`make missed` (which messages the bot failed on). Both go straight to the table:
+intent_name, action_name, data as JSON text). Three jobs read it from outside Rasa:
+the GDPR erasure (which conversations belong to a customer, then delete them),
+`make missed` (which messages the bot failed on) and the agents' review queue (the
+same, with when each message was sent and answered). They go straight to the table:
 Rasa's HTTP API can neither list conversations nor delete one.
 
 A conversation belongs to a customer when it was held logged in as that customer
@@ -71,6 +72,33 @@ class MissedMessage:
     outcome: str
 
 
+@dataclass(frozen=True)
+class Turn:
+    """A customer's message and how the bot answered it."""
+
+    sender_id: str
+    # The user event's timestamp (seconds since the epoch, as Rasa stores it).
+    at: float
+    text: str
+    intent: str
+    closest_intent: str
+    confidence: float
+    # The first failure action (FAILURE_ACTIONS) of the answer; None when it answered.
+    outcome: Optional[str]
+    # The timestamp of the answer's first bot message: the id the widget rates it by.
+    answer_at: Optional[float]
+
+    def missed(self) -> MissedMessage:
+        return MissedMessage(
+            sender_id=self.sender_id,
+            text=self.text,
+            intent=self.intent,
+            closest_intent=self.closest_intent,
+            confidence=self.confidence,
+            outcome=self.outcome or "",
+        )
+
+
 class ConversationStore:
     def __init__(self, url: str) -> None:
         self._engine: Engine = sqlalchemy.create_engine(url, pool_pre_ping=True)
@@ -123,6 +151,10 @@ class ConversationStore:
 
     def missed_messages(self) -> List[MissedMessage]:
         """User messages the bot answered with the fallback, out of scope or a hand-over."""
+        return [turn.missed() for turn in self.turns() if turn.outcome]
+
+    def turns(self) -> List[Turn]:
+        """Every customer message of every conversation, with how the bot answered it."""
         with self._engine.connect() as connection:
             rows = connection.execute(
                 text(
@@ -130,7 +162,7 @@ class ConversationStore:
                     "WHERE type_name IN ('user', 'action', 'bot') ORDER BY sender_id, id"
                 )
             )
-            return list(_missed(rows))
+            return list(_turns(rows))
 
 
 def _logged_in_as(data: str) -> Optional[str]:
@@ -160,31 +192,41 @@ def _closest(parse_data: Dict) -> tuple:
     return ranking[0].get("name", "?"), float(ranking[0].get("confidence") or 0.0)
 
 
-def _missed(rows) -> Iterator[MissedMessage]:
+def _turn(sender_id: str, event: Dict, outcome: Optional[str], answer_at: Optional[float]) -> Turn:
+    parse_data = event.get("parse_data") or {}
+    closest, confidence = _closest(parse_data)
+    return Turn(
+        sender_id=sender_id,
+        at=float(event.get("timestamp") or 0.0),
+        text=event.get("text") or "",
+        intent=(parse_data.get("intent") or {}).get("name") or "?",
+        closest_intent=closest,
+        confidence=confidence,
+        outcome=outcome,
+        answer_at=answer_at,
+    )
+
+
+def _turns(rows) -> Iterator[Turn]:
     """Each user message, judged by the first failure action before the next message."""
     pending: Optional[Dict] = None
     for sender_id, type_name, action_name, data in rows:
-        if pending is not None and pending["sender_id"] != sender_id:
+        if pending is not None and (pending["sender_id"] != sender_id or type_name == "user"):
+            yield _turn(**pending)
             pending = None
         if type_name == "user":
-            event = json.loads(data)
-            pending = {"sender_id": sender_id, "event": event}
+            pending = {"sender_id": sender_id, "event": json.loads(data)}
+            pending.update(outcome=None, answer_at=None)
             continue
         if pending is None:
             continue
         if type_name == "bot":
+            bot = json.loads(data)
+            if pending["answer_at"] is None:
+                pending["answer_at"] = bot.get("timestamp")
             # Responses an action uttered (action_repair): named in the event's metadata.
-            action_name = ((json.loads(data).get("metadata") or {}).get("utter_action")) or ""
-        if action_name in FAILURE_ACTIONS:
-            event = pending["event"]
-            parse_data = event.get("parse_data") or {}
-            closest, confidence = _closest(parse_data)
-            yield MissedMessage(
-                sender_id=sender_id,
-                text=event.get("text") or "",
-                intent=(parse_data.get("intent") or {}).get("name") or "?",
-                closest_intent=closest,
-                confidence=confidence,
-                outcome=action_name,
-            )
-            pending = None
+            action_name = (bot.get("metadata") or {}).get("utter_action") or ""
+        if action_name in FAILURE_ACTIONS and pending["outcome"] is None:
+            pending["outcome"] = action_name
+    if pending is not None:
+        yield _turn(**pending)

@@ -96,3 +96,8 @@ def mask_email(address: str) -> str:
     """For logs: m***@example.com."""
     local, _, domain = address.partition("@")
     return f"{local[:1]}***@{domain}" if domain else "***"
+
+
+def mask_emails(text: str) -> str:
+    """Free text with every e-mail address in it masked (`make missed`, the review queue)."""
+    return EMAIL.sub(lambda match: mask_email(match.group(0)), text)

@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.clients.conversations import ConversationStore, MissedMessage
 from bot.config import settings
-from bot.domain.identifiers import EMAIL, mask_email
+from bot.domain.identifiers import mask_emails
 
 
 def report(missed: List[MissedMessage], examples: int) -> str:
@@ -35,7 +35,7 @@ def report(missed: List[MissedMessage], examples: int) -> str:
     for intent, messages in sorted(groups.items(), key=lambda item: -len(item[1])):
         lines.append(f"{intent}  ({len(messages)})")
         for message in sorted(messages, key=lambda m: -m.confidence)[:examples]:
-            text = EMAIL.sub(lambda match: mask_email(match.group(0)), message.text)
+            text = mask_emails(message.text)
             text = " ".join(text.split())[:160]
             lines.append(f"  {message.confidence:.2f}  {message.outcome:<22} {text}")
         lines.append("")

@@ -15,7 +15,11 @@ error) it answers 200 with no message at all and logs the customer's text. Here:
   line instead of silence. Nothing of the message is logged;
 - a message with a text and a `custom` payload (the links of bot/domain/links.py) stays
   one item, `{"text": …, "custom": …}`: Rasa's collector would send the payload as an
-  item of its own, which a client could not tie to its text.
+  item of its own, which a client could not tie to its text;
+- every item carries the `timestamp` of the bot event it comes from and the `response`
+  the bot uttered (`utter_goodbye`…): the web server gives the widget the answer's id for
+  the customer's 👍/👎 (the same timestamp the tracker store keeps) and knows when the
+  bot closed the conversation.
 
 credentials.yml declares it under the name `rest`, so the URL stays
 /webhooks/rest/webhook. The answers keep the channel's shape: a list of messages.
@@ -111,9 +115,17 @@ def _answer(recipient: str, text: str, status: int) -> HTTPResponse:
 
 
 class UtteranceCollector(CollectingOutputChannel):
-    """Rasa's REST collector, one item per utterance when it carries a `custom` payload."""
+    """Rasa's REST collector, one item per utterance when it carries a `custom` payload, each
+    item tagged with its bot event's timestamp and response name."""
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        first = len(self.messages)
+        event = {"timestamp": message.get("timestamp"), "response": message.get("utter_action")}
+        await self._send(recipient_id, message)
+        for item in self.messages[first:]:
+            item.update({key: value for key, value in event.items() if value is not None})
+
+    async def _send(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
         if message.get("custom") and message.get("text") and not message.get("quick_replies"):
             item = self._message(
                 recipient_id,

@@ -131,8 +131,9 @@ class RunningBackend:
 
 
 @contextlib.contextmanager
-def running_backend(database_url: str, log_dir: Path) -> Iterator[RunningBackend]:
-    """Starts the backend on a free loopback port, waits for /health, always stops it."""
+def running_backend(database_url: str, log_dir: Path, **env: str) -> Iterator[RunningBackend]:
+    """Starts the backend on a free loopback port, waits for /health, always stops it;
+    `env` adds to its environment (BACKEND_TRACKER_STORE_URL…)."""
     port, token = free_port(), secrets.token_urlsafe(24)
     spec = ServiceSpec(
         name="backend",
@@ -147,6 +148,7 @@ def running_backend(database_url: str, log_dir: Path) -> Iterator[RunningBackend
             "SHOP_URL": SHOP_URL,
             "EMAIL_RATE_LIMIT_PER_HOUR": "3",
             "SMTP_HOST": "",
+            **env,
         },
         cwd=PROJECT_ROOT,
         ready_timeout=30,

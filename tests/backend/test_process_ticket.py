@@ -13,8 +13,17 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
+from bot.backend.feedback import AnswerRating, FeedbackService
 from bot.backend.mailer import Mailer
-from bot.backend.models import Address, Customer, Order, Ticket
+from bot.backend.models import (
+    Address,
+    AnswerFeedback,
+    ConversationRating,
+    Customer,
+    Order,
+    ReviewLabel,
+    Ticket,
+)
 from bot.backend.service import AccountService, TicketNotFound, TicketRequest
 from bot.clients.conversations import ConversationStore
 from tests.backend.conftest import backend_settings
@@ -115,3 +124,23 @@ def test_without_a_tracker_store_the_account_is_still_erased(service: AccountSer
     processed = service.process_ticket(deletion_ticket(service))
 
     assert processed.account_erased and processed.conversations_erased == 0
+
+
+def test_deletion_forgets_the_ratings_and_labels_of_the_erased_conversations(
+    erasing_service, sessions, clock
+):
+    service, _ = erasing_service
+    feedback = FeedbackService(sessions, clock)
+    for conversation in ("conv-1", "conv-2", "conv-3"):
+        feedback.rate_answer(AnswerRating(conversation, 1764237600.5, "down", "Pas clair"))
+        feedback.rate_conversation(conversation, 2)
+    with sessions.begin() as session:
+        session.add(ReviewLabel(source="review", text="x", conversation_id="conv-2", agent="lea"))
+
+    service.process_ticket(deletion_ticket(service))
+
+    with sessions() as session:
+        for table in (AnswerFeedback, ConversationRating, ReviewLabel):
+            kept = session.scalars(select(table.conversation_id)).all()
+            assert "conv-1" not in kept and "conv-2" not in kept, table.__tablename__
+        assert session.scalars(select(AnswerFeedback.conversation_id)).all() == ["conv-3"]

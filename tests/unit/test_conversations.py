@@ -126,6 +126,33 @@ def test_lists_the_messages_that_ended_in_fallback_or_hand_over(store):
     ]
 
 
+def test_every_turn_says_when_it_was_sent_and_answered(store):
+    save, conversations = store
+    asked = user("où est ma facture", intent="find_invoices")
+    answer = BotUttered("Dans « Mes factures ».", metadata={"utter_action": "utter_x"})
+    later = BotUttered("Autre chose ?")
+    missed = user("blabla", intent="nlu_fallback", confidence=0.3)
+    save(
+        "a",
+        [
+            asked,
+            ActionExecuted("utter_x"),
+            answer,
+            later,
+            *answered("action_listen"),
+            missed,
+            *answered("utter_fallback_topics"),
+        ],
+    )
+
+    turns = conversations.turns()
+
+    assert [(t.text, t.at, t.answer_at, t.outcome) for t in turns] == [
+        ("où est ma facture", asked.timestamp, answer.timestamp, None),
+        ("blabla", missed.timestamp, None, "utter_fallback_topics"),
+    ]
+
+
 @pytest.mark.parametrize(
     "token, subject",
     [

@@ -3,14 +3,17 @@ kinds of requests to the running Rasa server."""
 
 from __future__ import annotations
 
+import asyncio
 from types import SimpleNamespace
 
 import pytest
+from rasa.shared.core.events import BotUttered
 
 from bot.domain.messages import clean_message
 from bot.rasa_ext.rest_channel import (
     MAX_MESSAGE_LENGTH,
     BadMessage,
+    UtteranceCollector,
     _body,
     _message,
     _metadata,
@@ -90,3 +93,21 @@ def test_metadata_must_be_a_small_object(metadata):
 )
 def test_clean_message(typed, read):
     assert clean_message(typed) == read
+
+
+def test_each_item_names_its_bot_event_and_response():
+    """Rasa's collector splits a text at blank lines: every part keeps its event's id."""
+    collector = UtteranceCollector()
+    goodbye = BotUttered("Étape 1.\n\nÉtape 2.", metadata={"utter_action": "utter_goodbye"})
+    custom = BotUttered("Votre facture", {"custom": {"links": []}}, {"utter_action": "utter_x"})
+    plain = BotUttered("Sans réponse nommée")
+
+    for event in (goodbye, custom, plain):
+        asyncio.run(collector.send_response("me", event.message()))
+
+    assert [(m["text"], m["timestamp"], m.get("response")) for m in collector.messages] == [
+        ("Étape 1.", goodbye.timestamp, "utter_goodbye"),
+        ("Étape 2.", goodbye.timestamp, "utter_goodbye"),
+        ("Votre facture", custom.timestamp, "utter_x"),
+        ("Sans réponse nommée", plain.timestamp, None),
+    ]

@@ -1,0 +1,261 @@
+"""The agents' review queue (issue 13): what the bot missed, for an agent to label in one click.
+
+The queue is computed on each request from Rasa's tracker store (bot/clients/conversations.py
+reads it, as for `make missed`) and from this database: a customer message is in it when
+the bot answered it with the fallback, a « Voulez-vous dire… ? », a hand-over or the
+out-of-scope answer, or answered it with a low confidence, or when the customer gave the
+answer a 👎 (bot/backend/feedback.py). A message leaves the queue once an agent labels it
+with the intent it should have been, « out_of_scope », or dismisses it; the label keeps
+the message (e-mail addresses masked) and the agent's name, for the next training data.
+Agents also label from the answer assistant: using suggestion 2 or 3 instead of 1 says
+which intent the pasted message was.
+
+Items are named by a hash of their conversation and the message's timestamp: the id stays
+the same from one request to the next, and says nothing of the conversation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import sessionmaker
+
+from bot.backend.models import AnswerFeedback, ReviewLabel, utcnow
+from bot.backend.service import BackendError, InvalidInput
+from bot.clients.conversations import ConversationStore, Turn
+from bot.domain.identifiers import mask_emails
+from bot.domain.topics import INTENT_LABELS
+
+logger = logging.getLogger(__name__)
+
+OUTCOMES = {
+    "utter_fallback_topics": "fallback",
+    "utter_clarify": "clarification",
+    "action_phone_handover": "handover",
+    "utter_fallback_handover": "handover",
+    "utter_out_of_scope": "handover",
+}
+# Answered, but with less than this: the model hesitated, an agent should look. Above the
+# fallback threshold (0.4, config.yml), where the bot does not answer at all.
+LOW_CONFIDENCE = 0.6
+# The newest items only: a queue nobody can go through is no queue.
+MAX_ITEMS = 500
+MAX_TEXT = 5000
+MAX_AGENT = 100
+ITEM_ID_LENGTH = 24
+
+
+class ItemNotFound(BackendError):
+    """No message of the queue has this id (labelled by someone else, or never one)."""
+
+
+def item_id(sender_id: str, at: float) -> str:
+    return hashlib.sha256(f"{sender_id}\n{at!r}".encode()).hexdigest()[:ITEM_ID_LENGTH]
+
+
+def intent_of(value: Any) -> Optional[str]:
+    """An intent of the catalogue (« out_of_scope » included), or None: dismissed."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or value not in INTENT_LABELS:
+        raise InvalidInput("'intent' must be an intent of the catalogue, or null to dismiss.")
+    return value
+
+
+def agent_of(value: Any) -> str:
+    if not isinstance(value, str) or not 0 < len(value.strip()) <= MAX_AGENT:
+        raise InvalidInput(f"'agent' must be 1 to {MAX_AGENT} characters long.")
+    return value.strip()
+
+
+def text_of(value: Any) -> str:
+    if not isinstance(value, str) or not 0 < len(value.strip()) <= MAX_TEXT:
+        raise InvalidInput(f"'text' must be 1 to {MAX_TEXT} characters long.")
+    return value.strip()
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    text: str
+    outcome: str
+    closest_intent: str
+    confidence: float
+    at: float
+    conversation: str
+    comment: Optional[str]
+
+    def as_json(self) -> Dict[str, Any]:
+        return {
+            "id": self.id,
+            "text": self.text,
+            "outcome": self.outcome,
+            "confidence": round(self.confidence, 4),
+            "at": datetime.fromtimestamp(self.at, timezone.utc).isoformat(timespec="seconds"),
+            "conversation": self.conversation,
+            "comment": self.comment,
+        }
+
+
+def _outcome(turn: Turn, thumbs_down: bool) -> Optional[str]:
+    if thumbs_down:
+        return "thumbs_down"
+    if turn.outcome:
+        return OUTCOMES.get(turn.outcome, "fallback")
+    # A button's payload (« /affirm ») is not something the model read.
+    if turn.confidence < LOW_CONFIDENCE and not turn.text.startswith("/"):
+        return "low_confidence"
+    return None
+
+
+class ReviewService:
+    def __init__(
+        self,
+        sessions: sessionmaker,
+        conversations: Optional[ConversationStore],
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._sessions = sessions
+        self._conversations = conversations
+        self._clock = clock
+
+    def items(self) -> List[Item]:
+        """The messages waiting for an agent, newest first."""
+        if self._conversations is None:
+            return []
+        turns = self._conversations.turns()
+        with self._sessions.begin() as session:
+            labelled = set(
+                session.scalars(select(ReviewLabel.item_id).where(ReviewLabel.item_id.is_not(None)))
+            )
+            downs: Dict[Tuple[str, float], Optional[str]] = {
+                (conversation, at): comment
+                for conversation, at, comment in session.execute(
+                    select(
+                        AnswerFeedback.conversation_id,
+                        AnswerFeedback.answer_at,
+                        AnswerFeedback.comment,
+                    ).where(AnswerFeedback.rating == "down")
+                )
+            }
+        items = []
+        for turn in turns:
+            key = (turn.sender_id, turn.answer_at)
+            outcome = _outcome(turn, key in downs)
+            identifier = item_id(turn.sender_id, turn.at)
+            if outcome is None or identifier in labelled:
+                continue
+            items.append(
+                Item(
+                    id=identifier,
+                    text=mask_emails(turn.text),
+                    outcome=outcome,
+                    closest_intent=turn.closest_intent,
+                    confidence=turn.confidence,
+                    at=turn.at,
+                    conversation=turn.sender_id,
+                    comment=mask_emails(downs[key]) if downs.get(key) else None,
+                )
+            )
+        items.sort(key=lambda item: item.at, reverse=True)
+        return items[:MAX_ITEMS]
+
+    def queue(self) -> Dict[str, Any]:
+        """The items grouped by the intent the model found closest; the group with the
+        newest item first, and within each group the newest first."""
+        groups: Dict[str, List[Item]] = defaultdict(list)
+        for item in self.items():
+            groups[item.closest_intent].append(item)
+        return {
+            "groups": [
+                {
+                    "closest_intent": intent,
+                    "topic": INTENT_LABELS.get(intent, intent),
+                    "items": [item.as_json() for item in items],
+                }
+                for intent, items in groups.items()
+            ],
+            "intents": [{"intent": name, "topic": label} for name, label in INTENT_LABELS.items()],
+        }
+
+    def label_item(self, identifier: Any, intent: Any, agent: Any) -> Dict[str, Any]:
+        """Labels (or, with no intent, dismisses) a message of the queue; it leaves the
+        queue. Labelling an item already labelled returns that label."""
+        if not isinstance(identifier, str) or len(identifier) != ITEM_ID_LENGTH:
+            raise InvalidInput("'id' must be the id of a message of the review queue.")
+        intent, agent = intent_of(intent), agent_of(agent)
+        existing = self._label_of(identifier)
+        if existing is not None:
+            return existing
+        item = next((i for i in self.items() if i.id == identifier), None)
+        if item is None:
+            raise ItemNotFound(identifier)
+        label = ReviewLabel(
+            item_id=item.id,
+            source="review",
+            text=item.text,
+            intent=intent,
+            predicted_intent=item.closest_intent,
+            outcome=item.outcome,
+            conversation_id=item.conversation,
+            agent=agent,
+            created_at=self._clock(),
+        )
+        try:
+            with self._sessions.begin() as session:
+                session.add(label)
+        except IntegrityError:
+            # Another agent labelled it at the same moment: theirs stands.
+            existing = self._label_of(identifier)
+            if existing is None:
+                raise
+            return existing
+        logger.info("agent %s labelled a review item %s", agent, intent or "(dismissed)")
+        return _label_json(label)
+
+    def label_text(
+        self, text: Any, intent: Any, agent: Any, predicted_intent: Any = None
+    ) -> Dict[str, Any]:
+        """A label from the answer assistant: the pasted message was `intent`, not what the
+        model ranked first (`predicted_intent`)."""
+        label = ReviewLabel(
+            item_id=None,
+            source="assistant",
+            text=mask_emails(text_of(text)),
+            intent=intent_of(intent),
+            predicted_intent=intent_of(predicted_intent),
+            agent=agent_of(agent),
+            created_at=self._clock(),
+        )
+        if label.intent is None:
+            raise InvalidInput("'intent' is required for a label from the assistant.")
+        with self._sessions.begin() as session:
+            session.add(label)
+        logger.info("agent %s labelled an assistant message %s", label.agent, label.intent)
+        return _label_json(label)
+
+    def _label_of(self, identifier: str) -> Optional[Dict[str, Any]]:
+        with self._sessions.begin() as session:
+            label = session.scalars(
+                select(ReviewLabel).where(ReviewLabel.item_id == identifier)
+            ).one_or_none()
+            return _label_json(label) if label is not None else None
+
+
+def _label_json(label: ReviewLabel) -> Dict[str, Any]:
+    return {
+        "id": label.item_id,
+        "source": label.source,
+        "text": label.text,
+        "intent": label.intent,
+        "predicted_intent": label.predicted_intent,
+        "agent": label.agent,
+        "created_at": label.created_at.isoformat(timespec="seconds"),
+    }
