@@ -27,12 +27,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.backend.database import lock_key
 from bot.backend.models import AnswerFeedback, ConversationRating, utcnow
 from bot.backend.service import MAX_CONVERSATION_ID, InvalidInput, RateLimited
+from bot.domain.feedback import MAX_COMMENT, RATINGS, SCORES
 
 logger = logging.getLogger(__name__)
 
-RATINGS = ("up", "down")
-SCORES = range(1, 6)
-MAX_COMMENT = 500
 # Changes of one rating after the first click: room to change one's mind, not a write loop.
 MAX_CHANGES = 5
 # Rated answers per conversation: far more than a real conversation has.

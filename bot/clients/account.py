@@ -113,6 +113,53 @@ class AccountClient:
             "POST", "/password-emails", json={"email": email, "conversation_id": conversation_id}
         )
 
+    def rate_answer(
+        self, conversation_id: str, answer_at: float, rating: str, comment: Optional[str]
+    ) -> None:
+        """A customer's 👍/👎 on an answer (bot/backend/feedback.py); raises RateLimited."""
+        self._call(
+            "POST",
+            "/feedback/answers",
+            json={
+                "conversation_id": conversation_id,
+                "answer_at": answer_at,
+                "rating": rating,
+                "comment": comment,
+            },
+        )
+
+    def rate_conversation(self, conversation_id: str, score: int) -> None:
+        self._call(
+            "POST",
+            "/feedback/conversations",
+            json={"conversation_id": conversation_id, "score": score},
+        )
+
+    def review_queue(self) -> Dict[str, Any]:
+        """The agents' review queue, grouped by closest intent (bot/backend/review.py)."""
+        return self._call("GET", "/review")
+
+    def label_item(self, item_id: str, intent: Optional[str], agent: str) -> Dict[str, Any]:
+        """Labels (intent None: dismisses) a message of the queue; raises NotFound."""
+        return self._call(
+            "POST", "/review/labels", json={"id": item_id, "intent": intent, "agent": agent}
+        )
+
+    def label_text(
+        self, text: str, intent: str, agent: str, predicted_intent: Optional[str]
+    ) -> Dict[str, Any]:
+        """The intent of a message pasted in the answer assistant, from the agent's choice."""
+        return self._call(
+            "POST",
+            "/review/assistant-labels",
+            json={
+                "text": text,
+                "intent": intent,
+                "agent": agent,
+                "predicted_intent": predicted_intent,
+            },
+        )
+
     def _call(
         self, method: str, path: str, json: Optional[Dict[str, Any]] = None
     ) -> Dict[str, Any]:

@@ -1,7 +1,8 @@
 """The web server: demo shop page, chat widget API, demo log-in, agents' assistant.
 
-One Sanic blueprint per route group: `chat` (the shop page and the widget), `demo` (the
-demo log-in, only in demo mode) and `agent` (the agents' answer assistant). What they
+One Sanic blueprint per route group: `chat` (the shop page and the widget), `feedback`
+(the widget's ratings), `demo` (the demo log-in, only in demo mode), `agent` (the agents'
+answer assistant) and `review` (the agents' review queue). What they
 share lives in `bot/web/http.py`. Contract: docs/web-api.md.
 """
 
@@ -20,7 +21,9 @@ from bot.web.agent import agent
 from bot.web.chat import STATIC, chat
 from bot.web.deletion import deletion
 from bot.web.demo import demo
+from bot.web.feedback import feedback
 from bot.web.http import ApiError, EndedLogIns, logger, refuse_cross_site
+from bot.web.review import review
 from bot.web.throttle import LoginThrottle
 
 SECURITY_HEADERS = {
@@ -59,7 +62,9 @@ def create_app(config: Settings) -> Sanic:
     # Browsers ask for it on every page; a 404 there is noise in every console.
     app.static("/favicon.ico", str(STATIC / "favicon.ico"), name="favicon")
     app.blueprint(chat)
+    app.blueprint(feedback)
     app.blueprint(agent)
+    app.blueprint(review)
     app.blueprint(deletion)
     if web.demo_mode:
         app.blueprint(demo)

@@ -34,6 +34,8 @@ from bot.web.http import (
 # Lifetime of the customer token sent with one message: long enough for the turn, short
 # enough that a token read from a tracker or a log is soon worth nothing (issue 12).
 MESSAGE_TOKEN_SECONDS = 120
+# The bot's answers that end a conversation: the widget then asks how it went.
+CLOSING_RESPONSES = frozenset({"utter_goodbye"})
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -122,8 +124,13 @@ async def chat_reset(request: Request) -> HTTPResponse:
 def reply_json(reply: Dict[str, Any]) -> Dict[str, Any]:
     """What the widget gets of a bot message: its text, its quick replies, and the links of
     a `links` payload (bot/domain/links.py), checked here; any other `custom` payload is
-    dropped. The widget builds its nodes from these fields: never HTML from here."""
+    dropped. The widget builds its nodes from these fields: never HTML from here.
+
+    `at` is the bot event's timestamp, the id the customer rates the answer by
+    (bot/web/feedback.py); `closing` says that the bot said goodbye, when the widget asks
+    how the conversation went."""
     links = read_links_payload(reply.get("custom"))
+    timestamp = reply.get("timestamp")
     return {
         "text": (links and links["text"]) or reply.get("text") or "",
         "buttons": [
@@ -131,6 +138,8 @@ def reply_json(reply: Dict[str, Any]) -> Dict[str, Any]:
             for b in reply.get("buttons") or []
         ],
         "links": links["links"] if links else [],
+        "at": timestamp if isinstance(timestamp, (int, float)) else None,
+        "closing": reply.get("response") in CLOSING_RESPONSES,
     }
 
 
@@ -143,7 +152,14 @@ def history(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
             text = event.get("text") or ""
             messages.append({"from": "user", "text": titles.get(text, text)})
         elif event.get("event") == "bot":
-            reply = reply_json({"text": event.get("text"), **(event.get("data") or {})})
+            reply = reply_json(
+                {
+                    "text": event.get("text"),
+                    **(event.get("data") or {}),
+                    "timestamp": event.get("timestamp"),
+                    "response": (event.get("metadata") or {}).get("utter_action"),
+                }
+            )
             titles.update({b["payload"]: b["title"] for b in reply["buttons"]})
             messages.append({"from": "bot", **reply})
     return messages

@@ -1,0 +1,219 @@
+"""Ratings and the review queue through the web server (docs/web-api.md), with the whole bot
+behind it: the widget's 👍/👎 and satisfaction routes, the agents' review queue and labels,
+each read back from the backend's database."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Dict, List
+
+import jwt
+import pytest
+import sqlalchemy
+
+from tests.test_web import agent_login, browser_like, get, post
+
+
+@pytest.fixture
+def customer(web_url):
+    return browser_like(web_url)
+
+
+@pytest.fixture
+def agent(web_url, stack_settings):
+    session = browser_like(web_url)
+    web = stack_settings.web
+    assert agent_login(session, web.agent_username, web.agent_password).status_code == 200
+    return session
+
+
+def rows(stack_settings, query: str, **params: Any) -> List[Dict[str, Any]]:
+    engine = sqlalchemy.create_engine(stack_settings.backend.database_url)
+    with engine.connect() as connection:
+        found = connection.execute(sqlalchemy.text(query), params).mappings().all()
+    engine.dispose()
+    return [dict(row) for row in found]
+
+
+def conversation_of(session) -> str:
+    """The conversation id in the session cookie (signed, not encrypted: the test reads it)."""
+    cookie = session.cookies.get("rb_session")
+    return jwt.decode(cookie, options={"verify_signature": False})["conv"]
+
+
+def ask(session, message: str) -> List[Dict[str, Any]]:
+    response = post(session, "/chat/messages", {"message": message})
+    assert response.status_code == 200
+    return response.json()["replies"]
+
+
+def feedback_of(stack_settings, conversation: str) -> List[Dict[str, Any]]:
+    return rows(
+        stack_settings,
+        "SELECT answer_at, rating, comment FROM answer_feedback WHERE conversation_id = :c",
+        c=conversation,
+    )
+
+
+def test_replies_carry_their_answer_id_and_the_goodbye_closes(customer):
+    replies = ask(customer, "comment créer un compte ?")
+    assert replies and all(isinstance(r["at"], float) for r in replies)
+    assert not any(r["closing"] for r in replies)
+    bye = ask(customer, "au revoir")
+    assert bye[-1]["closing"] is True
+    history = [m for m in get(customer, "/chat/history").json()["messages"] if m["from"] == "bot"]
+    assert {r["at"] for r in replies} <= {m["at"] for m in history}
+    assert history[-1]["closing"] is True
+
+
+def test_a_thumbs_down_with_a_comment_is_stored_for_the_whole_answer(customer, stack_settings):
+    replies = ask(customer, "comment créer un compte ?")
+    conversation = conversation_of(customer)
+    # The thumbs sit under the answer's last bubble: it names the answer's first message.
+    last = replies[-1]["at"]
+    body = {"answer_at": last, "rating": "down", "comment": "Je n'ai pas « nouveau client »"}
+
+    assert post(customer, "/chat/feedback", body).status_code == 204
+
+    assert feedback_of(stack_settings, conversation) == [
+        {"answer_at": replies[0]["at"], "rating": "down", "comment": body["comment"]}
+    ]
+    assert post(customer, "/chat/feedback", {"answer_at": last, "rating": "up"}).status_code == 204
+    assert feedback_of(stack_settings, conversation) == [
+        {"answer_at": replies[0]["at"], "rating": "up", "comment": None}
+    ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"answer_at": "x", "rating": "up"},
+        {"answer_at": True, "rating": "up"},
+        {"answer_at": 12.5, "rating": "up"},  # no such answer in this conversation
+        {"answer_at": "ANSWER", "rating": "bof"},
+        {"answer_at": "ANSWER", "rating": "down", "comment": "x" * 501},
+        {"answer_at": "ANSWER", "rating": "down", "comment": ["liste"]},
+    ],
+)
+def test_bad_ratings_get_a_clear_400(customer, stack_settings, body):
+    at = ask(customer, "bonjour")[0]["at"]
+    body = {key: (at if value == "ANSWER" else value) for key, value in body.items()}
+    response = post(customer, "/chat/feedback", body)
+    assert response.status_code == 400 and response.json()["message"]
+    assert feedback_of(stack_settings, conversation_of(customer)) == []
+
+
+def test_another_conversation_s_answer_cannot_be_rated(web_url, customer, stack_settings):
+    at = ask(customer, "bonjour")[0]["at"]
+    stranger = browser_like(web_url)
+    ask(stranger, "merci")
+    response = post(stranger, "/chat/feedback", {"answer_at": at, "rating": "down"})
+    assert response.status_code == 400
+    assert feedback_of(stack_settings, conversation_of(customer)) == []
+    # A browser with no conversation yet has nothing to rate.
+    response = post(browser_like(web_url), "/chat/satisfaction", {"score": 5})
+    assert response.status_code == 400
+
+
+def test_the_conversation_rating_is_stored(customer, stack_settings):
+    ask(customer, "au revoir")
+    for score in (0, 6, "5", 4.5, None):
+        assert post(customer, "/chat/satisfaction", {"score": score}).status_code == 400
+    assert post(customer, "/chat/satisfaction", {"score": 4}).status_code == 204
+    stored = rows(
+        stack_settings,
+        "SELECT score FROM conversation_ratings WHERE conversation_id = :c",
+        c=conversation_of(customer),
+    )
+    assert stored == [{"score": 4}]
+
+
+def test_rating_routes_refuse_other_sites(web_url):
+    session = browser_like(web_url)
+    session.headers["Origin"] = "https://evil.example"
+    assert post(session, "/chat/feedback", {"answer_at": 1.0, "rating": "up"}).status_code == 403
+
+
+def queue_items(agent) -> List[Dict[str, Any]]:
+    response = get(agent, "/agent/api/review")
+    assert response.status_code == 200
+    return [
+        {**item, "closest_intent": group["closest_intent"]}
+        for group in response.json()["groups"]
+        for item in group["items"]
+    ]
+
+
+def test_the_review_queue_shows_misses_and_thumbs_down_until_labelled(
+    customer, agent, stack_settings
+):
+    ask(customer, "qsdfgh jklm")
+    liked = ask(customer, "comment créer un compte ?")
+    post(customer, "/chat/feedback", {"answer_at": liked[0]["at"], "rating": "down"})
+    conversation = conversation_of(customer)
+
+    mine = [i for i in queue_items(agent) if i["conversation"] == conversation]
+
+    assert [(i["text"], i["outcome"]) for i in mine] == [
+        ("comment créer un compte ?", "thumbs_down"),
+        ("qsdfgh jklm", "fallback"),
+    ]
+    thumbs, fallback = mine
+    assert thumbs["closest_intent"] == "create_account"
+    label = post(agent, "/agent/api/review/label", {"id": fallback["id"], "intent": "out_of_scope"})
+    assert label.status_code == 200
+    dismiss = post(agent, "/agent/api/review/label", {"id": thumbs["id"], "intent": None})
+    assert dismiss.status_code == 200
+    assert not [i for i in queue_items(agent) if i["conversation"] == conversation]
+    stored = rows(
+        stack_settings,
+        "SELECT text, intent, agent, source FROM review_labels WHERE conversation_id = :c "
+        "ORDER BY id",
+        c=conversation,
+    )
+    name = stack_settings.web.agent_username
+    assert stored == [
+        {"text": "qsdfgh jklm", "intent": "out_of_scope", "agent": name, "source": "review"},
+        {"text": "comment créer un compte ?", "intent": None, "agent": name, "source": "review"},
+    ]
+
+
+def test_labels_are_checked(agent):
+    for body, status in (
+        ({"id": "0" * 24, "intent": None}, 404),
+        ({"id": "0" * 24, "intent": "pas_un_sujet"}, 400),
+        ({"id": "../x", "intent": None}, 400),
+        ({"intent": None}, 400),
+    ):
+        response = post(agent, "/agent/api/review/label", body)
+        assert response.status_code == status and response.json()["message"], body
+
+
+def test_using_a_lower_suggestion_of_the_assistant_records_a_label(agent, stack_settings):
+    message = f"je n'arrive plus à rentrer sur le site {uuid.uuid4().hex[:6]}"
+    body = {"message": message, "intent": "login_problem", "predicted_intent": "forgot_password"}
+
+    assert post(agent, "/agent/api/review/assistant-label", body).status_code == 201
+
+    stored = rows(
+        stack_settings,
+        "SELECT intent, predicted_intent, agent, source FROM review_labels WHERE text = :t",
+        t=message,
+    )
+    assert stored == [
+        {
+            "intent": "login_problem",
+            "predicted_intent": "forgot_password",
+            "agent": stack_settings.web.agent_username,
+            "source": "assistant",
+        }
+    ]
+    wrong = {"message": message, "intent": None}
+    assert post(agent, "/agent/api/review/assistant-label", wrong).status_code == 400
+
+
+def test_the_review_queue_needs_an_agent(customer, web_url):
+    assert get(customer, "/agent/api/review").status_code == 401
+    response = post(customer, "/agent/api/review/label", {"id": "0" * 24, "intent": None})
+    assert response.status_code == 401
