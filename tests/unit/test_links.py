@@ -81,11 +81,15 @@ def test_the_widget_gets_the_short_text_and_the_checked_links():
         "text": "Voici.",
         "buttons": [],
         "links": [{"label": "Télécharger", "url": PDF}],
+        "at": None,
+        "closing": False,
     }
     assert reply_json({"text": "Bonjour", "custom": {"type": "html", "html": "<b>"}}) == {
         "text": "Bonjour",
         "buttons": [],
         "links": [],
+        "at": None,
+        "closing": False,
     }
 
 
