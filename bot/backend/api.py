@@ -24,7 +24,7 @@ from sanic.response import json as json_response
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
 
-from bot.backend.feedback import AnswerRating, FeedbackService
+from bot.backend.feedback import AnswerRating, FeedbackService, answer_at_of
 from bot.backend.mailer import Mailer
 from bot.backend.review import ItemNotFound, ReviewService
 from bot.backend.service import (
@@ -174,7 +174,7 @@ def cockpit_routes(feedback: FeedbackService, review: ReviewService) -> Blueprin
         body = _json_object(request)
         rating = AnswerRating(
             conversation_id=_required(body, "conversation_id"),
-            answer_at=body.get("answer_at"),
+            answer_at=answer_at_of(body.get("answer_at")),
             rating=_required(body, "rating"),
             comment=_string(body, "comment", required=False),
         )

@@ -135,7 +135,7 @@ class ReviewService:
             labelled = set(
                 session.scalars(select(ReviewLabel.item_id).where(ReviewLabel.item_id.is_not(None)))
             )
-            downs: Dict[Tuple[str, float], Optional[str]] = {
+            downs: Dict[Tuple[str, Optional[float]], Optional[str]] = {
                 (conversation, at): comment
                 for conversation, at, comment in session.execute(
                     select(
@@ -149,6 +149,7 @@ class ReviewService:
         for turn in turns:
             key = (turn.sender_id, turn.answer_at)
             outcome = _outcome(turn, key in downs)
+            comment = downs.get(key)
             identifier = item_id(turn.sender_id, turn.at)
             if outcome is None or identifier in labelled:
                 continue
@@ -161,7 +162,7 @@ class ReviewService:
                     confidence=turn.confidence,
                     at=turn.at,
                     conversation=turn.sender_id,
-                    comment=mask_emails(downs[key]) if downs.get(key) else None,
+                    comment=mask_emails(comment) if comment else None,
                 )
             )
         items.sort(key=lambda item: item.at, reverse=True)

@@ -24,11 +24,19 @@ def _unavailable() -> ApiError:
     return ApiError(503, "unavailable", "Le service des comptes ne répond pas. Réessayez.")
 
 
-def _intent(body: Dict[str, Any], required: bool) -> Optional[str]:
+def _intent(body: Dict[str, Any]) -> Optional[str]:
+    """An intent of the catalogue, or None (dismissed)."""
     intent = body.get("intent")
-    if (intent is None and not required) or intent in INTENT_LABELS:
+    if intent is None or intent in INTENT_LABELS:
         return intent
     raise ApiError(400, "bad_request", "Choisissez un sujet de la liste.")
+
+
+def _chosen_intent(body: Dict[str, Any]) -> str:
+    intent = _intent(body)
+    if intent is None:
+        raise ApiError(400, "bad_request", "Choisissez un sujet de la liste.")
+    return intent
 
 
 @review.get("/agent/api/review")
@@ -49,7 +57,7 @@ async def label_item(request: Request) -> HTTPResponse:
     item = body.get("id")
     if not isinstance(item, str) or not item.isalnum() or len(item) > 64:
         raise ApiError(400, "bad_request", "Message de la file inconnu.")
-    intent = _intent(body, required=False)
+    intent = _intent(body)
     try:
         label = await asyncio.to_thread(backend(request).label_item, item, intent, name)
     except NotFound as error:
@@ -73,7 +81,7 @@ async def label_assistant_message(request: Request) -> HTTPResponse:
         raise ApiError(
             400, "bad_request", "Collez le message du client (5 000 caractères au plus)."
         )
-    intent = _intent(body, required=True)
+    intent = _chosen_intent(body)
     predicted = body.get("predicted_intent")
     predicted = predicted if predicted in INTENT_LABELS else None
     try:

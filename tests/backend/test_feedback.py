@@ -3,7 +3,6 @@ refused with 400; on SQLite and PostgreSQL, in process and through the real API.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Iterator
 
 import pytest
@@ -172,6 +171,6 @@ def test_the_api_refuses_nan_and_broken_json(api: RunningBackend):
     assert api.call("POST", "/feedback/answers", data=b"{", headers=headers).status_code == 400
 
 
-def test_the_api_needs_its_token(api: RunningBackend, tmp_path: Path):
+def test_the_api_needs_its_token(api: RunningBackend):
     response = api.call("POST", "/feedback/answers", token="wrong", json={})
     assert response.status_code == 403

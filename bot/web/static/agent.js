@@ -28,6 +28,8 @@
     $("login-form").hidden = loggedIn;
     $("assistant").hidden = !loggedIn;
     $("agent-logout").hidden = !loggedIn;
+    // The review queue (review.js) loads once an agent is logged in.
+    document.dispatchEvent(new CustomEvent("rb:agent", { detail: { loggedIn } }));
   }
 
   function element(tag, className, text) {
@@ -37,10 +39,11 @@
     return node;
   }
 
-  function copyButton(getText) {
+  function copyButton(getText, onCopy) {
     const button = element("button", "copy", "Copier");
     button.type = "button";
     button.addEventListener("click", async () => {
+      if (onCopy) onCopy();
       await navigator.clipboard.writeText(getText());
       button.textContent = "Copié ✓";
       setTimeout(() => { button.textContent = "Copier"; }, 1500);
@@ -59,17 +62,33 @@
     }
   }
 
-  function renderSuggestions(data) {
+  /**
+   * An agent who uses suggestion 2 or 3 says what the message really was: recorded once as
+   * a label of the message for the next training (the review queue's labels).
+   */
+  function labelWhenUsed(message, suggestion, first) {
+    let recorded = false;
+    return () => {
+      if (recorded) return;
+      recorded = true;
+      call("/agent/api/review/assistant-label", {
+        message, intent: suggestion.intent, predicted_intent: first.intent,
+      }).catch(() => { recorded = false; });
+    };
+  }
+
+  function renderSuggestions(data, message) {
     const list = $("suggestions");
     list.replaceChildren();
-    data.suggestions.forEach((suggestion) => {
+    data.suggestions.forEach((suggestion, rank) => {
       const item = element("li", "suggestion");
       const meta = element("p", "meta");
       meta.append(element("span", "intent", suggestion.topic || suggestion.intent),
                   element("span", "confidence", `confiance ${Math.round(suggestion.confidence * 100)}\u00a0%`));
       if (suggestion.low_confidence) meta.append(element("span", "low", "Confiance faible"));
       const answer = element("p", "answer", suggestion.text);
-      item.append(meta, answer, copyButton(() => suggestion.text));
+      const used = rank > 0 ? labelWhenUsed(message, suggestion, data.suggestions[0]) : null;
+      item.append(meta, answer, copyButton(() => suggestion.text, used));
       list.append(item);
     });
     $("handover").textContent = data.handover;
@@ -108,11 +127,12 @@
     $("suggest-error").textContent = "";
     $("suggest").disabled = true;
     try {
+      const message = $("customer-message").value;
       const data = await call("/agent/api/suggest", {
-        message: $("customer-message").value, customer_id: $("customer-id").value.trim() || null,
+        message, customer_id: $("customer-id").value.trim() || null,
       });
       renderAccount(data.account, data.account_error);
-      renderSuggestions(data);
+      renderSuggestions(data, message);
     } catch (error) {
       $("suggest-error").textContent = error.message;
     } finally {

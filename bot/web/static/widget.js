@@ -70,6 +70,18 @@
       `Merci de le raccourcir à ${formatNumber(max)} caractères au maximum.`,
     unavailable: (phone, hours) =>
       `Le service est momentanément indisponible. Appelez nos conseillers au ${phone}, ${hours}.`,
+    rateAnswer: "Cette réponse vous a-t-elle aidé ?",
+    helpful: "Réponse utile",
+    notHelpful: "Réponse pas utile",
+    commentLabel: "Qu'est-ce qui n'allait pas ? (facultatif)",
+    commentSend: "Envoyer",
+    thanks: "Merci pour votre avis !",
+    thanksComment: "Merci, votre commentaire aide nos conseillers à améliorer l'assistant.",
+    satisfaction: "Comment s'est passée cette conversation ?",
+    scoreLow: "Pas du tout satisfait",
+    scoreHigh: "Très satisfait",
+    scores: ["1 sur 5, pas du tout satisfait", "2 sur 5", "3 sur 5", "4 sur 5", "5 sur 5, très satisfait"],
+    dismiss: "Non merci",
   };
 
   // Bare http(s) URLs; the capture group makes String.split keep them (odd indexes).
@@ -90,6 +102,7 @@
     queue: [], // messages typed while busy: {message, display, source, bubble}
     unread: 0, // bot messages that arrived while the panel was closed
     failed: null, // the last message that could not be sent: {message, display, source, bubble, alert}
+    asked: false, // the satisfaction question was asked in this conversation
   };
 
   const ui = {};
@@ -208,6 +221,9 @@
       text: reply && typeof reply.text === "string" ? reply.text : "",
       buttons: cleanButtons(reply && reply.buttons),
       links: cleanLinks(reply && reply.links),
+      // The answer's id for its rating, and whether the bot said goodbye.
+      at: reply && typeof reply.at === "number" && Number.isFinite(reply.at) ? reply.at : null,
+      closing: Boolean(reply && reply.closing === true),
     };
   }
 
@@ -421,15 +437,20 @@
       showWelcome();
       return;
     }
+    let answer = null; // the bot messages since the customer's last message
     messages.forEach((message) => {
       if (message.from === "user") {
+        if (answer) appendToLog(feedbackBar(answer));
+        answer = [];
         // Only the suggestions after the customer's last message stay usable.
         disableQuickReplies();
         appendToLog(userBubble(message.text));
       } else {
         appendToLog(botBubble(message));
+        if (answer) answer.push(message);
       }
     });
+    if (answer) appendToLog(feedbackBar(answer));
   }
 
   function wait(milliseconds) {
@@ -458,6 +479,126 @@
       appendToLog(bubble, first);
       if (!isOpen()) countUnread(1);
     }
+    appendToLog(feedbackBar(replies), first);
+    if (replies.some((reply) => reply.closing) && !state.asked) {
+      state.asked = true;
+      appendToLog(satisfactionPrompt(), first);
+    }
+  }
+
+  // --- ratings -------------------------------------------------------------------------------
+
+  /**
+   * 👍/👎 under an answer (the replies to one message), named by a bot message's `at`; an
+   * empty placeholder when the answer has none (nothing to rate). A 👎 opens an optional
+   * comment. The state is told by aria-pressed and announced in a status line.
+   */
+  function feedbackBar(replies) {
+    const named = replies.filter((reply) => reply.at !== null);
+    if (!named.length) return document.createTextNode("");
+    const answerAt = named[named.length - 1].at;
+    const status = el("p", { class: "rb-feedback-status", role: "status" });
+    const up = thumb(ICONS.thumbUp, TEXT.helpful);
+    const down = thumb(ICONS.thumbDown, TEXT.notHelpful);
+    const bar = el("div", { class: "rb-feedback", role: "group", "aria-label": TEXT.rateAnswer },
+      [el("div", { class: "rb-thumbs" }, [up, down]), status]);
+
+    async function rate(rating, comment) {
+      const chosen = rating === "up" ? up : down;
+      const other = rating === "up" ? down : up;
+      const before = [up.getAttribute("aria-pressed"), down.getAttribute("aria-pressed")];
+      chosen.setAttribute("aria-pressed", "true");
+      other.setAttribute("aria-pressed", "false");
+      const body = { answer_at: answerAt, rating };
+      if (comment !== undefined) body.comment = comment;
+      const result = await request("POST", "chat/feedback", body);
+      if (!result.ok) {
+        up.setAttribute("aria-pressed", before[0]);
+        down.setAttribute("aria-pressed", before[1]);
+        status.textContent = errorText(result);
+        return false;
+      }
+      status.textContent = comment ? TEXT.thanksComment : TEXT.thanks;
+      return true;
+    }
+
+    up.addEventListener("click", () => {
+      const form = bar.querySelector(".rb-comment");
+      if (form) form.remove();
+      rate("up");
+    });
+    down.addEventListener("click", async () => {
+      if (down.getAttribute("aria-pressed") === "true") return;
+      if (await rate("down") && !bar.querySelector(".rb-comment")) {
+        const form = commentForm((comment) => rate("down", comment));
+        bar.insertBefore(form, status);
+        form.querySelector("input").focus();
+      }
+    });
+    return bar;
+  }
+
+  function thumb(paths, label) {
+    return el("button", { type: "button", class: "rb-thumb", "aria-label": label, title: label,
+      "aria-pressed": "false" }, [icon(paths)]);
+  }
+
+  let commentCount = 0;
+
+  /** The optional comment after a 👎: one line, sent with Enter or its button. */
+  function commentForm(send) {
+    commentCount += 1;
+    const id = `rb-comment-${commentCount}`;
+    const input = el("input", { id, type: "text", class: "rb-comment-input", maxlength: "500",
+      autocomplete: "off" });
+    const form = el("form", { class: "rb-comment", novalidate: "" }, [
+      el("label", { for: id, class: "rb-comment-label" }, [TEXT.commentLabel]),
+      el("div", { class: "rb-comment-row" }, [input,
+        el("button", { type: "submit", class: "rb-comment-send" }, [TEXT.commentSend])]),
+    ]);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const comment = input.value.trim();
+      if (!comment) return;
+      if (await send(comment)) {
+        form.remove();
+        focusInput();
+      }
+    });
+    return form;
+  }
+
+  /** « Comment s'est passée cette conversation ? »: one click from 1 to 5, or « Non merci ». */
+  function satisfactionPrompt() {
+    const status = el("p", { class: "rb-feedback-status", role: "status" });
+    const scores = [1, 2, 3, 4, 5].map((value) =>
+      el("button", { type: "button", class: "rb-score", "aria-label": TEXT.scores[value - 1] },
+        [String(value)]));
+    const dismiss = el("button", { type: "button", class: "rb-dismiss" }, [TEXT.dismiss]);
+    const prompt = el("div", { id: "rb-satisfaction", class: "rb-satisfaction", role: "group",
+      "aria-labelledby": "rb-satisfaction-question" }, [
+      el("p", { id: "rb-satisfaction-question", class: "rb-satisfaction-question" },
+        [TEXT.satisfaction]),
+      el("div", { class: "rb-scores" }, scores),
+      el("p", { class: "rb-scale", "aria-hidden": "true" },
+        [el("span", {}, [TEXT.scoreLow]), el("span", {}, [TEXT.scoreHigh])]),
+      dismiss,
+      status,
+    ]);
+    scores.forEach((button, index) => button.addEventListener("click", async () => {
+      const result = await request("POST", "chat/satisfaction", { score: index + 1 });
+      if (!result.ok) {
+        status.textContent = errorText(result);
+        return;
+      }
+      prompt.replaceChildren(el("p", { class: "rb-feedback-status", role: "status" }, [TEXT.thanks]));
+      focusInput();
+    }));
+    dismiss.addEventListener("click", () => {
+      prompt.remove();
+      focusInput();
+    });
+    return prompt;
   }
 
   // --- unread badge --------------------------------------------------------------------------
@@ -675,6 +816,7 @@
       }
       state.failed = null;
       state.history = "done";
+      state.asked = false;
       clearLog();
       showWelcome();
     });
@@ -775,6 +917,10 @@
     compose: ["M4 20h4l10.5-10.5a2.1 2.1 0 0 0-3-3L5 17v3z", "M13.5 7.5l3 3"],
     close: ["M6 6l12 12", "M18 6L6 18"],
     send: ["M4 12l16-8-6 16-2.5-6.5z", "M11.5 13.5L20 4"],
+    thumbUp: ["M7 11v10H4a1 1 0 0 1-1-1v-8a1 1 0 0 1 1-1h3z",
+      "M7 11l4-8a2.5 2.5 0 0 1 3 2.5V9h5.5a2 2 0 0 1 2 2.3l-1.3 8A2 2 0 0 1 18.2 21H7"],
+    thumbDown: ["M17 13V3h3a1 1 0 0 1 1 1v8a1 1 0 0 1-1 1H17z",
+      "M17 13l-4 8a2.5 2.5 0 0 1-3-2.5V15H4.5a2 2 0 0 1-2-2.3l1.3-8A2 2 0 0 1 5.8 3H17"],
   };
 
   function iconButton(id, className, label, paths) {
@@ -900,6 +1046,7 @@
       state.failed = null;
       state.dirty = false;
       state.history = "idle";
+      state.asked = false;
       clearLog();
       if (isOpen()) ensureLoaded();
     });
