@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from bot.backend.models import Address, Customer, Invoice, Order, utcnow
-from bot.backend.service import months_before
+from bot.backend.purge import months_before
 
 logger = logging.getLogger(__name__)
 
