@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 from typing import List, Optional
 
 from sqlalchemy.orm import sessionmaker
@@ -14,7 +15,7 @@ from bot.backend.database import create_schema, make_engine, make_session_factor
 from bot.backend.mailer import Mailer
 from bot.backend.purge import purge_inactive as purge
 from bot.backend.seed import seed_demo_data
-from bot.config import BackendSettings, settings
+from bot.config import BackendSettings, load_backend_settings
 from bot.domain.identifiers import mask_email
 
 logger = logging.getLogger("bot.backend")
@@ -71,7 +72,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    backend = settings().backend
+    backend = load_backend_settings(os.environ)  # once, then handed down
     engine = make_engine(backend.database_url)
     create_schema(engine)
     sessions = make_session_factory(engine)
