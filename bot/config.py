@@ -297,5 +297,9 @@ def refuse_placeholder(name: str, value: Optional[str]) -> None:
 
 @lru_cache(maxsize=1)
 def settings() -> Settings:
-    """Settings of this process, read once."""
+    """Settings of this process, read once, for the code that Rasa and rasa_sdk load and
+    build themselves (the actions, the REST channel, the tracker store): there is no
+    constructor of ours to hand them to. The processes we start ourselves (backend, web
+    server, `make run`, the operator commands) call `load_settings` at their entry point
+    and pass the result down."""
     return load_settings()

@@ -1,7 +1,7 @@
 """HTTP API of the account backend (contract: docs/backend-api.md).
 
-Handlers are thin: they check the shape of the JSON, run the `AccountService`
-operation in a worker thread (SQLAlchemy blocks; the event loop keeps serving
+Handlers are thin: they check the shape of the JSON, run the backend's operation
+(bot/backend/context.py) in a worker thread (SQLAlchemy blocks; the event loop keeps serving
 other requests meanwhile) and turn results and errors into the contract's
 answers. Every error is `{"error", "message"}`, never a stack trace.
 """
@@ -24,17 +24,18 @@ from sanic.response import json as json_response
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
 
-from bot.backend.mailer import Mailer
-from bot.backend.service import (
-    AccountService,
+from bot.backend import accounts, deletion, gdpr, passwords
+from bot.backend.context import BackendContext
+from bot.backend.errors import (
     CustomerNotFound,
     InvalidInput,
     LinkNotValid,
     NotVerified,
     RateLimited,
     TicketNotFound,
-    TicketRequest,
 )
+from bot.backend.mailer import Mailer
+from bot.backend.tickets import TicketRequest, open_ticket
 from bot.config import BackendSettings, refuse_placeholder
 
 logger = logging.getLogger(__name__)
@@ -167,7 +168,7 @@ def create_app(settings: BackendSettings, sessions: sessionmaker) -> Sanic:
         raise ValueError("BACKEND_API_TOKEN is not set: the API would be open to anyone")
     refuse_placeholder("BACKEND_API_TOKEN", settings.api_token)
     expected_token = settings.api_token.encode()
-    service = AccountService(settings, sessions, Mailer(settings, sessions))
+    context = BackendContext(settings, sessions, Mailer(settings, sessions))
     app = Sanic(f"account_backend_{next(_app_numbers)}", configure_logging=False)
 
     @app.on_request
@@ -176,20 +177,22 @@ def create_app(settings: BackendSettings, sessions: sessionmaker) -> Sanic:
 
     @app.get("/health")
     async def health(request: Request) -> HTTPResponse:
-        await asyncio.to_thread(service.health)
+        await asyncio.to_thread(context.health)
         return _json({"status": "ok"})
 
     @app.get("/customers/<customer_id>")
     async def customer(request: Request, customer_id: str) -> HTTPResponse:
-        return _json(await asyncio.to_thread(service.customer, customer_id))
+        return _json(await asyncio.to_thread(accounts.customer, context, customer_id))
 
     @app.get("/customers/<customer_id>/addresses")
     async def addresses(request: Request, customer_id: str) -> HTTPResponse:
-        return _json({"addresses": await asyncio.to_thread(service.addresses, customer_id)})
+        return _json(
+            {"addresses": await asyncio.to_thread(accounts.addresses, context, customer_id)}
+        )
 
     @app.get("/customers/<customer_id>/orders")
     async def orders(request: Request, customer_id: str) -> HTTPResponse:
-        return _json({"orders": await asyncio.to_thread(service.orders, customer_id)})
+        return _json({"orders": await asyncio.to_thread(accounts.orders, context, customer_id)})
 
     @app.post("/tickets")
     async def tickets(request: Request) -> HTTPResponse:
@@ -201,25 +204,26 @@ def create_app(settings: BackendSettings, sessions: sessionmaker) -> Sanic:
             conversation_id=_required(body, "conversation_id"),
             customer_id=_string(body, "customer_id", required=False),
         )
-        ticket, created = await asyncio.to_thread(service.open_ticket, ticket_request)
+        ticket, created = await asyncio.to_thread(open_ticket, context, ticket_request)
         return _json({**ticket, "created": created}, status=201 if created else 200)
 
     @app.post("/tickets/<reference>/process")
     async def process_ticket(request: Request, reference: str) -> HTTPResponse:
-        processed = await asyncio.to_thread(service.process_ticket, reference)
+        processed = await asyncio.to_thread(gdpr.process_ticket, context, reference)
         return _json({**dataclasses.asdict(processed), "status": "done"})
 
     @app.post("/deletion-confirmations")
     async def deletion_confirmations(request: Request) -> HTTPResponse:
         token = _required(_json_object(request), "token")
-        reference = await asyncio.to_thread(service.confirm_deletion, token)
+        reference = await asyncio.to_thread(deletion.confirm_deletion, context, token)
         return _json({"reference": reference, "verification": "verified"})
 
     @app.post("/password-emails")
     async def password_emails(request: Request) -> HTTPResponse:
         body = _json_object(request)
         await asyncio.to_thread(
-            service.request_password_email,
+            passwords.request_password_email,
+            context,
             _required(body, "email"),
             _string(body, "conversation_id", required=False),
         )
