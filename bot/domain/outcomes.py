@@ -19,6 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, Optional, Tuple
 
+# The REST channel's answer header naming the turn's responses, in order, space-separated
+# (`utter_greet utter_handover_open`): names only, never text.
+RESPONSES_HEADER = "X-Bot-Responses"
 HANDOVER_OPEN, HANDOVER_CLOSED = "utter_handover_open", "utter_handover_closed"
 FALLBACK_RESPONSES = frozenset({"utter_fallback_topics", "utter_fallback_handover"})
 CLARIFY_RESPONSE = "utter_clarify"
