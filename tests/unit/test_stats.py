@@ -5,11 +5,11 @@ figure computed by hand in the comments; and the turn outcomes they rest on
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Dict, List, Optional
+from typing import Dict, List
 
 import pytest
 import yaml
-from rasa.shared.core.events import ActionExecuted, BotUttered, Event, UserUttered
+from rasa.shared.core.events import ActionExecuted
 
 from bot.config import PROJECT_ROOT
 from bot.domain.outcomes import FAILURE_ACTIONS, REASONS, TurnOutcome, turn_outcome
@@ -21,49 +21,10 @@ from bot.domain.stats import (
     compute,
     period_from_query,
 )
+from tests.support.conversations import WEEK, Conversation, seeded_week
 
 PARIS = "Europe/Paris"
 PERIOD = Period(date(2026, 11, 20), date(2026, 11, 23), PARIS)
-
-
-class Conversation:
-    """Events as Rasa stores them, one turn after the other, a minute apart."""
-
-    def __init__(self, sender: str, start: str) -> None:
-        self.sender = sender
-        self.clock = datetime.fromisoformat(start).timestamp()
-        self.events: List[Event] = [ActionExecuted("action_session_start", timestamp=self.clock)]
-
-    def turn(
-        self, text: str, intent: str, *done: str, closest: Optional[str] = None
-    ) -> "Conversation":
-        """A customer message and what answered it: `action:NAME` for a custom action,
-        `bot:NAME` for a response it uttered, a plain name for a rule's response."""
-        self.clock += 60
-        ranking = [{"name": intent, "confidence": 0.9}]
-        if closest:
-            ranking = [
-                {"name": "nlu_fallback", "confidence": 0.4},
-                {"name": closest, "confidence": 0.3},
-            ]
-        parse = {"intent": {"name": intent, "confidence": 0.9}, "intent_ranking": ranking}
-        self.events.append(
-            UserUttered(text, parse["intent"], parse_data=parse, timestamp=self.clock)
-        )
-        for name in done:
-            kind, _, response = name.rpartition(":")
-            if kind in ("action", ""):
-                self.events.append(ActionExecuted(response, timestamp=self.clock))
-            if kind in ("bot", ""):
-                uttered = BotUttered(
-                    name, metadata={"utter_action": response}, timestamp=self.clock
-                )
-                self.events.append(uttered)
-        self.events.append(ActionExecuted("action_listen", timestamp=self.clock))
-        return self
-
-    def stored(self) -> ConversationEvents:
-        return ConversationEvents(self.sender, [event.as_dict() for event in self.events])
 
 
 def fixture() -> List[ConversationEvents]:
@@ -343,3 +304,15 @@ def test_the_period_runs_from_midnight_to_midnight_in_the_support_time_zone():
     period = Period(date(2026, 11, 20), date(2026, 11, 20), PARIS)
     assert period.start == datetime.fromisoformat("2026-11-20T00:00:00+01:00").timestamp()
     assert period.end - period.start == 24 * 3600
+
+
+def test_the_seeded_week_of_the_browser_test():
+    week = seeded_week(date(2026, 11, 27), PARIS)
+    figures = compute(
+        [c.stored() for c in week], Period(date(2026, 11, 21), date(2026, 11, 27), PARIS)
+    )
+    # 23 FAQ answers and 6 fallbacks followed by one: 29 of 45.
+    assert (figures["conversations"], figures["containment"]["rate"]) == (45, 0.6444)
+    assert figures["handovers"]["by_reason"]["asked"]["conversations"] == 6
+    assert figures["handovers"]["line_closed"]["conversations"] == 5
+    assert [day["conversations"] for day in figures["daily"]] == list(WEEK)
