@@ -66,7 +66,10 @@ def _banner(config: Settings, started: float) -> str:
         f'"metadata":{{"auth_token":"{demo_token}"}}}}\'\n'
         f"Open {config.web.url} for the demo shop and its chat widget"
         f"{' (demo log-in on the page)' if config.web.demo_mode else ''}.\n"
-        f"Agents' answer assistant: {config.web.url}/agent ({_agent_credentials(config)}).\n"
+        f"Agents' answer assistant and dashboard: {config.web.url}/agent "
+        f"({_agent_credentials(config)}).\n"
+        f"Prometheus metrics: curl -s -H 'Authorization: Bearer {config.web.metrics_token}' "
+        f"{config.web.url}/metrics\n"
         f"Press Ctrl-C to stop every process.\n"
     )
 

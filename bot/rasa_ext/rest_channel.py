@@ -15,7 +15,10 @@ error) it answers 200 with no message at all and logs the customer's text. Here:
   line instead of silence. Nothing of the message is logged;
 - a message with a text and a `custom` payload (the links of bot/domain/links.py) stays
   one item, `{"text": …, "custom": …}`: Rasa's collector would send the payload as an
-  item of its own, which a client could not tie to its text.
+  item of its own, which a client could not tie to its text;
+- the answer's `X-Bot-Responses` header names the responses of the turn, so that the web
+  server's Prometheus counters (bot/web/metrics.py) know the fallbacks and hand-overs
+  without a second call to Rasa.
 
 credentials.yml declares it under the name `rest`, so the URL stays
 /webhooks/rest/webhook. The answers keep the channel's shape: a list of messages.
@@ -25,7 +28,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
@@ -35,6 +38,7 @@ from sanic.response import HTTPResponse
 from bot.config import settings
 from bot.domain.handover import unavailable_text
 from bot.domain.messages import MAX_MESSAGE_LENGTH, clean_message
+from bot.domain.outcomes import RESPONSES_HEADER
 from bot.domain.tokens import verified_metadata
 from bot.domain.typography import french
 from bot.rasa_ext import multi_question
@@ -111,9 +115,16 @@ def _answer(recipient: str, text: str, status: int) -> HTTPResponse:
 
 
 class UtteranceCollector(CollectingOutputChannel):
-    """Rasa's REST collector, one item per utterance when it carries a `custom` payload."""
+    """Rasa's REST collector, one item per utterance when it carries a `custom` payload.
+    It also keeps the names of the responses uttered, for the `X-Bot-Responses` header."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.responses: List[str] = []
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        if isinstance(message.get("utter_action"), str):
+            self.responses.append(message["utter_action"])
         if message.get("custom") and message.get("text") and not message.get("quick_replies"):
             item = self._message(
                 recipient_id,
@@ -167,8 +178,10 @@ class ValidatingRestInput(InputChannel):
                 # Not handled: the customer gets the phone line, never silence.
                 logger.error("message of a conversation not handled: %s", type(error).__name__)
                 return _answer(sender, unavailable_text(settings()), 503)
+            headers = {RESPONSES_HEADER: " ".join(collector.responses)}
             if len(parts) > 1:
-                return response.json(multi_question.once_anything_else(collector.messages, agent))
-            return response.json(collector.messages)
+                messages = multi_question.once_anything_else(collector.messages, agent)
+                return response.json(messages, headers=headers)
+            return response.json(collector.messages, headers=headers)
 
         return webhook

@@ -3,6 +3,7 @@ kinds of requests to the running Rasa server."""
 
 from __future__ import annotations
 
+import asyncio
 from types import SimpleNamespace
 
 import pytest
@@ -11,6 +12,7 @@ from bot.domain.messages import clean_message
 from bot.rasa_ext.rest_channel import (
     MAX_MESSAGE_LENGTH,
     BadMessage,
+    UtteranceCollector,
     _body,
     _message,
     _metadata,
@@ -90,3 +92,15 @@ def test_metadata_must_be_a_small_object(metadata):
 )
 def test_clean_message(typed, read):
     assert clean_message(typed) == read
+
+
+def test_the_collector_keeps_the_names_of_the_responses_uttered():
+    collector = UtteranceCollector()
+    for message in (
+        {"text": "Bonjour", "utter_action": "utter_greet"},
+        {"text": "Sans nom"},
+        {"text": "Appelez…", "custom": {"links": []}, "utter_action": "utter_handover_open"},
+    ):
+        asyncio.run(collector.send_response("s", message))
+    assert collector.responses == ["utter_greet", "utter_handover_open"]
+    assert [m["text"] for m in collector.messages] == ["Bonjour", "Sans nom", "Appelez…"]
