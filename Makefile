@@ -30,7 +30,7 @@ help:
 	@echo "make run    train if needed, start every process, print where to chat"
 	@echo "make test   lint, types, then the whole test suite (trains first if needed)"
 	@echo "make test-fast  the unit tier: no process, no model (seconds)"
-	@echo "make lint   ruff (lint + format check) and mypy on bot/ and actions/"
+	@echo "make lint   ruff (lint + format check), mypy, function length, widget JS syntax"
 	@echo "make cluster  2 Rasa replicas + 2 action servers behind nginx, PostgreSQL, Redis"
 	@echo "make train  train the model when data/, domain.yml or config.yml changed"
 	@echo "make shell  chat with the bot in the terminal"
@@ -77,6 +77,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check bot actions benchmarks tests
 	$(VENV)/bin/ruff format --check bot actions benchmarks tests
 	$(VENV)/bin/mypy
+	$(PY) -m pytest -q tests/unit/test_code_checks.py
 
 # NLU quality against two baselines, then our bot next to a plain Rasa bot under the same
 # Locust load (speed, memory, py-spy profiles); rewrites docs/BENCHMARKS.md and docs/bench/.

@@ -43,6 +43,7 @@ from actions.flows import (
     RETRIES,
     answer_topic,
 )
+from actions.follow_ups import answer_follow_up, previous_actions
 from bot.domain.identifiers import (
     find_customer_ids,
     find_emails,
@@ -50,9 +51,12 @@ from bot.domain.identifiers import (
     parse_customer_id,
 )
 from bot.domain.repair import (
+    follow_up,
+    opens_with_cancel,
     pick,
     plain,
     says_goodbye,
+    says_yes_plainly,
     wants_to_cancel,
     wants_to_resume,
     wants_to_switch,
@@ -185,11 +189,14 @@ class GuidedFormValidation(FormValidationAction):
         return None
 
     def _value(self, slot, turn, dispatcher, tracker) -> Optional[Dict[Text, Any]]:
-        if turn.words <= 10 and wants_to_cancel(turn.text):
+        if (turn.words <= 10 and wants_to_cancel(turn.text)) or opens_with_cancel(turn.text):
             return {
                 slot: None,
                 OUTCOME: "cancelled_goodbye" if says_goodbye(turn.text) else "cancelled",
             }
+        if slot in OFFER_SLOTS and says_goodbye(turn.text) and not says_yes_plainly(turn.text):
+            # « ok merci, bonne journée » at an offer: a goodbye, not a yes.
+            return {slot: None, OUTCOME: "closed"}
         value = self.parsers[slot](turn.text, turn.nlu_intent)
         if value is not None:
             return {
@@ -244,11 +251,15 @@ class GuidedFormValidation(FormValidationAction):
         return [slot for slot, parser in self.parsers.items() if parser is yes_no_parser]
 
     async def _detour(self, slot, turn, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        answered = await self._follow_up(slot, turn, dispatcher, tracker)
+        if answered is not None:
+            return answered
         same_flow = turn.intent is not None and turn.intent == _opening_intent(tracker)
-        # « … arobase free point fr » is an address written out, not another question: it
-        # goes to the invalid-value answer below, whatever the NLU made of it.
-        value_attempt = self.parsers[slot] in (email_parser, emails_parser) and is_spelled_email(
-            turn.text
+        # « … arobase free point fr » or « marc@gmail » is an address (mis)typed, not
+        # another question: it goes to the invalid-value answer below, whatever the NLU
+        # made of it.
+        value_attempt = self.parsers[slot] in (email_parser, emails_parser) and (
+            is_spelled_email(turn.text) or ("@" in turn.text and turn.words <= 4)
         )
         if turn.is_confident(*ANSWERS) and not same_flow and not value_attempt:
             await answer_topic(turn.intent or "", dispatcher, tracker, domain)
@@ -270,6 +281,21 @@ class GuidedFormValidation(FormValidationAction):
         else:
             dispatcher.utter_message(response=f"utter_invalid_{slot}")
         return {slot: None, RETRIES: 1.0}
+
+    async def _follow_up(self, slot, turn, dispatcher, tracker) -> Optional[Dict[Text, Any]]:
+        """A follow-up of what the bot just said (« et si je n'ai plus accès à cette
+        boîte ? » after the reset steps), answered, then the question again; an offer the
+        answer makes pointless (no mailbox, no reset e-mail) is dropped."""
+        done = previous_actions(tracker)
+        kind = follow_up(done, turn.text)
+        if kind is None:
+            return None
+        if await answer_follow_up(kind, done, dispatcher, tracker, in_a_flow=True) is None:
+            return None
+        if kind == "mailbox_lost" and slot in OFFER_SLOTS:
+            return {slot: None, OUTCOME: "dropped"}
+        dispatcher.utter_message(response="utter_resume")
+        return {slot: None}
 
 
 def _opening_intent(tracker: Tracker) -> Optional[str]:

@@ -32,8 +32,9 @@ from actions.flows import (
     resume_flow,
     start_flow,
 )
+from actions.follow_ups import answer_follow_up, previous_actions
 from actions.forms import Turn
-from actions.handover import handover_with_offer, utter_handover
+from actions.handover import handover_with_offer
 from actions.submissions import send_password_email
 from bot.domain.identifiers import find_customer_ids, find_emails
 from bot.domain.repair import (
@@ -41,7 +42,6 @@ from bot.domain.repair import (
     choice,
     follow_up,
     names_only_the_account,
-    previous_turn_actions,
     wants_to_resume,
 )
 from bot.domain.topics import TOPIC_NAMES
@@ -75,13 +75,6 @@ def preferred(turn: Turn, options: List[str]) -> Optional[str]:
 
 def user_turns(tracker: Tracker) -> int:
     return sum(1 for event in tracker.events if event.get("event") == "user")
-
-
-def previous_actions(tracker: Tracker) -> List[str]:
-    """What the bot did between the customer's previous message and the latest one."""
-    return previous_turn_actions(
-        (event.get("event"), event.get("name")) for event in tracker.events
-    )
 
 
 class ActionRepair(Action):
@@ -132,26 +125,14 @@ class ActionRepair(Action):
         return []
 
     async def _follow_up(self, turn, dispatcher, tracker, domain) -> Optional[List[EventType]]:
-        kind = follow_up(previous_actions(tracker), turn.text)
-        if kind in ("weekend_hours", "hours"):
-            if kind == "weekend_hours":
-                dispatcher.utter_message(response="utter_hours_weekend")
-            else:
-                dispatcher.utter_message(response="utter_opening_hours_intro")
-            utter_handover(dispatcher)
-            return []
-        if kind == "forgot_current_password":
-            return await start_flow("forgot_password", dispatcher, tracker)
-        if kind == "mailbox_lost":
-            dispatcher.utter_message(response="utter_mailbox_lost")
-            utter_handover(dispatcher)
-            return []
-        if kind == "reset_email_not_received":
-            dispatcher.utter_message(response="utter_reset_email_not_received")
-            utter_handover(dispatcher)
-            events = await start_flow("forgot_password", dispatcher, tracker)
-            return events
-        return None
+        done = previous_actions(tracker)
+        kind = follow_up(done, turn.text)
+        if kind is None:
+            return None
+        events = await answer_follow_up(kind, done, dispatcher, tracker)
+        if events is not None and kind in ("account_purged", "invoice_timing", "where_exactly"):
+            dispatcher.utter_message(response="utter_anything_else")
+        return events
 
     async def _corrected_reset(
         self, turn, dispatcher, tracker, domain

@@ -10,11 +10,38 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import account_client, call_backend, logged_in_customer
-from actions.flows import FLOW_SLOTS, LAST_RESET_EMAIL, NEXT_FLOW, OUTCOME, PENDING, start_flow
+from actions.flows import (
+    ANSWERS,
+    FLOW_SLOTS,
+    FLOWS,
+    LAST_RESET_EMAIL,
+    NEXT_FLOW,
+    OUTCOME,
+    PENDING,
+    answer_topic,
+    start_flow,
+)
+from actions.forms import Turn
 from actions.handover import utter_handover
 from bot.clients.account import BackendUnavailable, RateLimited
 from bot.domain.summary import message_ticket_body
 from bot.domain.tickets import DELETION_SUBJECT, OTHER_SUBJECT
+
+# Questions a cancel may carry (« laissez tomber, en fait je cherchais mes factures »);
+# not out of scope: « laissez tomber, c'est pas grave » is no question.
+# Nor a flow: « laissez tomber, je ne veux plus supprimer mon compte » is the cancel itself.
+QUESTIONS_AFTER_CANCEL = set(ANSWERS) - {"out_of_scope"} - set(FLOWS)
+MIN_QUESTION_WORDS = 5
+
+
+async def answer_question_after_cancel(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+) -> bool:
+    """Answers the question the cancelling message also asks; False when it asks none."""
+    turn = Turn(tracker)
+    if turn.words < MIN_QUESTION_WORDS or not turn.is_confident(*QUESTIONS_AFTER_CANCEL):
+        return False
+    return await answer_topic(turn.intent or "", dispatcher, tracker, domain)
 
 
 class FormSubmission(Action, ABC):
@@ -36,6 +63,8 @@ class FormSubmission(Action, ABC):
             dispatcher.utter_message(response="utter_form_cancelled")
             if outcome == "cancelled_goodbye":
                 dispatcher.utter_message(response="utter_goodbye")
+            elif await answer_question_after_cancel(dispatcher, tracker, domain):
+                dispatcher.utter_message(response="utter_anything_else")
         elif outcome == "failed":
             dispatcher.utter_message(response="utter_form_failed")
             utter_handover(dispatcher)

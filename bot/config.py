@@ -101,6 +101,8 @@ class WebSettings:
     # The demo log-in (pick a seeded customer, no password): `make run` only, never in
     # production (issue 12).
     demo_mode: bool = False
+    # Bearer token of Prometheus's scrapes of /metrics; None: no /metrics.
+    metrics_token: Optional[str] = None
 
     @property
     def url(self) -> str:
@@ -258,6 +260,7 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
             agent_api_token=env.get("AGENT_API_TOKEN") or None,
             secure_cookies=_flag(env.get("WEB_SECURE_COOKIES", "false")),
             demo_mode=_flag(env.get("DEMO_MODE", "false")),
+            metrics_token=env.get("METRICS_TOKEN") or None,
         ),
         tokens=TokenSettings(
             secret=env.get("CUSTOMER_TOKEN_SECRET") or None,
@@ -297,5 +300,9 @@ def refuse_placeholder(name: str, value: Optional[str]) -> None:
 
 @lru_cache(maxsize=1)
 def settings() -> Settings:
-    """Settings of this process, read once."""
+    """Settings of this process, read once, for the code that Rasa and rasa_sdk load and
+    build themselves (the actions, the REST channel, the tracker store): there is no
+    constructor of ours to hand them to. The processes we start ourselves (backend, web
+    server, `make run`, the operator commands) call `load_settings` at their entry point
+    and pass the result down."""
     return load_settings()

@@ -3,10 +3,10 @@ stack is started once per test run and stopped (with a leftover check) at the en
 
 from __future__ import annotations
 
-from typing import Iterator, Optional
+import functools
+from typing import Iterator
 
 import pytest
-import requests
 
 from bot.config import Settings, load_settings, settings
 from bot.ops.stack import (
@@ -18,7 +18,7 @@ from bot.ops.stack import (
     web_spec,
 )
 from bot.ops.supervisor import Stack
-from tests.support.stack import STACK_NOW, assert_nothing_left, started
+from tests.support.stack import STACK_NOW, assert_nothing_left, send, started
 
 
 @pytest.fixture(scope="session")
@@ -81,14 +81,4 @@ def rasa(bot_stack: Stack, stack_settings: Settings) -> str:
 @pytest.fixture
 def chat(rasa: str):
     """Send one message as `sender`; returns the bot's replies."""
-
-    def send(sender: str, message: str, metadata: Optional[dict] = None) -> list:
-        response = requests.post(
-            f"{rasa}/webhooks/rest/webhook",
-            json={"sender": sender, "message": message, "metadata": metadata or {}},
-            timeout=30,
-        )
-        response.raise_for_status()
-        return response.json()
-
-    return send
+    return functools.partial(send, rasa, timeout=30)

@@ -12,14 +12,10 @@ from urllib.parse import unquote
 import pytest
 
 from benchmarks.bad_input import WEBHOOK, BadRequest, backend_requests, categories, chat_requests
-from bot.backend.service import (
-    MAX_CONVERSATION_ID,
-    MAX_TICKET_BODY,
-    TICKET_SUBJECTS,
-    InvalidInput,
-    normalise_customer_id,
-    normalise_email,
-)
+from bot.backend.errors import InvalidInput
+from bot.backend.fields import MAX_CONVERSATION_ID, normalise_customer_id, normalise_email
+from bot.backend.tickets import MAX_TICKET_BODY
+from bot.domain.tickets import TICKET_SUBJECTS
 
 SEED = 7
 TOKEN = "s3cret-Token_for-tests"

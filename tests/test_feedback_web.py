@@ -11,7 +11,7 @@ import jwt
 import pytest
 import sqlalchemy
 
-from tests.test_web import agent_login, browser_like, get, post
+from tests.support.web import agent_login, browser_like, get, post
 
 
 @pytest.fixture
@@ -217,3 +217,20 @@ def test_the_review_queue_needs_an_agent(customer, web_url):
     assert get(customer, "/agent/api/review").status_code == 401
     response = post(customer, "/agent/api/review/label", {"id": "0" * 24, "intent": None})
     assert response.status_code == 401
+
+
+def test_the_dashboard_counts_the_ratings(customer, agent):
+    def feedback() -> Dict[str, Any]:
+        response = get(agent, "/agent/api/stats")
+        assert response.status_code == 200
+        return response.json()["feedback"]
+
+    before = feedback()
+    at = ask(customer, "comment créer un compte ?")[0]["at"]
+    post(customer, "/chat/feedback", {"answer_at": at, "rating": "down"})
+    post(customer, "/chat/satisfaction", {"score": 2})
+
+    after = feedback()
+
+    assert after["thumbs_down"] == before["thumbs_down"] + 1
+    assert after["satisfaction"]["responses"] == before["satisfaction"]["responses"] + 1

@@ -18,17 +18,19 @@ from typing import Any, Dict, List
 import pytest
 import requests
 
-from bot.ops.nlu_data import BLIND, EVAL, HOLDOUT, TRAINING, load_examples
+from bot.ops.nlu_data import BLIND, BLIND3, EVAL, HOLDOUT, TRAINING, load_examples
 from tests.support.stack import RESULTS
 
 # Regression floors, a little under what the committed model measures (eval 0.926 on
 # 513 messages when the independent set arrived; issue 11's target is 0.97, see
 # docs/BENCHMARKS.md). Raise them as the model improves, never lower them quietly.
 # Blind set: 0.929 measured when it arrived (session 18).
-MIN_ACCURACY = {EVAL: 0.93, BLIND: 0.90, HOLDOUT: 0.95}
+# Third blind set: 0.910 measured when it arrived (session 19).
+BLIND3_FLOOR = 0.89
+MIN_ACCURACY = {EVAL: 0.93, BLIND: 0.90, BLIND3: BLIND3_FLOOR, HOLDOUT: 0.95}
 MIN_EVAL_MESSAGES = 500
 ANNOTATED = [pytest.param(EVAL, id="eval"), pytest.param(HOLDOUT, id="holdout")]
-SETS = [*ANNOTATED, pytest.param(BLIND, id="blind")]
+SETS = [*ANNOTATED, pytest.param(BLIND, id="blind"), pytest.param(BLIND3, id="blind3")]
 
 
 def normalise(text: str) -> str:
@@ -64,7 +66,7 @@ def parse_all(rasa: str, token: str, path: Path) -> List[Dict[str, Any]]:
 @pytest.fixture(scope="module")
 def predictions(rasa: str, stack_settings) -> Dict[Path, List[Dict[str, Any]]]:
     token = stack_settings.rasa_auth_token
-    return {path: parse_all(rasa, token, path) for path in (EVAL, BLIND, HOLDOUT)}
+    return {path: parse_all(rasa, token, path) for path in (EVAL, BLIND, BLIND3, HOLDOUT)}
 
 
 def test_eval_set_is_large_enough():
@@ -76,6 +78,11 @@ def test_eval_set_is_large_enough():
 def test_blind_set_is_large_enough():
     per_intent = Counter(intent for _, intent, _ in load_examples(BLIND))
     assert len(per_intent) >= 19 and sum(per_intent.values()) >= 350
+
+
+def test_third_blind_set_is_large_enough():
+    per_intent = Counter(intent for _, intent, _ in load_examples(BLIND3))
+    assert len(per_intent) == 20 and sum(per_intent.values()) >= 350
 
 
 def test_holdout_is_large_enough():

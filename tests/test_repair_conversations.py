@@ -58,7 +58,22 @@ def clock():
     CLOCK_FILE.unlink(missing_ok=True)
 
 
-@pytest.mark.parametrize("conversation", load(), ids=lambda c: c["name"])
+def cases() -> List[Any]:
+    """Every conversation; one the bot does not pass yet carries `known_gap` (why) and is
+    an expected failure, strict: the day it passes, the test says so and the mark goes."""
+    return [
+        pytest.param(
+            conversation,
+            id=conversation["name"],
+            marks=[pytest.mark.xfail(reason=conversation["known_gap"], strict=True)]
+            if conversation.get("known_gap")
+            else [],
+        )
+        for conversation in load()
+    ]
+
+
+@pytest.mark.parametrize("conversation", cases())
 def test_conversation(conversation, chat, clock, stack_settings):
     clock(conversation.get("clock"))
     sender = f"repair-{uuid.uuid4()}"

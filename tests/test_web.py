@@ -17,37 +17,12 @@ from bot.domain.tokens import InvalidToken, verify_token
 from bot.ops.stack import web_spec
 from bot.ops.supervisor import free_port
 from tests.support.stack import RESULTS, assert_nothing_left, started, texts
-
-
-def browser_like(url: str) -> requests.Session:
-    """A cookie jar, as one browser has, sending the page's origin as browsers do on POST."""
-    session = requests.Session()
-    session.base_url = url
-    session.headers["Origin"] = url
-    return session
+from tests.support.web import agent_login, browser_like, get, post
 
 
 @pytest.fixture
 def browser_session(web_url):
     return browser_like(web_url)
-
-
-def agent_login(session, username: str, password: str) -> requests.Response:
-    """Logs an agent in; later calls carry the session's CSRF token, as agent.js does."""
-    response = post(session, "/agent/login", {"username": username, "password": password})
-    if response.status_code == 200:
-        session.headers["X-CSRF-Token"] = response.json()["csrf_token"]
-    return response
-
-
-def post(session, path, body=None, **kwargs):
-    return session.post(
-        session.base_url + path, json=body if body is not None else {}, timeout=30, **kwargs
-    )
-
-
-def get(session, path, **kwargs):
-    return session.get(session.base_url + path, timeout=30, **kwargs)
 
 
 def test_pages_are_served_with_a_strict_content_policy(browser_session):

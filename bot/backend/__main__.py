@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 from typing import List, Optional
 
 from sqlalchemy.orm import sessionmaker
 
 from bot.backend.api import create_app
+from bot.backend.context import BackendContext
 from bot.backend.database import create_schema, make_engine, make_session_factory
 from bot.backend.mailer import Mailer
+from bot.backend.purge import purge_inactive as purge
 from bot.backend.seed import seed_demo_data
-from bot.backend.service import AccountService
-from bot.config import BackendSettings, settings
+from bot.config import BackendSettings, load_backend_settings
 from bot.domain.identifiers import mask_email
 
 logger = logging.getLogger("bot.backend")
@@ -34,8 +36,8 @@ def serve(backend: BackendSettings, sessions: sessionmaker) -> int:
 
 def purge_inactive(backend: BackendSettings, sessions: sessionmaker, apply: bool) -> int:
     """Prints the accounts (the command's output, for the operator or a cron mail)."""
-    service = AccountService(backend, sessions, Mailer(backend, sessions))
-    accounts = service.purge_inactive(apply=apply)
+    context = BackendContext(backend, sessions, Mailer(backend, sessions))
+    accounts = purge(context, apply=apply)
     for account in accounts:
         print(
             f"{account.customer_id}\t{mask_email(account.email)}\t"
@@ -70,7 +72,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    backend = settings().backend
+    backend = load_backend_settings(os.environ)  # once, then handed down
     engine = make_engine(backend.database_url)
     create_schema(engine)
     sessions = make_session_factory(engine)

@@ -1,7 +1,7 @@
 """HTTP API of the account backend (contract: docs/backend-api.md).
 
-Handlers are thin: they check the shape of the JSON, run the `AccountService`
-operation in a worker thread (SQLAlchemy blocks; the event loop keeps serving
+Handlers are thin: they check the shape of the JSON, run the backend's operation
+(bot/backend/context.py) in a worker thread (SQLAlchemy blocks; the event loop keeps serving
 other requests meanwhile) and turn results and errors into the contract's
 answers. Every error is `{"error", "message"}`, never a stack trace.
 """
@@ -24,20 +24,19 @@ from sanic.response import json as json_response
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
 
-from bot.backend.feedback import AnswerRating, FeedbackService, answer_at_of
-from bot.backend.mailer import Mailer
-from bot.backend.review import ItemNotFound, ReviewService
-from bot.backend.service import (
-    AccountService,
+from bot.backend import accounts, deletion, feedback, gdpr, passwords, review
+from bot.backend.context import BackendContext
+from bot.backend.errors import (
     CustomerNotFound,
     InvalidInput,
+    ItemNotFound,
     LinkNotValid,
     NotVerified,
     RateLimited,
     TicketNotFound,
-    TicketRequest,
 )
-from bot.clients.conversations import ConversationStore
+from bot.backend.mailer import Mailer
+from bot.backend.tickets import TicketRequest, open_ticket
 from bot.config import BackendSettings, refuse_placeholder
 
 logger = logging.getLogger(__name__)
@@ -165,38 +164,53 @@ def _authorisation_error(request: Request, expected_token: bytes) -> Optional[HT
     return None
 
 
-def cockpit_routes(feedback: FeedbackService, review: ReviewService) -> Blueprint:
+def _number_arg(request: Request, name: str) -> float:
+    try:
+        return float(request.args.get(name, ""))
+    except ValueError:
+        raise InvalidInput(f"'{name}' must be a number (POSIX seconds).") from None
+
+
+def cockpit_routes(context: BackendContext) -> Blueprint:
     """The customers' ratings and the agents' review queue (issue 13)."""
     routes = Blueprint(f"cockpit_{next(_app_numbers)}")
 
     @routes.post("/feedback/answers")
     async def rate_answer(request: Request) -> HTTPResponse:
         body = _json_object(request)
-        rating = AnswerRating(
+        rating = feedback.AnswerRating(
             conversation_id=_required(body, "conversation_id"),
-            answer_at=answer_at_of(body.get("answer_at")),
+            answer_at=feedback.answer_at_of(body.get("answer_at")),
             rating=_required(body, "rating"),
             comment=_string(body, "comment", required=False),
         )
-        return _json(await asyncio.to_thread(feedback.rate_answer, rating))
+        return _json(await asyncio.to_thread(feedback.rate_answer, context, rating))
 
     @routes.post("/feedback/conversations")
     async def rate_conversation(request: Request) -> HTTPResponse:
         body = _json_object(request)
         conversation_id = _required(body, "conversation_id")
         return _json(
-            await asyncio.to_thread(feedback.rate_conversation, conversation_id, body.get("score"))
+            await asyncio.to_thread(
+                feedback.rate_conversation, context, conversation_id, body.get("score")
+            )
         )
+
+    @routes.get("/feedback/summary")
+    async def feedback_summary(request: Request) -> HTTPResponse:
+        start, end = (_number_arg(request, name) for name in ("start", "end"))
+        return _json(await asyncio.to_thread(feedback.summary, context, start, end))
 
     @routes.get("/review")
     async def review_queue(request: Request) -> HTTPResponse:
-        return _json(await asyncio.to_thread(review.queue))
+        return _json(await asyncio.to_thread(review.queue, context))
 
     @routes.post("/review/labels")
     async def label_item(request: Request) -> HTTPResponse:
         body = _json_object(request)
         label = await asyncio.to_thread(
             review.label_item,
+            context,
             _required(body, "id"),
             _string(body, "intent", required=False),
             _required(body, "agent"),
@@ -208,6 +222,7 @@ def cockpit_routes(feedback: FeedbackService, review: ReviewService) -> Blueprin
         body = _json_object(request)
         label = await asyncio.to_thread(
             review.label_text,
+            context,
             _required(body, "text"),
             _string(body, "intent", required=False),
             _required(body, "agent"),
@@ -225,14 +240,9 @@ def create_app(settings: BackendSettings, sessions: sessionmaker) -> Sanic:
         raise ValueError("BACKEND_API_TOKEN is not set: the API would be open to anyone")
     refuse_placeholder("BACKEND_API_TOKEN", settings.api_token)
     expected_token = settings.api_token.encode()
-    conversations = (
-        ConversationStore(settings.tracker_store_url) if settings.tracker_store_url else None
-    )
-    service = AccountService(
-        settings, sessions, Mailer(settings, sessions), conversations=conversations
-    )
+    context = BackendContext(settings, sessions, Mailer(settings, sessions))
     app = Sanic(f"account_backend_{next(_app_numbers)}", configure_logging=False)
-    app.blueprint(cockpit_routes(FeedbackService(sessions), ReviewService(sessions, conversations)))
+    app.blueprint(cockpit_routes(context))
 
     @app.on_request
     async def authenticate(request: Request) -> Optional[HTTPResponse]:
@@ -240,20 +250,22 @@ def create_app(settings: BackendSettings, sessions: sessionmaker) -> Sanic:
 
     @app.get("/health")
     async def health(request: Request) -> HTTPResponse:
-        await asyncio.to_thread(service.health)
+        await asyncio.to_thread(context.health)
         return _json({"status": "ok"})
 
     @app.get("/customers/<customer_id>")
     async def customer(request: Request, customer_id: str) -> HTTPResponse:
-        return _json(await asyncio.to_thread(service.customer, customer_id))
+        return _json(await asyncio.to_thread(accounts.customer, context, customer_id))
 
     @app.get("/customers/<customer_id>/addresses")
     async def addresses(request: Request, customer_id: str) -> HTTPResponse:
-        return _json({"addresses": await asyncio.to_thread(service.addresses, customer_id)})
+        return _json(
+            {"addresses": await asyncio.to_thread(accounts.addresses, context, customer_id)}
+        )
 
     @app.get("/customers/<customer_id>/orders")
     async def orders(request: Request, customer_id: str) -> HTTPResponse:
-        return _json({"orders": await asyncio.to_thread(service.orders, customer_id)})
+        return _json({"orders": await asyncio.to_thread(accounts.orders, context, customer_id)})
 
     @app.post("/tickets")
     async def tickets(request: Request) -> HTTPResponse:
@@ -265,25 +277,26 @@ def create_app(settings: BackendSettings, sessions: sessionmaker) -> Sanic:
             conversation_id=_required(body, "conversation_id"),
             customer_id=_string(body, "customer_id", required=False),
         )
-        ticket, created = await asyncio.to_thread(service.open_ticket, ticket_request)
+        ticket, created = await asyncio.to_thread(open_ticket, context, ticket_request)
         return _json({**ticket, "created": created}, status=201 if created else 200)
 
     @app.post("/tickets/<reference>/process")
     async def process_ticket(request: Request, reference: str) -> HTTPResponse:
-        processed = await asyncio.to_thread(service.process_ticket, reference)
+        processed = await asyncio.to_thread(gdpr.process_ticket, context, reference)
         return _json({**dataclasses.asdict(processed), "status": "done"})
 
     @app.post("/deletion-confirmations")
     async def deletion_confirmations(request: Request) -> HTTPResponse:
         token = _required(_json_object(request), "token")
-        reference = await asyncio.to_thread(service.confirm_deletion, token)
+        reference = await asyncio.to_thread(deletion.confirm_deletion, context, token)
         return _json({"reference": reference, "verification": "verified"})
 
     @app.post("/password-emails")
     async def password_emails(request: Request) -> HTTPResponse:
         body = _json_object(request)
         await asyncio.to_thread(
-            service.request_password_email,
+            passwords.request_password_email,
+            context,
             _required(body, "email"),
             _string(body, "conversation_id", required=False),
         )

@@ -17,16 +17,18 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Callable, Dict, Optional, Union
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
+from bot.backend.context import BackendContext
 from bot.backend.database import lock_key
-from bot.backend.models import AnswerFeedback, ConversationRating, utcnow
-from bot.backend.service import MAX_CONVERSATION_ID, InvalidInput, RateLimited
+from bot.backend.errors import InvalidInput, RateLimited
+from bot.backend.fields import MAX_CONVERSATION_ID
+from bot.backend.models import AnswerFeedback, ConversationRating
 from bot.domain.feedback import MAX_COMMENT, RATINGS, SCORES
 
 logger = logging.getLogger(__name__)
@@ -88,100 +90,128 @@ def score_of(value: Any) -> int:
     return value
 
 
-class FeedbackService:
-    def __init__(self, sessions: sessionmaker, clock: Callable[[], datetime] = utcnow) -> None:
-        self._sessions = sessions
-        self._clock = clock
+def rate_answer(context: BackendContext, rating: AnswerRating) -> Dict[str, Any]:
+    """Stores or changes the rating of one answer; a 👎 sent again with a comment adds it."""
+    rating = AnswerRating(
+        conversation_id=conversation_id_of(rating.conversation_id),
+        answer_at=answer_at_of(rating.answer_at),
+        rating=rating_of(rating.rating),
+        comment=comment_of(rating.comment),
+    )
 
-    def rate_answer(self, rating: AnswerRating) -> Dict[str, Any]:
-        """Stores or changes the rating of one answer; a 👎 sent again with a comment adds it."""
-        rating = AnswerRating(
-            conversation_id=conversation_id_of(rating.conversation_id),
-            answer_at=answer_at_of(rating.answer_at),
-            rating=rating_of(rating.rating),
-            comment=comment_of(rating.comment),
+    def apply(session: Session) -> AnswerFeedback:
+        row = session.scalars(
+            select(AnswerFeedback).where(
+                AnswerFeedback.conversation_id == rating.conversation_id,
+                AnswerFeedback.answer_at == rating.answer_at,
+            )
+        ).one_or_none()
+        if row is None:
+            _limit_answers(session, rating.conversation_id)
+            row = AnswerFeedback(
+                conversation_id=rating.conversation_id,
+                answer_at=rating.answer_at,
+                changes=-1,
+                created_at=context.clock(),
+            )
+            session.add(row)
+        _count_change(row, context.clock())
+        # A 👍 takes back the comment of an earlier 👎.
+        if rating.rating == "up" or rating.comment is not None:
+            row.comment = rating.comment
+        row.rating = rating.rating
+        return row
+
+    row = _write(context, rating.conversation_id, apply)
+    logger.info("answer rated %s (%d change(s))", row.rating, row.changes)
+    return {
+        "conversation_id": row.conversation_id,
+        "answer_at": row.answer_at,
+        "rating": row.rating,
+        "comment": row.comment,
+    }
+
+
+def rate_conversation(context: BackendContext, conversation_id: Any, score: Any) -> Dict[str, Any]:
+    conversation = conversation_id_of(conversation_id)
+    value = score_of(score)
+
+    def apply(session: Session) -> ConversationRating:
+        row = session.scalars(
+            select(ConversationRating).where(ConversationRating.conversation_id == conversation)
+        ).one_or_none()
+        if row is None:
+            row = ConversationRating(
+                conversation_id=conversation, changes=-1, created_at=context.clock()
+            )
+            session.add(row)
+        _count_change(row, context.clock())
+        row.score = value
+        return row
+
+    row = _write(context, conversation, apply)
+    logger.info("conversation rated %d/5", row.score)
+    return {"conversation_id": row.conversation_id, "score": row.score}
+
+
+def _write(context: BackendContext, conversation_id: str, apply: Callable[[Session], Row]) -> Row:
+    """Runs `apply` in one transaction; the unique constraints decide between two first
+    ratings sent at once, and the second one then changes the first."""
+    for attempt in (1, 2):
+        try:
+            with context.sessions.begin() as session:
+                lock_key(session, f"feedback:{conversation_id}")
+                return apply(session)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _count_change(row: Row, now: datetime) -> None:
+    if row.changes >= MAX_CHANGES:
+        logger.info("rating of a conversation: too many changes")
+        raise RateLimited(RETRY_AFTER)
+    row.changes += 1
+    row.updated_at = now
+
+
+def _limit_answers(session: Session, conversation_id: str) -> None:
+    rated = session.scalar(
+        select(func.count())
+        .select_from(AnswerFeedback)
+        .where(AnswerFeedback.conversation_id == conversation_id)
+    )
+    if rated >= MAX_RATED_ANSWERS:
+        logger.info("ratings of a conversation: too many answers rated")
+        raise RateLimited(RETRY_AFTER)
+
+
+def summary(context: BackendContext, start: Any, end: Any) -> Dict[str, Any]:
+    """The ratings of a period for the dashboard (bot/domain/stats.py): 👍/👎 of the answers
+    given in [start, end) (POSIX seconds, as the answers are named), and the conversations'
+    ratings given in it."""
+    first, after = answer_at_of(start), answer_at_of(end)
+    if after <= first:
+        raise InvalidInput("'end' must come after 'start'.")
+    since = datetime.fromtimestamp(first, timezone.utc)
+    until = datetime.fromtimestamp(after, timezone.utc)
+    with context.sessions.begin() as session:
+        thumbs = dict(
+            session.execute(
+                select(AnswerFeedback.rating, func.count())
+                .where(AnswerFeedback.answer_at >= first, AnswerFeedback.answer_at < after)
+                .group_by(AnswerFeedback.rating)
+            ).all()
         )
-
-        def apply(session: Session) -> AnswerFeedback:
-            row = session.scalars(
-                select(AnswerFeedback).where(
-                    AnswerFeedback.conversation_id == rating.conversation_id,
-                    AnswerFeedback.answer_at == rating.answer_at,
-                )
-            ).one_or_none()
-            if row is None:
-                self._limit_answers(session, rating.conversation_id)
-                row = AnswerFeedback(
-                    conversation_id=rating.conversation_id,
-                    answer_at=rating.answer_at,
-                    changes=-1,
-                    created_at=self._clock(),
-                )
-                session.add(row)
-            self._count_change(row)
-            # A 👍 takes back the comment of an earlier 👎.
-            if rating.rating == "up" or rating.comment is not None:
-                row.comment = rating.comment
-            row.rating = rating.rating
-            return row
-
-        row = self._write(rating.conversation_id, apply)
-        logger.info("answer rated %s (%d change(s))", row.rating, row.changes)
-        return {
-            "conversation_id": row.conversation_id,
-            "answer_at": row.answer_at,
-            "rating": row.rating,
-            "comment": row.comment,
-        }
-
-    def rate_conversation(self, conversation_id: Any, score: Any) -> Dict[str, Any]:
-        conversation = conversation_id_of(conversation_id)
-        value = score_of(score)
-
-        def apply(session: Session) -> ConversationRating:
-            row = session.scalars(
-                select(ConversationRating).where(ConversationRating.conversation_id == conversation)
-            ).one_or_none()
-            if row is None:
-                row = ConversationRating(
-                    conversation_id=conversation, changes=-1, created_at=self._clock()
-                )
-                session.add(row)
-            self._count_change(row)
-            row.score = value
-            return row
-
-        row = self._write(conversation, apply)
-        logger.info("conversation rated %d/5", row.score)
-        return {"conversation_id": row.conversation_id, "score": row.score}
-
-    def _write(self, conversation_id: str, apply: Callable[[Session], Row]) -> Row:
-        """Runs `apply` in one transaction; the unique constraints decide between two
-        first ratings sent at once, and the second one then changes the first."""
-        for attempt in (1, 2):
-            try:
-                with self._sessions.begin() as session:
-                    lock_key(session, f"feedback:{conversation_id}")
-                    return apply(session)
-            except IntegrityError:
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
-
-    def _count_change(self, row: Row) -> None:
-        if row.changes >= MAX_CHANGES:
-            logger.info("rating of a conversation: too many changes")
-            raise RateLimited(RETRY_AFTER)
-        row.changes += 1
-        row.updated_at = self._clock()
-
-    @staticmethod
-    def _limit_answers(session: Session, conversation_id: str) -> None:
-        rated = session.scalar(
-            select(func.count())
-            .select_from(AnswerFeedback)
-            .where(AnswerFeedback.conversation_id == conversation_id)
-        )
-        if rated >= MAX_RATED_ANSWERS:
-            logger.info("ratings of a conversation: too many answers rated")
-            raise RateLimited(RETRY_AFTER)
+        responses, average = session.execute(
+            select(func.count(), func.avg(ConversationRating.score)).where(
+                ConversationRating.created_at >= since, ConversationRating.created_at < until
+            )
+        ).one()
+    return {
+        "thumbs_up": thumbs.get("up", 0),
+        "thumbs_down": thumbs.get("down", 0),
+        "satisfaction_responses": responses,
+        "satisfaction_average": round(float(average), 2) if average is not None else None,
+    }

@@ -21,15 +21,15 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import sessionmaker
 
-from bot.backend.models import AnswerFeedback, ReviewLabel, utcnow
-from bot.backend.service import BackendError, InvalidInput
-from bot.clients.conversations import ConversationStore, Turn
+from bot.backend.context import BackendContext
+from bot.backend.errors import InvalidInput, ItemNotFound
+from bot.backend.models import AnswerFeedback, ReviewLabel
+from bot.clients.conversations import Turn
 from bot.domain.identifiers import mask_emails
 from bot.domain.topics import INTENT_LABELS
 
@@ -50,10 +50,6 @@ MAX_ITEMS = 500
 MAX_TEXT = 5000
 MAX_AGENT = 100
 ITEM_ID_LENGTH = 24
-
-
-class ItemNotFound(BackendError):
-    """No message of the queue has this id (labelled by someone else, or never one)."""
 
 
 def item_id(sender_id: str, at: float) -> str:
@@ -115,139 +111,132 @@ def _outcome(turn: Turn, thumbs_down: bool) -> Optional[str]:
     return None
 
 
-class ReviewService:
-    def __init__(
-        self,
-        sessions: sessionmaker,
-        conversations: Optional[ConversationStore],
-        clock: Callable[[], datetime] = utcnow,
-    ) -> None:
-        self._sessions = sessions
-        self._conversations = conversations
-        self._clock = clock
-
-    def items(self) -> List[Item]:
-        """The messages waiting for an agent, newest first."""
-        if self._conversations is None:
-            return []
-        turns = self._conversations.turns()
-        with self._sessions.begin() as session:
-            labelled = set(
-                session.scalars(select(ReviewLabel.item_id).where(ReviewLabel.item_id.is_not(None)))
+def items(context: BackendContext) -> List[Item]:
+    """The messages waiting for an agent, newest first."""
+    if context.conversations is None:
+        return []
+    turns = context.conversations.turns()
+    with context.sessions.begin() as session:
+        labelled = set(
+            session.scalars(select(ReviewLabel.item_id).where(ReviewLabel.item_id.is_not(None)))
+        )
+        downs: Dict[Tuple[str, Optional[float]], Optional[str]] = {
+            (conversation, at): comment
+            for conversation, at, comment in session.execute(
+                select(
+                    AnswerFeedback.conversation_id,
+                    AnswerFeedback.answer_at,
+                    AnswerFeedback.comment,
+                ).where(AnswerFeedback.rating == "down")
             )
-            downs: Dict[Tuple[str, Optional[float]], Optional[str]] = {
-                (conversation, at): comment
-                for conversation, at, comment in session.execute(
-                    select(
-                        AnswerFeedback.conversation_id,
-                        AnswerFeedback.answer_at,
-                        AnswerFeedback.comment,
-                    ).where(AnswerFeedback.rating == "down")
-                )
-            }
-        items = []
-        for turn in turns:
-            key = (turn.sender_id, turn.answer_at)
-            outcome = _outcome(turn, key in downs)
-            comment = downs.get(key)
-            identifier = item_id(turn.sender_id, turn.at)
-            if outcome is None or identifier in labelled:
-                continue
-            items.append(
-                Item(
-                    id=identifier,
-                    text=mask_emails(turn.text),
-                    outcome=outcome,
-                    closest_intent=turn.closest_intent,
-                    confidence=turn.confidence,
-                    at=turn.at,
-                    conversation=turn.sender_id,
-                    comment=mask_emails(comment) if comment else None,
-                )
-            )
-        items.sort(key=lambda item: item.at, reverse=True)
-        return items[:MAX_ITEMS]
-
-    def queue(self) -> Dict[str, Any]:
-        """The items grouped by the intent the model found closest; the group with the
-        newest item first, and within each group the newest first."""
-        groups: Dict[str, List[Item]] = defaultdict(list)
-        for item in self.items():
-            groups[item.closest_intent].append(item)
-        return {
-            "groups": [
-                {
-                    "closest_intent": intent,
-                    "topic": INTENT_LABELS.get(intent, intent),
-                    "items": [item.as_json() for item in items],
-                }
-                for intent, items in groups.items()
-            ],
-            "intents": [{"intent": name, "topic": label} for name, label in INTENT_LABELS.items()],
         }
-
-    def label_item(self, identifier: Any, intent: Any, agent: Any) -> Dict[str, Any]:
-        """Labels (or, with no intent, dismisses) a message of the queue; it leaves the
-        queue. Labelling an item already labelled returns that label."""
-        if not isinstance(identifier, str) or len(identifier) != ITEM_ID_LENGTH:
-            raise InvalidInput("'id' must be the id of a message of the review queue.")
-        intent, agent = intent_of(intent), agent_of(agent)
-        existing = self._label_of(identifier)
-        if existing is not None:
-            return existing
-        item = next((i for i in self.items() if i.id == identifier), None)
-        if item is None:
-            raise ItemNotFound(identifier)
-        label = ReviewLabel(
-            item_id=item.id,
-            source="review",
-            text=item.text,
-            intent=intent,
-            predicted_intent=item.closest_intent,
-            outcome=item.outcome,
-            conversation_id=item.conversation,
-            agent=agent,
-            created_at=self._clock(),
+    found = []
+    for turn in turns:
+        key = (turn.sender_id, turn.answer_at)
+        outcome = _outcome(turn, key in downs)
+        comment = downs.get(key)
+        identifier = item_id(turn.sender_id, turn.at)
+        if outcome is None or identifier in labelled:
+            continue
+        found.append(
+            Item(
+                id=identifier,
+                text=mask_emails(turn.text),
+                outcome=outcome,
+                closest_intent=turn.closest_intent,
+                confidence=turn.confidence,
+                at=turn.at,
+                conversation=turn.sender_id,
+                comment=mask_emails(comment) if comment else None,
+            )
         )
-        try:
-            with self._sessions.begin() as session:
-                session.add(label)
-        except IntegrityError:
-            # Another agent labelled it at the same moment: theirs stands.
-            existing = self._label_of(identifier)
-            if existing is None:
-                raise
-            return existing
-        logger.info("agent %s labelled a review item %s", agent, intent or "(dismissed)")
-        return _label_json(label)
+    found.sort(key=lambda item: item.at, reverse=True)
+    return found[:MAX_ITEMS]
 
-    def label_text(
-        self, text: Any, intent: Any, agent: Any, predicted_intent: Any = None
-    ) -> Dict[str, Any]:
-        """A label from the answer assistant: the pasted message was `intent`, not what the
-        model ranked first (`predicted_intent`)."""
-        label = ReviewLabel(
-            item_id=None,
-            source="assistant",
-            text=mask_emails(text_of(text)),
-            intent=intent_of(intent),
-            predicted_intent=intent_of(predicted_intent),
-            agent=agent_of(agent),
-            created_at=self._clock(),
-        )
-        if label.intent is None:
-            raise InvalidInput("'intent' is required for a label from the assistant.")
-        with self._sessions.begin() as session:
+
+def queue(context: BackendContext) -> Dict[str, Any]:
+    """The items grouped by the intent the model found closest; the group with the
+    newest item first, and within each group the newest first."""
+    groups: Dict[str, List[Item]] = defaultdict(list)
+    for item in items(context):
+        groups[item.closest_intent].append(item)
+    return {
+        "groups": [
+            {
+                "closest_intent": intent,
+                "topic": INTENT_LABELS.get(intent, intent),
+                "items": [item.as_json() for item in members],
+            }
+            for intent, members in groups.items()
+        ],
+        "intents": [{"intent": name, "topic": label} for name, label in INTENT_LABELS.items()],
+    }
+
+
+def label_item(context: BackendContext, identifier: Any, intent: Any, agent: Any) -> Dict[str, Any]:
+    """Labels (or, with no intent, dismisses) a message of the queue; it leaves the
+    queue. Labelling an item already labelled returns that label."""
+    if not isinstance(identifier, str) or len(identifier) != ITEM_ID_LENGTH:
+        raise InvalidInput("'id' must be the id of a message of the review queue.")
+    intent, agent = intent_of(intent), agent_of(agent)
+    existing = _label_of(context, identifier)
+    if existing is not None:
+        return existing
+    item = next((i for i in items(context) if i.id == identifier), None)
+    if item is None:
+        raise ItemNotFound(identifier)
+    label = ReviewLabel(
+        item_id=item.id,
+        source="review",
+        text=item.text,
+        intent=intent,
+        predicted_intent=item.closest_intent,
+        outcome=item.outcome,
+        conversation_id=item.conversation,
+        agent=agent,
+        created_at=context.clock(),
+    )
+    try:
+        with context.sessions.begin() as session:
             session.add(label)
-        logger.info("agent %s labelled an assistant message %s", label.agent, label.intent)
-        return _label_json(label)
+    except IntegrityError:
+        # Another agent labelled it at the same moment: theirs stands.
+        existing = _label_of(context, identifier)
+        if existing is None:
+            raise
+        return existing
+    logger.info("agent %s labelled a review item %s", agent, intent or "(dismissed)")
+    return _label_json(label)
 
-    def _label_of(self, identifier: str) -> Optional[Dict[str, Any]]:
-        with self._sessions.begin() as session:
-            label = session.scalars(
-                select(ReviewLabel).where(ReviewLabel.item_id == identifier)
-            ).one_or_none()
-            return _label_json(label) if label is not None else None
+
+def label_text(
+    context: BackendContext, text: Any, intent: Any, agent: Any, predicted_intent: Any = None
+) -> Dict[str, Any]:
+    """A label from the answer assistant: the pasted message was `intent`, not what the
+    model ranked first (`predicted_intent`)."""
+    label = ReviewLabel(
+        item_id=None,
+        source="assistant",
+        text=mask_emails(text_of(text)),
+        intent=intent_of(intent),
+        predicted_intent=intent_of(predicted_intent),
+        agent=agent_of(agent),
+        created_at=context.clock(),
+    )
+    if label.intent is None:
+        raise InvalidInput("'intent' is required for a label from the assistant.")
+    with context.sessions.begin() as session:
+        session.add(label)
+    logger.info("agent %s labelled an assistant message %s", label.agent, label.intent)
+    return _label_json(label)
+
+
+def _label_of(context: BackendContext, identifier: str) -> Optional[Dict[str, Any]]:
+    with context.sessions.begin() as session:
+        label = session.scalars(
+            select(ReviewLabel).where(ReviewLabel.item_id == identifier)
+        ).one_or_none()
+        return _label_json(label) if label is not None else None
 
 
 def _label_json(label: ReviewLabel) -> Dict[str, Any]:

@@ -15,9 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from bot.backend.models import Address, Customer, Invoice, Order, utcnow
-from bot.backend.service import months_before
+from bot.backend.purge import months_before
 
 logger = logging.getLogger(__name__)
+
+DAY = timedelta(days=1)
 
 
 def _order(
@@ -51,57 +53,75 @@ def _address(
 
 
 def demo_customers(now: datetime) -> List[Customer]:
-    day = timedelta(days=1)
+    """One account per situation the bot must handle."""
     return [
-        Customer(
-            number="C1000001",
-            first_name="Marie",
-            last_name="Durand",
-            email="marie.durand@example.com",
-            phone="06 12 34 56 78",
-            created_at=months_before(now, 26),
-            last_login_at=now - 2 * day,
-            addresses=[
-                _address(
-                    "delivery",
-                    "Marie Durand",
-                    "12 rue des Lilas",
-                    "69003",
-                    "Lyon",
-                    line2="Bâtiment B",
-                ),
-                _address("billing", "Marie Durand", "3 place Bellecour", "69002", "Lyon"),
-            ],
-            orders=[
-                _order(
-                    "CMD-240117",
-                    now - 13 * day,
-                    8940,
-                    shipped_at=now - 10 * day,
-                    invoice_number="FA-240117",
-                ),
-                _order("CMD-240392", now - day, 12340),
-            ],
-        ),
-        Customer(
-            number="C1000002",
-            first_name="Jean",
-            last_name="Martin",
-            email="jean.martin@example.com",
-            phone="06 98 76 54 32",
-            created_at=months_before(now, 70),
-            last_login_at=months_before(now, 38),
-            addresses=[_address("delivery", "Jean Martin", "8 avenue Foch", "44000", "Nantes")],
-            orders=[
-                _order(
-                    "CMD-190842",
-                    months_before(now, 39),
-                    4590,
-                    shipped_at=months_before(now, 39) + 2 * day,
-                    invoice_number="FA-190842",
-                ),
-            ],
-        ),
+        _marie_durand(now),
+        _jean_martin(now),
+        *_sophie_bernard(now),
+        _paul_petit(now),
+    ]
+
+
+def _marie_durand(now: datetime) -> Customer:
+    """Active; a shipped order with its invoice, an order not shipped yet."""
+    return Customer(
+        number="C1000001",
+        first_name="Marie",
+        last_name="Durand",
+        email="marie.durand@example.com",
+        phone="06 12 34 56 78",
+        created_at=months_before(now, 26),
+        last_login_at=now - 2 * DAY,
+        addresses=[
+            _address(
+                "delivery",
+                "Marie Durand",
+                "12 rue des Lilas",
+                "69003",
+                "Lyon",
+                line2="Bâtiment B",
+            ),
+            _address("billing", "Marie Durand", "3 place Bellecour", "69002", "Lyon"),
+        ],
+        orders=[
+            _order(
+                "CMD-240117",
+                now - 13 * DAY,
+                8940,
+                shipped_at=now - 10 * DAY,
+                invoice_number="FA-240117",
+            ),
+            _order("CMD-240392", now - DAY, 12340),
+        ],
+    )
+
+
+def _jean_martin(now: datetime) -> Customer:
+    """Last login more than 3 years ago."""
+    return Customer(
+        number="C1000002",
+        first_name="Jean",
+        last_name="Martin",
+        email="jean.martin@example.com",
+        phone="06 98 76 54 32",
+        created_at=months_before(now, 70),
+        last_login_at=months_before(now, 38),
+        addresses=[_address("delivery", "Jean Martin", "8 avenue Foch", "44000", "Nantes")],
+        orders=[
+            _order(
+                "CMD-190842",
+                months_before(now, 39),
+                4590,
+                shipped_at=months_before(now, 39) + 2 * DAY,
+                invoice_number="FA-190842",
+            ),
+        ],
+    )
+
+
+def _sophie_bernard(now: datetime) -> List[Customer]:
+    """One person, two accounts."""
+    return [
         Customer(
             number="C1000003",
             first_name="Sophie",
@@ -109,13 +129,13 @@ def demo_customers(now: datetime) -> List[Customer]:
             email="sophie.bernard@example.com",
             phone="07 11 22 33 44",
             created_at=months_before(now, 14),
-            last_login_at=now - 20 * day,
+            last_login_at=now - 20 * DAY,
             orders=[
                 _order(
                     "CMD-239871",
-                    now - 35 * day,
+                    now - 35 * DAY,
                     25680,
-                    shipped_at=now - 33 * day,
+                    shipped_at=now - 33 * DAY,
                     invoice_number="FA-239871",
                 ),
             ],
@@ -127,20 +147,24 @@ def demo_customers(now: datetime) -> List[Customer]:
             email="s.bernard@atelier-bernard.example.fr",
             phone="02 40 55 66 77",
             created_at=months_before(now, 5),
-            last_login_at=now - 4 * day,
-            orders=[_order("CMD-240355", now - 3 * day, 61200)],
-        ),
-        Customer(
-            number="C1000005",
-            first_name="Paul",
-            last_name="Petit",
-            email="paul.petit@example.com",
-            phone=None,
-            created_at=months_before(now, 8),
-            last_login_at=now - 7 * day,
-            addresses=[_address("delivery", "Paul Petit", "27 rue Nationale", "59000", "Lille")],
+            last_login_at=now - 4 * DAY,
+            orders=[_order("CMD-240355", now - 3 * DAY, 61200)],
         ),
     ]
+
+
+def _paul_petit(now: datetime) -> Customer:
+    """No order."""
+    return Customer(
+        number="C1000005",
+        first_name="Paul",
+        last_name="Petit",
+        email="paul.petit@example.com",
+        phone=None,
+        created_at=months_before(now, 8),
+        last_login_at=now - 7 * DAY,
+        addresses=[_address("delivery", "Paul Petit", "27 rue Nationale", "59000", "Lille")],
+    )
 
 
 def seed_demo_data(sessions: sessionmaker, now: Optional[datetime] = None) -> bool:

@@ -135,6 +135,10 @@ class AccountClient:
             json={"conversation_id": conversation_id, "score": score},
         )
 
+    def feedback_summary(self, start: float, end: float) -> Dict[str, Any]:
+        """The ratings of the period [start, end) (POSIX seconds), for the dashboard."""
+        return self._call("GET", "/feedback/summary", params={"start": start, "end": end})
+
     def review_queue(self) -> Dict[str, Any]:
         """The agents' review queue, grouped by closest intent (bot/backend/review.py)."""
         return self._call("GET", "/review")
@@ -161,11 +165,15 @@ class AccountClient:
         )
 
     def _call(
-        self, method: str, path: str, json: Optional[Dict[str, Any]] = None
+        self,
+        method: str,
+        path: str,
+        json: Optional[Dict[str, Any]] = None,
+        params: Optional[Dict[str, Any]] = None,
     ) -> Dict[str, Any]:
         try:
             response = self._session.request(
-                method, self._base_url + path, json=json, timeout=self._timeout
+                method, self._base_url + path, json=json, params=params, timeout=self._timeout
             )
         except requests.RequestException as error:
             logger.warning(

@@ -1,10 +1,11 @@
 """The conversations Rasa keeps in its SQL tracker store (`make cluster`, production).
 
-Rasa writes one row per event in its `events` table (sender_id, type_name,
+Rasa writes one row per event in its `events` table (sender_id, type_name, timestamp,
 intent_name, action_name, data as JSON text). Three jobs read it from outside Rasa:
 the GDPR erasure (which conversations belong to a customer, then delete them),
-`make missed` (which messages the bot failed on) and the agents' review queue (the
-same, with when each message was sent and answered). They go straight to the table:
+`make missed` and the agents' review queue (which messages the bot failed on, when each
+was sent and answered) and the agents' dashboard (a period's conversations). They go
+straight to the table:
 Rasa's HTTP API can neither list conversations nor delete one.
 
 A conversation belongs to a customer when it was held logged in as that customer
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 import json
 import logging
 import re
@@ -26,21 +28,14 @@ import sqlalchemy
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Engine
 
+from bot.domain.outcomes import FAILURE_ACTIONS, closest_intent
+from bot.domain.stats import ConversationEvents
 from bot.domain.tokens import METADATA_KEY, verified_customer
 
 logger = logging.getLogger(__name__)
 
-# What the bot does when it did not understand or could not help.
-FAILURE_ACTIONS = frozenset(
-    {
-        "utter_fallback_topics",
-        "action_phone_handover",
-        "utter_out_of_scope",
-        "utter_fallback_handover",
-        "utter_clarify",
-    }
-)
-FALLBACK_INTENT = "nlu_fallback"
+# Rows fetched at a time when a period's conversations are read.
+STREAM_BATCH = 1000
 
 
 def token_subject(token: str) -> Optional[str]:
@@ -149,6 +144,23 @@ class ConversationStore:
         logger.info("erased %d event(s) of %d conversation(s)", deleted, len(senders))
         return deleted
 
+    def conversations_between(self, start: float, end: float) -> Iterator[ConversationEvents]:
+        """Each conversation's events stamped in [start, end), one conversation at a time:
+        the rows come from the database in batches (a server-side cursor on PostgreSQL),
+        never the whole table at once (the dashboard, bot/domain/stats.py)."""
+        statement = text(
+            "SELECT sender_id, data FROM events "
+            "WHERE timestamp >= :start AND timestamp < :end ORDER BY sender_id, id"
+        )
+        with self._engine.connect() as connection:
+            rows = (
+                connection.execution_options(stream_results=True)
+                .execute(statement, {"start": start, "end": end})
+                .yield_per(STREAM_BATCH)
+            )
+            for sender_id, group in itertools.groupby(rows, key=lambda row: row[0]):
+                yield ConversationEvents(sender_id, [json.loads(data) for _, data in group])
+
     def missed_messages(self) -> List[MissedMessage]:
         """User messages the bot answered with the fallback, out of scope or a hand-over."""
         return [turn.missed() for turn in self.turns() if turn.outcome]
@@ -181,20 +193,9 @@ def _logged_in_as(data: str) -> Optional[str]:
     return token_subject(token) if isinstance(token, str) else None
 
 
-def _closest(parse_data: Dict) -> tuple:
-    ranking = [
-        entry
-        for entry in parse_data.get("intent_ranking") or []
-        if entry.get("name") != FALLBACK_INTENT
-    ]
-    if not ranking:
-        return "?", 0.0
-    return ranking[0].get("name", "?"), float(ranking[0].get("confidence") or 0.0)
-
-
 def _turn(sender_id: str, event: Dict, outcome: Optional[str], answer_at: Optional[float]) -> Turn:
     parse_data = event.get("parse_data") or {}
-    closest, confidence = _closest(parse_data)
+    closest, confidence = closest_intent(parse_data)
     return Turn(
         sender_id=sender_id,
         at=float(event.get("timestamp") or 0.0),

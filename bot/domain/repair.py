@@ -52,8 +52,14 @@ _CANCEL = _any(
         r"je ne veux plus",
         r"je veux plus",
         r"plus besoin",
+        r"on arrete",
+        r"j arrete",
+        r"(?:j |on )?abandonne",
     ]
 )
+# A cancel word this early in a longer message opens it: « laissez tomber, en fait je
+# cherchais mes factures ».
+CANCEL_LEAD_WORDS = 6
 _FIRST = _any([r"(?:la |le )?premiere?", r"1(?:ere|er)?", r"celle du haut", r"la 1re"])
 _SECOND = _any([r"(?:la |le )?deuxieme", r"(?:la |le )?seconde?", r"2(?:e|eme)?", r"l autre"])
 
@@ -113,6 +119,12 @@ def wants_to_cancel(text: str) -> bool:
     return _CANCEL.search(plain(text)) is not None
 
 
+def opens_with_cancel(text: str) -> bool:
+    """A cancel word among the first words: « bon tant pis, on arrête là, je ne me
+    souviens plus de la 2e adresse »."""
+    return wants_to_cancel(" ".join(plain(text).split()[:CANCEL_LEAD_WORDS]))
+
+
 def pick(text: str, candidates: Sequence[str]) -> Optional[str]:
     """The candidate a customer points at: « la première », « la 2e », « l'autre »."""
     words = plain(text)
@@ -123,8 +135,15 @@ def pick(text: str, candidates: Sequence[str]) -> Optional[str]:
     return None
 
 
-# What the bot did just before the follow-up (action names from the tracker).
-AFTER_HOURS = {"action_phone_handover", "utter_opening_hours_intro"}
+# What the bot did just before the follow-up: the actions it ran and the responses it
+# sent (a response sent by a custom action is known by its name too).
+AFTER_HOURS = {
+    "action_phone_handover",
+    "utter_opening_hours_intro",
+    "utter_hours_weekend",
+    "utter_handover_open",
+    "utter_handover_closed",
+}
 AFTER_CHANGE_PASSWORD = {"utter_change_password"}
 AFTER_RESET_EMAIL = {"action_send_password_email"}
 AFTER_PASSWORD_HELP = AFTER_RESET_EMAIL | {
@@ -143,11 +162,68 @@ _MAILBOX_LOST = _any(
 )
 
 
+# « et si ça fait 4 ans ? » after the log-in help: the part about deleted accounts (the
+# FAQ's limit is 3 years; « 2 ans » is not that case).
+_YEARS = _any(
+    [
+        r"(?:[3-9]|\d\d) ?ans?",
+        r"(?:trois|quatre|cinq|six|sept|huit|dix|plusieurs|des|quelques) ans",
+        r"des annees",
+        r"(?:tres |super )?longtemps",
+        r"une eternite",
+    ]
+)
+AFTER_INVOICES = {"utter_find_invoices", "utter_invoices_list", "action_answer_invoices"}
+# « et la commande d'hier, elle y est déjà ? » after the invoices: when it appears.
+_RECENT_ORDER = _any(
+    [
+        r"hier",
+        r"aujourd hui",
+        r"ce matin",
+        r"(?:cette|la) semaine",
+        r"recente?",
+        r"derniere commande",
+        r"(?:pas encore|deja|toujours pas) (?:la|dispo|disponible|visible|en ligne|expediee)",
+        r"(?:y est|est la|sera la) deja",
+        r"vient? (?:de|d) (?:passer|commander)",
+        r"pas encore (?:expediee|partie|livree)",
+    ]
+)
+# The answers that give a path on the site: « c'est où exactement ? » gets them again.
+STEPS_ANSWERS = (
+    "utter_create_account",
+    "utter_change_password",
+    "utter_log_out",
+    "utter_find_invoices",
+    "utter_manage_addresses",
+    "utter_update_personal_data",
+    "utter_forgot_password",
+    "utter_login_problem",
+    "utter_account_purged",
+    "utter_delete_account_by_form",
+    "utter_duplicate_accounts",
+)
+_WHERE = _any(
+    [
+        r"c est ou",
+        r"ou (?:ca|exactement|precisement)",
+        r"ou est (?:il|elle|ce bouton|cet onglet|ce lien|ce menu)",
+        r"il est ou",
+        r"elle est ou",
+        r"je (?:ne )?(?:le |la |les )?(?:vois|trouve) (?:pas|rien|nulle part)",
+        r"(?:pas|rien) trouve",
+        r"introuvable",
+    ]
+)
+
+
 def previous_turn_actions(events: Iterable[Tuple[str, Optional[str]]]) -> List[str]:
-    """The actions the bot ran between the customer's previous message and the latest one,
-    latest first, from the conversation's events as (kind, action name) pairs, oldest
-    first: kind "user" for a message, "action" for an action, anything else ignored.
-    The action server and the Rasa server each turn their own event objects into pairs."""
+    """The actions the bot ran and the responses it sent between the customer's previous
+    message and the latest one, latest first, from the conversation's events as (kind,
+    name) pairs, oldest first: kind "user" for a message, "action" for an action (its
+    name), "bot" for a message of the bot (the response's name, None for a text), anything
+    else ignored. The action server and the Rasa server each turn their own event objects
+    into pairs."""
     done: List[str] = []
     users = 0
     for kind, name in reversed(list(events)):
@@ -155,20 +231,29 @@ def previous_turn_actions(events: Iterable[Tuple[str, Optional[str]]]) -> List[s
             users += 1
             if users == 2:
                 break
-        elif users == 1 and kind == "action" and name:
+        elif users == 1 and kind in ("action", "bot") and name:
             done.append(name)
     return done
+
+
+# A follow-up is short; the hours ones shorter still (any long question names a day or
+# an hour). The others need their own words (« plus accès à cette boîte »), so a customer
+# may explain a little: « … c'était celle de mon ancien taf ».
+MAX_FOLLOW_UP_WORDS = 20
+MAX_HOURS_FOLLOW_UP_WORDS = 14
 
 
 def follow_up(previous_actions: Sequence[str], text: str) -> Optional[str]:
     """The short follow-up a message is, given what the bot did just before; None when the
     message stands on its own. One of: "weekend_hours", "hours", "forgot_current_password",
-    "reset_email_not_received", "mailbox_lost"."""
+    "reset_email_not_received", "mailbox_lost", "account_purged", "invoice_timing",
+    "where_exactly"."""
     words = plain(text)
-    if len(words.split()) > 14:
+    count = len(re.findall(r"\w+", words))
+    if count > MAX_FOLLOW_UP_WORDS:
         return None
     done = set(previous_actions)
-    if done & AFTER_HOURS:
+    if done & AFTER_HOURS and count <= MAX_HOURS_FOLLOW_UP_WORDS:
         if _WEEKEND.search(words):
             return "weekend_hours"
         if len(words.split()) <= 9 and _HOURS.search(words):
@@ -179,7 +264,22 @@ def follow_up(previous_actions: Sequence[str], text: str) -> Optional[str]:
         return "reset_email_not_received"
     if done & AFTER_PASSWORD_HELP and _MAILBOX_LOST.search(words):
         return "mailbox_lost"
+    if done & AFTER_PASSWORD_HELP and _YEARS.search(words):
+        return "account_purged"
+    if done & AFTER_INVOICES and _RECENT_ORDER.search(words):
+        return "invoice_timing"
+    if (
+        len(re.findall(r"\w+", words)) <= 12
+        and _WHERE.search(words)
+        and steps_given(previous_actions)
+    ):
+        return "where_exactly"
     return None
+
+
+def steps_given(previous_actions: Sequence[str]) -> Optional[str]:
+    """The latest answer of the previous turn that gave a path on the site."""
+    return next((name for name in previous_actions if name in STEPS_ANSWERS), None)
 
 
 def topic_list(intents: Sequence[str]) -> List[str]:
@@ -345,6 +445,16 @@ def names_only_the_account(text: str) -> bool:
 _GOODBYE = _any(
     [r"bye", r"au revoir", r"a (?:plus|\+|bientot)", r"bonne (?:journee|soiree)", r"ciao", r"salut"]
 )
+
+
+_PLAIN_YES = _any(
+    [r"oui", r"ouais", r"volontiers", r"je veux bien", r"avec plaisir", r"allez y", r"yes"]
+)
+
+
+def says_yes_plainly(text: str) -> bool:
+    """« oui », « volontiers »: a yes that « ok » or « d'accord » before a goodbye is not."""
+    return _PLAIN_YES.search(plain(text)) is not None
 
 
 def says_goodbye(text: str) -> bool:

@@ -31,7 +31,7 @@ from bot.ops.stack import (
     shared_env,
     web_spec,
 )
-from bot.ops.supervisor import ServiceSpec, free_port, with_env
+from bot.ops.supervisor import ServiceSpec, free_port, with_service_env
 
 DEPLOY = PROJECT_ROOT / "deploy"
 NGINX_TEMPLATE = DEPLOY / "nginx" / "roulement.conf.template"
@@ -265,15 +265,18 @@ def prepare(settings: Settings) -> None:
 def cluster_stages(settings: Settings, workdir: Path) -> List[Tuple[ServiceSpec, ...]]:
     """Every process, in start stages: the replicas of one kind start together."""
     on_cluster_database = cluster_env(settings)
-    backend, web = with_env([backend_spec(settings), web_spec(settings)], on_cluster_database)
+    backend = with_service_env(backend_spec(settings), on_cluster_database)
     # The web server reads conversations and parses messages: nginx's API listener.
-    (web,) = with_env([web], {"RASA_PORT": str(settings.cluster.rasa_api_port)})
+    web = with_service_env(
+        web_spec(settings),
+        {**on_cluster_database, "RASA_PORT": str(settings.cluster.rasa_api_port)},
+    )
     return [
-        (backend,),  # type: ignore[list-item]
+        (backend,),
         tuple(action_server_specs(settings)),
         tuple(rasa_replica_specs(settings)),
         (nginx_spec(settings, workdir),),
-        (web,),  # type: ignore[list-item]
+        (web,),
     ]
 
 

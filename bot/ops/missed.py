@@ -19,7 +19,7 @@ from typing import Dict, List, Optional
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.clients.conversations import ConversationStore, MissedMessage
-from bot.config import settings
+from bot.config import load_settings
 from bot.domain.identifiers import mask_emails
 
 
@@ -46,7 +46,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="make missed", description=__doc__.splitlines()[0])
     parser.add_argument(
         "--url",
-        default=settings().tracker_store_url,
+        default=load_settings().tracker_store_url,
         help="SQLAlchemy URL of Rasa's tracker store (default: make run's var/tracker.db, "
         "or BACKEND_TRACKER_STORE_URL)",
     )

@@ -17,6 +17,9 @@ EVAL = PROJECT_ROOT / "tests" / "nlu_eval.yml"
 # A second blind set (session 18), written the same way, after the first had been looked
 # at closely while working on the NLU: the honest one now. Intents only, no entities.
 BLIND = PROJECT_ROOT / "tests" / "nlu_blind.yml"
+# A third (session 19), written the same way with more long, regional and negated
+# messages; messages also found in training or another set removed.
+BLIND3 = PROJECT_ROOT / "tests" / "nlu_blind3.yml"
 # The older held-out set, written with the training data: a second, easier report.
 HOLDOUT = PROJECT_ROOT / "tests" / "nlu_holdout.yml"
 ENTITY = re.compile(r"\[([^\]]+)\]\((\w+)\)")

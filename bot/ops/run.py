@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 
-from bot.config import PROJECT_ROOT, Settings, settings
+from bot.config import PROJECT_ROOT, Settings, load_settings
 from bot.domain.tokens import issue_token
 from bot.ops import cluster
 from bot.ops.stack import (
@@ -66,23 +66,26 @@ def _banner(config: Settings, started: float) -> str:
         f'"metadata":{{"auth_token":"{demo_token}"}}}}\'\n'
         f"Open {config.web.url} for the demo shop and its chat widget"
         f"{' (demo log-in on the page)' if config.web.demo_mode else ''}.\n"
-        f"Agents' answer assistant: {config.web.url}/agent ({_agent_credentials(config)}).\n"
+        f"Agents' answer assistant and dashboard: {config.web.url}/agent "
+        f"({_agent_credentials(config)}).\n"
+        f"Prometheus metrics: curl -s -H 'Authorization: Bearer {config.web.metrics_token}' "
+        f"{config.web.url}/metrics\n"
         f"Press Ctrl-C to stop every process.\n"
     )
 
 
-def serve() -> int:
+def serve(settings: Settings) -> int:
     started = time.monotonic()
-    config = demo_settings(settings())
+    config = demo_settings(settings)
     with Stack(bot_services(config)) as stack:
         print(_banner(config, started), flush=True)
         stack.supervise()
     return 0
 
 
-def serve_cluster() -> int:
+def serve_cluster(settings: Settings) -> int:
     started = time.monotonic()
-    config = with_run_secrets(settings())
+    config = with_run_secrets(settings)
     cluster.prepare(config)
     workdir = PROJECT_ROOT / "var" / "cluster"
     stages = cluster.cluster_stages(config, workdir / "nginx")
@@ -98,8 +101,8 @@ def serve_cluster() -> int:
     return 0
 
 
-def shell() -> int:
-    config = with_run_secrets(settings())
+def shell(settings: Settings) -> int:
+    config = with_run_secrets(settings)
     with Stack([backend_spec(config), action_server_spec(config)]):
         return subprocess.call(
             [
@@ -130,9 +133,10 @@ def main(argv=None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     _stop_on_signals()
     try:
+        settings = load_settings()  # once: every process started gets its part explicitly
         if args.shell:
-            return shell()
-        return serve_cluster() if args.cluster else serve()
+            return shell(settings)
+        return serve_cluster(settings) if args.cluster else serve(settings)
     except KeyboardInterrupt:
         logger.info("stopped")
         return 0

@@ -26,8 +26,9 @@ def with_run_secrets(settings: Settings) -> Settings:
 
     The backend credential only has to be shared by processes started together;
     the customer-token secret must be shared with the website in production,
-    where it is configured. Without configured agent accounts, the demo agent
-    (AGENT_USERNAME, password AGENT_PASSWORD or made up) is the run's one account.
+    where it is configured; the metrics token is printed with the run's banner.
+    Without configured agent accounts, the demo agent (AGENT_USERNAME, password
+    AGENT_PASSWORD or made up) is the run's one account.
     """
     backend, tokens, web = settings.backend, settings.tokens, settings.web
     for name, value in (
@@ -37,6 +38,7 @@ def with_run_secrets(settings: Settings) -> Settings:
         ("AGENT_PASSWORD", web.agent_password),
         ("AGENT_ACCOUNTS", web.agent_accounts),
         ("AGENT_API_TOKEN", web.agent_api_token),
+        ("METRICS_TOKEN", web.metrics_token),
         ("RASA_AUTH_TOKEN", settings.rasa_auth_token),
         ("ACTION_SERVER_TOKEN", settings.action_server_token),
     ):
@@ -47,6 +49,8 @@ def with_run_secrets(settings: Settings) -> Settings:
         tokens = dataclasses.replace(tokens, secret=secrets.token_urlsafe(32))
     if not web.session_secret:
         web = dataclasses.replace(web, session_secret=secrets.token_urlsafe(32))
+    if not web.metrics_token:
+        web = dataclasses.replace(web, metrics_token=secrets.token_urlsafe(32))
     if not web.agent_accounts:
         password = web.agent_password or secrets.token_urlsafe(12)
         web = dataclasses.replace(
@@ -206,6 +210,7 @@ def web_spec(settings: Settings) -> ServiceSpec:
             "AGENT_ACCOUNTS": web.agent_accounts,
             "AGENT_ACCOUNTS_FILE": "",
             "AGENT_API_TOKEN": web.agent_api_token or "",
+            "METRICS_TOKEN": web.metrics_token or "",
             "CUSTOMER_TOKEN_LIFETIME_SECONDS": str(settings.tokens.lifetime_seconds),
             "DEMO_MODE": "1" if web.demo_mode else "0",
             "RASA_AUTH_TOKEN": settings.rasa_auth_token or "",

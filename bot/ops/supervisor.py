@@ -138,14 +138,17 @@ class Service:
 Stage = Union[ServiceSpec, Sequence[ServiceSpec]]
 
 
+def with_service_env(spec: ServiceSpec, env: Mapping[str, str]) -> ServiceSpec:
+    """The same service with `env` added to its own."""
+    return dataclasses.replace(spec, env={**spec.env, **env})
+
+
 def with_env(stages: Sequence[Stage], env: Mapping[str, str]) -> List[Stage]:
     """The same stages, every service with `env` added to its own (a pinned clock...)."""
-
-    def extended(spec: ServiceSpec) -> ServiceSpec:
-        return dataclasses.replace(spec, env={**spec.env, **env})
-
     return [
-        extended(stage) if isinstance(stage, ServiceSpec) else tuple(map(extended, stage))
+        with_service_env(stage, env)
+        if isinstance(stage, ServiceSpec)
+        else tuple(with_service_env(spec, env) for spec in stage)
         for stage in stages
     ]
 

@@ -30,6 +30,7 @@ from bot.domain.topics import TOPIC_NAMES
 MIN_WORDS = 12
 FOCUS_CONFIDENCE = 0.9
 UNFOCUSED = frozenset({"out_of_scope", "nlu_fallback"})
+VALUE_QUESTION_WORDS = 5
 
 
 def _intent(parse: Dict[str, Any]) -> tuple:
@@ -52,6 +53,8 @@ async def focus(
     """`whole` (what the NLU made of `text`), or its focused version when `text` is long,
     out of scope as a whole, and one of its pieces (read with `read`) is surely an account
     question."""
+    if _intent(whole)[0] == "inform":
+        return await _question_around_values(text, whole, read)
     if _intent(whole)[0] not in UNFOCUSED or len(text.split()) < MIN_WORDS:
         return whole
     best: Optional[Dict[str, Any]] = None
@@ -62,6 +65,22 @@ async def focus(
         if name in TOPIC_NAMES and confidence >= FOCUS_CONFIDENCE and surer:
             best = candidate
     return focused(whole, best) if best else whole
+
+
+async def _question_around_values(
+    text: str, whole: Dict[str, Any], read: Callable[[str], Awaitable[Dict[str, Any]]]
+) -> Dict[str, Any]:
+    # Imported here: the NLU package installs this module when it is imported.
+    from bot.rasa_ext.nlu.value_masking import without_values
+
+    words = without_values(text)
+    if words == " ".join(text.split()) or len(words.split()) < VALUE_QUESTION_WORDS:
+        return whole
+    candidate = await read(words)
+    name, confidence = _intent(candidate)
+    if name in TOPIC_NAMES and confidence >= FOCUS_CONFIDENCE:
+        return focused(whole, candidate)
+    return whole
 
 
 def install() -> None:

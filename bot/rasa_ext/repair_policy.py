@@ -15,14 +15,14 @@ Its priority (7) is above the RulePolicy's (6): at equal confidence the follow-u
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, Event, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -52,13 +52,17 @@ CLEAR_CONFIDENCE = 0.8
 
 
 def previous_actions(tracker: DialogueStateTracker) -> List[str]:
-    """The actions run between the customer's previous message and the latest one."""
-    return previous_turn_actions(
-        ("user", None)
-        if isinstance(event, UserUttered)
-        else ("action", event.action_name if isinstance(event, ActionExecuted) else None)
-        for event in tracker.events
-    )
+    """The actions run and responses sent between the customer's previous message and the
+    latest one."""
+    return previous_turn_actions(_kind_and_name(event) for event in tracker.events)
+
+
+def _kind_and_name(event: Event) -> Tuple[str, Optional[str]]:
+    if isinstance(event, UserUttered):
+        return "user", None
+    if isinstance(event, BotUttered):
+        return "bot", (event.metadata or {}).get("utter_action")
+    return "action", event.action_name if isinstance(event, ActionExecuted) else None
 
 
 @DefaultV1Recipe.register(

@@ -16,6 +16,9 @@ error) it answers 200 with no message at all and logs the customer's text. Here:
 - a message with a text and a `custom` payload (the links of bot/domain/links.py) stays
   one item, `{"text": …, "custom": …}`: Rasa's collector would send the payload as an
   item of its own, which a client could not tie to its text;
+- the answer's `X-Bot-Responses` header names the responses of the turn, so that the web
+  server's Prometheus counters (bot/web/metrics.py) know the fallbacks and hand-overs
+  without a second call to Rasa;
 - every item carries the `timestamp` of the bot event it comes from and the `response`
   the bot uttered (`utter_goodbye`…): the web server gives the widget the answer's id for
   the customer's 👍/👎 (the same timestamp the tracker store keeps) and knows when the
@@ -29,7 +32,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
@@ -39,6 +42,7 @@ from sanic.response import HTTPResponse
 from bot.config import settings
 from bot.domain.handover import unavailable_text
 from bot.domain.messages import MAX_MESSAGE_LENGTH, clean_message
+from bot.domain.outcomes import RESPONSES_HEADER
 from bot.domain.tokens import verified_metadata
 from bot.domain.typography import french
 from bot.rasa_ext import multi_question
@@ -116,9 +120,16 @@ def _answer(recipient: str, text: str, status: int) -> HTTPResponse:
 
 class UtteranceCollector(CollectingOutputChannel):
     """Rasa's REST collector, one item per utterance when it carries a `custom` payload, each
-    item tagged with its bot event's timestamp and response name."""
+    item tagged with its bot event's timestamp and response name. It also keeps the names
+    of the responses uttered, for the `X-Bot-Responses` header."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.responses: List[str] = []
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        if isinstance(message.get("utter_action"), str):
+            self.responses.append(message["utter_action"])
         first = len(self.messages)
         event = {"timestamp": message.get("timestamp"), "response": message.get("utter_action")}
         await self._send(recipient_id, message)
@@ -179,8 +190,10 @@ class ValidatingRestInput(InputChannel):
                 # Not handled: the customer gets the phone line, never silence.
                 logger.error("message of a conversation not handled: %s", type(error).__name__)
                 return _answer(sender, unavailable_text(settings()), 503)
+            headers = {RESPONSES_HEADER: " ".join(collector.responses)}
             if len(parts) > 1:
-                return response.json(multi_question.once_anything_else(collector.messages, agent))
-            return response.json(collector.messages)
+                messages = multi_question.once_anything_else(collector.messages, agent)
+                return response.json(messages, headers=headers)
+            return response.json(collector.messages, headers=headers)
 
         return webhook

@@ -1,9 +1,10 @@
-"""`python -m bot.web`: the web server on WEB_HOST:WEB_PORT."""
+"""`python -m bot.web`: the web server on WEB_HOST:WEB_PORT. Its settings are read here,
+once, and handed to the app factory."""
 
 import logging
 import sys
 
-from bot.config import settings
+from bot.config import load_settings
 from bot.web.app import create_app
 
 
@@ -12,7 +13,7 @@ def main() -> int:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     try:
-        config = settings()
+        config = load_settings()
         app = create_app(config)
     except (ValueError, OSError) as error:  # a placeholder, no agent, no accounts file...
         logging.getLogger("bot.web").error("cannot serve: %s", error)

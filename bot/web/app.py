@@ -2,8 +2,9 @@
 
 One Sanic blueprint per route group: `chat` (the shop page and the widget), `feedback`
 (the widget's ratings), `demo` (the demo log-in, only in demo mode), `agent` (the agents'
-answer assistant) and `review` (the agents' review queue). What they
-share lives in `bot/web/http.py`. Contract: docs/web-api.md.
+answer assistant), `dashboard` (the agents' figures), `review` (the agents' review queue)
+and `metrics` (Prometheus). What they share lives in `bot/web/http.py`. Contract:
+docs/web-api.md.
 """
 
 from __future__ import annotations
@@ -13,16 +14,19 @@ from sanic import Request, Sanic
 from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse, json
 
+from bot.clients.conversations import ConversationStore
 from bot.config import Settings, refuse_placeholder
 from bot.domain.agents import AgentAccounts
 from bot.domain.typography import french
 from bot.web import assistant
 from bot.web.agent import agent
 from bot.web.chat import STATIC, chat
+from bot.web.dashboard import dashboard
 from bot.web.deletion import deletion
 from bot.web.demo import demo
 from bot.web.feedback import feedback
 from bot.web.http import ApiError, EndedLogIns, logger, refuse_cross_site
+from bot.web.metrics import ChatMetrics, metrics
 from bot.web.review import review
 from bot.web.throttle import LoginThrottle
 
@@ -50,6 +54,7 @@ def create_app(config: Settings) -> Sanic:
         raise ValueError("WEB_SESSION_SECRET must be set (make run sets it)")
     refuse_placeholder("WEB_SESSION_SECRET", web.session_secret)
     refuse_placeholder("AGENT_API_TOKEN", web.agent_api_token)
+    refuse_placeholder("METRICS_TOKEN", web.metrics_token)
     refuse_placeholder("RASA_AUTH_TOKEN", config.rasa_auth_token)
     app = Sanic("web", configure_logging=False)
     app.config.FALLBACK_ERROR_FORMAT = "json"
@@ -58,13 +63,18 @@ def create_app(config: Settings) -> Sanic:
     app.ctx.login_throttle = LoginThrottle()
     app.ctx.ended_log_ins = EndedLogIns()
     app.ctx.threshold = assistant.fallback_threshold()
+    app.ctx.metrics = ChatMetrics()
+    # Connects at the first read (the dashboard's), not here.
+    app.ctx.conversations = ConversationStore(config.tracker_store_url)
     app.static("/static", str(STATIC))
     # Browsers ask for it on every page; a 404 there is noise in every console.
     app.static("/favicon.ico", str(STATIC / "favicon.ico"), name="favicon")
     app.blueprint(chat)
     app.blueprint(feedback)
     app.blueprint(agent)
+    app.blueprint(dashboard)
     app.blueprint(review)
+    app.blueprint(metrics)
     app.blueprint(deletion)
     if web.demo_mode:
         app.blueprint(demo)
@@ -76,6 +86,7 @@ def create_app(config: Settings) -> Sanic:
     @app.after_server_stop
     async def close_http(app: Sanic, _loop) -> None:
         await app.ctx.http.close()
+        app.ctx.conversations.close()
 
     @app.on_request
     async def same_origin_only(request: Request) -> None:

@@ -18,6 +18,7 @@ from sanic.response import HTTPResponse, empty, file, json
 from bot.domain.hours import describe_hours
 from bot.domain.links import read_links_payload
 from bot.domain.messages import MAX_MESSAGE_LENGTH, clean_message
+from bot.domain.outcomes import RESPONSES_HEADER
 from bot.domain.tokens import METADATA_KEY, issue_token
 from bot.web.http import (
     SESSION_COOKIE,
@@ -26,10 +27,12 @@ from bot.web.http import (
     config_of,
     json_body,
     new_session,
+    rasa_answer,
     read_cookie,
     session,
     with_session,
 )
+from bot.web.metrics import metrics_of, response_names
 
 # Lifetime of the customer token sent with one message: long enough for the turn, short
 # enough that a token read from a tracker or a log is soon worth nothing (issue 12).
@@ -89,12 +92,19 @@ async def chat_message(request: Request) -> HTTPResponse:
     current = session(request)
     token = _customer_token(request, current)
     metadata = {METADATA_KEY: token} if token else {}
-    replies = await call_rasa(
-        request,
-        "POST",
-        "/webhooks/rest/webhook",
-        json={"sender": current["conv"], "message": message, "metadata": metadata},
-    )
+    started = time.perf_counter()
+    try:
+        replies, headers = await rasa_answer(
+            request,
+            "POST",
+            "/webhooks/rest/webhook",
+            json={"sender": current["conv"], "message": message, "metadata": metadata},
+        )
+    except ApiError:
+        metrics_of(request).failed(time.perf_counter() - started)
+        raise
+    responses = response_names(headers.get(RESPONSES_HEADER, ""))
+    metrics_of(request).answered(time.perf_counter() - started, responses)
     return with_session(request, json({"replies": [reply_json(r) for r in replies]}), current)
 
 

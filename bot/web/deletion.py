@@ -3,7 +3,7 @@
 
 Opening the link only shows a button: mail scanners and link previews fetch links on their
 own, and a GET must not verify anyone's deletion. The button posts the token back; the
-backend marks the request verified, once, within 24 hours (bot/backend/service.py)."""
+backend marks the request verified, once, within 24 hours (bot/backend/deletion.py)."""
 
 from __future__ import annotations
 

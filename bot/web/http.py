@@ -10,7 +10,7 @@ import hmac
 import logging
 import time
 import uuid
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Mapping, Optional, Tuple
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -212,6 +212,18 @@ async def call_rasa(
     params: Optional[Dict[str, str]] = None,
     **kwargs: Any,
 ) -> Any:
+    body, _headers = await rasa_answer(request, method, path, params, **kwargs)
+    return body
+
+
+async def rasa_answer(
+    request: Request,
+    method: str,
+    path: str,
+    params: Optional[Dict[str, str]] = None,
+    **kwargs: Any,
+) -> Tuple[Any, Mapping[str, str]]:
+    """Rasa's JSON answer and its headers; the 503 with the phone line when it fails."""
     config = config_of(request)
     token = {"token": config.rasa_auth_token} if config.rasa_auth_token else {}
     try:
@@ -221,7 +233,7 @@ async def call_rasa(
             if r.status != 200:
                 logger.warning("rasa %s answered %s", path.split("/")[1], r.status)
                 raise unavailable(config)
-            return await r.json()
+            return await r.json(), r.headers
     except (aiohttp.ClientError, asyncio.TimeoutError) as error:
         logger.warning("rasa unreachable: %s", type(error).__name__)
         raise unavailable(config) from error

@@ -14,10 +14,9 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
+from bot.backend.digests import sha256_hex
 from bot.backend.models import EmailRequest, OutboxMessage, Ticket
-from bot.backend.service import sha256_hex
-
-from .conftest import SHOP_URL, RunningBackend, running_backend
+from tests.support.backend import SHOP_URL, RunningBackend, running_backend
 
 MARIE = "marie.durand@example.com"
 JEAN = "jean.martin@example.com"

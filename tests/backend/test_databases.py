@@ -1,6 +1,6 @@
 import os
 
-from .conftest import POSTGRES_URL
+from tests.support.backend import POSTGRES_URL
 
 
 def test_ci_runs_the_backend_tests_on_postgresql():

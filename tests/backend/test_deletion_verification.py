@@ -13,17 +13,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
+from bot.backend.context import BackendContext
+from bot.backend.deletion import confirm_deletion
+from bot.backend.errors import LinkNotValid, NotVerified, RateLimited
+from bot.backend.gdpr import process_ticket
 from bot.backend.models import Customer, OutboxMessage, Ticket
-from bot.backend.service import (
-    AccountService,
-    LinkNotValid,
-    NotVerified,
-    RateLimited,
-    TicketRequest,
-)
+from bot.backend.tickets import TicketRequest, open_ticket
 from bot.domain.tickets import DELETION_CONFIRM_PATH
-
-from .conftest import RunningBackend, running_backend
+from tests.support.backend import RunningBackend, running_backend
 
 MARIE, PAUL = "marie.durand@example.com", "paul.petit@example.com"
 SUBJECT = "Confirmez la suppression de votre compte"
@@ -34,19 +31,20 @@ def conversation() -> str:
 
 
 def ask(
-    service: AccountService,
+    context: BackendContext,
     email: str,
     customer_id: Optional[str] = None,
     conversation_id: Optional[str] = None,
 ) -> dict:
-    ticket, _ = service.open_ticket(
+    ticket, _ = open_ticket(
+        context,
         TicketRequest(
             subject="Suppression compte",
             email=email,
             body="Demande",
             conversation_id=conversation_id or conversation(),
             customer_id=customer_id,
-        )
+        ),
     )
     return ticket
 
@@ -67,87 +65,87 @@ def customer_exists(sessions: sessionmaker, email: str) -> bool:
         return session.scalars(select(Customer).where(Customer.email == email)).first() is not None
 
 
-def test_the_logged_in_owner_is_verified_at_once(service: AccountService, sessions):
-    ticket = ask(service, MARIE, customer_id="C1000001")
+def test_the_logged_in_owner_is_verified_at_once(context: BackendContext, sessions):
+    ticket = ask(context, MARIE, customer_id="C1000001")
     assert ticket["verification"] == "verified"
     assert outbox(sessions) == []
-    assert service.process_ticket(ticket["reference"]).account_erased
+    assert process_ticket(context, ticket["reference"]).account_erased
 
 
-def test_anyone_else_gets_a_link_sent_to_the_address(service: AccountService, sessions):
+def test_anyone_else_gets_a_link_sent_to_the_address(context: BackendContext, sessions):
     # Logged in as Paul, asking for Marie's account: that proves nothing.
-    ticket = ask(service, MARIE, customer_id="C1000005")
+    ticket = ask(context, MARIE, customer_id="C1000005")
     assert ticket["verification"] == "pending"
     with pytest.raises(NotVerified):
-        service.process_ticket(ticket["reference"])
+        process_ticket(context, ticket["reference"])
     assert customer_exists(sessions, MARIE)
 
     [message] = outbox(sessions)
     assert (message.to, message.subject) == (MARIE, SUBJECT)
     assert "Bonjour Marie," in message.body and "24 heures" in message.body
 
-    assert service.confirm_deletion(token_of(message)) == ticket["reference"]
+    assert confirm_deletion(context, token_of(message)) == ticket["reference"]
     with pytest.raises(LinkNotValid):
-        service.confirm_deletion(token_of(message))  # single use
-    assert service.process_ticket(ticket["reference"]).account_erased
+        confirm_deletion(context, token_of(message))  # single use
+    assert process_ticket(context, ticket["reference"]).account_erased
     assert not customer_exists(sessions, MARIE)
 
 
-def test_the_link_expires_after_24_hours(service: AccountService, sessions, clock):
-    ask(service, PAUL)
+def test_the_link_expires_after_24_hours(context: BackendContext, sessions, clock):
+    ask(context, PAUL)
     [message] = outbox(sessions)
     clock.now += timedelta(hours=24, seconds=1)
     with pytest.raises(LinkNotValid):
-        service.confirm_deletion(token_of(message))
+        confirm_deletion(context, token_of(message))
 
 
-def test_no_account_no_e_mail_and_the_same_answer(service: AccountService, sessions):
-    known, unknown = ask(service, PAUL), ask(service, "personne@example.com")
+def test_no_account_no_e_mail_and_the_same_answer(context: BackendContext, sessions):
+    known, unknown = ask(context, PAUL), ask(context, "personne@example.com")
     assert [m.to for m in outbox(sessions)] == [PAUL]
     assert {k: v for k, v in known.items() if k not in ("reference", "created_at")} == {
         k: v for k, v in unknown.items() if k not in ("reference", "created_at")
     }
 
 
-def test_limits_per_address_and_per_conversation(service: AccountService, sessions, clock):
+def test_limits_per_address_and_per_conversation(context: BackendContext, sessions, clock):
     for _ in range(3):
-        ask(service, PAUL)
+        ask(context, PAUL)
     with pytest.raises(RateLimited):
-        ask(service, PAUL.upper())
+        ask(context, PAUL.upper())
     assert len(outbox(sessions)) == 3
     clock.now += timedelta(hours=24, seconds=1)
-    ask(service, PAUL)
+    ask(context, PAUL)
 
     mine = conversation()
-    ask(service, "a@example.com", conversation_id=mine)
+    ask(context, "a@example.com", conversation_id=mine)
     with pytest.raises(RateLimited):
-        ask(service, "b@example.com", conversation_id=mine)
+        ask(context, "b@example.com", conversation_id=mine)
 
 
-def test_anonymous_requests_never_lock_the_owner_out(service: AccountService):
+def test_anonymous_requests_never_lock_the_owner_out(context: BackendContext):
     for _ in range(3):
-        ask(service, PAUL)
+        ask(context, PAUL)
     with pytest.raises(RateLimited):
-        ask(service, PAUL)
+        ask(context, PAUL)
     # The logged-in owner of the address is not limited by what others asked for it.
-    assert ask(service, PAUL, customer_id="C1000005")["verification"] == "verified"
+    assert ask(context, PAUL, customer_id="C1000005")["verification"] == "verified"
 
 
-def test_another_conversation_never_gets_the_reference(service: AccountService):
-    first, second = ask(service, PAUL), ask(service, PAUL)
+def test_another_conversation_never_gets_the_reference(context: BackendContext):
+    first, second = ask(context, PAUL), ask(context, PAUL)
     assert first["reference"] != second["reference"]
     mine = conversation()
-    assert ask(service, PAUL, conversation_id=mine) == ask(service, PAUL, conversation_id=mine)
+    assert ask(context, PAUL, conversation_id=mine) == ask(context, PAUL, conversation_id=mine)
 
 
-def test_erasure_needs_the_number_and_the_address_of_one_account(service, sessions):
+def test_erasure_needs_the_number_and_the_address_of_one_account(context, sessions):
     """A verified ticket whose number and address belong to two accounts erases neither."""
-    reference = ask(service, PAUL, customer_id="C1000005")["reference"]
+    reference = ask(context, PAUL, customer_id="C1000005")["reference"]
     with sessions.begin() as session:
         session.scalars(
             select(Ticket).where(Ticket.reference == reference)
         ).one().customer_number = "C1000001"
-    assert not service.process_ticket(reference).account_erased
+    assert not process_ticket(context, reference).account_erased
     assert customer_exists(sessions, MARIE) and customer_exists(sessions, PAUL)
 
 

@@ -9,18 +9,20 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from bot.backend.feedback import MAX_CHANGES, MAX_COMMENT, AnswerRating, FeedbackService
+from bot.backend.context import BackendContext
+from bot.backend.errors import InvalidInput, RateLimited
+from bot.backend.feedback import (
+    MAX_CHANGES,
+    AnswerRating,
+    rate_answer,
+    rate_conversation,
+    summary,
+)
 from bot.backend.models import AnswerFeedback, ConversationRating
-from bot.backend.service import InvalidInput, RateLimited
-
-from .conftest import RunningBackend, running_backend
+from bot.domain.feedback import MAX_COMMENT
+from tests.support.backend import RunningBackend, running_backend
 
 AT = 1764237600.123456
-
-
-@pytest.fixture
-def feedback(sessions: sessionmaker, clock) -> FeedbackService:
-    return FeedbackService(sessions, clock)
 
 
 def rows(sessions: sessionmaker, table):
@@ -28,9 +30,9 @@ def rows(sessions: sessionmaker, table):
         return session.scalars(select(table).order_by(table.id)).all()
 
 
-def test_an_answer_rating_is_stored_then_changed(feedback: FeedbackService, sessions):
-    feedback.rate_answer(AnswerRating("conv-1", AT, "down"))
-    stored = feedback.rate_answer(AnswerRating("conv-1", AT, "down", "  Pas la bonne facture  "))
+def test_an_answer_rating_is_stored_then_changed(context: BackendContext, sessions):
+    rate_answer(context, AnswerRating("conv-1", AT, "down"))
+    stored = rate_answer(context, AnswerRating("conv-1", AT, "down", "  Pas la bonne facture  "))
 
     assert stored == {
         "conversation_id": "conv-1",
@@ -47,15 +49,15 @@ def test_an_answer_rating_is_stored_then_changed(feedback: FeedbackService, sess
         1,
     )
 
-    feedback.rate_answer(AnswerRating("conv-1", AT, "up"))
+    rate_answer(context, AnswerRating("conv-1", AT, "up"))
     (row,) = rows(sessions, AnswerFeedback)
     assert (row.rating, row.comment) == ("up", None)
 
 
-def test_each_answer_and_conversation_has_its_own_rating(feedback: FeedbackService, sessions):
-    feedback.rate_answer(AnswerRating("conv-1", AT, "up"))
-    feedback.rate_answer(AnswerRating("conv-1", AT + 1, "down"))
-    feedback.rate_answer(AnswerRating("conv-2", AT, "down"))
+def test_each_answer_and_conversation_has_its_own_rating(context: BackendContext, sessions):
+    rate_answer(context, AnswerRating("conv-1", AT, "up"))
+    rate_answer(context, AnswerRating("conv-1", AT + 1, "down"))
+    rate_answer(context, AnswerRating("conv-2", AT, "down"))
 
     assert [(r.conversation_id, r.answer_at, r.rating) for r in rows(sessions, AnswerFeedback)] == [
         ("conv-1", AT, "up"),
@@ -64,18 +66,18 @@ def test_each_answer_and_conversation_has_its_own_rating(feedback: FeedbackServi
     ]
 
 
-def test_a_rating_changes_a_few_times_only(feedback: FeedbackService):
+def test_a_rating_changes_a_few_times_only(context: BackendContext):
     for change in range(MAX_CHANGES + 1):
-        feedback.rate_answer(AnswerRating("conv-1", AT, "up" if change % 2 else "down"))
+        rate_answer(context, AnswerRating("conv-1", AT, "up" if change % 2 else "down"))
     with pytest.raises(RateLimited):
-        feedback.rate_answer(AnswerRating("conv-1", AT, "down"))
+        rate_answer(context, AnswerRating("conv-1", AT, "down"))
     # Another answer of the same conversation is still rated.
-    feedback.rate_answer(AnswerRating("conv-1", AT + 5, "up"))
+    rate_answer(context, AnswerRating("conv-1", AT + 5, "up"))
 
 
-def test_the_conversation_rating_is_stored_and_changed(feedback: FeedbackService, sessions):
-    feedback.rate_conversation("conv-1", 2)
-    assert feedback.rate_conversation("conv-1", 5) == {"conversation_id": "conv-1", "score": 5}
+def test_the_conversation_rating_is_stored_and_changed(context: BackendContext, sessions):
+    rate_conversation(context, "conv-1", 2)
+    assert rate_conversation(context, "conv-1", 5) == {"conversation_id": "conv-1", "score": 5}
     (row,) = rows(sessions, ConversationRating)
     assert (row.conversation_id, row.score, row.changes) == ("conv-1", 5, 1)
 
@@ -95,16 +97,16 @@ def test_the_conversation_rating_is_stored_and_changed(feedback: FeedbackService
         AnswerRating("conv", AT, "down", 42),  # type: ignore[arg-type]
     ],
 )
-def test_bad_answer_ratings_are_refused(feedback: FeedbackService, sessions, rating):
+def test_bad_answer_ratings_are_refused(context: BackendContext, sessions, rating):
     with pytest.raises(InvalidInput):
-        feedback.rate_answer(rating)
+        rate_answer(context, rating)
     assert rows(sessions, AnswerFeedback) == []
 
 
 @pytest.mark.parametrize("score", [0, 6, 2.5, "5", True, None])
-def test_bad_conversation_scores_are_refused(feedback: FeedbackService, score):
+def test_bad_conversation_scores_are_refused(context: BackendContext, score):
     with pytest.raises(InvalidInput):
-        feedback.rate_conversation("conv-1", score)
+        rate_conversation(context, "conv-1", score)
 
 
 @pytest.fixture(scope="module")
@@ -174,3 +176,30 @@ def test_the_api_refuses_nan_and_broken_json(api: RunningBackend):
 def test_the_api_needs_its_token(api: RunningBackend):
     response = api.call("POST", "/feedback/answers", token="wrong", json={})
     assert response.status_code == 403
+
+
+def test_the_summary_counts_a_period_s_ratings(context: BackendContext, clock):
+    rate_answer(context, AnswerRating("conv-1", AT, "up"))
+    rate_answer(context, AnswerRating("conv-1", AT + 10, "down"))
+    rate_answer(context, AnswerRating("conv-2", AT + 20, "up"))
+    rate_answer(context, AnswerRating("conv-3", AT + 5000, "down"))  # after the period
+    rate_conversation(context, "conv-1", 4)
+    rate_conversation(context, "conv-2", 5)
+    now = clock.now.timestamp()
+
+    assert summary(context, AT, AT + 3600) == {
+        "thumbs_up": 2,
+        "thumbs_down": 1,
+        "satisfaction_responses": 0,  # given now, not in that hour
+        "satisfaction_average": None,
+    }
+    assert summary(context, now - 60, now + 60)["satisfaction_average"] == 4.5
+    with pytest.raises(InvalidInput):
+        summary(context, AT + 10, AT)
+
+
+def test_the_api_serves_the_summary(api: RunningBackend):
+    response = api.call("GET", "/feedback/summary", params={"start": 1, "end": 2})
+    assert response.status_code == 200 and response.json()["thumbs_up"] == 0
+    for params in ({"start": "x", "end": 1}, {"end": 1}, {"start": "nan", "end": 1}):
+        assert api.call("GET", "/feedback/summary", params=params).status_code == 400

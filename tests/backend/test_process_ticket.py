@@ -13,7 +13,10 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from bot.backend.feedback import AnswerRating, FeedbackService
+from bot.backend import feedback
+from bot.backend.context import BackendContext
+from bot.backend.errors import TicketNotFound
+from bot.backend.gdpr import process_ticket
 from bot.backend.mailer import Mailer
 from bot.backend.models import (
     Address,
@@ -24,29 +27,30 @@ from bot.backend.models import (
     ReviewLabel,
     Ticket,
 )
-from bot.backend.service import AccountService, TicketNotFound, TicketRequest
+from bot.backend.tickets import TicketRequest, open_ticket
 from bot.clients.conversations import ConversationStore
-from tests.backend.conftest import backend_settings
+from tests.support.backend import backend_settings
 
 MARIE = "marie.durand@example.com"
 
 
 def deletion_ticket(
-    service: AccountService,
+    context: BackendContext,
     email: str = MARIE,
     conversation_id: str = "conv-1",
     subject: str = "Suppression compte",
     customer_id: str = "C1000001",
 ) -> str:
     """A ticket opened by the logged-in owner of the address (verified at once)."""
-    ticket, _ = service.open_ticket(
+    ticket, _ = open_ticket(
+        context,
         TicketRequest(
             subject=subject,
             email=email,
             body="Demande",
             conversation_id=conversation_id,
             customer_id=customer_id,
-        )
+        ),
     )
     return ticket["reference"]
 
@@ -71,17 +75,17 @@ def tracker_store(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def erasing_service(database_url: str, sessions: sessionmaker, clock, tmp_path: Path):
+def erasing_context(database_url: str, sessions: sessionmaker, clock, tmp_path: Path):
     settings = backend_settings(database_url, BACKEND_TRACKER_STORE_URL=tracker_store(tmp_path))
-    service = AccountService(settings, sessions, Mailer(settings, sessions, clock), clock)
-    return service, ConversationStore(settings.tracker_store_url)
+    context = BackendContext(settings, sessions, Mailer(settings, sessions, clock), clock)
+    return context, ConversationStore(settings.tracker_store_url)
 
 
-def test_deletion_erases_the_account_its_addresses_and_conversations(erasing_service, sessions):
-    service, conversations = erasing_service
-    reference = deletion_ticket(service)
+def test_deletion_erases_the_account_its_addresses_and_conversations(erasing_context, sessions):
+    context, conversations = erasing_context
+    reference = deletion_ticket(context)
 
-    processed = service.process_ticket(reference.lower())
+    processed = process_ticket(context, reference.lower())
 
     assert processed.account_erased and processed.conversations_erased == 2
     with sessions() as session:
@@ -94,50 +98,50 @@ def test_deletion_erases_the_account_its_addresses_and_conversations(erasing_ser
     assert conversations.conversations_of(None, {"bonjour"}) == {"conv-3"}
 
 
-def test_processing_twice_erases_nothing_more(erasing_service):
-    service, _ = erasing_service
-    reference = deletion_ticket(service)
-    service.process_ticket(reference)
+def test_processing_twice_erases_nothing_more(erasing_context):
+    context, _ = erasing_context
+    reference = deletion_ticket(context)
+    process_ticket(context, reference)
 
-    again = service.process_ticket(reference)
+    again = process_ticket(context, reference)
 
     assert (again.account_erased, again.conversations_erased) == (False, 0)
 
 
-def test_other_tickets_are_closed_without_erasing(erasing_service, sessions):
-    service, _ = erasing_service
-    reference = deletion_ticket(service, subject="Autre motif")
+def test_other_tickets_are_closed_without_erasing(erasing_context, sessions):
+    context, _ = erasing_context
+    reference = deletion_ticket(context, subject="Autre motif")
 
-    processed = service.process_ticket(reference)
+    processed = process_ticket(context, reference)
 
     assert not processed.account_erased
     with sessions() as session:
         assert session.scalars(select(Customer).where(Customer.email == MARIE)).one()
 
 
-def test_unknown_ticket(service: AccountService):
+def test_unknown_ticket(context: BackendContext):
     with pytest.raises(TicketNotFound):
-        service.process_ticket("T-NOPE0000")
+        process_ticket(context, "T-NOPE0000")
 
 
-def test_without_a_tracker_store_the_account_is_still_erased(service: AccountService, sessions):
-    processed = service.process_ticket(deletion_ticket(service))
+def test_without_a_tracker_store_the_account_is_still_erased(context: BackendContext, sessions):
+    processed = process_ticket(context, deletion_ticket(context))
 
     assert processed.account_erased and processed.conversations_erased == 0
 
 
 def test_deletion_forgets_the_ratings_and_labels_of_the_erased_conversations(
-    erasing_service, sessions, clock
+    erasing_context, sessions
 ):
-    service, _ = erasing_service
-    feedback = FeedbackService(sessions, clock)
+    context, _ = erasing_context
     for conversation in ("conv-1", "conv-2", "conv-3"):
-        feedback.rate_answer(AnswerRating(conversation, 1764237600.5, "down", "Pas clair"))
-        feedback.rate_conversation(conversation, 2)
+        rating = feedback.AnswerRating(conversation, 1764237600.5, "down", "Pas clair")
+        feedback.rate_answer(context, rating)
+        feedback.rate_conversation(context, conversation, 2)
     with sessions.begin() as session:
         session.add(ReviewLabel(source="review", text="x", conversation_id="conv-2", agent="lea"))
 
-    service.process_ticket(deletion_ticket(service))
+    process_ticket(context, deletion_ticket(context))
 
     with sessions() as session:
         for table in (AnswerFeedback, ConversationRating, ReviewLabel):

@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import datetime, timezone
 from typing import Dict, List
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
+from bot.backend.context import BackendContext
+from bot.backend.digests import sha256_hex
 from bot.backend.models import (
     Address,
     Base,
@@ -21,10 +25,12 @@ from bot.backend.models import (
     PurgedAccount,
     utcnow,
 )
-from bot.backend.service import AccountService, sha256_hex
+from bot.backend.passwords import request_password_email
+from bot.backend.purge import months_before
 from bot.config import PROJECT_ROOT
 
 JEAN = "jean.martin@example.com"
+UTC = timezone.utc
 
 
 def purge(database_url: str, *options: str) -> List[List[str]]:
@@ -106,11 +112,24 @@ def test_apply_deletes_the_account_and_what_it_owns(
 
 
 def test_a_purged_address_gets_the_deletion_notice(
-    database_url: str, sessions: sessionmaker, service: AccountService
+    database_url: str, sessions: sessionmaker, context: BackendContext
 ) -> None:
     purge(database_url, "--apply")
-    service.request_password_email(JEAN.upper())
+    request_password_email(context, JEAN.upper())
     with sessions() as session:
         [message] = session.scalars(select(OutboxMessage)).all()
     assert (message.to, message.subject) == (JEAN, "Votre compte 123Roulement")
     assert "« nouveau client »" in message.body
+
+
+@pytest.mark.parametrize(
+    "instant, months, expected",
+    [
+        (datetime(2024, 2, 29, 12, tzinfo=UTC), 36, datetime(2021, 2, 28, 12, tzinfo=UTC)),
+        (datetime(2026, 11, 24, 9, tzinfo=UTC), 38, datetime(2023, 9, 24, 9, tzinfo=UTC)),
+        (datetime(2026, 1, 31, tzinfo=UTC), 1, datetime(2025, 12, 31, tzinfo=UTC)),
+        (datetime(2026, 3, 31, tzinfo=UTC), 1, datetime(2026, 2, 28, tzinfo=UTC)),
+    ],
+)
+def test_months_are_calendar_months(instant: datetime, months: int, expected: datetime) -> None:
+    assert months_before(instant, months) == expected

@@ -16,13 +16,14 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from bot.backend.feedback import AnswerRating, FeedbackService
+from bot.backend import review as queue
+from bot.backend.context import BackendContext
+from bot.backend.errors import InvalidInput, ItemNotFound
+from bot.backend.feedback import AnswerRating, rate_answer
+from bot.backend.mailer import Mailer
 from bot.backend.models import ReviewLabel
-from bot.backend.review import ItemNotFound, ReviewService, item_id
-from bot.backend.service import InvalidInput
-from bot.clients.conversations import ConversationStore
-
-from .conftest import RunningBackend, running_backend
+from bot.backend.review import item_id
+from tests.support.backend import RunningBackend, backend_settings, running_backend
 
 T0 = 1764237600.0
 
@@ -95,13 +96,17 @@ def tracker_store(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def review(sessions: sessionmaker, clock, tmp_path: Path) -> Iterator[ReviewService]:
-    FeedbackService(sessions, clock).rate_answer(
-        AnswerRating("conv-thumbs", THUMBS_ANSWER_AT, "down", "Je cherche la facture de mai")
-    )
-    conversations = ConversationStore(tracker_store(tmp_path))
-    yield ReviewService(sessions, conversations, clock)
-    conversations.close()
+def review(
+    database_url: str, sessions: sessionmaker, clock, tmp_path: Path
+) -> Iterator[BackendContext]:
+    """The backend's operations over the seeded conversations, one answer rated 👎."""
+    settings = backend_settings(database_url, BACKEND_TRACKER_STORE_URL=tracker_store(tmp_path))
+    context = BackendContext(settings, sessions, Mailer(settings, sessions, clock), clock)
+    rating = AnswerRating("conv-thumbs", THUMBS_ANSWER_AT, "down", "Je cherche la facture de mai")
+    rate_answer(context, rating)
+    yield context
+    assert context.conversations is not None
+    context.conversations.close()
 
 
 def summary(queue: dict) -> list:
@@ -111,10 +116,10 @@ def summary(queue: dict) -> list:
     ]
 
 
-def test_the_queue_holds_what_the_bot_missed_grouped_newest_first(review: ReviewService):
-    queue = review.queue()
+def test_the_queue_holds_what_the_bot_missed_grouped_newest_first(review: BackendContext):
+    found = queue.queue(review)
 
-    assert summary(queue) == [
+    assert summary(found) == [
         (
             "manage_addresses",
             [("mon compte", "clarification"), ("adresse", "low_confidence")],
@@ -125,7 +130,7 @@ def test_the_queue_holds_what_the_bot_missed_grouped_newest_first(review: Review
         ),
         ("out_of_scope", [("un roulement 6204 pour j***@free.fr", "handover")]),
     ]
-    thumbs = queue["groups"][1]["items"][0]
+    thumbs = found["groups"][1]["items"][0]
     assert thumbs == {
         "id": item_id("conv-thumbs", T0 + 300),
         "text": "ou est ma facture",
@@ -135,12 +140,12 @@ def test_the_queue_holds_what_the_bot_missed_grouped_newest_first(review: Review
         "conversation": "conv-thumbs",
         "comment": "Je cherche la facture de mai",
     }
-    assert queue["groups"][0]["topic"] == "Adresses de livraison ou de facturation"
-    assert {"intent": "out_of_scope", "topic": "Hors du compte client"} in queue["intents"]
+    assert found["groups"][0]["topic"] == "Adresses de livraison ou de facturation"
+    assert {"intent": "out_of_scope", "topic": "Hors du compte client"} in found["intents"]
 
 
-def test_the_item_ids_are_stable(review: ReviewService):
-    assert [i.id for i in review.items()] == [i.id for i in review.items()]
+def test_the_item_ids_are_stable(review: BackendContext):
+    assert [i.id for i in queue.items(review)] == [i.id for i in queue.items(review)]
 
 
 def labels(sessions: sessionmaker) -> list:
@@ -151,16 +156,18 @@ def labels(sessions: sessionmaker) -> list:
         ]
 
 
-def ids(review: ReviewService) -> dict:
-    return {item.text: item.id for item in review.items()}
+def ids(review: BackendContext) -> dict:
+    return {item.text: item.id for item in queue.items(review)}
 
 
-def test_a_label_or_a_dismissal_takes_the_message_out_of_the_queue(review: ReviewService, sessions):
+def test_a_label_or_a_dismissal_takes_the_message_out_of_the_queue(
+    review: BackendContext, sessions
+):
     before = ids(review)
 
-    review.label_item(before["un roulement 6204 pour j***@free.fr"], "out_of_scope", "lea")
-    review.label_item(before["blabla factur"], "find_invoices", "marc")
-    review.label_item(before["adresse"], None, "lea")
+    queue.label_item(review, before["un roulement 6204 pour j***@free.fr"], "out_of_scope", "lea")
+    queue.label_item(review, before["blabla factur"], "find_invoices", "marc")
+    queue.label_item(review, before["adresse"], None, "lea")
 
     assert sorted(ids(review)) == ["mon compte", "ou est ma facture"]
     assert labels(sessions) == [
@@ -170,11 +177,11 @@ def test_a_label_or_a_dismissal_takes_the_message_out_of_the_queue(review: Revie
     ]
 
 
-def test_a_second_label_of_the_same_message_keeps_the_first(review: ReviewService, sessions):
+def test_a_second_label_of_the_same_message_keeps_the_first(review: BackendContext, sessions):
     identifier = ids(review)["mon compte"]
-    review.label_item(identifier, "manage_addresses", "lea")
+    queue.label_item(review, identifier, "manage_addresses", "lea")
 
-    again = review.label_item(identifier, "update_personal_data", "marc")
+    again = queue.label_item(review, identifier, "update_personal_data", "marc")
 
     assert (again["intent"], again["agent"]) == ("manage_addresses", "lea")
     assert len(labels(sessions)) == 1
@@ -192,16 +199,17 @@ def test_a_second_label_of_the_same_message_keeps_the_first(review: ReviewServic
         ("VALID", "find_invoices", "x" * 101, InvalidInput),
     ],
 )
-def test_bad_labels_are_refused(review: ReviewService, identifier, intent, agent, error):
+def test_bad_labels_are_refused(review: BackendContext, identifier, intent, agent, error):
     if identifier == "VALID":
         identifier = ids(review)["adresse"]
     with pytest.raises(error):
-        review.label_item(identifier, intent, agent)
+        queue.label_item(review, identifier, intent, agent)
     assert "adresse" in ids(review)
 
 
-def test_the_assistant_records_the_suggestion_an_agent_used(review: ReviewService, sessions):
-    label = review.label_text(
+def test_the_assistant_records_the_suggestion_an_agent_used(review: BackendContext, sessions):
+    label = queue.label_text(
+        review,
         "Je n'arrive plus à me connecter, mon mail est paul.petit@example.com",
         "login_problem",
         "lea",
@@ -219,11 +227,11 @@ def test_the_assistant_records_the_suggestion_an_agent_used(review: ReviewServic
         )
     ]
     with pytest.raises(InvalidInput):
-        review.label_text("bonjour", None, "lea")
+        queue.label_text(review, "bonjour", None, "lea")
 
 
-def test_without_a_tracker_store_the_queue_is_empty(sessions: sessionmaker):
-    assert ReviewService(sessions, None).queue()["groups"] == []
+def test_without_a_tracker_store_the_queue_is_empty(context: BackendContext):
+    assert queue.queue(context)["groups"] == []
 
 
 @pytest.fixture(scope="module")

@@ -4,42 +4,36 @@ Redis locks under a key prefix of this run. Started once for these tests.
 
 Needs the PostgreSQL and Redis of TEST_POSTGRES_URL and TEST_REDIS_URL (set by the
 Makefile and .ci/run). Without them the tests skip with the reason, except in CI
-where they fail.
+where they fail. Helpers are in tests/support/cluster.py and tests/support/stack.py.
 """
 
 from __future__ import annotations
 
 import os
-from typing import Iterator, Optional
+from typing import Iterator
 
 import pytest
-import requests
 
 from bot.config import Settings
 from bot.ops import cluster
 from bot.ops.stack import isolated_settings
 from bot.ops.supervisor import Stack
+from tests.support.cluster import unavailable
 from tests.support.stack import assert_nothing_left, started
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason}: CI must run the cluster tests")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
 def cluster_settings(stack_settings: Settings, tmp_path_factory) -> Iterator[Settings]:
     postgres_url, redis_url = os.environ.get("TEST_POSTGRES_URL"), os.environ.get("TEST_REDIS_URL")
     if not postgres_url or not redis_url:
-        _unavailable("TEST_POSTGRES_URL and TEST_REDIS_URL are not set")
+        unavailable("TEST_POSTGRES_URL and TEST_REDIS_URL are not set")
     # Ports of its own for nginx, the backend and the web server, beside the single stack.
     isolated = isolated_settings(stack_settings, tmp_path_factory.mktemp("cluster"))
     settings = cluster.isolated_cluster_settings(isolated, postgres_url, redis_url)
     try:
         cluster.prepare(settings)
     except cluster.MissingDependency as missing:
-        _unavailable(str(missing))
+        unavailable(str(missing))
     yield settings
     for url in (settings.cluster.tracker_store_url, settings.cluster.database_url):
         cluster.drop_postgres_database(url)
@@ -74,24 +68,3 @@ def replicas(cluster_stack: Stack, cluster_settings: Settings) -> list:
     return [
         f"http://{cluster_settings.host}:{port}" for port in cluster_settings.cluster.rasa_ports
     ]
-
-
-def send(base_url: str, sender: str, message: str, metadata: Optional[dict] = None) -> list:
-    response = requests.post(
-        f"{base_url}/webhooks/rest/webhook",
-        json={"sender": sender, "message": message, "metadata": metadata or {}},
-        timeout=60,
-    )
-    response.raise_for_status()
-    return response.json()
-
-
-def tracker(base_url: str, sender: str, settings: Settings) -> dict:
-    """The conversation as Rasa's HTTP API gives it (it always needs the auth token)."""
-    response = requests.get(
-        f"{base_url}/conversations/{sender}/tracker",
-        params={"token": settings.rasa_auth_token},
-        timeout=30,
-    )
-    response.raise_for_status()
-    return response.json()

@@ -5,39 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
-from typing import List
 
 import pytest
 import requests
-import sqlalchemy
 
-from bot.config import Settings
 from bot.ops.supervisor import Stack
-from tests.cluster.conftest import send, tracker
-from tests.support.stack import texts, tickets_of
-
-SEEDED_EMAIL = "marie.dupont@example.com"
-
-
-def new_sender() -> str:
-    return f"cluster-{uuid.uuid4().hex[:12]}"
-
-
-def user_texts(events: List[dict]) -> List[str]:
-    return [event["text"] for event in events if event["event"] == "user"]
-
-
-def stored_event_count(settings: Settings, sender: str) -> int:
-    engine = sqlalchemy.create_engine(settings.cluster.tracker_store_url)
-    try:
-        with engine.connect() as connection:
-            return connection.execute(
-                sqlalchemy.text("SELECT count(*) FROM events WHERE sender_id = :s"), {"s": sender}
-            ).scalar_one()
-    finally:
-        engine.dispose()
+from tests.support.cluster import SEEDED_EMAIL, new_sender, stored_event_count, user_texts
+from tests.support.stack import send, texts, tickets_of, tracker
 
 
 def test_the_balancer_answers_through_the_replicas(balancer):

@@ -17,9 +17,8 @@ import sqlalchemy
 from bot.config import PROJECT_ROOT, Settings
 from bot.domain.tokens import issue_token
 from bot.ops import cluster
-from tests.cluster.conftest import send
-from tests.cluster.test_cluster import new_sender, stored_event_count
-from tests.support.stack import RESULTS, texts, tickets_of
+from tests.support.cluster import new_sender, stored_event_count
+from tests.support.stack import RESULTS, send, texts, tickets_of
 
 # Seeded customers (docs/backend-api.md): Marie is active with two addresses, Jean
 # inactive for 38 months, Sophie's account must survive both.

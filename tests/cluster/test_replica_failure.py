@@ -9,9 +9,8 @@ from __future__ import annotations
 import signal
 
 from bot.ops.supervisor import Stack
-from tests.cluster.conftest import send, tracker
-from tests.cluster.test_cluster import SEEDED_EMAIL, new_sender, user_texts
-from tests.support.stack import texts
+from tests.support.cluster import SEEDED_EMAIL, new_sender, user_texts
+from tests.support.stack import send, texts, tracker
 
 
 def test_a_killed_replica_leaves_its_conversations_to_the_other(

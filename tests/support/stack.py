@@ -1,10 +1,12 @@
-"""Helpers for the tests that run the stack: the shared clock, the log folder, reading the
-tickets a conversation opened, and the replies' text."""
+"""Helpers for the tests that run the stack: the shared clock, the log folder, a message
+sent to the REST channel, a conversation read back, the tickets a conversation opened, and
+the replies' text."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
+import requests
 import sqlalchemy
 
 from bot.config import PROJECT_ROOT, Settings
@@ -51,3 +53,27 @@ def tickets_of(settings: Settings, conversation_id: str) -> List[Dict[str, Any]]
 def texts(replies: list) -> str:
     """The replies' text, non-breaking spaces (French typography) read as spaces."""
     return "\n".join(reply.get("text", "") for reply in replies).replace("\u00a0", " ")
+
+
+def send(
+    base_url: str, sender: str, message: str, metadata: Optional[dict] = None, timeout: float = 60
+) -> list:
+    """One message to the REST channel at `base_url`; the bot's replies."""
+    response = requests.post(
+        f"{base_url}/webhooks/rest/webhook",
+        json={"sender": sender, "message": message, "metadata": metadata or {}},
+        timeout=timeout,
+    )
+    response.raise_for_status()
+    return response.json()
+
+
+def tracker(base_url: str, sender: str, settings: Settings) -> dict:
+    """The conversation as Rasa's HTTP API gives it (it always needs the auth token)."""
+    response = requests.get(
+        f"{base_url}/conversations/{sender}/tracker",
+        params={"token": settings.rasa_auth_token},
+        timeout=30,
+    )
+    response.raise_for_status()
+    return response.json()

@@ -40,6 +40,14 @@ def test_the_demo_log_in_is_on_in_make_run_only():
         assert "DEMO_MODE" not in env_file.read_text(encoding="utf-8"), env_file
 
 
+def test_metrics_need_a_token_which_make_run_makes_up():
+    assert load_settings({}).web.metrics_token is None
+    settings = with_run_secrets(load_settings({}))
+    assert settings.web.metrics_token and len(settings.web.metrics_token) >= 32
+    assert web_spec(settings).env["METRICS_TOKEN"] == settings.web.metrics_token
+    assert load_settings({"METRICS_TOKEN": "t" * 40}).web.metrics_token == "t" * 40
+
+
 def test_rasa_http_api_always_has_a_token():
     settings = with_run_secrets(load_settings({}))
     assert settings.rasa_auth_token and len(settings.rasa_auth_token) >= 32
@@ -63,7 +71,14 @@ def test_a_rasa_token_starting_with_a_dash_is_not_read_as_an_option():
 
 
 @pytest.mark.parametrize(
-    "name", ["RASA_AUTH_TOKEN", "BACKEND_API_TOKEN", "CUSTOMER_TOKEN_SECRET", "AGENT_PASSWORD"]
+    "name",
+    [
+        "RASA_AUTH_TOKEN",
+        "BACKEND_API_TOKEN",
+        "CUSTOMER_TOKEN_SECRET",
+        "AGENT_PASSWORD",
+        "METRICS_TOKEN",
+    ],
 )
 def test_placeholder_secrets_are_refused_at_start(name):
     with pytest.raises(ValueError, match=name):

@@ -164,3 +164,26 @@ def test_every_turn_says_when_it_was_sent_and_answered(store):
 )
 def test_token_subject(token, subject):
     assert token_subject(token) == subject
+
+
+def test_reads_a_periods_events_conversation_by_conversation(store, monkeypatch):
+    save, conversations = store
+    start = 1_795_000_000.0
+
+    def at(seconds: float, text: str) -> UserUttered:
+        event = user(text)
+        event.timestamp = start + seconds
+        return event
+
+    save("before-and-during", [at(-10, "hier soir"), at(5, "ce matin")])
+    save("during", [at(1, "bonjour"), at(2, "merci")])
+    save("after", [at(100, "demain")])
+    # Rows come in batches: a batch smaller than a conversation must not split it.
+    monkeypatch.setattr("bot.clients.conversations.STREAM_BATCH", 1)
+
+    read = list(conversations.conversations_between(start, start + 100))
+
+    assert [(c.sender_id, [e.get("text") for e in c.events]) for c in read] == [
+        ("before-and-during", ["ce matin"]),
+        ("during", ["bonjour", "merci"]),
+    ]

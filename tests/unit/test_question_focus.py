@@ -88,3 +88,27 @@ def test_installed_on_rasas_processor_once():
     patched = MessageProcessor.parse_message
     install()
     assert MessageProcessor.parse_message is patched and patched.focused
+
+
+def test_a_question_carrying_values_takes_the_intent_of_its_words():
+    text = "j'ai 2 comptes : pierre@gmail.com et p.lucas@lucas.fr, il faudrait n'en garder qu'un"
+    words = "j'ai 2 comptes : et , il faudrait n'en garder qu'un"
+    agent = Agent({text: ("inform", 1.0), words: ("duplicate_accounts", 0.97)})
+
+    parsed = asyncio.run(agent.parse(text))
+
+    assert parsed["intent"]["name"] == "duplicate_accounts"
+    assert parsed["entities"]  # the values are still extracted from the whole message
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["pierre@gmail.com", "c'est pierre@gmail.com", "mon numéro client C1234567 voilà"],
+)
+def test_a_value_with_few_words_around_it_stays_inform(text):
+    agent = Agent({text: ("inform", 1.0)})
+
+    parsed = asyncio.run(agent.parse(text))
+
+    assert parsed["intent"]["name"] == "inform"
+    assert agent.parsed == [text]

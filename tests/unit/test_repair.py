@@ -7,9 +7,12 @@ from bot.domain.repair import (
     choice,
     follow_up,
     names_only_the_account,
+    opens_with_cancel,
     pick,
     previous_turn_actions,
     says_goodbye,
+    says_yes_plainly,
+    steps_given,
     topic_list,
     wants_to_cancel,
     wants_to_resume,
@@ -230,3 +233,78 @@ def test_a_lost_mailbox_after_the_password_help(text):
     assert follow_up(["utter_forgot_password"], text) == "mailbox_lost"
     assert follow_up(["action_send_password_email"], text) == "mailbox_lost"
     assert follow_up(["utter_greet"], text) is None
+
+
+@pytest.mark.parametrize(
+    "previous, text, expected",
+    [
+        (["utter_hours_weekend"], "et le dimanche pareil ?", "weekend_hours"),
+        (["utter_handover_closed"], "et le samedi matin ?", "weekend_hours"),
+        (
+            ["utter_login_problem"],
+            "et si ça fait genre 4 ans que je suis pas venu ?",
+            "account_purged",
+        ),
+        (["utter_login_problem"], "et si ma dernière connexion date de plusieurs années ?", None),
+        (["utter_login_problem"], "et si ça fait 2 ans ?", None),
+        (["utter_forgot_password"], "j'étais pas venu depuis très longtemps", "account_purged"),
+        (
+            ["utter_find_invoices"],
+            "et pour la commande d'hier, elle y est déjà ?",
+            "invoice_timing",
+        ),
+        (["utter_invoices_list"], "ma dernière commande n'apparaît pas", "invoice_timing"),
+        (["utter_opening_hours_intro"], "et pour la commande d'hier ?", None),
+        (["utter_log_out"], "c'est où exactement ce bouton ? je le vois pas", "where_exactly"),
+        (["utter_manage_addresses"], "je trouve pas", "where_exactly"),
+        (["utter_greet"], "c'est où exactement ?", None),
+        (["utter_log_out"], "où se trouve votre entrepôt pour venir chercher une commande ?", None),
+    ],
+)
+def test_follow_ups_read_with_what_the_bot_just_said(previous, text, expected):
+    assert follow_up(previous, text) == expected
+
+
+def test_the_path_given_again_is_the_latest_answer_with_steps():
+    assert steps_given(["utter_anything_else", "utter_log_out", "utter_greet"]) == "utter_log_out"
+    assert steps_given(["utter_greet"]) is None
+
+
+def test_responses_sent_by_actions_count_as_what_the_bot_did():
+    events = [
+        ("user", None),
+        ("bot", "utter_hours_weekend"),
+        ("action", "action_repair"),
+        ("user", None),
+    ]
+    assert previous_turn_actions(events) == ["action_repair", "utter_hours_weekend"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("bon tant pis, on arrête là, je ne me souviens plus de la 2e adresse", True),
+        (
+            "finalement non laissez tomber, en fait je cherchais juste où télécharger ma facture",
+            True,
+        ),
+        ("j'abandonne", True),
+        ("mon collègue a laissé un message hier mais je voudrais savoir si tant pis", False),
+        ("c'est pour mon compte pro, je ne veux plus recevoir de mails de votre part", False),
+    ],
+)
+def test_a_cancel_word_opening_a_long_message(text, expected):
+    assert opens_with_cancel(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("ok merci, bonne journée", False), ("d'accord au revoir", False), ("oui volontiers", True)],
+)
+def test_a_plain_yes_is_not_an_acknowledgement(text, expected):
+    assert says_yes_plainly(text) is expected
+
+
+def test_a_follow_up_may_explain_a_little():
+    text = "et si j'ai plus acces a cette boite mail ? c'etait celle de mon ancien taf"
+    assert follow_up(["utter_forgot_password"], text) == "mailbox_lost"

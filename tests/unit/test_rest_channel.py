@@ -111,3 +111,15 @@ def test_each_item_names_its_bot_event_and_response():
         ("Votre facture", custom.timestamp, "utter_x"),
         ("Sans réponse nommée", plain.timestamp, None),
     ]
+
+
+def test_the_collector_keeps_the_names_of_the_responses_uttered():
+    collector = UtteranceCollector()
+    for message in (
+        {"text": "Bonjour", "utter_action": "utter_greet"},
+        {"text": "Sans nom"},
+        {"text": "Appelez…", "custom": {"links": []}, "utter_action": "utter_handover_open"},
+    ):
+        asyncio.run(collector.send_response("s", message))
+    assert collector.responses == ["utter_greet", "utter_handover_open"]
+    assert [m["text"] for m in collector.messages] == ["Bonjour", "Sans nom", "Appelez…"]

@@ -51,6 +51,16 @@ def value_spans(text: str) -> List[Tuple[int, int, str]]:
     return sorted(spans)
 
 
+def without_values(text: str) -> str:
+    """The text with every value cut out: the words around them."""
+    kept, last = [], 0
+    for start, end, _ in value_spans(text):
+        kept.append(text[last:start])
+        last = end
+    kept.append(text[last:])
+    return " ".join(" ".join(kept).split())
+
+
 def mask_tokens(tokens: List[Token], text: str) -> List[Token]:
     """The tokens with the tokens of each value merged into one placeholder token."""
     spans = value_spans(text)

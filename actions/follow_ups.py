@@ -1,0 +1,72 @@
+"""The answers to short follow-ups (« et le samedi ? », « et si ça fait 4 ans ? », « c'est
+où exactement ? »), read by `bot.domain.repair.follow_up` in the light of what the bot
+said just before. One home for them: the repair action answers them between requests,
+the forms' repair layer while a request is under way."""
+
+from __future__ import annotations
+
+from typing import List, Optional, Sequence
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.flows import start_flow
+from actions.handover import utter_handover
+from bot.domain.repair import previous_turn_actions, steps_given
+
+# Follow-ups answered with a response and the phone line.
+WITH_HANDOVER = {
+    "weekend_hours": "utter_hours_weekend",
+    "hours": "utter_opening_hours_intro",
+    "mailbox_lost": "utter_mailbox_lost",
+}
+# Follow-ups answered with a response alone.
+PLAIN = {
+    "account_purged": "utter_account_purged",
+    "invoice_timing": "utter_invoice_when_shipped",
+}
+
+
+def previous_actions(tracker: Tracker) -> List[str]:
+    """What the bot did and said between the customer's previous message and the latest
+    one (actions by name, responses by their `utter_action` name)."""
+    return previous_turn_actions(
+        (
+            event.get("event"),
+            (event.get("metadata") or {}).get("utter_action")
+            if event.get("event") == "bot"
+            else event.get("name"),
+        )
+        for event in tracker.events
+    )
+
+
+async def answer_follow_up(
+    kind: str,
+    previous_actions: Sequence[str],
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    in_a_flow: bool = False,
+) -> Optional[List[EventType]]:
+    """Answers the follow-up `kind`; None when it is not one this module answers. Inside
+    a flow (`in_a_flow`) nothing starts another flow: the form asks its question again."""
+    if kind in WITH_HANDOVER:
+        dispatcher.utter_message(response=WITH_HANDOVER[kind])
+        utter_handover(dispatcher)
+        return []
+    if kind in PLAIN:
+        dispatcher.utter_message(response=PLAIN[kind])
+        return []
+    if kind == "where_exactly":
+        steps = steps_given(previous_actions)
+        dispatcher.utter_message(response="utter_steps_again")
+        dispatcher.utter_message(response=steps)
+        return []
+    if kind == "forgot_current_password" and not in_a_flow:
+        return await start_flow("forgot_password", dispatcher, tracker)
+    if kind == "reset_email_not_received" and not in_a_flow:
+        dispatcher.utter_message(response="utter_reset_email_not_received")
+        utter_handover(dispatcher)
+        return await start_flow("forgot_password", dispatcher, tracker)
+    return None
