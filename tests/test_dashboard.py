@@ -56,7 +56,8 @@ def test_the_figures_count_a_conversation_handed_over_at_the_customers_request(
     assert asked == before["handovers"]["by_reason"]["asked"]["conversations"] + 1
     assert after["daily"][-1]["date"] == today(stack_settings)
     assert after["daily"][-1]["handovers"] == before["daily"][-1]["handovers"] + 1
-    assert after["feedback"]["thumbs_up"] == 0
+    # Other tests of the run may rate answers today: this conversation rated none.
+    assert after["feedback"] == before["feedback"]
 
 
 def test_the_default_period_is_the_last_seven_days(agent_session):
