@@ -40,6 +40,7 @@ from bot.clients.conversations import ConversationStore
 from bot.config import BackendSettings
 from bot.domain.identifiers import customer_id_of, is_email, mask_email
 from bot.domain.tickets import (
+    CROCKFORD_BASE32,
     DELETION_CONFIRM_PATH,
     DELETION_SUBJECT,
     PENDING,
@@ -56,7 +57,6 @@ RATE_WINDOW = timedelta(hours=1)
 RESET_TOKEN_VALIDITY = timedelta(hours=1)
 DELETION_LINK_VALIDITY = timedelta(hours=24)
 DELETION_WINDOW = timedelta(hours=24)
-CROCKFORD_BASE32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
 class BackendError(Exception):
