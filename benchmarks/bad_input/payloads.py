@@ -9,7 +9,7 @@ import random
 import string
 from collections import Counter
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Mapping, Sequence, Tuple
+from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 from urllib.parse import quote
 
 WEBHOOK = "/webhooks/rest/webhook"
@@ -127,29 +127,43 @@ Table = Dict[str, Sequence[Variant]]
 
 @dataclass(frozen=True)
 class BadRequest:
-    """One hostile request; `body` is sent byte for byte, `path` is already encoded."""
+    """One hostile request; `body` is sent byte for byte, `path` is already encoded.
+    `allowed`: the only statuses a right answer may have (a refusal); empty: any but 5xx."""
 
     category: str
     method: str
     path: str
     headers: Dict[str, str]
     body: bytes
+    allowed: Tuple[int, ...] = ()
 
 
 def categories(requests: Sequence[BadRequest]) -> Dict[str, int]:
     return dict(Counter(request.category for request in requests))
 
 
-def generate(table: Table, seed: int, count: int) -> List[BadRequest]:
-    """Category `index % n`; within it, its variants in turn, filled in by the seeded rng."""
+def generate(
+    table: Table,
+    seed: int,
+    count: int,
+    refusals: Optional[Mapping[str, Tuple[int, ...]]] = None,
+) -> List[BadRequest]:
+    """Category `index % n`; within it, its variants in turn, filled in by the seeded rng.
+    `refusals`: the statuses every request of a category must get."""
     rng = random.Random(seed)
     names = list(table)
     requests = []
     for index in range(count):
         name = names[index % len(names)]
         variant = table[name][(index // len(names)) % len(table[name])]
-        requests.append(BadRequest(name, *variant(rng, f"bad-{seed}-{index}")))
+        parts = variant(rng, f"bad-{seed}-{index}")
+        requests.append(BadRequest(name, *parts, allowed=(refusals or {}).get(name, ())))
     return requests
+
+
+def unexpected(request: BadRequest, status: int) -> bool:
+    """A 5xx (or no answer), or a status its category must not get."""
+    return not 0 < status < 500 or bool(request.allowed and status not in request.allowed)
 
 
 # --- text and bodies ----------------------------------------------------------------------
