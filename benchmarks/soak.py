@@ -580,7 +580,7 @@ SERVICES = {
     "web": "web server",
     "actions": "action servers, through nginx",
     "rasa_api": "Rasa's HTTP API, nginx's internal port",
-    "rasa_api_on_public_port": "Rasa's API paths on nginx's public port (all 404)",
+    "rasa_api_on_public_port": "the same on nginx's public port: 404 or nginx's own refusal",
 }
 
 
@@ -620,7 +620,8 @@ def render_bad_input(bad: Dict) -> List[str]:
         f"replays them request by request) in {bad['seconds']} s, one after the other. "
         f"**5xx (or no answer): {five_xx}.** *Wrong* counts those and the refusals answered "
         "with another status than their category's (e.g. a call without the action server's "
-        "token must be 401). *Slowest*: the longest answer, in seconds.",
+        "token must be 401). *Slowest*: the longest answer, in seconds. The web server runs "
+        "as `make run`'s (demo log-in on), so that the demo routes are attacked too.",
         table(["service", "requests", "statuses", "5xx", "wrong", "slowest s"], totals),
         f"Every process alive afterwards, with the pid it had before, and healthy: "
         f"{bad['processes_ok']} (pids kept: {pids_kept}). "

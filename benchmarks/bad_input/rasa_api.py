@@ -102,7 +102,8 @@ def _odd_id(value: str) -> str:
 # The statuses every request of these categories must get.
 REFUSALS = {
     "no_token": (401,),
-    "wrong_token": (401, 403, 413),  # 413: a token too long for a URL
+    # 413 (Sanic) or 414 (nginx): a token too long for a URL.
+    "wrong_token": (401, 403, 413, 414),
     "parse_malformed_json": (400,),
     "parse_not_object": (400,),
     "parse_lone_surrogate": (400,),

@@ -97,7 +97,8 @@ def planned(targets: Targets, seed: int, counts: Counts) -> List[Tuple[str, str,
     ]
     if targets.public_rasa:
         public = [
-            BadRequest(r.category, r.method, r.path, r.headers, r.body, allowed=(404, 413))
+            # 404, or nginx's own refusal of what it cannot even route (400, 413, 414).
+            BadRequest(r.category, r.method, r.path, r.headers, r.body, (400, 404, 413, 414))
             for r in rasa_api
         ]
         plan.append(("rasa_api_on_public_port", targets.public_rasa, public))
