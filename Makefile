@@ -94,8 +94,9 @@ else
 endif
 
 # The cluster under load, faults and bad input; rewrites docs/SOAK.md (about 10 minutes).
+# SOAK_ARGS=--bad-input-only: the cluster and the bad input only (about 2 minutes).
 soak: $(MODEL)
-	$(PY) -m benchmarks.soak
+	$(PY) -m benchmarks.soak $(SOAK_ARGS)
 
 # Messages that ended in the fallback or a hand-over, from the tracker store, by intent.
 missed: $(STAMP)

@@ -1,4 +1,5 @@
-"""benchmarks.bad_input: what the soak fires is what it claims to be (no network here)."""
+"""benchmarks.bad_input: what the soak fires is what it claims to be (no network here; the
+run itself is tests/test_bad_input_run.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,19 @@ from urllib.parse import unquote
 
 import pytest
 
-from benchmarks.bad_input import WEBHOOK, BadRequest, backend_requests, categories, chat_requests
+from benchmarks.bad_input import (
+    WEBHOOK,
+    BadRequest,
+    WebAccess,
+    action_requests,
+    backend_requests,
+    categories,
+    chat_requests,
+    rasa_api_requests,
+    unexpected,
+    web_requests,
+)
+from benchmarks.bad_input.web import ODD_REFERENCES
 from bot.backend.errors import InvalidInput
 from bot.backend.fields import MAX_CONVERSATION_ID, normalise_customer_id, normalise_email
 from bot.backend.tickets import MAX_TICKET_BODY
@@ -430,3 +443,117 @@ def test_writes_have_hostile_content(backend: List[BadRequest]) -> None:
     assert any("<script>" in body for body in bodies)
     emails = {parsed(r.body)["email"] for r in of(backend, "write_ticket_weird_email")}
     assert "<script>alert(1)</script>@example.org" in emails
+
+
+# --- the web server, the action server and Rasa's HTTP API ---------------------------------
+
+ACCESS = WebAccess("http://127.0.0.1:8000", "agent-cookie", "csrf-token-0123", "helpdesk-0123")
+RASA_TOKEN, ACTION_TOKEN = "rasa-token-0123", "action-token-0123"
+WRITING_ACTIONS = {
+    "action_open_deletion_ticket",
+    "action_open_duplicate_ticket",
+    "action_leave_message",
+    "action_send_password_email",
+}
+RASA_READ_ROUTES = re.compile(
+    r"/model/parse|/status|/version|/|/domain|/conversations/[^/]+/(tracker|story)"
+)
+
+
+@pytest.fixture(scope="module")
+def services() -> Mapping[str, List[BadRequest]]:
+    return {
+        "web": web_requests(ACCESS, SEED),
+        "actions": action_requests(ACTION_TOKEN, SEED),
+        "rasa_api": rasa_api_requests(RASA_TOKEN, SEED),
+    }
+
+
+def test_the_other_tables_need_their_credentials() -> None:
+    with pytest.raises(ValueError):
+        action_requests("")
+    with pytest.raises(ValueError):
+        rasa_api_requests("")
+    with pytest.raises(ValueError):
+        web_requests(WebAccess("http://127.0.0.1:8000", "c", "", "t"))
+
+
+def test_the_other_tables_are_seeded_and_balanced(services) -> None:
+    assert [len(r) for r in services.values()] == [400, 300, 300]
+    assert web_requests(ACCESS, SEED) == services["web"]
+    assert action_requests(ACTION_TOKEN, SEED) == services["actions"]
+    assert rasa_api_requests(RASA_TOKEN, SEED) == services["rasa_api"]
+    assert action_requests(ACTION_TOKEN, SEED + 1) != services["actions"]
+    for requests_ in services.values():
+        counts = categories(requests_)
+        assert max(counts.values()) - min(counts.values()) <= 1
+
+
+@pytest.mark.parametrize(
+    "service, category, allowed",
+    [
+        ("actions", "no_token", (401,)),
+        ("actions", "not_json", (400,)),
+        ("rasa_api", "no_token", (401,)),
+        ("rasa_api", "parse_malformed_json", (400,)),
+        ("web", "cross_site", (403, 404)),
+        ("web", "agent_csrf", (403,)),
+    ],
+)
+def test_refusals_are_attached_to_their_requests(services, service, category, allowed) -> None:
+    for request in of(services[service], category):
+        assert request.allowed == allowed
+        assert unexpected(request, 500) and unexpected(request, 200)
+        assert not unexpected(request, allowed[0])
+    assert all(not r.allowed for r in of(services["web"], "write_chat_message"))
+
+
+def token_of(request: BadRequest) -> Optional[str]:
+    match = re.search(r"[?&]token=([^&]*)", request.path)
+    return unquote(match.group(1)) if match else None
+
+
+def test_rasa_api_gets_its_token_on_reading_routes_only(services) -> None:
+    for request in services["rasa_api"]:
+        if token_of(request) == RASA_TOKEN:
+            route = request.path.split("?")[0]  # still encoded: an odd id is one segment
+            assert RASA_READ_ROUTES.fullmatch(route) or request.category == "wrong_method", route
+            assert request.method in {"GET", "POST", "PUT", "DELETE", "PATCH"}
+            if request.method in {"PUT", "DELETE", "PATCH"}:
+                assert request.category == "wrong_method"
+        if request.category in {"no_token", "wrong_token"}:
+            assert token_of(request) != RASA_TOKEN
+
+
+def test_action_calls_with_the_token_never_name_a_writing_action(services) -> None:
+    for request in services["actions"]:
+        payload = parsed(request.body)
+        if isinstance(payload, dict) and isinstance(payload.get("next_action"), str):
+            assert payload["next_action"].strip() not in WRITING_ACTIONS
+        if request.category in {"no_token", "wrong_token"}:
+            assert header(request, "authorization") != f"Bearer {ACTION_TOKEN}"
+
+
+def test_the_web_table_processes_no_real_ticket(services) -> None:
+    for request in services["web"]:
+        match = re.fullmatch(r"/agent/api/tickets/([^/]+)/process", request.path)
+        if match:
+            assert unquote(match.group(1)) in {"T-00000000", *ODD_REFERENCES}, request.path
+    own = [r for r in of(services["web"], "write_chat_message")]
+    assert all(header(r, "origin") == ACCESS.origin for r in own)
+    for request in of(services["web"], "cross_site"):
+        from_our_page = header(request, "origin") in (ACCESS.origin, None) and header(
+            request, "sec-fetch-site"
+        ) in ("same-origin", None)
+        valid_bearer = header(request, "authorization") == f"Bearer {ACCESS.api_token}"
+        assert not (from_our_page and valid_bearer), request.headers
+
+
+@pytest.mark.parametrize("service", ["web", "actions", "rasa_api"])
+def test_the_other_tables_are_sendable_as_is(services, service) -> None:
+    for bad in services[service]:
+        assert bad.path.startswith("/") and bad.path.isascii()
+        assert bad.path.isprintable() and " " not in bad.path
+        for name, value in bad.headers.items():
+            value.encode("latin-1")
+            assert not re.search(r"[\r\n]", name + value)

@@ -232,6 +232,40 @@ def test_rasa_http_api_refuses_calls_without_its_token(rasa, stack_settings, met
     assert allowed.status_code == 200
 
 
+@pytest.mark.parametrize(
+    "body, status",
+    [
+        (b"{pas du json", 400),
+        (b'{"text": "bonjour",}', 400),
+        (b"[]", 400),
+        (b'"bonjour"', 400),
+        (b'{"text": 42}', 400),
+        (b'{"message": "bonjour"}', 400),
+        (b'{"text": "caf\\ud800"}', 400),
+        (json.dumps({"text": "facture " * 626}).encode(), 400),
+        (json.dumps({"text": "x" * 300_000}).encode(), 413),
+    ],
+)
+def test_rasa_parse_refuses_what_is_no_parse_request(rasa, stack_settings, body, status):
+    """Rasa answered 500 to the first six and parsed any length (300,000 characters held the
+    server over a minute); with the token, they are refused without reaching the model."""
+    token = {"token": stack_settings.rasa_auth_token}
+    response = requests.post(
+        f"{rasa}/model/parse",
+        params=token,
+        data=body,
+        headers={"Content-Type": "application/json"},
+        timeout=30,
+    )
+    assert response.status_code == status, response.text[:200]
+    without_token = requests.post(f"{rasa}/model/parse", data=body, timeout=30)
+    assert without_token.status_code == 401
+    longest = requests.post(
+        f"{rasa}/model/parse", params=token, json={"text": "facture " * 625}, timeout=30
+    )
+    assert longest.status_code == 200
+
+
 # --- Issue 12, item 4: the stored conversation holds no credential -----------------
 
 
@@ -329,6 +363,39 @@ def test_action_server_bad_body_is_400_and_never_echoed(action_server, stack_set
     response = requests.post(f"{action_server}/webhook", data=body, headers=bearer, timeout=30)
     assert response.status_code == 400
     assert "not json" not in response.text and "request_body" not in response.text
+
+
+def changed(call: dict, where: str, **fields) -> dict:
+    """`call` with some of its own fields (where="call") or its tracker's changed."""
+    if where == "call":
+        return {**call, **fields}
+    return {**call, "tracker": {**call["tracker"], **fields}}
+
+
+@pytest.mark.parametrize(
+    "where, fields",
+    [
+        ("call", {"tracker": None}),
+        ("call", {"tracker": "pas un tracker"}),
+        ("call", {"next_action": ["action_answer_invoices"]}),
+        ("call", {"next_action": {"name": "action_answer_invoices"}}),
+        ("call", {"version": 42}),
+        ("tracker", {"slots": "pas un objet"}),
+        ("tracker", {"slots": ["email"]}),
+        ("tracker", {"latest_message": "mes factures"}),
+        ("tracker", {"events": [42]}),
+    ],
+)
+def test_action_server_refuses_what_is_no_action_call_with_400(
+    action_server, stack_settings, where, fields
+):
+    """rasa_sdk answered these with 500 (the bad-input run): the token is right, the call
+    is not one the Rasa server would send."""
+    call = changed(action_call(new_sender(), {}), where, **fields)
+    bearer = {"Authorization": f"Bearer {stack_settings.action_server_token}"}
+    response = requests.post(f"{action_server}/webhook", json=call, headers=bearer, timeout=30)
+    assert response.status_code == 400
+    assert "mes factures" not in response.text
 
 
 # --- Issue 11: a long message is read by the account question it asks -------------

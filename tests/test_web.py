@@ -5,6 +5,7 @@ import json
 import re
 import secrets
 import time
+from urllib.parse import quote
 
 import jwt
 import pytest
@@ -159,6 +160,47 @@ def test_agent_gets_ranked_personalised_suggestions(browser_session, stack_setti
     )
     assert data["account"]["name"] == "Marie Durand" and data["account"]["last_login_at"]
     assert "02 808 18 02" in data["handover"] and "ouverte en ce moment" in data["handover"]
+
+
+@pytest.mark.parametrize(
+    "reference", ["..", "T-1' OR '1'='1", "<script>alert(1)</script>", "x" * 5_000, "t-00000000"]
+)
+def test_a_reference_that_is_no_ticket_reference_is_404(browser_session, stack_settings, reference):
+    """The backend refused these with 400, which the web server told the agent as « service
+    unavailable » (503): no ticket bears them."""
+    web = stack_settings.web
+    assert agent_login(browser_session, web.agent_username, web.agent_password).status_code == 200
+    # Dots encoded too, so that no client folds ".." away before the server sees it.
+    segment = quote(reference, safe="").replace(".", "%2E")
+    response = post(browser_session, f"/agent/api/tickets/{segment}/process")
+    assert response.status_code == 404
+    assert response.json()["error"] == "not_found"
+
+
+def test_the_assistant_takes_as_many_characters_as_its_page(browser_session, stack_settings):
+    """The page's field holds 5,000 characters, as the error message says; the server took
+    10,000, and Rasa's /model/parse no more than 5,000 (bot/rasa_ext/api_guard.py)."""
+    web = stack_settings.web
+    assert agent_login(browser_session, web.agent_username, web.agent_password).status_code == 200
+    accepted = post(browser_session, "/agent/api/suggest", {"message": "facture " * 625})
+    assert accepted.status_code == 200
+    refused = post(browser_session, "/agent/api/suggest", {"message": "facture " * 626})
+    assert refused.status_code == 400
+    assert "5\u00a0000 caractères au plus" in refused.json()["message"]
+
+
+def test_a_request_too_big_to_read_gets_an_answer(browser_session):
+    """A request line or header over Sanic's 8 KB: the same-origin check refused Sanic's
+    stand-in request while it answered, and the connection was dropped without a word."""
+    response = get(browser_session, "/suppression-compte/confirmer?token=" + "x" * 9_000)
+    assert response.status_code == 413
+
+
+@pytest.mark.parametrize("path", ["/static/", "/static/widget.js%00.png", "/favicon.ico%00"])
+def test_a_path_that_is_no_static_file_is_404(browser_session, path):
+    """Sanic's static handler let a directory and a NUL byte through as a 500."""
+    response = get(browser_session, path)
+    assert response.status_code == 404
 
 
 def test_agent_low_confidence_is_shown_as_such(browser_session, stack_settings):

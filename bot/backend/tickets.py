@@ -26,12 +26,11 @@ from bot.backend.fields import (
 from bot.backend.limits import DELETION_WINDOW, limit_deletions
 from bot.backend.models import OutboxMessage, Ticket
 from bot.domain.identifiers import mask_email
-from bot.domain.tickets import DELETION_SUBJECT, TICKET_SUBJECTS
+from bot.domain.tickets import CROCKFORD_BASE32, DELETION_SUBJECT, TICKET_SUBJECTS
 
 logger = logging.getLogger(__name__)
 
 MAX_TICKET_BODY = 5000
-CROCKFORD_BASE32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,9 @@ import re
 # Characters of one chat message. The widget's server and the REST channel refuse longer
 # messages with the same French sentence; the NLU never reads more.
 MAX_MESSAGE_LENGTH = 2000
+# Characters of a customer's message an agent pastes in the answer assistant (its page's
+# field holds as many); Rasa's /model/parse reads no more (bot/rasa_ext/api_guard.py).
+MAX_PASTED_LENGTH = 5000
 
 # Invisible characters that split words for the tokenizer ("mot\u200bde passe").
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")

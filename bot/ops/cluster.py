@@ -28,6 +28,7 @@ from bot.ops.stack import (
     action_token_env,
     backend_spec,
     rasa_argv,
+    rasa_token_env,
     shared_env,
     web_spec,
 )
@@ -239,6 +240,7 @@ def rasa_replica_specs(settings: Settings) -> List[ServiceSpec]:
         **cluster_env(settings),
         **store_env(settings.cluster),
         **action_token_env(settings),
+        **rasa_token_env(settings),
         "ACTION_ENDPOINT_URL": action_endpoint,
     }
     return [

@@ -129,6 +129,12 @@ def backend_spec(settings: Settings) -> ServiceSpec:
     )
 
 
+def rasa_token_env(settings: Settings) -> Dict[str, str]:
+    """The Rasa server reads its API token from `--auth-token`; our checks on its parse route
+    (bot/rasa_ext/api_guard.py) read the same one here, as deploy/env/rasa.env gives it."""
+    return {"RASA_AUTH_TOKEN": settings.rasa_auth_token or ""}
+
+
 def action_token_env(settings: Settings) -> Dict[str, str]:
     """The secret the Rasa server presents to the action server (endpoints.yml), given to
     those two processes only."""
@@ -188,6 +194,7 @@ def rasa_server_spec(settings: Settings) -> ServiceSpec:
         env={
             **shared_env(settings),
             **action_token_env(settings),
+            **rasa_token_env(settings),
             "ACTION_ENDPOINT_URL": action_server_url(settings),
         },
         cwd=PROJECT_ROOT,

@@ -6,7 +6,10 @@ same rasa_sdk application only answers a caller that presents the shared
 ACTION_SERVER_TOKEN, which the Rasa server sends with every call
 (`Authorization: Bearer …`, set in endpoints.yml). Also, unlike rasa_sdk's defaults:
 - no CORS headers (no browser has anything to do here);
-- a body that is not a JSON object gets 400 and is never echoed back or logged;
+- a body that is not an action call as the Rasa server sends it (a JSON object naming the
+  action, with a tracker whose fields have their types) gets 400 and is never echoed back
+  or logged: rasa_sdk answered 500 to a missing tracker, a list as the slots or a number
+  as the action's name (the bad-input run, docs/SOAK.md);
 - an action that fails gets 500 with its name only, not the tracker it was given.
 
 Started as `python -m bot.rasa_ext.action_server --port 5055` by `make run`, the
@@ -19,7 +22,7 @@ import hmac
 import json
 import logging
 import os
-from typing import Optional
+from typing import Any, Dict, Optional, Tuple
 
 from rasa_sdk import utils
 from rasa_sdk.endpoint import create_app
@@ -45,11 +48,41 @@ def bearer_matches(header: str, token: str) -> bool:
     )
 
 
-def _json_object(body: bytes) -> bool:
+# The tracker's fields rasa_sdk's Tracker.from_dict reads, and the types they may have.
+TRACKER_FIELDS = {
+    "sender_id": (str,),
+    "slots": (dict,),
+    "latest_message": (dict, type(None)),
+    "events": (list,),
+    "paused": (bool,),
+    "followup_action": (str, type(None)),
+    "active_loop": (dict, type(None)),
+    "latest_action_name": (str, type(None)),
+}
+# Of the call itself, besides the tracker.
+CALL_FIELDS = {"next_action": (str,), "domain": (dict,), "version": (str, type(None))}
+
+
+def is_action_call(body: bytes) -> bool:
+    """Whether `body` is an action call of the shape the Rasa server sends."""
     try:
-        return isinstance(json.loads(body), dict)
+        call = json.loads(body)
     except (ValueError, RecursionError):
         return False
+    if not isinstance(call, dict) or not isinstance(call.get("tracker"), dict):
+        return False
+    tracker = call["tracker"]
+    return (
+        isinstance(call.get("next_action"), str)
+        and "sender_id" in tracker
+        and _fields_typed(call, CALL_FIELDS)
+        and _fields_typed(tracker, TRACKER_FIELDS)
+        and all(isinstance(event, dict) for event in tracker.get("events", []))
+    )
+
+
+def _fields_typed(values: Dict[str, Any], types: Dict[str, Tuple[type, ...]]) -> bool:
+    return all(isinstance(values[name], kinds) for name, kinds in types.items() if name in values)
 
 
 def secured_app(token: str, actions_package: str = "actions") -> Sanic:
@@ -65,8 +98,8 @@ def secured_app(token: str, actions_package: str = "actions") -> Sanic:
             return None
         if not bearer_matches(request.headers.get("authorization", ""), token):
             return json_response({"error": "unauthorized"}, status=401)
-        if request.method == "POST" and not _json_object(request.body):
-            return json_response({"error": "the body must be a JSON object"}, status=400)
+        if request.method == "POST" and not is_action_call(request.body):
+            return json_response({"error": "the body must be an action call"}, status=400)
         return None
 
     async def failed(request: Request, exception: Exception) -> HTTPResponse:

@@ -13,6 +13,8 @@ error) it answers 200 with no message at all and logs the customer's text. Here:
 - when the bot fails, 503 and the hand-over message, so that the client knows the
   message was not handled (and may send it again), and the customer gets the phone
   line instead of silence. Nothing of the message is logged;
+- Rasa's `/model/parse`, on the same application, gets the input checks and size cap it
+  lacks (bot/rasa_ext/api_guard.py);
 - a message with a text and a `custom` payload (the links of bot/domain/links.py) stays
   one item, `{"text": …, "custom": …}`: Rasa's collector would send the payload as an
   item of its own, which a client could not tie to its text;
@@ -45,7 +47,7 @@ from bot.domain.messages import MAX_MESSAGE_LENGTH, clean_message
 from bot.domain.outcomes import RESPONSES_HEADER
 from bot.domain.tokens import verified_metadata
 from bot.domain.typography import french
-from bot.rasa_ext import multi_question
+from bot.rasa_ext import api_guard, multi_question
 from bot.rasa_ext import speedups as rasa_speedups
 from bot.rasa_ext.tracker_store import TrackerStoreUnavailable
 
@@ -156,6 +158,8 @@ class ValidatingRestInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+        # Rasa's HTTP API lives on the same application: its parse route gets its checks.
+        webhook.listener("before_server_start")(lambda app, _loop: api_guard.install(app))
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:

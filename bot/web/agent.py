@@ -22,8 +22,9 @@ from bot.clients.account import BackendUnavailable, NotFound, NotVerified
 from bot.domain.agents import MAX_PASSWORD_LENGTH
 from bot.domain.handover import current_time, handover_response
 from bot.domain.identifiers import parse_customer_id
-from bot.domain.messages import MAX_MESSAGE_LENGTH
+from bot.domain.messages import MAX_PASTED_LENGTH
 from bot.domain.responses import render
+from bot.domain.tickets import is_ticket_reference
 from bot.web import assistant
 from bot.web.http import (
     AGENT_COOKIE,
@@ -153,10 +154,13 @@ async def agent_process_ticket(request: Request, reference: str) -> HTTPResponse
     customer's conversations (GDPR)."""
     name = required_agent(request)
     json_body(request)
+    no_such_ticket = ApiError(404, "not_found", "Aucun ticket ne porte cette référence.")
+    if not is_ticket_reference(reference):
+        raise no_such_ticket
     try:
         processed = await asyncio.to_thread(backend(request).process_ticket, reference)
     except NotFound as error:
-        raise ApiError(404, "not_found", "Aucun ticket ne porte cette référence.") from error
+        raise no_such_ticket from error
     except NotVerified as error:
         raise ApiError(
             409,
@@ -175,9 +179,13 @@ async def agent_process_ticket(request: Request, reference: str) -> HTTPResponse
 
 def _suggest_request(body: Dict[str, Any]) -> tuple:
     message = body.get("message")
-    if not isinstance(message, str) or not message.strip() or len(message) > 5 * MAX_MESSAGE_LENGTH:
+    if not isinstance(message, str) or not message.strip() or len(message) > MAX_PASTED_LENGTH:
         raise ApiError(
-            400, "bad_request", "Collez le message du client (5 000 caractères au plus)."
+            400,
+            "bad_request",
+            f"Collez le message du client ({MAX_PASTED_LENGTH:,} caractères au plus).".replace(
+                ",", "\u00a0"
+            ),
         )
     customer_id = None
     if body.get("customer_id"):

@@ -121,5 +121,21 @@ def error_response(request: Request, exception: Exception) -> HTTPResponse:
         )
     if isinstance(exception, SanicException) and exception.status_code < 500:
         return json({"error": "bad_request", "message": "Requête invalide."}, exception.status_code)
+    if _no_such_static_file(request, exception):
+        return json({"error": "not_found", "message": "Page introuvable."}, 404)
     logger.exception("unexpected error on %s", request.path)
     return json({"error": "internal", "message": "Erreur inattendue."}, 500)
+
+
+STATIC_ROUTES = ("web.static", "web.favicon")
+
+
+def _no_such_static_file(request: Request, exception: Exception) -> bool:
+    """Sanic's static handler lets through what no file can be: a directory (/static/) or a
+    name with a NUL byte (ValueError); both are no file of ours, not a server error."""
+    route = request.route
+    return (
+        route is not None
+        and route.name in STATIC_ROUTES
+        and isinstance(exception, (IsADirectoryError, NotADirectoryError, ValueError))
+    )

@@ -177,7 +177,9 @@ def refuse_cross_site(request: Request) -> None:
     `Origin` (must be ours); both are checked when both are sent. A request with neither
     is not a browser's page, and only the help-desk tools with their bearer token send it.
     """
-    if request.method in SAFE_METHODS:
+    # No route: a request Sanic could not even read (a header over its limit), answered
+    # with its own error; nothing there changes any state.
+    if request.method in SAFE_METHODS or request.route is None:
         return
     origin = request.headers.get("origin")
     fetch_site = request.headers.get("sec-fetch-site")
