@@ -5,8 +5,9 @@ hand-over, grouped by the intent the classifier found closest, so that the team 
 add the real phrasings to data/nlu.yml (or decide they are out of scope). E-mail
 addresses in the messages are masked.
 
-Reads Rasa's SQL tracker store (`make cluster`, production): TRACKER_STORE_URL or
---url. The default `make run` keeps conversations in memory: nothing to read.
+Reads Rasa's SQL tracker store: `make run`'s SQLite file under var/ by default,
+BACKEND_TRACKER_STORE_URL (`make cluster`, production) or --url. The agents' review
+queue (/agent, « À revoir ») shows the same messages and lets them be labelled.
 """
 
 from __future__ import annotations
