@@ -47,6 +47,7 @@ from benchmarks import anchor, flame
 from benchmarks.common import peak_rss_during, percentiles, rss
 from benchmarks.load import WEBHOOK, run_locust, turn
 from bot.config import PROJECT_ROOT, load_settings
+from bot.domain.messages import MAX_PASTED_LENGTH
 from bot.domain.tokens import issue_token
 from bot.ops.nlu_data import HOLDOUT, load_examples
 from bot.ops.stack import bot_services, isolated_settings, venv_bin
@@ -212,7 +213,8 @@ def sequential_latencies(url: str, rasa_token: str, metadata: Dict, plan: Plan) 
                     say(plain, url, f"len-{n}", "a" * n, {}, check=False) for _ in range(5)
                 ),
             }
-            for n in (10, 100, 1000, 10000)
+            # The longest text Rasa's API takes (bot/rasa_ext/api_guard.py).
+            for n in (10, 100, 1000, MAX_PASTED_LENGTH)
         },
     }
 
