@@ -213,6 +213,10 @@ _WHERE = _any(
         r"je (?:ne )?(?:le |la |les )?(?:vois|trouve) (?:pas|rien|nulle part)",
         r"(?:pas|rien) trouve",
         r"introuvable",
+        # « je voudrais la changer, je fais comment ? », « même endroit ? »: the same path.
+        r"(?:je )?(?:la|le|les) (?:change|changer|modifie|modifier|mettre a jour)",
+        r"(?:au )?meme endroit",
+        r"(?:pareil|idem) pour",
     ]
 )
 

@@ -308,3 +308,12 @@ def test_a_plain_yes_is_not_an_acknowledgement(text, expected):
 def test_a_follow_up_may_explain_a_little():
     text = "et si j'ai plus acces a cette boite mail ? c'etait celle de mon ancien taf"
     assert follow_up(["utter_forgot_password"], text) == "mailbox_lost"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["je voudrais la changer, je fais comment ?", "et pour le numéro de téléphone, même endroit ?"],
+)
+def test_asking_for_the_same_path_again(text):
+    assert follow_up(["utter_update_personal_data"], text) == "where_exactly"
+    assert follow_up(["utter_greet"], text) is None
