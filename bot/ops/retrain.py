@@ -391,7 +391,13 @@ def reload_servers(urls: Sequence[str], token: Optional[str], model: Path) -> No
         )
         return
     for url in urls:
-        load_model(url, str(token), model)
+        try:
+            load_model(url, str(token), model)
+        except (requests.RequestException, RuntimeError) as error:
+            raise SystemExit(
+                f"{error}. The servers before it in {list(urls)} serve the new model, the others "
+                f"the old one; restart them to serve {model} (previous.tar.gz is the old one)."
+            ) from error
         print(f"{url} now serves {model.name}")
 
 

@@ -23,8 +23,10 @@ from bot.ops.retrain import (
     decide,
     export_labels,
     labelled_yaml,
+    reload_servers,
     stage_labelled,
 )
+from bot.ops.supervisor import free_port
 
 INTENTS = ["find_invoices", "forgot_password", "greet"]
 
@@ -265,3 +267,17 @@ def test_a_refused_first_export_leaves_no_labelled_file(paths: Paths):
     run = staged(paths)
     conclude(BEFORE, after(eval={"greet": (13, 0)}), Export(), paths, run)
     assert not paths.labelled.exists()
+
+
+# --- reloading the servers (the real `PUT /model`: tests/test_retrain.py, tests/cluster) ------
+
+
+def test_without_the_rasa_token_the_servers_are_left_alone_and_the_operator_told(capsys):
+    reload_servers(["http://127.0.0.1:9"], None, Path("models/current.tar.gz"))
+    assert "keep the old model until they restart" in capsys.readouterr().out
+
+
+def test_a_server_that_does_not_answer_stops_the_reload_with_what_to_do():
+    url = f"http://127.0.0.1:{free_port()}"
+    with pytest.raises(SystemExit, match="restart them to serve"):
+        reload_servers([url], "token", Path("models/current.tar.gz"))
