@@ -13,9 +13,11 @@ A label is not exported when it was dismissed, when its message is in an evaluat
 or when agents gave the same message different intents. Messages are compared normalised
 (`normalise`: case, accents and punctuation do not count).
 
-Noise. Adding a few examples moves every decision boundary a little, so a message or two near
-a boundary may flip either way without the model being worse; and one message is 4 to 10 points
-of an intent's recall in these sets (10 to 30 messages per intent). So the gate refuses a
+Noise. Retraining the same data gives the same figures (DIET and the ensemble are seeded), but
+adding a few examples moves every decision boundary a little, so a message or two near a
+boundary may flip either way without the model being worse (README, « make retrain », has the
+measurement); and one message is 3 to 10 points of an intent's recall in these sets (10 to 40
+messages per intent). So the gate refuses a
 candidate when a set loses more than half a point of accuracy (2 messages of the 513 of
 tests/nlu_eval.yml are tolerated, 3 are not), or when an intent with at least 10 messages in a
 set loses more than 5 points of recall; in both cases never for a single message. The margin is
@@ -29,7 +31,8 @@ Refused, the candidate is deleted and data/nlu_labelled.yml is put back as it wa
 date, so that `make run` does not retrain with the refused labels). Promoted, the candidate
 becomes models/current.tar.gz (the old one is kept as models/previous.tar.gz) and every Rasa
 server found running loads it through `PUT /model`: the cluster's replicas one after the other,
-so that one of them always answers, else `make run`'s server.
+never both at once, else `make run`'s server. A server's event loop is blocked while it loads
+(Rasa loads the model synchronously): messages that reach it then wait, none is refused.
 """
 
 from __future__ import annotations
