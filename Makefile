@@ -24,7 +24,7 @@ export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
 export TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: help setup train run cluster shell test test-fast lint bench soak missed validate purge-inactive lock clean
+.PHONY: help setup train run cluster shell test test-fast lint bench soak missed retrain validate purge-inactive lock clean
 
 help:
 	@echo "make run    train if needed, start every process, print where to chat"
@@ -37,6 +37,7 @@ help:
 	@echo "make bench  NLU quality vs baselines, speed and memory: docs/BENCHMARKS.md"
 	@echo "make soak   the cluster under load, faults and bad input: docs/SOAK.md"
 	@echo "make missed messages the bot failed on, from the tracker store, by intent"
+	@echo "make retrain  the agents' labels as training data; promote the new model if no figure drops"
 	@echo "make purge-inactive [APPLY=1]  list (delete) accounts inactive for 3+ years"
 
 setup: $(STAMP)
@@ -101,6 +102,12 @@ soak: $(MODEL)
 # Messages that ended in the fallback or a hand-over, from the tracker store, by intent.
 missed: $(STAMP)
 	$(PY) -m bot.ops.missed
+
+# The agents' labels (/agent « À revoir ») into data/nlu_labelled.yml, a candidate trained,
+# compared with the served model on the evaluation sets, promoted (and loaded by the running
+# Rasa servers) only if no figure drops beyond noise; comparison under var/retrain/.
+retrain: $(MODEL)
+	$(PY) -m bot.ops.retrain
 
 validate: $(STAMP)
 	$(RASA) data validate

@@ -205,6 +205,10 @@ def cockpit_routes(context: BackendContext) -> Blueprint:
     async def review_queue(request: Request) -> HTTPResponse:
         return _json(await asyncio.to_thread(review.queue, context))
 
+    @routes.get("/review/labels")
+    async def review_labels(request: Request) -> HTTPResponse:
+        return _json({"labels": await asyncio.to_thread(review.labels, context)})
+
     @routes.post("/review/labels")
     async def label_item(request: Request) -> HTTPResponse:
         body = _json_object(request)

@@ -231,6 +231,16 @@ def label_text(
     return _label_json(label)
 
 
+def labels(context: BackendContext) -> List[Dict[str, Any]]:
+    """Every label, dismissals included, oldest first: `make retrain` (bot/ops/retrain.py)
+    turns them into training data."""
+    with context.sessions.begin() as session:
+        return [
+            _label_json(label)
+            for label in session.scalars(select(ReviewLabel).order_by(ReviewLabel.id))
+        ]
+
+
 def _label_of(context: BackendContext, identifier: str) -> Optional[Dict[str, Any]]:
     with context.sessions.begin() as session:
         label = session.scalars(

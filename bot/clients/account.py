@@ -143,6 +143,10 @@ class AccountClient:
         """The agents' review queue, grouped by closest intent (bot/backend/review.py)."""
         return self._call("GET", "/review")
 
+    def review_labels(self) -> List[Dict[str, Any]]:
+        """Every label of the agents, dismissals included, oldest first (`make retrain`)."""
+        return self._call("GET", "/review/labels")["labels"]
+
     def label_item(self, item_id: str, intent: Optional[str], agent: str) -> Dict[str, Any]:
         """Labels (intent None: dismisses) a message of the queue; raises NotFound."""
         return self._call(

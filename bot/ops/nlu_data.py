@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 from typing import List, Tuple
 
@@ -22,6 +23,8 @@ BLIND = PROJECT_ROOT / "tests" / "nlu_blind.yml"
 BLIND3 = PROJECT_ROOT / "tests" / "nlu_blind3.yml"
 # The older held-out set, written with the training data: a second, easier report.
 HOLDOUT = PROJECT_ROOT / "tests" / "nlu_holdout.yml"
+# Every set a model is judged on: never trained on (`make retrain` refuses their messages).
+EVALUATION_SETS = {"eval": EVAL, "blind": BLIND, "blind3": BLIND3, "holdout": HOLDOUT}
 ENTITY = re.compile(r"\[([^\]]+)\]\((\w+)\)")
 
 Example = Tuple[str, str, List[Tuple[str, str]]]
@@ -40,3 +43,10 @@ def load_examples(path: Path) -> List[Example]:
                 entities = [(label, value) for value, label in ENTITY.findall(raw)]
                 examples.append((ENTITY.sub(r"\1", raw), block["intent"], entities))
     return examples
+
+
+def normalise(text: str) -> str:
+    """Lower case, no accents, words only: two messages that differ by that are the same."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    return re.sub(r"[^\w@.]+", " ", text).strip(" .")

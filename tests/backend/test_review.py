@@ -276,6 +276,13 @@ def test_the_api_serves_the_queue_and_takes_labels(api: RunningBackend):
         json={"text": "mot de passe", "intent": "forgot_password", "agent": "lea"},
     )
     assert assistant.status_code == 201
+    listed = api.call("GET", "/review/labels")
+    assert listed.status_code == 200
+    assert [(x["text"], x["intent"], x["source"]) for x in listed.json()["labels"]] == [
+        ("mon compte", "manage_addresses", "review"),
+        ("adresse", None, "review"),
+        ("mot de passe", "forgot_password", "assistant"),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,13 @@
 """Helpers for the tests that run the stack: the shared clock, the log folder, a message
 sent to the REST channel, a conversation read back, the tickets a conversation opened, and
-the replies' text."""
+the replies' text, a customer chatting in the background."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence
+import threading
+import time
+import uuid
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import requests
 import sqlalchemy
@@ -77,3 +80,37 @@ def tracker(base_url: str, sender: str, settings: Settings) -> dict:
     )
     response.raise_for_status()
     return response.json()
+
+
+class Chatter:
+    """A customer saying « bonjour » in new conversations, one message after the other, in a
+    thread, for as long as its `with` block lasts: what a server answered meanwhile (`model
+    reloads without downtime`). Each entry is (HTTP status or error name, seconds, texts)."""
+
+    def __init__(self, base_url: str) -> None:
+        self._base_url = base_url
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self.answers: List[Tuple[str, float, str]] = []
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            started = time.monotonic()
+            try:
+                response = requests.post(
+                    f"{self._base_url}/webhooks/rest/webhook",
+                    json={"sender": f"chatter-{uuid.uuid4().hex[:12]}", "message": "bonjour"},
+                    timeout=120,
+                )
+                outcome, said = str(response.status_code), texts(response.json())
+            except (requests.RequestException, ValueError) as error:
+                outcome, said = type(error).__name__, ""
+            self.answers.append((outcome, time.monotonic() - started, said))
+
+    def __enter__(self) -> "Chatter":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=150)
