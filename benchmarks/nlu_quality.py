@@ -351,7 +351,7 @@ def entity_scores(
 ) -> Dict[str, Dict[str, Any]]:
     """Precision/recall/F1 per entity type on exact (entity, value) pairs: a customer number
     with one digit wrong is as useless to the backend as a missing one."""
-    counts = {label: Counter() for label in types}
+    counts: Dict[str, Counter] = {label: Counter() for label in types}
     for wanted, got in zip(expected, predicted):
         wanted_counts, got_counts = Counter(map(tuple, wanted)), Counter(map(tuple, got))
         for pair in wanted_counts | got_counts:
@@ -674,7 +674,7 @@ def next_job(
             continue
         pending.remove(job)
         left = None if deadline is None else deadline - time.monotonic()
-        if job.fold is None or left is None or estimate <= left:
+        if job.fold is None or left is None or (estimate is not None and estimate <= left):
             return job
         reason = f"estimated {estimate:.0f} s, only {max(left, 0):.0f} s left in the budget"
         skipped.append({"pipeline": job.pipeline, "fold": job.fold, "reason": reason})
@@ -688,7 +688,8 @@ def run_rasa_jobs(
     """Runs the jobs `workers` at a time in fresh processes (spawned: TensorFlow does not
     survive a fork), which inherit `environment`."""
     os.environ.update(environment)
-    pending, results, skipped = list(jobs), [], []
+    pending, results = list(jobs), []
+    skipped: List[Dict[str, Any]] = []
     durations: Dict[str, Dict[str, float]] = {}
     running: Dict[Future, Tuple[RasaJob, float]] = {}
     context = multiprocessing.get_context("spawn")
@@ -1186,7 +1187,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         holdout, runs["ours"].holdout["original"], intents, args.out / "confusion_ours.png"
     )
     plot_comparison(pipelines, common, args.splits, args.out / "nlu_comparison.png")
-    report = {
+    report: Dict[str, Any] = {
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "command": "python -m benchmarks.nlu_quality "
         + " ".join(sys.argv[1:] if argv is None else argv),
