@@ -19,6 +19,7 @@ from bot.ops.stack import (
 )
 from bot.ops.supervisor import Stack
 from tests.support.stack import STACK_NOW, assert_nothing_left, send, started
+from tests.support.web import agent_login, browser_like
 
 
 @pytest.fixture(scope="session")
@@ -82,3 +83,12 @@ def rasa(bot_stack: Stack, stack_settings: Settings) -> str:
 def chat(rasa: str):
     """Send one message as `sender`; returns the bot's replies."""
     return functools.partial(send, rasa, timeout=30)
+
+
+@pytest.fixture
+def agent_session(web_url: str, stack_settings: Settings):
+    """A session logged in on the agents' page, as the configured agent."""
+    session = browser_like(web_url)
+    web = stack_settings.web
+    assert agent_login(session, web.agent_username, web.agent_password).status_code == 200
+    return session

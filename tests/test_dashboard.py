@@ -16,17 +16,9 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot.ops.stack import web_spec
 from bot.ops.supervisor import free_port
 from tests.support.stack import assert_nothing_left, started
-from tests.support.web import agent_login, browser_like, get, post
+from tests.support.web import browser_like, get, post
 
 HANDOVER_MESSAGE = "je veux parler à un conseiller"
-
-
-@pytest.fixture
-def agent_session(web_url, stack_settings):
-    session = browser_like(web_url)
-    web = stack_settings.web
-    assert agent_login(session, web.agent_username, web.agent_password).status_code == 200
-    return session
 
 
 def today(stack_settings) -> str:

@@ -9,30 +9,14 @@ from typing import Any, Dict, List
 
 import jwt
 import pytest
-import sqlalchemy
 
-from tests.support.web import agent_login, browser_like, get, post
+from tests.support.stack import backend_rows
+from tests.support.web import browser_like, get, post
 
 
 @pytest.fixture
 def customer(web_url):
     return browser_like(web_url)
-
-
-@pytest.fixture
-def agent(web_url, stack_settings):
-    session = browser_like(web_url)
-    web = stack_settings.web
-    assert agent_login(session, web.agent_username, web.agent_password).status_code == 200
-    return session
-
-
-def rows(stack_settings, query: str, **params: Any) -> List[Dict[str, Any]]:
-    engine = sqlalchemy.create_engine(stack_settings.backend.database_url)
-    with engine.connect() as connection:
-        found = connection.execute(sqlalchemy.text(query), params).mappings().all()
-    engine.dispose()
-    return [dict(row) for row in found]
 
 
 def conversation_of(session) -> str:
@@ -48,7 +32,7 @@ def ask(session, message: str) -> List[Dict[str, Any]]:
 
 
 def feedback_of(stack_settings, conversation: str) -> List[Dict[str, Any]]:
-    return rows(
+    return backend_rows(
         stack_settings,
         "SELECT answer_at, rating, comment FROM answer_feedback WHERE conversation_id = :c",
         c=conversation,
@@ -121,7 +105,7 @@ def test_the_conversation_rating_is_stored(customer, stack_settings):
     for score in (0, 6, "5", 4.5, None):
         assert post(customer, "/chat/satisfaction", {"score": score}).status_code == 400
     assert post(customer, "/chat/satisfaction", {"score": 4}).status_code == 204
-    stored = rows(
+    stored = backend_rows(
         stack_settings,
         "SELECT score FROM conversation_ratings WHERE conversation_id = :c",
         c=conversation_of(customer),
@@ -135,8 +119,8 @@ def test_rating_routes_refuse_other_sites(web_url):
     assert post(session, "/chat/feedback", {"answer_at": 1.0, "rating": "up"}).status_code == 403
 
 
-def queue_items(agent) -> List[Dict[str, Any]]:
-    response = get(agent, "/agent/api/review")
+def queue_items(agent_session) -> List[Dict[str, Any]]:
+    response = get(agent_session, "/agent/api/review")
     assert response.status_code == 200
     return [
         {**item, "closest_intent": group["closest_intent"]}
@@ -146,14 +130,14 @@ def queue_items(agent) -> List[Dict[str, Any]]:
 
 
 def test_the_review_queue_shows_misses_and_thumbs_down_until_labelled(
-    customer, agent, stack_settings
+    customer, agent_session, stack_settings
 ):
     ask(customer, "qsdfgh jklm")
     liked = ask(customer, "comment créer un compte ?")
     post(customer, "/chat/feedback", {"answer_at": liked[0]["at"], "rating": "down"})
     conversation = conversation_of(customer)
 
-    mine = [i for i in queue_items(agent) if i["conversation"] == conversation]
+    mine = [i for i in queue_items(agent_session) if i["conversation"] == conversation]
 
     assert [(i["text"], i["outcome"]) for i in mine] == [
         ("comment créer un compte ?", "thumbs_down"),
@@ -161,12 +145,14 @@ def test_the_review_queue_shows_misses_and_thumbs_down_until_labelled(
     ]
     thumbs, fallback = mine
     assert thumbs["closest_intent"] == "create_account"
-    label = post(agent, "/agent/api/review/label", {"id": fallback["id"], "intent": "out_of_scope"})
+    label = post(
+        agent_session, "/agent/api/review/label", {"id": fallback["id"], "intent": "out_of_scope"}
+    )
     assert label.status_code == 200
-    dismiss = post(agent, "/agent/api/review/label", {"id": thumbs["id"], "intent": None})
+    dismiss = post(agent_session, "/agent/api/review/label", {"id": thumbs["id"], "intent": None})
     assert dismiss.status_code == 200
-    assert not [i for i in queue_items(agent) if i["conversation"] == conversation]
-    stored = rows(
+    assert not [i for i in queue_items(agent_session) if i["conversation"] == conversation]
+    stored = backend_rows(
         stack_settings,
         "SELECT text, intent, agent, source FROM review_labels WHERE conversation_id = :c "
         "ORDER BY id",
@@ -179,24 +165,24 @@ def test_the_review_queue_shows_misses_and_thumbs_down_until_labelled(
     ]
 
 
-def test_labels_are_checked(agent):
+def test_labels_are_checked(agent_session):
     for body, status in (
         ({"id": "0" * 24, "intent": None}, 404),
         ({"id": "0" * 24, "intent": "pas_un_sujet"}, 400),
         ({"id": "../x", "intent": None}, 400),
         ({"intent": None}, 400),
     ):
-        response = post(agent, "/agent/api/review/label", body)
+        response = post(agent_session, "/agent/api/review/label", body)
         assert response.status_code == status and response.json()["message"], body
 
 
-def test_using_a_lower_suggestion_of_the_assistant_records_a_label(agent, stack_settings):
+def test_using_a_lower_suggestion_of_the_assistant_records_a_label(agent_session, stack_settings):
     message = f"je n'arrive plus à rentrer sur le site {uuid.uuid4().hex[:6]}"
     body = {"message": message, "intent": "login_problem", "predicted_intent": "forgot_password"}
 
-    assert post(agent, "/agent/api/review/assistant-label", body).status_code == 201
+    assert post(agent_session, "/agent/api/review/assistant-label", body).status_code == 201
 
-    stored = rows(
+    stored = backend_rows(
         stack_settings,
         "SELECT intent, predicted_intent, agent, source FROM review_labels WHERE text = :t",
         t=message,
@@ -210,7 +196,7 @@ def test_using_a_lower_suggestion_of_the_assistant_records_a_label(agent, stack_
         }
     ]
     wrong = {"message": message, "intent": None}
-    assert post(agent, "/agent/api/review/assistant-label", wrong).status_code == 400
+    assert post(agent_session, "/agent/api/review/assistant-label", wrong).status_code == 400
 
 
 def test_the_review_queue_needs_an_agent(customer, web_url):
@@ -219,9 +205,9 @@ def test_the_review_queue_needs_an_agent(customer, web_url):
     assert response.status_code == 401
 
 
-def test_the_dashboard_counts_the_ratings(customer, agent):
+def test_the_dashboard_counts_the_ratings(customer, agent_session):
     def feedback() -> Dict[str, Any]:
-        response = get(agent, "/agent/api/stats")
+        response = get(agent_session, "/agent/api/stats")
         assert response.status_code == 200
         return response.json()["feedback"]
 

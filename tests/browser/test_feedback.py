@@ -9,20 +9,12 @@ from typing import Any, Callable, Dict, List
 
 import jwt
 import requests
-import sqlalchemy
 from playwright.sync_api import Page, expect
 
 from bot.domain.topics import INTENT_LABELS
 from tests.browser.test_pages_quality import log_in_as_agent, serious_violations
 from tests.browser.test_widget import ask, open_widget
-
-
-def rows(stack_settings, query: str, **params: Any) -> List[Dict[str, Any]]:
-    engine = sqlalchemy.create_engine(stack_settings.backend.database_url)
-    with engine.connect() as connection:
-        found = connection.execute(sqlalchemy.text(query), params).mappings().all()
-    engine.dispose()
-    return [dict(row) for row in found]
+from tests.support.stack import backend_rows
 
 
 def eventually(read: Callable[[], List[Dict[str, Any]]]) -> List[Dict[str, Any]]:
@@ -40,7 +32,7 @@ def conversation_of(page: Page) -> str:
 
 
 def feedback_of(stack_settings, conversation: str) -> List[Dict[str, Any]]:
-    return rows(
+    return backend_rows(
         stack_settings,
         "SELECT rating, comment FROM answer_feedback WHERE conversation_id = :c",
         c=conversation,
@@ -110,7 +102,7 @@ def test_the_goodbye_asks_how_the_conversation_went(page: Page, stack_settings):
 
     expect(page.locator(".rb-satisfaction")).to_have_text("Merci pour votre avis\u00a0!")
     expect(page.locator("#rb-input")).to_be_focused()
-    stored = rows(
+    stored = backend_rows(
         stack_settings,
         "SELECT score FROM conversation_ratings WHERE conversation_id = :c",
         c=conversation_of(page),
@@ -128,7 +120,7 @@ def test_the_satisfaction_question_can_be_dismissed(page: Page, stack_settings):
     page.get_by_role("button", name="Non merci").click()
     expect(page.locator(".rb-satisfaction")).to_have_count(0)
     expect(page.locator("#rb-input")).to_be_focused()
-    stored = rows(
+    stored = backend_rows(
         stack_settings,
         "SELECT score FROM conversation_ratings WHERE conversation_id = :c",
         c=conversation_of(page),
@@ -166,7 +158,7 @@ def test_an_agent_labels_a_missed_message_in_one_click(page: Page, web_url, stac
     expect(page.locator("#review-status")).to_have_text(
         "Message étiqueté «\u00a0Hors du compte client\u00a0»."
     )
-    stored = rows(
+    stored = backend_rows(
         stack_settings, "SELECT intent, agent, source FROM review_labels WHERE text = :t", t=text
     )
     assert stored == [
@@ -192,7 +184,7 @@ def test_using_the_second_suggestion_of_the_assistant_records_a_label(page: Page
 
     expect(suggestions.nth(1).get_by_role("button")).to_have_text("Copié ✓")
     stored = eventually(
-        lambda: rows(
+        lambda: backend_rows(
             stack_settings,
             "SELECT intent, predicted_intent, agent FROM review_labels WHERE text = :t",
             t=message,

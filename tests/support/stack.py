@@ -35,22 +35,22 @@ def assert_nothing_left(stack: Stack) -> None:
     assert not left_behind, f"processes left behind: {left_behind}"
 
 
-def tickets_of(settings: Settings, conversation_id: str) -> List[Dict[str, Any]]:
-    """The tickets a conversation opened, read straight from the backend's database."""
+def backend_rows(settings: Settings, query: str, **params: Any) -> List[Dict[str, Any]]:
+    """The rows `query` finds in the backend's database, read straight from it."""
     engine = sqlalchemy.create_engine(settings.backend.database_url)
     with engine.connect() as connection:
-        rows = (
-            connection.execute(
-                sqlalchemy.text(
-                    "SELECT reference, subject, email, body FROM tickets WHERE conversation_id = :c"
-                ),
-                {"c": conversation_id},
-            )
-            .mappings()
-            .all()
-        )
+        found = connection.execute(sqlalchemy.text(query), params).mappings().all()
     engine.dispose()
-    return [dict(row) for row in rows]
+    return [dict(row) for row in found]
+
+
+def tickets_of(settings: Settings, conversation_id: str) -> List[Dict[str, Any]]:
+    """The tickets a conversation opened."""
+    return backend_rows(
+        settings,
+        "SELECT reference, subject, email, body FROM tickets WHERE conversation_id = :c",
+        c=conversation_id,
+    )
 
 
 def texts(replies: list) -> str:
