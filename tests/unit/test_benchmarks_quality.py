@@ -332,3 +332,38 @@ def test_a_fold_that_would_overrun_the_budget_is_skipped_with_its_reason():
 def test_without_a_budget_every_job_runs():
     pending = [job("ours", 3)]
     assert next_job(pending, {}, None, []) == job("ours", 3)
+
+
+def _pipeline(clean: float, typos: float) -> dict:
+    metrics = {
+        "accuracy": clean,
+        "macro_f1": clean,
+        "out_of_scope_recall": 0.96,
+        "wrong_fallbacks": {"share": 0.01},
+    }
+    robustness = {
+        "original": {"accuracy": clean},
+        "typos": {"accuracy": typos},
+        "no_accents": {"accuracy": clean},
+    }
+    return {"holdout": metrics, "robustness": robustness}
+
+
+@pytest.mark.parametrize(
+    ("ours", "clean_margin", "verdicts"),
+    [
+        ((0.95, 0.93), "+4.0 points", ["holds", "holds"]),
+        ((0.92, 0.93), "+1.0 points", ["**missed**", "holds"]),
+    ],
+    ids=["four-points-ahead", "one-point-ahead-on-clean"],
+)
+def test_the_margin_over_the_linear_baseline_is_judged_on_clean_and_typo_accuracy(
+    ours, clean_margin, verdicts
+):
+    from benchmarks.quality_report import _targets
+
+    rows = _targets(_pipeline(*ours), _pipeline(0.91, 0.78)).splitlines()
+    margins = [line for line in rows if "TF-IDF baseline" in line]
+    assert len(margins) == 2
+    assert [line.strip(" |").split()[-1] for line in margins] == verdicts
+    assert clean_margin in margins[0]
