@@ -3,10 +3,10 @@
 from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import account_client, call_backend, logged_in_customer
+from actions.common import ActionContext, ContextAction, call_backend, logged_in_customer
 from actions.handover import utter_handover
 from bot.clients.account import AccountClient, BackendUnavailable
 from bot.domain.answers import addresses_list, invoice_links, orders_list, personal_details
@@ -14,12 +14,12 @@ from bot.domain.links import links_payload
 from bot.domain.responses import render
 
 
-def utter_unavailable(dispatcher: CollectingDispatcher) -> None:
+def utter_unavailable(context: ActionContext, dispatcher: CollectingDispatcher) -> None:
     dispatcher.utter_message(response="utter_backend_unavailable")
-    utter_handover(dispatcher)
+    utter_handover(context, dispatcher)
 
 
-class AccountAnswer(Action, ABC):
+class AccountAnswer(ContextAction, ABC):
     """Completes a FAQ answer with the logged-in customer's own data.
 
     Anonymous customers get `anonymous()` (nothing by default); when the
@@ -37,7 +37,7 @@ class AccountAnswer(Action, ABC):
         pass
 
     def unavailable(self, dispatcher: CollectingDispatcher) -> None:
-        utter_unavailable(dispatcher)
+        utter_unavailable(self.context, dispatcher)
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
@@ -47,7 +47,7 @@ class AccountAnswer(Action, ABC):
             self.anonymous(dispatcher)
             return []
         try:
-            data = await call_backend(self.fetch, account_client(), customer_id)
+            data = await call_backend(self.fetch, self.context.account_client(), customer_id)
         except BackendUnavailable:
             self.unavailable(dispatcher)
             return []
@@ -90,7 +90,7 @@ class ActionAnswerInvoices(AccountAnswer):
 
     def unavailable(self, dispatcher: CollectingDispatcher) -> None:
         dispatcher.utter_message(response="utter_find_invoices")
-        utter_unavailable(dispatcher)
+        utter_unavailable(self.context, dispatcher)
 
 
 class ActionAnswerAddresses(AccountAnswer):

@@ -1,17 +1,53 @@
-"""What every action needs: who is logged in, the backend client, the hand-over."""
+"""What every action needs: who is logged in, the backend client, the hand-over's facts.
+
+The configuration reaches the actions as an `ActionContext`, built once by the action
+server's `main` (bot/rasa_ext/action_server.py) from the process's settings and handed to
+the constructor of every action (actions/registry.py). Nothing here reads the environment:
+a test builds the context it needs, a second one with other settings beside it if it likes.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import functools
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Callable, Optional, TypeVar
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 
 from bot.clients.account import AccountClient
-from bot.config import settings
+from bot.config import BackendSettings, PhoneLine, Settings
+from bot.domain.handover import current_time
 from bot.domain.tokens import verified_customer
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ActionContext:
+    """What the actions need of the configuration: how to reach the account backend, and
+    the phone line they hand over to with the clock that says whether it is open."""
+
+    backend: BackendSettings
+    phone: PhoneLine
+    # Now, or the instant the configuration fixes (BOT_FIXED_NOW, BOT_FIXED_NOW_FILE).
+    clock: Callable[[], datetime]
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "ActionContext":
+        return cls(settings.backend, settings.phone, functools.partial(current_time, settings))
+
+    def account_client(self) -> AccountClient:
+        return AccountClient(self.backend)
+
+
+class ContextAction(Action):
+    """Base of our actions: rasa_sdk's `Action`, constructed with the process's
+    `ActionContext`, which their helpers get from `self.context`."""
+
+    def __init__(self, context: ActionContext) -> None:
+        self.context = context
 
 
 def logged_in_customer(tracker: Tracker) -> Optional[str]:
@@ -22,10 +58,6 @@ def logged_in_customer(tracker: Tracker) -> Optional[str]:
     mid-conversation makes the customer anonymous from that message on.
     """
     return verified_customer(tracker.latest_message.get("metadata"))
-
-
-def account_client() -> AccountClient:
-    return AccountClient(settings().backend)
 
 
 async def call_backend(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:

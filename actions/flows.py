@@ -12,12 +12,12 @@ from __future__ import annotations
 import contextlib
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.account import ActionAnswerAddresses, ActionAnswerInvoices, ActionAnswerPersonalData
-from actions.common import account_client, call_backend, logged_in_customer
+from actions.common import ActionContext, ContextAction, call_backend, logged_in_customer
 from actions.handover import utter_handover
 from bot.clients.account import BackendUnavailable
 from bot.domain.identifiers import find_customer_ids, find_emails
@@ -79,7 +79,11 @@ WITH_HANDOVER = {"opening_hours"}
 
 
 async def answer_topic(
-    intent: str, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    context: ActionContext,
+    intent: str,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    domain: Dict[Text, Any],
 ) -> bool:
     """Answers a topic as its rule does (without « autre chose ? »); False when the intent
     has no answer of its own (small talk, yes/no, values)."""
@@ -88,13 +92,13 @@ async def answer_topic(
     for response in ANSWERS[intent]:
         dispatcher.utter_message(response=response)
     if intent in PERSONALISED:
-        await PERSONALISED[intent]().run(dispatcher, tracker, domain)
+        await PERSONALISED[intent](context).run(dispatcher, tracker, domain)
     if intent in WITH_HANDOVER:
-        utter_handover(dispatcher)
+        utter_handover(context, dispatcher)
     return True
 
 
-async def prefill(tracker: Tracker) -> List[EventType]:
+async def prefill(context: ActionContext, tracker: Tracker) -> List[EventType]:
     """What is already known before a flow asks: the logged-in customer's own e-mail and
     number (from the backend), values typed in the message that opened it (they prove
     nothing: they only go into a ticket or a reset request)."""
@@ -107,7 +111,9 @@ async def prefill(tracker: Tracker) -> List[EventType]:
     if logged_in:
         customer_id = logged_in
         with contextlib.suppress(BackendUnavailable):
-            email = email or (await call_backend(account_client().customer, logged_in)).email
+            email = (
+                email or (await call_backend(context.account_client().customer, logged_in)).email
+            )
     return [
         *(SlotSet(slot, None) for slot in FLOW_SLOTS),
         SlotSet("email", email),
@@ -118,13 +124,13 @@ async def prefill(tracker: Tracker) -> List[EventType]:
 
 
 async def start_flow(
-    intent: str, dispatcher: CollectingDispatcher, tracker: Tracker
+    context: ActionContext, intent: str, dispatcher: CollectingDispatcher, tracker: Tracker
 ) -> List[EventType]:
     """The flow's opening answer, its slots pre-filled, and its form as the next action."""
     responses, form = FLOWS[intent]
     for response in responses:
         dispatcher.utter_message(response=response)
-    return [*await prefill(tracker), FollowupAction(form)]
+    return [*await prefill(context, tracker), FollowupAction(form)]
 
 
 def resume_flow(form: str, tracker: Tracker) -> List[EventType]:
@@ -146,7 +152,7 @@ def resume_flow(form: str, tracker: Tracker) -> List[EventType]:
     return [*events, FollowupAction(form)]
 
 
-class ActionPrefillFormSlots(Action):
+class ActionPrefillFormSlots(ContextAction):
     """Before a flow's form, when a rule opens it: what is already known (`prefill`)."""
 
     def name(self) -> Text:
@@ -155,4 +161,4 @@ class ActionPrefillFormSlots(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        return await prefill(tracker)
+        return await prefill(self.context, tracker)

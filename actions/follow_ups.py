@@ -11,6 +11,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.common import ActionContext
 from actions.flows import start_flow
 from actions.handover import utter_handover
 from bot.domain.repair import previous_turn_actions, steps_given
@@ -43,6 +44,7 @@ def previous_actions(tracker: Tracker) -> List[str]:
 
 
 async def answer_follow_up(
+    context: ActionContext,
     kind: str,
     previous_actions: Sequence[str],
     dispatcher: CollectingDispatcher,
@@ -53,7 +55,7 @@ async def answer_follow_up(
     a flow (`in_a_flow`) nothing starts another flow: the form asks its question again."""
     if kind in WITH_HANDOVER:
         dispatcher.utter_message(response=WITH_HANDOVER[kind])
-        utter_handover(dispatcher)
+        utter_handover(context, dispatcher)
         return []
     if kind in PLAIN:
         dispatcher.utter_message(response=PLAIN[kind])
@@ -64,9 +66,9 @@ async def answer_follow_up(
         dispatcher.utter_message(response=steps)
         return []
     if kind == "forgot_current_password" and not in_a_flow:
-        return await start_flow("forgot_password", dispatcher, tracker)
+        return await start_flow(context, "forgot_password", dispatcher, tracker)
     if kind == "reset_email_not_received" and not in_a_flow:
         dispatcher.utter_message(response="utter_reset_email_not_received")
-        utter_handover(dispatcher)
-        return await start_flow("forgot_password", dispatcher, tracker)
+        utter_handover(context, dispatcher)
+        return await start_flow(context, "forgot_password", dispatcher, tracker)
     return None

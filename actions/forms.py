@@ -32,7 +32,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.common import logged_in_customer
+from actions.common import ContextAction, logged_in_customer
 from actions.flows import (
     ANSWERS,
     CANDIDATES,
@@ -96,7 +96,7 @@ class Turn:
         return len(plain(self.text).split())
 
 
-class GuidedFormValidation(FormValidationAction):
+class GuidedFormValidation(ContextAction, FormValidationAction):
     """The repair layer every form validates through (module docstring).
 
     Each slot of the form has a parser in `parsers`; `corrections` names the slots an
@@ -262,7 +262,7 @@ class GuidedFormValidation(FormValidationAction):
             is_spelled_email(turn.text) or ("@" in turn.text and turn.words <= 4)
         )
         if turn.is_confident(*ANSWERS) and not same_flow and not value_attempt:
-            await answer_topic(turn.intent or "", dispatcher, tracker, domain)
+            await answer_topic(self.context, turn.intent or "", dispatcher, tracker, domain)
             detours = int(tracker.get_slot(DIGRESSIONS) or 0) + 1
             if slot in OFFER_SLOTS and detours > 1:
                 return {slot: None, OUTCOME: "dropped"}
@@ -290,7 +290,10 @@ class GuidedFormValidation(FormValidationAction):
         kind = follow_up(done, turn.text)
         if kind is None:
             return None
-        if await answer_follow_up(kind, done, dispatcher, tracker, in_a_flow=True) is None:
+        if (
+            await answer_follow_up(self.context, kind, done, dispatcher, tracker, in_a_flow=True)
+            is None
+        ):
             return None
         if kind == "mailbox_lost" and slot in OFFER_SLOTS:
             return {slot: None, OUTCOME: "dropped"}

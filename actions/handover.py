@@ -2,30 +2,28 @@
 
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.config import settings
-from bot.domain.handover import contact_form_links, current_time, handover_response
+from actions.common import ActionContext, ContextAction
+from bot.domain.handover import contact_form_links, handover_response
 from bot.domain.hours import line_status
 
 
-def utter_handover(dispatcher: CollectingDispatcher) -> None:
+def utter_handover(context: ActionContext, dispatcher: CollectingDispatcher) -> None:
     """Phone number, hours, whether the line is open right now, and the contact form's link."""
-    config = settings()
     dispatcher.utter_message(
-        **handover_response(current_time(config), config.phone),
-        json_message=contact_form_links(config.phone),
+        **handover_response(context.clock(), context.phone),
+        json_message=contact_form_links(context.phone),
     )
 
 
-def line_is_open() -> bool:
-    config = settings()
-    return line_status(current_time(config), config.phone).is_open
+def line_is_open(context: ActionContext) -> bool:
+    return line_status(context.clock(), context.phone).is_open
 
 
-class ActionPhoneHandover(Action):
+class ActionPhoneHandover(ContextAction):
     """The hand-over; when the line is closed, the offer to leave a message follows (the
     first question of `leave_message_form`)."""
 
@@ -35,14 +33,16 @@ class ActionPhoneHandover(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        return handover_with_offer(dispatcher, tracker)
+        return handover_with_offer(self.context, dispatcher, tracker)
 
 
-def handover_with_offer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+def handover_with_offer(
+    context: ActionContext, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> List[EventType]:
     """The hand-over, then, when the line is closed and no flow is under way, the offer to
     leave a message (the first question of `leave_message_form`)."""
-    utter_handover(dispatcher)
-    if line_is_open() or tracker.active_loop.get("name"):
+    utter_handover(context, dispatcher)
+    if line_is_open(context) or tracker.active_loop.get("name"):
         return []
     slots = ("wants_to_leave_message", "message_text", "form_outcome", "form_retries")
     return [*(SlotSet(slot, None) for slot in slots), FollowupAction("leave_message_form")]

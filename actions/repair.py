@@ -19,10 +19,11 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text, Tuple
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.common import ContextAction
 from actions.flows import (
     ANSWERS,
     FLOWS,
@@ -77,7 +78,7 @@ def user_turns(tracker: Tracker) -> int:
     return sum(1 for event in tracker.events if event.get("event") == "user")
 
 
-class ActionRepair(Action):
+class ActionRepair(ContextAction):
     def name(self) -> Text:
         return "action_repair"
 
@@ -119,8 +120,8 @@ class ActionRepair(Action):
         if chosen is None:
             return None  # another question: answered as such
         if chosen in FLOWS:
-            return await start_flow(chosen, dispatcher, tracker)
-        await answer_topic(chosen, dispatcher, tracker, domain)
+            return await start_flow(self.context, chosen, dispatcher, tracker)
+        await answer_topic(self.context, chosen, dispatcher, tracker, domain)
         dispatcher.utter_message(response="utter_anything_else")
         return []
 
@@ -129,7 +130,7 @@ class ActionRepair(Action):
         kind = follow_up(done, turn.text)
         if kind is None:
             return None
-        events = await answer_follow_up(kind, done, dispatcher, tracker)
+        events = await answer_follow_up(self.context, kind, done, dispatcher, tracker)
         if events is not None and kind in ("account_purged", "invoice_timing", "where_exactly"):
             dispatcher.utter_message(response="utter_anything_else")
         return events
@@ -141,7 +142,9 @@ class ActionRepair(Action):
         emails = find_emails(turn.text)
         recent = "action_send_password_email" in previous_actions(tracker)
         if previous and recent and len(emails) == 1 and emails[0] != previous:
-            return await send_password_email(dispatcher, tracker, emails[0], previous=previous)
+            return await send_password_email(
+                self.context, dispatcher, tracker, emails[0], previous=previous
+            )
         return None
 
     async def _resume(self, turn, dispatcher, tracker, domain) -> Optional[List[EventType]]:
@@ -202,14 +205,14 @@ class ActionRepair(Action):
     async def _plain_answer(self, turn: Turn, dispatcher, tracker, domain) -> List[EventType]:
         intent = turn.nlu_intent
         if intent in FLOWS:
-            return await start_flow(intent, dispatcher, tracker)
+            return await start_flow(self.context, intent, dispatcher, tracker)
         if intent in ANSWERS and intent != "out_of_scope":
-            await answer_topic(intent, dispatcher, tracker, domain)
+            await answer_topic(self.context, intent, dispatcher, tracker, domain)
             dispatcher.utter_message(response="utter_anything_else")
             return []
         if intent == "out_of_scope":
             dispatcher.utter_message(response="utter_out_of_scope")
-            return handover_with_offer(dispatcher, tracker)
+            return handover_with_offer(self.context, dispatcher, tracker)
         if intent == "inform":
             dispatcher.utter_message(response="utter_inform_unexpected")
             return []
@@ -223,6 +226,9 @@ class ActionRepair(Action):
             return []
         if self._missed_just_before(tracker):
             dispatcher.utter_message(response="utter_fallback_handover")
-            return [SlotSet(MISSED_TURN, None), *handover_with_offer(dispatcher, tracker)]
+            return [
+                SlotSet(MISSED_TURN, None),
+                *handover_with_offer(self.context, dispatcher, tracker),
+            ]
         dispatcher.utter_message(response="utter_fallback_topics")
         return [SlotSet(MISSED_TURN, float(user_turns(tracker)))]

@@ -5,11 +5,11 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import account_client, call_backend, logged_in_customer
+from actions.common import ActionContext, ContextAction, call_backend, logged_in_customer
 from actions.flows import (
     ANSWERS,
     FLOW_SLOTS,
@@ -35,16 +35,19 @@ MIN_QUESTION_WORDS = 5
 
 
 async def answer_question_after_cancel(
-    dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    context: ActionContext,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    domain: Dict[Text, Any],
 ) -> bool:
     """Answers the question the cancelling message also asks; False when it asks none."""
     turn = Turn(tracker)
     if turn.words < MIN_QUESTION_WORDS or not turn.is_confident(*QUESTIONS_AFTER_CANCEL):
         return False
-    return await answer_topic(turn.intent or "", dispatcher, tracker, domain)
+    return await answer_topic(context, turn.intent or "", dispatcher, tracker, domain)
 
 
-class FormSubmission(Action, ABC):
+class FormSubmission(ContextAction, ABC):
     """Runs when a flow's form ends: acts on its outcome, then clears the flow's slots.
 
     The outcomes of the repair layer (actions/forms.py) are answered here once for every
@@ -63,20 +66,21 @@ class FormSubmission(Action, ABC):
             dispatcher.utter_message(response="utter_form_cancelled")
             if outcome == "cancelled_goodbye":
                 dispatcher.utter_message(response="utter_goodbye")
-            elif await answer_question_after_cancel(dispatcher, tracker, domain):
+            elif await answer_question_after_cancel(self.context, dispatcher, tracker, domain):
                 dispatcher.utter_message(response="utter_anything_else")
         elif outcome == "failed":
             dispatcher.utter_message(response="utter_form_failed")
-            utter_handover(dispatcher)
+            utter_handover(self.context, dispatcher)
         elif outcome == "closed":
             dispatcher.utter_message(response="utter_goodbye")
         elif outcome == "dropped":
             dispatcher.utter_message(response="utter_anything_else")
         elif outcome == "switched":
-            return [*cleared, *await start_flow(tracker.get_slot(NEXT_FLOW), dispatcher, tracker)]
+            flow = tracker.get_slot(NEXT_FLOW)
+            return [*cleared, *await start_flow(self.context, flow, dispatcher, tracker)]
         elif outcome == "handover":
             dispatcher.utter_message(response="utter_request_human_intro")
-            utter_handover(dispatcher)
+            utter_handover(self.context, dispatcher)
             dispatcher.utter_message(response="utter_form_paused")
             kept = (
                 "email",
@@ -116,23 +120,30 @@ class ActionSendPasswordEmail(FormSubmission):
         if tracker.get_slot("wants_reset_email") is False:
             dispatcher.utter_message(response="utter_no_problem")
             return None
-        return await send_password_email(dispatcher, tracker, tracker.get_slot("email"))
+        return await send_password_email(
+            self.context, dispatcher, tracker, tracker.get_slot("email")
+        )
 
 
 async def send_password_email(
-    dispatcher: CollectingDispatcher, tracker: Tracker, email: str, previous: Optional[str] = None
+    context: ActionContext,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    email: str,
+    previous: Optional[str] = None,
 ) -> List[EventType]:
     """Asks the backend for the reset e-mail; `previous` is an address the customer just
     corrected (« oups, plutôt … »), which the reply mentions."""
     try:
-        await call_backend(account_client().request_password_email, email, tracker.sender_id)
+        client = context.account_client()
+        await call_backend(client.request_password_email, email, tracker.sender_id)
     except RateLimited:
         dispatcher.utter_message(response="utter_password_email_rate_limited")
-        utter_handover(dispatcher)
+        utter_handover(context, dispatcher)
         return []
     except BackendUnavailable:
         dispatcher.utter_message(response="utter_password_email_unavailable")
-        utter_handover(dispatcher)
+        utter_handover(context, dispatcher)
         return []
     if previous:
         dispatcher.utter_message(
@@ -164,7 +175,7 @@ class ActionOpenDeletionTicket(FormSubmission):
         )
         try:
             ticket = await call_backend(
-                account_client().open_ticket,
+                self.context.account_client().open_ticket,
                 DELETION_SUBJECT,
                 email,
                 body,
@@ -173,12 +184,12 @@ class ActionOpenDeletionTicket(FormSubmission):
             )
         except RateLimited:
             dispatcher.utter_message(response="utter_deletion_rate_limited")
-            utter_handover(dispatcher)
+            utter_handover(self.context, dispatcher)
             return
         except BackendUnavailable:
             dispatcher.utter_message(response="utter_backend_unavailable")
             dispatcher.utter_message(response="utter_delete_account_by_form")
-            utter_handover(dispatcher)
+            utter_handover(self.context, dispatcher)
             return
         if ticket.verified:
             dispatcher.utter_message(
@@ -202,7 +213,7 @@ class ActionOpenDuplicateTicket(FormSubmission):
         )
         try:
             ticket = await call_backend(
-                account_client().open_ticket,
+                self.context.account_client().open_ticket,
                 OTHER_SUBJECT,
                 emails[0],
                 body,
@@ -216,7 +227,7 @@ class ActionOpenDuplicateTicket(FormSubmission):
             dispatcher.utter_message(
                 response="utter_duplicate_ticket_opened", reference=ticket.reference
             )
-        utter_handover(dispatcher)
+        utter_handover(self.context, dispatcher)
 
 
 class ActionLeaveMessage(FormSubmission):
@@ -234,7 +245,7 @@ class ActionLeaveMessage(FormSubmission):
         if not tracker.get_slot("wants_to_leave_message"):
             dispatcher.utter_message(response="utter_no_problem")
             return None
-        client, customer_id = account_client(), logged_in_customer(tracker)
+        client, customer_id = self.context.account_client(), logged_in_customer(tracker)
         try:
             email = tracker.get_slot("email")
             if customer_id:
@@ -250,7 +261,7 @@ class ActionLeaveMessage(FormSubmission):
             )
         except BackendUnavailable:
             dispatcher.utter_message(response="utter_message_not_left")
-            utter_handover(dispatcher)
+            utter_handover(self.context, dispatcher)
             return None
         dispatcher.utter_message(response="utter_message_left", reference=ticket.reference)
         return None

@@ -1,7 +1,8 @@
 """The one place where configuration is read from the environment.
 
 Defaults run the whole bot on one machine with no service installed. Every
-variable is documented in `.env.example`.
+variable is documented in `.env.example`. Each process reads them once, where it starts
+(`main`, or where Rasa builds our channel and tracker store), and hands them down.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import datetime, time
-from functools import lru_cache
 from pathlib import Path
 from typing import Mapping, Optional, Tuple
 
@@ -296,13 +296,3 @@ def refuse_placeholder(name: str, value: Optional[str]) -> None:
     """Raises ValueError when the secret `name` is set to a well-known placeholder."""
     if value is not None and value.strip().lower() in PLACEHOLDER_SECRETS:
         raise ValueError(f"{name} is a placeholder ({value!r}): set a real secret")
-
-
-@lru_cache(maxsize=1)
-def settings() -> Settings:
-    """Settings of this process, read once, for the code that Rasa and rasa_sdk load and
-    build themselves (the actions, the REST channel, the tracker store): there is no
-    constructor of ours to hand them to. The processes we start ourselves (backend, web
-    server, `make run`, the operator commands) call `load_settings` at their entry point
-    and pass the result down."""
-    return load_settings()

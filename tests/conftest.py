@@ -3,18 +3,20 @@ stack is started once per test run and stopped (with a leftover check) at the en
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+from datetime import datetime
 from typing import Iterator
 
 import pytest
 
-from bot.config import Settings, load_settings, settings
+from actions.common import ActionContext
+from bot.config import Settings, load_settings
 from bot.ops.stack import (
     action_server_spec,
     backend_spec,
     isolated_settings,
     rasa_server_spec,
-    shared_env,
     web_spec,
 )
 from bot.ops.supervisor import Stack
@@ -63,14 +65,12 @@ def web_url(web: Stack, stack_settings: Settings) -> str:
     return stack_settings.web.url
 
 
-@pytest.fixture
-def stack_env(stack_settings: Settings, monkeypatch) -> Iterator[Settings]:
-    """This process configured like the stack's processes (for in-process action tests)."""
-    for name, value in {**shared_env(stack_settings), "BOT_FIXED_NOW": STACK_NOW}.items():
-        monkeypatch.setenv(name, value)
-    settings.cache_clear()
-    yield stack_settings
-    settings.cache_clear()
+@pytest.fixture(scope="session")
+def action_context(stack_settings: Settings) -> ActionContext:
+    """What the stack's action server gives its actions (its backend, its clock), for
+    in-process action tests."""
+    now = datetime.fromisoformat(STACK_NOW)
+    return ActionContext.from_settings(dataclasses.replace(stack_settings, fixed_now=now))
 
 
 @pytest.fixture(scope="session")

@@ -26,7 +26,7 @@ from actions.submissions import (
     ActionOpenDuplicateTicket,
     ActionSendPasswordEmail,
 )
-from bot.config import PROJECT_ROOT, TokenSettings, settings
+from bot.config import PROJECT_ROOT, Settings, TokenSettings
 from bot.domain.links import read_links_payload
 from bot.domain.tokens import issue_token, verified_metadata
 from bot.ops.supervisor import free_port
@@ -41,20 +41,20 @@ DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"
 def tracker(
     text: str = "",
     intent: str = "inform",
-    token: Optional[str] = None,
+    metadata: Optional[Dict[str, str]] = None,
     slots: Optional[Dict[str, Any]] = None,
     sender: Optional[str] = None,
     requested_slot: Optional[str] = None,
     candidates: Optional[Dict[str, Any]] = None,
 ) -> Tracker:
-    """A tracker whose last user message is `text`; `candidates` are the slot values
-    the form extracted from it, which the validation action checks."""
+    """A tracker whose last user message is `text`, with the `metadata` the REST channel
+    left (`logged_in`); `candidates` are the slot values the form extracted from it, which
+    the validation action checks."""
     message = {
         "text": text,
         "intent": {"name": intent, "confidence": 0.99},
         "entities": [],
-        # What the REST channel leaves of the website's metadata: who the token verified.
-        "metadata": verified_metadata({"auth_token": token}, settings().tokens),
+        "metadata": metadata or {},
     }
     events = [{"event": "user", "text": text, "parse_data": message}]
     events += [{"event": "slot", "name": k, "value": v} for k, v in (candidates or {}).items()]
@@ -83,15 +83,28 @@ def responses(messages: List[Dict[str, Any]]) -> List[str]:
     return [m["response"] for m in messages]
 
 
-def token_for(customer_id: str, settings, **overrides) -> str:
+def token_for(customer_id: str, settings: Settings, **overrides) -> str:
     return issue_token(customer_id, dataclasses.replace(settings.tokens, **overrides))
+
+
+def channel_metadata(token: Optional[str], settings: Settings) -> Dict[str, str]:
+    """What the REST channel leaves of the website's metadata: who the token verified."""
+    return verified_metadata({"auth_token": token}, settings.tokens)
+
+
+@pytest.fixture
+def logged_in(stack_settings: Settings):
+    """The metadata of a message from `customer_id`, logged in on the website."""
+    return lambda customer_id: channel_metadata(
+        token_for(customer_id, stack_settings), stack_settings
+    )
 
 
 # --- Who is logged in ---------------------------------------------------------
 
 
-def test_logged_in_customer_gets_their_own_invoices(stack_env):
-    _, messages = run(ActionAnswerInvoices(), tracker(token=token_for("C1000001", stack_env)))
+def test_logged_in_customer_gets_their_own_invoices(action_context, logged_in):
+    _, messages = run(ActionAnswerInvoices(action_context), tracker(metadata=logged_in("C1000001")))
     # Her own orders, first and alone: no general steps before what she asked for.
     assert responses(messages) == ["utter_invoices_list"]
     orders = messages[0]["orders"]
@@ -107,15 +120,15 @@ def test_logged_in_customer_gets_their_own_invoices(stack_env):
     assert "https://" not in links["text"] and all(n in links["text"] for n in numbers)
 
 
-def test_another_customer_sees_only_their_own_orders(stack_env):
-    _, marie = run(ActionAnswerInvoices(), tracker(token=token_for("C1000001", stack_env)))
-    _, sophie = run(ActionAnswerInvoices(), tracker(token=token_for("C1000003", stack_env)))
+def test_another_customer_sees_only_their_own_orders(action_context, logged_in):
+    _, marie = run(ActionAnswerInvoices(action_context), tracker(metadata=logged_in("C1000001")))
+    _, sophie = run(ActionAnswerInvoices(action_context), tracker(metadata=logged_in("C1000003")))
     marie_orders = {line.split(" du ")[0] for line in marie[0]["orders"].splitlines()}
     assert not any(order in sophie[0]["orders"] for order in marie_orders)
 
 
-def test_customer_without_order(stack_env):
-    _, messages = run(ActionAnswerInvoices(), tracker(token=token_for("C1000005", stack_env)))
+def test_customer_without_order(action_context, logged_in):
+    _, messages = run(ActionAnswerInvoices(action_context), tracker(metadata=logged_in("C1000005")))
     assert responses(messages) == ["utter_no_orders", "utter_find_invoices"]
 
 
@@ -130,28 +143,35 @@ def test_customer_without_order(stack_env):
         lambda s: issue_token("C1000001", s.tokens, now=time.time() - 7200),
     ],
 )
-def test_anonymous_forged_or_expired_token_is_invited_to_log_in(stack_env, make_token):
-    _, messages = run(ActionAnswerInvoices(), tracker(token=make_token(stack_env)))
+def test_anonymous_forged_or_expired_token_is_invited_to_log_in(
+    action_context, stack_settings, make_token
+):
+    _, messages = run(
+        ActionAnswerInvoices(action_context),
+        tracker(metadata=channel_metadata(make_token(stack_settings), stack_settings)),
+    )
     assert responses(messages) == ["utter_find_invoices", "utter_invite_login"]
 
 
-def test_typed_customer_number_unlocks_nothing(stack_env):
-    _, messages = run(ActionAnswerInvoices(), tracker(text="je suis le client C1000001"))
+def test_typed_customer_number_unlocks_nothing(action_context):
+    _, messages = run(
+        ActionAnswerInvoices(action_context), tracker(text="je suis le client C1000001")
+    )
     assert responses(messages) == ["utter_find_invoices", "utter_invite_login"]
 
 
-def test_addresses_on_file(stack_env):
-    _, messages = run(ActionAnswerAddresses(), tracker(token=token_for("C1000001", stack_env)))
+def test_addresses_on_file(action_context, logged_in):
+    _, messages = run(
+        ActionAnswerAddresses(action_context), tracker(metadata=logged_in("C1000001"))
+    )
     assert responses(messages) == ["utter_addresses_on_file"]
     assert "livraison" in messages[0]["addresses"] and "facturation" in messages[0]["addresses"]
 
 
-def test_backend_down_hands_over(stack_env, monkeypatch):
-    from bot.config import settings
-
-    monkeypatch.setenv("BACKEND_PORT", str(free_port()))
-    settings.cache_clear()
-    _, messages = run(ActionAnswerInvoices(), tracker(token=token_for("C1000001", stack_env)))
+def test_backend_down_hands_over(action_context, logged_in, stack_settings):
+    nobody_there = dataclasses.replace(action_context.backend, port=free_port())
+    context = dataclasses.replace(action_context, backend=nobody_there)
+    _, messages = run(ActionAnswerInvoices(context), tracker(metadata=logged_in("C1000001")))
     assert responses(messages) == [
         "utter_find_invoices",
         "utter_backend_unavailable",
@@ -160,24 +180,26 @@ def test_backend_down_hands_over(stack_env, monkeypatch):
     # The hand-over links the contact form.
     form = read_links_payload(messages[-1]["custom"])["links"]
     assert form == [
-        {"label": "Ouvrir le formulaire de contact", "url": stack_env.phone.contact_form_url}
+        {"label": "Ouvrir le formulaire de contact", "url": stack_settings.phone.contact_form_url}
     ]
 
 
 # --- Forms ----------------------------------------------------------------------
 
 
-def test_prefill_uses_the_logged_in_account(stack_env):
+def test_prefill_uses_the_logged_in_account(action_context, logged_in):
     events, _ = run(
-        ActionPrefillFormSlots(),
-        tracker("supprimer mon compte", "delete_account", token=token_for("C1000001", stack_env)),
+        ActionPrefillFormSlots(action_context),
+        tracker("supprimer mon compte", "delete_account", metadata=logged_in("C1000001")),
     )
     assert SlotSet("email", "marie.durand@example.com") in events
     assert SlotSet("customer_id", "C1000001") in events
 
 
-def test_prefill_takes_a_typed_address_but_no_identity(stack_env):
-    events, _ = run(ActionPrefillFormSlots(), tracker("mdp oublié pour Paul.Petit@example.com"))
+def test_prefill_takes_a_typed_address_but_no_identity(action_context):
+    events, _ = run(
+        ActionPrefillFormSlots(action_context), tracker("mdp oublié pour Paul.Petit@example.com")
+    )
     assert SlotSet("email", "paul.petit@example.com") in events
 
 
@@ -194,11 +216,15 @@ def validate(form, text: str, intent: str, slot: str, retries: Optional[float] =
     )
 
 
-def test_invalid_email_is_asked_again_with_an_example_then_hands_over(stack_env):
-    events, messages = validate(ValidatePasswordEmailForm(), "jean.dupont", "inform", "email")
+def test_invalid_email_is_asked_again_with_an_example_then_hands_over(action_context):
+    events, messages = validate(
+        ValidatePasswordEmailForm(action_context), "jean.dupont", "inform", "email"
+    )
     assert responses(messages) == ["utter_invalid_email"]
     assert SlotSet("form_retries", 1.0) in events and SlotSet("email", None) in events
-    events, messages = validate(ValidatePasswordEmailForm(), "jean.dupont@", "inform", "email", 1.0)
+    events, messages = validate(
+        ValidatePasswordEmailForm(action_context), "jean.dupont@", "inform", "email", 1.0
+    )
     assert SlotSet("form_outcome", "failed") in events
     assert SlotSet("requested_slot", None) in events
 
@@ -210,120 +236,131 @@ def test_invalid_email_is_asked_again_with_an_example_then_hands_over(stack_env)
         ("je veux parler à un conseiller", "request_human", "handover"),
     ],
 )
-def test_cancel_or_person_ends_the_form(stack_env, text, intent, outcome):
-    events, _ = validate(ValidatePasswordEmailForm(), text, intent, "email")
+def test_cancel_or_person_ends_the_form(action_context, text, intent, outcome):
+    events, _ = validate(ValidatePasswordEmailForm(action_context), text, intent, "email")
     assert SlotSet("form_outcome", outcome) in events
     assert SlotSet("requested_slot", None) in events
 
 
-def test_valid_email_is_normalised(stack_env):
+def test_valid_email_is_normalised(action_context):
     events, messages = validate(
-        ValidatePasswordEmailForm(), " Marie.Durand@Example.com ", "inform", "email"
+        ValidatePasswordEmailForm(action_context), " Marie.Durand@Example.com ", "inform", "email"
     )
     assert messages == [] and SlotSet("email", "marie.durand@example.com") in events
 
 
-def test_no_at_the_confirmation_is_an_answer_not_a_cancel(stack_env):
-    events, _ = validate(ValidateDeleteAccountForm(), "non", "deny", "confirm_deletion")
+def test_no_at_the_confirmation_is_an_answer_not_a_cancel(action_context):
+    events, _ = validate(
+        ValidateDeleteAccountForm(action_context), "non", "deny", "confirm_deletion"
+    )
     assert SlotSet("confirm_deletion", False) in events
     assert not any(e.get("name") == "form_outcome" and e.get("value") for e in events)
 
 
-def test_reset_reply_is_identical_for_existing_and_unknown_addresses(stack_env):
+def test_reset_reply_is_identical_for_existing_and_unknown_addresses(action_context):
     replies = []
     for address in (
         "marie.durand@example.com",
         "nobody-here@example.com",
         "jean.martin@example.com",
     ):
-        _, messages = run(ActionSendPasswordEmail(), tracker(slots={"email": address}))
+        _, messages = run(
+            ActionSendPasswordEmail(action_context), tracker(slots={"email": address})
+        )
         # The reply repeats the address the customer typed, and nothing else differs.
         replies.append(json.dumps(messages, sort_keys=True).replace(address, "<typed>"))
     assert replies[0] == replies[1] == replies[2]
     assert "utter_password_email_sent" in replies[0]
 
 
-def test_reset_emails_are_rate_limited(stack_env):
+def test_reset_emails_are_rate_limited(action_context, stack_settings):
     address = f"flood-{uuid.uuid4().hex[:8]}@example.com"
-    limit = stack_env.backend.email_rate_limit_per_hour
+    limit = stack_settings.backend.email_rate_limit_per_hour
     for _ in range(limit):
-        run(ActionSendPasswordEmail(), tracker(slots={"email": address}))
-    _, messages = run(ActionSendPasswordEmail(), tracker(slots={"email": address}))
+        run(ActionSendPasswordEmail(action_context), tracker(slots={"email": address}))
+    _, messages = run(ActionSendPasswordEmail(action_context), tracker(slots={"email": address}))
     assert responses(messages)[0] == "utter_password_email_rate_limited"
 
 
-def test_confirmed_deletion_opens_one_ticket_even_when_asked_twice(stack_env):
+def test_confirmed_deletion_opens_one_ticket_even_when_asked_twice(action_context, stack_settings):
     sender = f"test-{uuid.uuid4()}"
     slots = {"email": "paul.petit@example.com", "confirm_deletion": True}
-    _, first = run(ActionOpenDeletionTicket(), tracker(slots=slots, sender=sender))
-    _, second = run(ActionOpenDeletionTicket(), tracker(slots=slots, sender=sender))
+    _, first = run(ActionOpenDeletionTicket(action_context), tracker(slots=slots, sender=sender))
+    _, second = run(ActionOpenDeletionTicket(action_context), tracker(slots=slots, sender=sender))
     assert responses(first) == responses(second) == ["utter_deletion_confirmation_sent"]
-    mine = tickets_of(stack_env, sender)
+    mine = tickets_of(stack_settings, sender)
     assert len(mine) == 1 and mine[0]["subject"] == "Suppression compte"
 
 
-def test_anonymous_deletion_reply_does_not_tell_whether_the_account_exists(stack_env):
+def test_anonymous_deletion_reply_does_not_tell_whether_the_account_exists(action_context):
     replies = []
     for address in ("paul.petit@example.com", f"nobody-{uuid.uuid4().hex[:8]}@example.com"):
         slots = {"email": address, "confirm_deletion": True}
-        _, messages = run(ActionOpenDeletionTicket(), tracker(slots=slots))
+        _, messages = run(ActionOpenDeletionTicket(action_context), tracker(slots=slots))
         replies.append(json.dumps(messages, sort_keys=True).replace(address, "ADDRESS"))
     assert replies[0] == replies[1]
     assert "utter_deletion_confirmation_sent" in replies[0] and "T-" not in replies[0]
 
 
-def test_the_logged_in_owner_gets_the_reference_at_once(stack_env):
+def test_the_logged_in_owner_gets_the_reference_at_once(action_context, logged_in, stack_settings):
     sender = f"test-{uuid.uuid4()}"
     slots = {"email": "paul.petit@example.com", "confirm_deletion": True}
-    token = token_for("C1000005", stack_env)
-    _, messages = run(ActionOpenDeletionTicket(), tracker(token=token, slots=slots, sender=sender))
+    customer = logged_in("C1000005")
+    _, messages = run(
+        ActionOpenDeletionTicket(action_context),
+        tracker(metadata=customer, slots=slots, sender=sender),
+    )
     assert responses(messages) == ["utter_deletion_ticket_opened"]
-    assert messages[0]["reference"] == tickets_of(stack_env, sender)[0]["reference"]
+    assert messages[0]["reference"] == tickets_of(stack_settings, sender)[0]["reference"]
 
 
-def test_a_second_address_in_one_conversation_is_refused(stack_env):
+def test_a_second_address_in_one_conversation_is_refused(action_context, stack_settings):
     sender = f"test-{uuid.uuid4()}"
     for address in ("a-{0}@example.com", "b-{0}@example.com"):
         slots = {"email": address.format(uuid.uuid4().hex[:8]), "confirm_deletion": True}
-        _, messages = run(ActionOpenDeletionTicket(), tracker(slots=slots, sender=sender))
+        _, messages = run(
+            ActionOpenDeletionTicket(action_context), tracker(slots=slots, sender=sender)
+        )
     assert responses(messages)[0] == "utter_deletion_rate_limited"
-    assert len(tickets_of(stack_env, sender)) == 1
+    assert len(tickets_of(stack_settings, sender)) == 1
 
 
-def test_no_at_the_confirmation_opens_nothing(stack_env):
+def test_no_at_the_confirmation_opens_nothing(action_context, stack_settings):
     sender = f"test-{uuid.uuid4()}"
     events, messages = run(
-        ActionOpenDeletionTicket(),
+        ActionOpenDeletionTicket(action_context),
         tracker(
             slots={"email": "paul.petit@example.com", "confirm_deletion": False}, sender=sender
         ),
     )
     assert responses(messages) == ["utter_deletion_not_requested"]
-    assert not tickets_of(stack_env, sender)
+    assert not tickets_of(stack_settings, sender)
     assert SlotSet("confirm_deletion", None) in events
 
 
-def test_cancelled_form_opens_nothing(stack_env):
+def test_cancelled_form_opens_nothing(action_context, stack_settings):
     sender = f"test-{uuid.uuid4()}"
     _, messages = run(
-        ActionOpenDeletionTicket(),
+        ActionOpenDeletionTicket(action_context),
         tracker(
             slots={"email": "paul.petit@example.com", "form_outcome": "cancelled"}, sender=sender
         ),
     )
     assert responses(messages) == ["utter_form_cancelled"]
-    assert not tickets_of(stack_env, sender)
+    assert not tickets_of(stack_settings, sender)
 
 
-def test_duplicate_accounts_ticket_and_phone_hours(stack_env):
+def test_duplicate_accounts_ticket_and_phone_hours(action_context, stack_settings):
     sender = f"test-{uuid.uuid4()}"
     slots = {
         "customer_id": "C1000003",
         "account_emails": ["sophie.bernard@example.com", "s.bernard@atelier-bernard.example.fr"],
     }
-    _, messages = run(ActionOpenDuplicateTicket(), tracker(slots=slots, sender=sender))
+    _, messages = run(
+        ActionOpenDuplicateTicket(action_context), tracker(slots=slots, sender=sender)
+    )
     assert responses(messages) == ["utter_duplicate_ticket_opened", "utter_handover_open"]
-    [ticket] = tickets_of(stack_env, sender)
+    [ticket] = tickets_of(stack_settings, sender)
     assert ticket["subject"] == "Autre motif"
     assert "C1000003" in ticket["body"] and "s.bernard@atelier-bernard.example.fr" in ticket["body"]
 
@@ -331,9 +368,9 @@ def test_duplicate_accounts_ticket_and_phone_hours(stack_env):
 # --- The repair layer inside a flow (actions/forms.py) ------------------------------
 
 
-def test_a_question_inside_a_flow_is_answered_then_the_flow_resumes(stack_env):
+def test_a_question_inside_a_flow_is_answered_then_the_flow_resumes(action_context):
     events, messages = validate(
-        ValidateDeleteAccountForm(),
+        ValidateDeleteAccountForm(action_context),
         "au fait, mes factures je les trouve où ?",
         "find_invoices",
         "email",
@@ -345,17 +382,20 @@ def test_a_question_inside_a_flow_is_answered_then_the_flow_resumes(stack_env):
     )
 
 
-def test_two_addresses_where_one_is_wanted_asks_which(stack_env):
+def test_two_addresses_where_one_is_wanted_asks_which(action_context):
     events, messages = validate(
-        ValidatePasswordEmailForm(), "a@example.com ou b@example.fr", "inform", "email"
+        ValidatePasswordEmailForm(action_context),
+        "a@example.com ou b@example.fr",
+        "inform",
+        "email",
     )
     assert responses(messages) == ["utter_ask_which_email"]
     assert SlotSet("email_candidates", ["a@example.com", "b@example.fr"]) in events
 
 
-def test_a_new_address_at_the_confirmation_corrects_the_address(stack_env):
+def test_a_new_address_at_the_confirmation_corrects_the_address(action_context):
     events, messages = run(
-        ValidateDeleteAccountForm(),
+        ValidateDeleteAccountForm(action_context),
         tracker(
             "non, c'est plutôt jean.d@free.fr",
             "deny",
@@ -369,20 +409,27 @@ def test_a_new_address_at_the_confirmation_corrects_the_address(stack_env):
     assert SlotSet("confirm_deletion", None) in events
 
 
-def test_goodbye_inside_a_flow_closes_it(stack_env):
-    events, _ = validate(ValidatePasswordEmailForm(), "bon au revoir", "goodbye", "email")
+def test_goodbye_inside_a_flow_closes_it(action_context):
+    events, _ = validate(
+        ValidatePasswordEmailForm(action_context), "bon au revoir", "goodbye", "email"
+    )
     assert SlotSet("form_outcome", "closed") in events
 
 
-def test_a_question_the_nlu_does_not_get_inside_a_flow_is_not_called_an_invalid_value(stack_env):
+def test_a_question_the_nlu_does_not_get_inside_a_flow_is_not_called_an_invalid_value(
+    action_context,
+):
     events, messages = validate(
-        ValidatePasswordEmailForm(), "vous êtes un programme ou quoi", "nlu_fallback", "email"
+        ValidatePasswordEmailForm(action_context),
+        "vous êtes un programme ou quoi",
+        "nlu_fallback",
+        "email",
     )
     assert responses(messages) == ["utter_question_not_understood", "utter_resume"]
     assert SlotSet("form_retries", 1.0) in events
 
 
-def test_thanks_and_goodbye_too_close_to_choose_get_both(stack_env):
+def test_thanks_and_goodbye_too_close_to_choose_get_both(action_context):
     message = {
         "text": "ok merci bonne journée",
         "intent": {"name": "nlu_fallback", "confidence": 0.4},
@@ -395,5 +442,5 @@ def test_thanks_and_goodbye_too_close_to_choose_get_both(stack_env):
     }
     closing = tracker(message["text"], "nlu_fallback")
     closing.latest_message = message
-    _, messages = run(ActionRepair(), closing)
+    _, messages = run(ActionRepair(action_context), closing)
     assert responses(messages) == ["utter_you_are_welcome", "utter_goodbye"]

@@ -17,6 +17,7 @@ from bot.domain.messages import MAX_MESSAGE_LENGTH
 from bot.domain.tokens import InvalidToken, verify_token
 from bot.ops.stack import web_spec
 from bot.ops.supervisor import free_port
+from bot.web.routes import state_changing_routes
 from tests.support.stack import RESULTS, assert_nothing_left, started, texts
 from tests.support.web import agent_login, browser_like, get, post
 
@@ -366,20 +367,8 @@ def test_bodiless_posts_are_refused(browser_session, path):
     assert response.status_code == 415
 
 
-STATE_CHANGING = [
-    "/chat/messages",
-    "/chat/reset",
-    "/demo/login",
-    "/demo/logout",
-    "/agent/login",
-    "/agent/logout",
-    "/agent/api/suggest",
-    "/agent/api/tickets/T-00000000/process",
-    "/suppression-compte/confirmer",
-]
-
-
-@pytest.mark.parametrize("path", STATE_CHANGING)
+# Every route of the app that changes something (bot/web/routes.py), the demo's included.
+@pytest.mark.parametrize("path", state_changing_routes())
 @pytest.mark.parametrize(
     "headers",
     [

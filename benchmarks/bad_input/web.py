@@ -46,9 +46,11 @@ from benchmarks.bad_input.payloads import (
     truncated,
     with_raw_value,
 )
+from bot.domain.tickets import DELETION_CONFIRM_PATH
+from bot.web.routes import state_changing_routes
 
 SESSION_COOKIE, AGENT_COOKIE = "rb_session", "rb_agent"
-DELETION_LINK = "/suppression-compte/confirmer"
+DELETION_LINK = DELETION_CONFIRM_PATH
 STATIC_PATHS = (
     "/",
     "/static/widget.js",
@@ -81,17 +83,9 @@ TRAVERSALS = (
     "/static/..%c0%af..%c0%afapp.py",
     "/../../../etc/passwd",
 )
-POST_ROUTES = (
-    "/chat/messages",
-    "/chat/reset",
-    "/demo/login",
-    "/demo/logout",
-    "/agent/login",
-    "/agent/logout",
-    "/agent/api/suggest",
-    "/agent/api/tickets/T-00000000/process",
-    DELETION_LINK,
-)
+# Every route that changes something, the demo's included (404 where the demo is off), as
+# the web server mounts them (bot/web/routes.py).
+POST_ROUTES = tuple(state_changing_routes())
 ODD_REFERENCES = (
     "T-00000000",
     "..",

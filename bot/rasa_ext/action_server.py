@@ -12,6 +12,17 @@ ACTION_SERVER_TOKEN, which the Rasa server sends with every call
   as the action's name (the bad-input run, docs/SOAK.md);
 - an action that fails gets 500 with its name only, not the tracker it was given.
 
+The actions get the configuration from their constructor: `main` reads the settings once,
+builds an `ActionContext` (the backend client's settings, the phone line, the clock;
+actions/common.py) and one instance of every action with it (actions/registry.py), and
+registers those instances with rasa_sdk's own `ActionExecutor`. That is why the routes
+are declared here rather than by rasa_sdk's `create_app`: `create_app` builds its executor
+inside and fills it with `register_package`, which constructs every `Action` subclass it
+finds with no argument, so an action could only reach its settings through a process-wide
+global. The routes are rasa_sdk 3.6's (`/health`, `/webhook`, `/actions`, its CORS setup
+with no origin allowed), minus what the gate above already refused (a body that is not an
+action call, compressed ones included).
+
 Started as `python -m bot.rasa_ext.action_server --port 5055` by `make run`, the
 cluster and deploy/docker-compose.yml."""
 
@@ -22,16 +33,20 @@ import hmac
 import json
 import logging
 import os
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, Optional, Sequence, Tuple
 
-from rasa_sdk import utils
-from rasa_sdk.endpoint import create_app
+from rasa_sdk import Action, utils
+from rasa_sdk.endpoint import configure_cors
+from rasa_sdk.executor import ActionExecutor
+from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundException
 from sanic import Sanic
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 
-from bot.config import refuse_placeholder
+from actions.common import ActionContext
+from actions.registry import all_actions
+from bot.config import load_settings, refuse_placeholder
 
 TOKEN_VARIABLE = "ACTION_SERVER_TOKEN"
 # Paths that run or list actions; /health stays open for supervisors and load balancers.
@@ -85,12 +100,45 @@ def _fields_typed(values: Dict[str, Any], types: Dict[str, Tuple[type, ...]]) ->
     return all(isinstance(values[name], kinds) for name, kinds in types.items() if name in values)
 
 
-def secured_app(token: str, actions_package: str = "actions") -> Sanic:
-    """rasa_sdk's application, refusing every call to the actions without `token`."""
+def action_app(actions: Sequence[Action]) -> Sanic:
+    """rasa_sdk's action server application (rasa_sdk.endpoint.create_app), running these
+    action instances."""
+    executor = ActionExecutor()
+    for action in actions:
+        executor.register_action(action)
+    app = Sanic("rasa_sdk", configure_logging=False)
+    configure_cors(app, None)
+
+    @app.get("/health")
+    async def health(request: Request) -> HTTPResponse:
+        return json_response({"status": "ok"})
+
+    @app.post("/webhook")
+    async def webhook(request: Request) -> HTTPResponse:
+        call = request.json
+        utils.check_version_compatibility(call.get("version"))
+        try:
+            return json_response(await executor.run(call))
+        except ActionExecutionRejection as error:
+            logger.debug(error)
+            return json_response({"error": error.message, "action_name": error.action_name}, 400)
+        except ActionNotFoundException as error:
+            logger.error(error)
+            return json_response({"error": error.message, "action_name": error.action_name}, 404)
+
+    @app.get("/actions")
+    async def listed(request: Request) -> HTTPResponse:
+        return json_response([{"name": name} for name in executor.actions])
+
+    return app
+
+
+def secured_app(token: str, actions: Sequence[Action]) -> Sanic:
+    """The action server running `actions`, refusing every call to them without `token`."""
     if not token:
         raise ValueError(f"the action server needs {TOKEN_VARIABLE}")
     refuse_placeholder(TOKEN_VARIABLE, token)
-    app = create_app(actions_package, cors_origins=None)
+    app = action_app(actions)
 
     @app.on_request
     async def authenticate(request: Request) -> Optional[HTTPResponse]:
@@ -108,7 +156,7 @@ def secured_app(token: str, actions_package: str = "actions") -> Sanic:
             logger.error("action call failed: %s", type(exception).__name__, exc_info=exception)
         return json_response({"error": type(exception).__name__}, status=status)
 
-    # Replaces rasa_sdk's handler, which echoes the whole request body (the tracker).
+    # Never rasa_sdk's handler, which echoed the whole request body (the tracker).
     app.error_handler.add(Exception, failed)
     return app
 
@@ -116,10 +164,11 @@ def secured_app(token: str, actions_package: str = "actions") -> Sanic:
 def main(argv: Optional[list] = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=5055)
-    parser.add_argument("--actions", default="actions")
     args = parser.parse_args(argv)
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
-    app = secured_app(os.environ.get(TOKEN_VARIABLE, ""), args.actions)
+    settings = load_settings()  # once: the actions get their part through their context
+    actions = all_actions(ActionContext.from_settings(settings))
+    app = secured_app(settings.action_server_token or "", actions)
     host = os.environ.get("SANIC_HOST", "127.0.0.1")
     app.run(host, args.port, workers=utils.number_of_sanic_workers(), access_log=False)
 

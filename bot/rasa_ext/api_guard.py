@@ -15,21 +15,21 @@ The checks only run for a request that carries the right token: any other is lef
 Rasa, which refuses it (401) as before, whatever its body.
 
 Installed by the REST channel (bot/rasa_ext/rest_channel.py), which every Rasa server of
-ours loads, as a request middleware on Rasa's Sanic application.
+ours loads, as a request middleware on Rasa's Sanic application, with the RASA_AUTH_TOKEN
+of the settings the channel was built with.
 """
 
 from __future__ import annotations
 
 import hmac
 import json
-from typing import Any, Optional
+from typing import Any, Callable, Coroutine, Optional
 
 from sanic import Sanic
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 
-from bot.config import settings
 from bot.domain.messages import MAX_PASTED_LENGTH
 
 PARSE_ROUTE = "model/parse"
@@ -76,15 +76,25 @@ def _authenticated(request: Request, token: Optional[str]) -> bool:
     return hmac.compare_digest(provided.encode("utf-8", "surrogatepass"), token.encode())
 
 
-async def guard(request: Request) -> Optional[HTTPResponse]:
-    # The route Sanic matched, whatever spelling of the path led to it.
-    if request.method != "POST" or request.route is None or request.route.path != PARSE_ROUTE:
-        return None
-    if not _authenticated(request, settings().rasa_auth_token):
-        return None
-    return parse_problem(request.body)
+Middleware = Callable[[Request], Coroutine[Any, Any, Optional[HTTPResponse]]]
 
 
-def install(app: Sanic) -> None:
-    """Adds the checks to Rasa's application (before any of its handlers runs)."""
-    app.register_middleware(guard, "request")
+def guard(token: Optional[str]) -> Middleware:
+    """The middleware checking the parse requests that carry `token`."""
+
+    async def check(request: Request) -> Optional[HTTPResponse]:
+        # The route Sanic matched, whatever spelling of the path led to it.
+        route = request.route
+        if request.method != "POST" or route is None or route.path != PARSE_ROUTE:
+            return None
+        if not _authenticated(request, token):
+            return None
+        return parse_problem(request.body)
+
+    return check
+
+
+def install(app: Sanic, token: Optional[str]) -> None:
+    """Adds the checks to Rasa's application (before any of its handlers runs); `token` is
+    the RASA_AUTH_TOKEN Rasa's API requires."""
+    app.register_middleware(guard(token), "request")

@@ -27,7 +27,10 @@ error) it answers 200 with no message at all and logs the customer's text. Here:
   bot closed the conversation.
 
 credentials.yml declares it under the name `rest`, so the URL stays
-/webhooks/rest/webhook. The answers keep the channel's shape: a list of messages.
+/webhooks/rest/webhook. The answers keep the channel's shape: a list of messages. Rasa
+builds it with `from_credentials`, which reads this process's settings once; the channel
+keeps what it needs of them (the token check, the hand-over text, the API's token for
+api_guard).
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.config import settings
+from bot.config import Settings, load_settings
 from bot.domain.handover import unavailable_text
 from bot.domain.messages import MAX_MESSAGE_LENGTH, clean_message
 from bot.domain.outcomes import RESPONSES_HEADER
@@ -152,14 +155,27 @@ class UtteranceCollector(CollectingOutputChannel):
 
 
 class ValidatingRestInput(InputChannel):
+    def __init__(self, settings: Settings) -> None:
+        self.tokens = settings.tokens
+        self.unavailable_text = unavailable_text(settings)
+        self.rasa_auth_token = settings.rasa_auth_token
+
     @classmethod
     def name(cls) -> Text:
         return "rest"
 
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "ValidatingRestInput":
+        """How Rasa builds the channel (credentials.yml gives it nothing): the settings of
+        this process, read here once."""
+        return cls(load_settings())
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
         # Rasa's HTTP API lives on the same application: its parse route gets its checks.
-        webhook.listener("before_server_start")(lambda app, _loop: api_guard.install(app))
+        webhook.listener("before_server_start")(
+            lambda app, _loop: api_guard.install(app, self.rasa_auth_token)
+        )
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
@@ -171,7 +187,7 @@ class ValidatingRestInput(InputChannel):
                 body = _body(request)
                 sender = _sender(body)
                 message = _message(body)
-                metadata = verified_metadata(_metadata(body), settings().tokens)
+                metadata = verified_metadata(_metadata(body), self.tokens)
             except BadMessage as problem:
                 return _answer("", str(problem), 400)
             collector = UtteranceCollector()
@@ -193,7 +209,7 @@ class ValidatingRestInput(InputChannel):
             except (Exception, TrackerStoreUnavailable) as error:
                 # Not handled: the customer gets the phone line, never silence.
                 logger.error("message of a conversation not handled: %s", type(error).__name__)
-                return _answer(sender, unavailable_text(settings()), 503)
+                return _answer(sender, self.unavailable_text, 503)
             headers = {RESPONSES_HEADER: " ".join(collector.responses)}
             if len(parts) > 1:
                 messages = multi_question.once_anything_else(collector.messages, agent)

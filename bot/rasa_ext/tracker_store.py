@@ -7,7 +7,8 @@ and the message never reaches the database (measured here with `make soak`: duri
 PostgreSQL restart, 14 conversations of 289 lost 1 to 5 of their 10 messages).
 
 This store retries a failed read or write for a few seconds (a restart or a dropped
-pooled connection is over by then), then raises `TrackerStoreUnavailable`, a
+pooled connection is over by then; TRACKER_STORE_RETRY_SECONDS, read from this process's
+settings when Rasa builds the store), then raises `TrackerStoreUnavailable`, a
 `BaseException` precisely so that `FailSafeTrackerStore`'s `except Exception` lets it
 through. The REST channel (bot/rasa_ext/rest_channel.py) answers 503 with the hand-over, and
 the client may send the message again: it was not handled.
@@ -37,12 +38,11 @@ from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.exc import DBAPIError
 
-from bot.config import settings
+from bot.config import load_settings
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
-RETRY_SECONDS = settings().cluster.tracker_store_retry_seconds
 
 
 class TrackerStoreUnavailable(BaseException):
@@ -91,8 +91,14 @@ def restarted_midway(tracker: DialogueStateTracker) -> bool:
 
 
 class RetryingSQLTrackerStore(SQLTrackerStore):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, retry_seconds: Optional[float] = None, **kwargs: Any) -> None:
+        """Rasa builds it from endpoints.yml, whose keys are all Rasa's own: the retry time
+        is TRACKER_STORE_RETRY_SECONDS, read from the settings here, unless a test gives
+        `retry_seconds`."""
         super().__init__(*args, **kwargs)
+        if retry_seconds is None:
+            retry_seconds = load_settings().cluster.tracker_store_retry_seconds
+        self.retry_seconds = retry_seconds
         self._cache = TrackerCache()
 
     async def _newest_event_id(self, sender_id: Text) -> Optional[int]:
@@ -101,7 +107,7 @@ class RetryingSQLTrackerStore(SQLTrackerStore):
             return query.filter(self.SQLEvent.sender_id == sender_id).scalar()
 
     async def _retrying(self, operation: Callable[..., Awaitable[T]], *args: Any) -> T:
-        deadline, delay = time.monotonic() + RETRY_SECONDS, 0.2
+        deadline, delay = time.monotonic() + self.retry_seconds, 0.2
         while True:
             try:
                 return await operation(*args)

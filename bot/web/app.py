@@ -3,8 +3,8 @@
 One Sanic blueprint per route group: `chat` (the shop page and the widget), `feedback`
 (the widget's ratings), `demo` (the demo log-in, only in demo mode), `agent` (the agents'
 answer assistant), `dashboard` (the agents' figures), `review` (the agents' review queue)
-and `metrics` (Prometheus). What they share lives in `bot/web/http.py`. Contract:
-docs/web-api.md.
+and `metrics` (Prometheus), mounted by `bot/web/routes.py`. What they share lives in
+`bot/web/http.py`. Contract: docs/web-api.md.
 """
 
 from __future__ import annotations
@@ -19,15 +19,9 @@ from bot.config import Settings, refuse_placeholder
 from bot.domain.agents import AgentAccounts
 from bot.domain.typography import french
 from bot.web import assistant
-from bot.web.agent import agent
-from bot.web.chat import STATIC, chat
-from bot.web.dashboard import dashboard
-from bot.web.deletion import deletion
-from bot.web.demo import demo
-from bot.web.feedback import feedback
 from bot.web.http import ApiError, EndedLogIns, logger, refuse_cross_site
-from bot.web.metrics import ChatMetrics, metrics
-from bot.web.review import review
+from bot.web.metrics import ChatMetrics
+from bot.web.routes import add_routes
 from bot.web.throttle import LoginThrottle
 
 SECURITY_HEADERS = {
@@ -66,18 +60,7 @@ def create_app(config: Settings) -> Sanic:
     app.ctx.metrics = ChatMetrics()
     # Connects at the first read (the dashboard's), not here.
     app.ctx.conversations = ConversationStore(config.tracker_store_url)
-    app.static("/static", str(STATIC))
-    # Browsers ask for it on every page; a 404 there is noise in every console.
-    app.static("/favicon.ico", str(STATIC / "favicon.ico"), name="favicon")
-    app.blueprint(chat)
-    app.blueprint(feedback)
-    app.blueprint(agent)
-    app.blueprint(dashboard)
-    app.blueprint(review)
-    app.blueprint(metrics)
-    app.blueprint(deletion)
-    if web.demo_mode:
-        app.blueprint(demo)
+    add_routes(app, web.demo_mode)
 
     @app.before_server_start
     async def open_http(app: Sanic, _loop) -> None:
@@ -99,10 +82,6 @@ def create_app(config: Settings) -> Sanic:
         # The JSON answers carry conversations, accounts and tickets: no cache keeps them.
         if (response.content_type or "").startswith("application/json"):
             response.headers.setdefault("Cache-Control", "no-store")
-
-    @app.get("/health")
-    async def health(request: Request) -> HTTPResponse:
-        return json({"status": "ok"})
 
     @app.exception(Exception)
     async def on_error(request: Request, exception: Exception) -> HTTPResponse:

@@ -54,8 +54,8 @@ def test_connections_dropped_by_the_server_are_reopened(store, cluster_settings)
     assert [e.text for e in tracker.events if isinstance(e, UserUttered)] == ["bonjour", "merci"]
 
 
-def test_a_database_that_stays_away_fails_the_message(store, monkeypatch):
-    monkeypatch.setattr(tracker_store, "RETRY_SECONDS", 1.0)
+def test_a_database_that_stays_away_fails_the_message(store):
+    store.retry_seconds = 1.0
     store.engine = sqlalchemy.create_engine(
         f"postgresql://postgres@127.0.0.1:{free_port()}/nothing"
     )

@@ -28,4 +28,4 @@ def test_bearer_matches_only_the_token(header, expected):
 @pytest.mark.parametrize("token", ["", "change-me", "secret"])
 def test_refuses_to_start_without_a_real_token(token):
     with pytest.raises(ValueError):
-        secured_app(token)
+        secured_app(token, [])

@@ -4,16 +4,23 @@ kinds of requests to the running Rasa server."""
 from __future__ import annotations
 
 import asyncio
+import json
 from types import SimpleNamespace
+from typing import Any, Awaitable, Callable, List
 
 import pytest
+from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import BotUttered
+from sanic import Sanic
 
+from bot.config import load_settings
 from bot.domain.messages import clean_message
+from bot.domain.tokens import issue_token
 from bot.rasa_ext.rest_channel import (
     MAX_MESSAGE_LENGTH,
     BadMessage,
     UtteranceCollector,
+    ValidatingRestInput,
     _body,
     _message,
     _metadata,
@@ -123,3 +130,61 @@ def test_the_collector_keeps_the_names_of_the_responses_uttered():
         asyncio.run(collector.send_response("s", message))
     assert collector.responses == ["utter_greet", "utter_handover_open"]
     assert [m["text"] for m in collector.messages] == ["Bonjour", "Sans nom", "Appelez…"]
+
+
+# --- The channel and its settings -------------------------------------------------------
+
+OURS = {"SUPPORT_PHONE_NUMBER": "01 23 45 67 89", "CUSTOMER_TOKEN_SECRET": "s" * 40}
+THEIRS = {"SUPPORT_PHONE_NUMBER": "09 87 65 43 21", "CUSTOMER_TOKEN_SECRET": "t" * 40}
+
+
+def webhook(
+    channel: ValidatingRestInput, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+) -> Callable:
+    """The handler of the channel's POST /webhook, as Rasa mounts it."""
+    app = Sanic("rest-channel-test", register=False, configure_logging=False)
+    app.blueprint(channel.blueprint(on_new_message))
+    [route] = [route for route in app.router.routes if route.path.endswith("/webhook")]
+    return route.handler
+
+
+def posted(handler: Callable, **body: Any):
+    request = SimpleNamespace(body=json.dumps(body).encode(), app=SimpleNamespace(ctx=None))
+    return asyncio.run(handler(request))
+
+
+async def failing(message: UserMessage) -> None:
+    raise RuntimeError("the lock store is down")
+
+
+def test_each_channel_answers_a_failed_turn_with_its_own_phone_line():
+    for env in (OURS, THEIRS):
+        channel = ValidatingRestInput(load_settings(env))
+        answer = posted(webhook(channel, failing), sender="s", message="bonjour")
+        assert answer.status == 503
+        assert env["SUPPORT_PHONE_NUMBER"] in json.loads(answer.body)[0]["text"]
+
+
+def test_each_channel_verifies_the_customer_token_with_its_own_secret():
+    ours = load_settings(OURS)
+    token = issue_token("C1000001", ours.tokens)
+    received: List[UserMessage] = []
+
+    async def receive(message: UserMessage) -> None:
+        received.append(message)
+
+    for settings in (ours, load_settings(THEIRS)):
+        handler = webhook(ValidatingRestInput(settings), receive)
+        posted(handler, sender="s", message="mes factures", metadata={"auth_token": token})
+    assert [message.metadata for message in received] == [
+        {"verified_customer_id": "C1000001"},
+        {},
+    ]
+
+
+def test_rasa_builds_the_channel_with_the_settings_of_this_process(monkeypatch):
+    for name, value in THEIRS.items():
+        monkeypatch.setenv(name, value)
+    channel = ValidatingRestInput.from_credentials(None)
+    answer = posted(webhook(channel, failing), sender="s", message="bonjour")
+    assert THEIRS["SUPPORT_PHONE_NUMBER"] in json.loads(answer.body)[0]["text"]

@@ -1,17 +1,24 @@
 """The tracker store keeps the trackers it saved, and uses one only while the database
-holds nothing newer for that conversation (bot/rasa_ext/tracker_store.py)."""
+holds nothing newer for that conversation (bot/rasa_ext/tracker_store.py); it retries a
+database that does not answer for the time its settings give."""
 
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
+import sqlalchemy
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.rasa_ext.tracker_store import RetryingSQLTrackerStore, restarted_midway
+from bot.rasa_ext.tracker_store import (
+    RetryingSQLTrackerStore,
+    TrackerStoreUnavailable,
+    restarted_midway,
+)
 
 
 @pytest.fixture
@@ -87,3 +94,26 @@ def test_a_session_restarted_midway_is_read_back_from_the_database():
     tracker.update(ActionExecuted("action_session_start"))
     tracker.update(SessionStarted())
     assert restarted_midway(tracker)
+
+
+def test_rasa_builds_the_store_with_the_retry_time_of_this_process(database, monkeypatch):
+    monkeypatch.setenv("TRACKER_STORE_RETRY_SECONDS", "2.5")
+    assert store(database).retry_seconds == 2.5
+    given = RetryingSQLTrackerStore(Domain.empty(), dialect="sqlite", db=database, retry_seconds=0)
+    assert given.retry_seconds == 0
+
+
+@pytest.mark.parametrize("retry_seconds", [0.2, 0.7])
+def test_a_database_that_stays_away_fails_the_turn_after_the_retry_time(
+    database, tmp_path, retry_seconds
+):
+    gone = RetryingSQLTrackerStore(
+        Domain.empty(), dialect="sqlite", db=database, retry_seconds=retry_seconds
+    )
+    gone.engine = sqlalchemy.create_engine(f"sqlite:///{tmp_path / 'no-such-dir' / 'x.db'}")
+    gone.sessionmaker = sqlalchemy.orm.sessionmaker(bind=gone.engine)
+    started = time.monotonic()
+    with pytest.raises(TrackerStoreUnavailable):
+        run(gone.retrieve("c1"))
+    # It gives up when the next try would come after the retry time (waits of 0.2, 0.4 s…).
+    assert retry_seconds - 0.2 <= time.monotonic() - started <= retry_seconds + 0.5
