@@ -51,6 +51,7 @@ from bot.domain.identifiers import (
     parse_customer_id,
 )
 from bot.domain.repair import (
+    asks_a_question,
     follow_up,
     opens_with_cancel,
     pick,
@@ -62,12 +63,17 @@ from bot.domain.repair import (
     wants_to_switch,
     yes_or_no,
 )
+from bot.domain.topics import TOPIC_NAMES
 
 # A parser reads the customer's answer (text, intent) into a slot value, or None.
 Parser = Callable[[str, Optional[str]], Any]
 
 # Below this, the NLU's intent is not trusted to be a detour: the text is re-asked.
 DETOUR_CONFIDENCE = 0.5
+# A question is trusted a little lower, when its reading is well ahead of the next one
+# (config.yml's FallbackClassifier threshold is 0.4).
+QUESTION_CONFIDENCE = 0.4
+QUESTION_MARGIN = 0.2
 OFFER_SLOTS = {"wants_reset_email", "wants_to_leave_message"}
 
 
@@ -87,9 +93,29 @@ class Turn:
         self.intent: Optional[str] = top.get("name")
         self.confidence: float = float(top.get("confidence") or 0.0)
         self.nlu_intent: Optional[str] = (message.get("intent") or {}).get("name")
+        # The question a cancelling message also asks (bot/rasa_ext/question_focus.py).
+        self.asks: Optional[str] = (message.get("asks") or {}).get("name")
 
     def is_confident(self, *intents: str) -> bool:
-        return self.intent in intents and self.confidence >= DETOUR_CONFIDENCE
+        if self.intent not in intents:
+            return False
+        if self.confidence >= DETOUR_CONFIDENCE:
+            return True
+        # A question the NLU reads one way, well ahead of the next reading (« on peut pas
+        # simplement changer l'adresse mail du compte ? »: 0.46, then 0.18).
+        return (
+            self.confidence >= QUESTION_CONFIDENCE
+            and self.confidence - self.runner_up >= QUESTION_MARGIN
+            and asks_a_question(self.text)
+        )
+
+    @property
+    def runner_up(self) -> float:
+        return float(self.ranking[1].get("confidence") or 0.0) if len(self.ranking) > 1 else 0.0
+
+    def sure_topic(self) -> Optional[str]:
+        """The account topic the NLU is sure the message asks about, if any."""
+        return self.intent if self.is_confident(*TOPIC_NAMES) else None
 
     @property
     def words(self) -> int:
@@ -258,9 +284,7 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
         # « … arobase free point fr » or « marc@gmail » is an address (mis)typed, not
         # another question: it goes to the invalid-value answer below, whatever the NLU
         # made of it.
-        value_attempt = self.parsers[slot] in (email_parser, emails_parser) and (
-            is_spelled_email(turn.text) or ("@" in turn.text and turn.words <= 4)
-        )
+        value_attempt = self._value_attempt(slot, turn)
         if turn.is_confident(*ANSWERS) and not same_flow and not value_attempt:
             await answer_topic(self.context, turn.intent or "", dispatcher, tracker, domain)
             detours = int(tracker.get_slot(DIGRESSIONS) or 0) + 1
@@ -282,12 +306,22 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
             dispatcher.utter_message(response=f"utter_invalid_{slot}")
         return {slot: None, RETRIES: 1.0}
 
+    def _value_attempt(self, slot: Text, turn: Turn) -> bool:
+        """« … arobase free point fr », « marc@gmail », « C12345 »: the value asked for,
+        mistyped, rather than another question."""
+        parser = self.parsers[slot]
+        if parser in (email_parser, emails_parser):
+            return is_spelled_email(turn.text) or ("@" in turn.text and turn.words <= 4)
+        if parser in (customer_id_parser, customer_ids_parser):
+            return turn.words <= 4 and any(char.isdigit() for char in turn.text)
+        return False
+
     async def _follow_up(self, slot, turn, dispatcher, tracker) -> Optional[Dict[Text, Any]]:
         """A follow-up of what the bot just said (« et si je n'ai plus accès à cette
         boîte ? » after the reset steps), answered, then the question again; an offer the
         answer makes pointless (no mailbox, no reset e-mail) is dropped."""
         done = previous_actions(tracker)
-        kind = follow_up(done, turn.text)
+        kind = follow_up(done, turn.text, turn.sure_topic())
         if kind is None:
             return None
         if (
@@ -345,6 +379,9 @@ VALUE_PARSERS = (email_parser, emails_parser, customer_ids_parser, customer_id_p
 
 
 def yes_no_parser(text: str, intent: Optional[str]) -> Optional[bool]:
+    if intent is not None and asks_a_question(text):
+        # A question at a yes/no question (« et ça rouvre quand exactement ? »): a detour.
+        return None
     by_intent = {"affirm": True, "deny": False}.get(intent or "")
     if by_intent is not None or intent is None:
         return by_intent

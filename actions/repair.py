@@ -127,7 +127,7 @@ class ActionRepair(ContextAction):
 
     async def _follow_up(self, turn, dispatcher, tracker, domain) -> Optional[List[EventType]]:
         done = previous_actions(tracker)
-        kind = follow_up(done, turn.text)
+        kind = follow_up(done, turn.text, turn.sure_topic())
         if kind is None:
             return None
         events = await answer_follow_up(self.context, kind, done, dispatcher, tracker)

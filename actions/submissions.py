@@ -42,9 +42,13 @@ async def answer_question_after_cancel(
 ) -> bool:
     """Answers the question the cancelling message also asks; False when it asks none."""
     turn = Turn(tracker)
-    if turn.words < MIN_QUESTION_WORDS or not turn.is_confident(*QUESTIONS_AFTER_CANCEL):
+    if turn.words < MIN_QUESTION_WORDS:
         return False
-    return await answer_topic(context, turn.intent or "", dispatcher, tracker, domain)
+    if turn.is_confident(*QUESTIONS_AFTER_CANCEL):
+        return await answer_topic(context, turn.intent or "", dispatcher, tracker, domain)
+    if turn.asks in QUESTIONS_AFTER_CANCEL:
+        return await answer_topic(context, turn.asks or "", dispatcher, tracker, domain)
+    return False
 
 
 class FormSubmission(ContextAction, ABC):

@@ -64,7 +64,20 @@ _FIRST = _any([r"(?:la |le )?premiere?", r"1(?:ere|er)?", r"celle du haut", r"la
 _SECOND = _any([r"(?:la |le )?deuxieme", r"(?:la |le )?seconde?", r"2(?:e|eme)?", r"l autre"])
 
 _WEEKEND = _any([r"week ?end", r"samedi", r"dimanche", r"ferie", r"jours? feries?"])
-_HOURS = _any([r"heures?", r"horaires?", r"ouvert", r"ouvre", r"fermez", r"\d+ ?h", r"midi"])
+_HOURS = _any(
+    [
+        r"heures?",
+        r"horaires?",
+        r"ouvert",
+        r"r?ouvre",
+        r"reouvre",
+        r"reouverture",
+        r"fermez",
+        r"ferme",
+        r"\d+ ?h",
+        r"midi",
+    ]
+)
 _FORGOT = _any(
     [
         r"oubli[eé]?",
@@ -114,9 +127,20 @@ def wants_to_switch(text: str) -> bool:
     return _SWITCH.search(plain(text)) is not None
 
 
+# « allez tant pis, je confirme la suppression »: resigned, yet a yes.
+_GOES_AHEAD = _any(
+    [r"je (?:la |le )?confirme(?! pas)", r"je valide", r"oui", r"on y va", r"allez y"]
+)
+
+
 def wants_to_cancel(text: str) -> bool:
-    """« annuler », « laissez tomber », « finalement non »…"""
-    return _CANCEL.search(plain(text)) is not None
+    """« annuler », « laissez tomber », « finalement non »… (« tant pis » only when the
+    message does not go ahead anyway)."""
+    words = plain(text)
+    found = {match.group() for match in _CANCEL.finditer(words)}
+    if found == {"tant pis"} and _GOES_AHEAD.search(words):
+        return False
+    return bool(found)
 
 
 def opens_with_cancel(text: str) -> bool:
@@ -202,6 +226,7 @@ STEPS_ANSWERS = (
     "utter_account_purged",
     "utter_delete_account_by_form",
     "utter_duplicate_accounts",
+    "utter_invoice_when_shipped",
 )
 _WHERE = _any(
     [
@@ -217,8 +242,22 @@ _WHERE = _any(
         r"(?:je )?(?:la|le|les) (?:change|changer|modifie|modifier|mettre a jour)",
         r"(?:au )?meme endroit",
         r"(?:pareil|idem) pour",
+        # « dans quelle rubrique déjà ? », « le bouton il est en bas ? », « à gauche ou à
+        # droite ? »: where on the page.
+        r"(?:dans |sur )?(?:quel|quelle) (?:onglet|rubrique|menu|page|encart|colonne|endroit)",
+        r"(?:en bas|en haut|a gauche|a droite)",
+        # « comment j'en rajoute une ? », « je fais comment ? »: the same steps.
+        r"comment (?:je |j |on )(?:en )?(?:fais|fait|rajoute|ajoute|cree|mets|met)",
+        r"(?:je|on) (?:fais|fait) comment",
     ]
 )
+# The account topics a path on the site answers (steps answers not named after one).
+STEPS_TOPICS = {
+    "utter_account_purged": ("login_problem", "forgot_password"),
+    "utter_delete_account_by_form": ("delete_account",),
+    "utter_find_invoices": ("find_invoices",),
+    "utter_invoice_when_shipped": ("find_invoices",),
+}
 
 
 def previous_turn_actions(events: Iterable[Tuple[str, Optional[str]]]) -> List[str]:
@@ -247,11 +286,15 @@ MAX_FOLLOW_UP_WORDS = 20
 MAX_HOURS_FOLLOW_UP_WORDS = 14
 
 
-def follow_up(previous_actions: Sequence[str], text: str) -> Optional[str]:
+def follow_up(
+    previous_actions: Sequence[str], text: str, topic: Optional[str] = None
+) -> Optional[str]:
     """The short follow-up a message is, given what the bot did just before; None when the
     message stands on its own. One of: "weekend_hours", "hours", "forgot_current_password",
     "reset_email_not_received", "mailbox_lost", "account_purged", "invoice_timing",
-    "where_exactly"."""
+    "where_exactly". `topic`: the account topic the NLU is sure the message asks about, if
+    any (« ok donc je refais un compte, c'est où ? » after the deleted-account answer asks
+    where to create one, not where the last steps were)."""
     words = plain(text)
     count = len(re.findall(r"\w+", words))
     if count > MAX_FOLLOW_UP_WORDS:
@@ -272,13 +315,22 @@ def follow_up(previous_actions: Sequence[str], text: str) -> Optional[str]:
         return "account_purged"
     if done & AFTER_INVOICES and _RECENT_ORDER.search(words):
         return "invoice_timing"
-    if (
-        len(re.findall(r"\w+", words)) <= 12
-        and _WHERE.search(words)
-        and steps_given(previous_actions)
-    ):
+    given = steps_given(previous_actions)
+    if count <= 12 and _WHERE.search(words) and given and not _other_topic(topic, given):
         return "where_exactly"
     return None
+
+
+def _topics_of(answer: str) -> Tuple[str, ...]:
+    return STEPS_TOPICS.get(answer, (answer.removeprefix("utter_"),))
+
+
+def _other_topic(topic: Optional[str], given: str) -> bool:
+    """Whether `topic` is another topic with a path on the site than the one whose steps
+    were `given` (« le numéro de téléphone, même endroit ? » may read as a call for a
+    person: no path, so not another topic)."""
+    with_steps = {name for answer in STEPS_ANSWERS for name in _topics_of(answer)}
+    return topic in with_steps and topic not in _topics_of(given)
 
 
 def steps_given(previous_actions: Sequence[str]) -> Optional[str]:
@@ -301,6 +353,9 @@ _YES = _any(
         r"oui",
         r"ouais",
         r"ouep",
+        r"wi",
+        r"ui",
+        r"ouai",
         r"yes",
         r"ok",
         r"okay",
@@ -322,6 +377,32 @@ _YES = _any(
 _NO = _any([r"non", r"nan", r"no", r"pas", r"jamais", r"surtout pas", r"nope"])
 
 
+_INTERROGATIVE = _any(
+    [
+        r"quand",
+        r"comment",
+        r"pourquoi",
+        r"combien",
+        r"quel(?:le)?s?",
+        r"ou",
+        r"est ce qu",
+        r"qu est ce",
+    ]
+)
+# Not « ok » nor « d'accord »: « ok donc je refais un compte, c'est où ? » acknowledges.
+_OPENS_WITH_YES_OR_NO = re.compile(r"^(?:oui|ouais|non|nan)\b")
+
+
+def asks_a_question(text: str) -> bool:
+    """« et ça rouvre quand exactement ? », « sinon je peux pas me refaire un compte ? »:
+    a question asked at a yes/no question, which answers neither (unless it opens with
+    « oui » or « non »: « oui mais c'est où ? »)."""
+    words = plain(text)
+    if _OPENS_WITH_YES_OR_NO.search(words):
+        return False
+    return _INTERROGATIVE.search(words) is not None or ("?" in text and len(words.split()) >= 4)
+
+
 def yes_or_no(text: str) -> Optional[bool]:
     """A yes or a no in words, when the NLU gave another intent (« c'est bon, oui je
     confirme la suppression »); None when the message says both or neither."""
@@ -336,7 +417,7 @@ def yes_or_no(text: str) -> Optional[bool]:
 _SENTENCE_END = re.compile(r"(?<=[?!.;])\s+")
 _SECOND_QUESTION = re.compile(
     r"\s+(?:et|puis|aussi|sinon|et aussi|et sinon|autre question|par contre)[ ,:]+"
-    r"(?=(?:comment|o[uù]|quand|pourquoi|est[ -]ce|quel|quelle|quels|quelles|combien"
+    r"(?=(?:comment|cmt|o[uù]|quand|qd|pourquoi|est[ -]ce|quel|quelle|quels|quelles|combien"
     r"|je|j'|j’|il|faut|puis[ -]je|pouvez|peut|vous|mes|mon|ma)\b)",
     re.IGNORECASE,
 )

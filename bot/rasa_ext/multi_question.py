@@ -26,19 +26,37 @@ Question = Tuple[str, Optional[Dict[str, Any]]]
 async def questions(agent: Any, text: str) -> List[Question]:
     """The message's questions, to handle one after the other, each with what the NLU made
     of it (so that Rasa does not parse it again); the message alone, not parsed yet, when
-    it holds one question (or the agent cannot parse)."""
+    it holds one question (or the agent cannot parse).
+
+    A part that is no sure account question (« Bonjour, je vous explique ma situation »,
+    « je ne sais pas du tout où la récupérer ») goes with the question before it (or the
+    first one), and consecutive parts on the same topic make one question: a long story
+    with an invoice question and an hours question gets two answers, not one."""
     parts = clauses(text)
     if len(parts) < 2 or agent is None:
         return [(text, None)]
-    parsed: List[Question] = []
+    groups: List[Tuple[List[str], Optional[Dict[str, Any]]]] = []
+    waiting: List[str] = []  # parts read before the first sure question
     for part in parts:
         parse = await agent.parse_message(part)
         intent = parse.get("intent") or {}
-        if intent.get("name") not in TOPIC_NAMES or intent.get("confidence", 0) < SPLIT_CONFIDENCE:
-            return [(text, None)]
-        parsed.append((part, parse))
-    topics = [(parse or {})["intent"]["name"] for _, parse in parsed]
-    return parsed if len(set(topics)) == len(topics) else [(text, None)]
+        sure = intent.get("name") in TOPIC_NAMES and intent.get("confidence", 0) >= SPLIT_CONFIDENCE
+        if sure and not (groups and _topic(groups[-1][1]) == intent.get("name")):
+            groups.append(([*waiting, part], parse))
+            waiting = []
+        elif groups:
+            groups[-1][0].append(part)
+        else:
+            waiting.append(part)
+    if len(groups) < 2:
+        return [(text, None)]
+    return [
+        (" ".join(group), {**(parse or {}), "text": " ".join(group)}) for group, parse in groups
+    ]
+
+
+def _topic(parse: Optional[Dict[str, Any]]) -> Optional[str]:
+    return ((parse or {}).get("intent") or {}).get("name")
 
 
 def once_anything_else(messages: List[Dict[str, Any]], agent: Any) -> List[Dict[str, Any]]:

@@ -24,13 +24,15 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.domain.repair import fragments
+from bot.domain.repair import fragments, opens_with_cancel
 from bot.domain.topics import TOPIC_NAMES
 
 MIN_WORDS = 12
 FOCUS_CONFIDENCE = 0.9
 UNFOCUSED = frozenset({"out_of_scope", "nlu_fallback"})
 VALUE_QUESTION_WORDS = 5
+# A cancel this long may carry a question (« laissez tomber, en fait je cherchais X »).
+CANCEL_QUESTION_WORDS = 8
 
 
 def _intent(parse: Dict[str, Any]) -> tuple:
@@ -55,8 +57,18 @@ async def focus(
     question."""
     if _intent(whole)[0] == "inform":
         return await _question_around_values(text, whole, read)
+    if _intent(whole)[0] == "deny":
+        return await _question_in_cancel(text, whole, read)
     if _intent(whole)[0] not in UNFOCUSED or len(text.split()) < MIN_WORDS:
         return whole
+    best = await _surest_topic(text, read)
+    return focused(whole, best) if best else whole
+
+
+async def _surest_topic(
+    text: str, read: Callable[[str], Awaitable[Dict[str, Any]]]
+) -> Optional[Dict[str, Any]]:
+    """The parse of the piece of `text` most surely about an account topic, if one is."""
     best: Optional[Dict[str, Any]] = None
     for piece in fragments(text):
         candidate = await read(piece)
@@ -64,7 +76,16 @@ async def focus(
         surer = best is None or confidence > _intent(best)[1]
         if name in TOPIC_NAMES and confidence >= FOCUS_CONFIDENCE and surer:
             best = candidate
-    return focused(whole, best) if best else whole
+    return best
+
+
+async def _question_in_cancel(
+    text: str, whole: Dict[str, Any], read: Callable[[str], Awaitable[Dict[str, Any]]]
+) -> Dict[str, Any]:
+    if not opens_with_cancel(text) or len(text.split()) < CANCEL_QUESTION_WORDS:
+        return whole
+    best = await _surest_topic(text, read)
+    return {**whole, "asks": best["intent"]} if best else whole
 
 
 async def _question_around_values(

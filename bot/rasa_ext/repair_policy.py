@@ -49,6 +49,9 @@ AMBIGUOUS_INTENTS = {
 UNSURE_INTENTS = {"deny", "affirm", "inform", "nlu_fallback"}
 # Above this, a reply to « Voulez-vous dire … ? » on another topic is a new question.
 CLEAR_CONFIDENCE = 0.8
+# As sure of a topic as actions/forms.py's DETOUR_CONFIDENCE: a « c'est où ? » about
+# another topic than the steps just given is a new question.
+SURE_TOPIC_CONFIDENCE = 0.5
 
 
 def previous_actions(tracker: DialogueStateTracker) -> List[str]:
@@ -118,7 +121,8 @@ def needs_repair(tracker: DialogueStateTracker) -> bool:
         return intent in options or intent in UNSURE_INTENTS or confidence < CLEAR_CONFIDENCE
     if tracker.get_slot("pending_form") and wants_to_resume(text):
         return True
-    if follow_up(previous_actions(tracker), text):
+    sure_topic = intent if confidence >= SURE_TOPIC_CONFIDENCE else None
+    if follow_up(previous_actions(tracker), text, sure_topic):
         return True
     if names_only_the_account(text):
         return True

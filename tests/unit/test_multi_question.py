@@ -15,11 +15,14 @@ class Agent:
 
     def __init__(self, confidence: float = 0.95) -> None:
         self.confidence = confidence
+        self.unsure: set = set()  # parts read as out of scope
 
     async def parse_message(self, text: str) -> dict:
         topic = "find_invoices" if "facture" in text else "change_password"
         if text.lower() == "bonjour":
             topic = "greet"
+        if text in self.unsure:
+            return {"intent": {"name": "out_of_scope", "confidence": 0.6}}
         return {"intent": {"name": topic, "confidence": self.confidence}}
 
 
@@ -39,6 +42,11 @@ class Agent:
             ["je veux supprimer mon compte et mes données"],
         ),
         ("où est ma facture ? merci", ["où est ma facture ? merci"]),
+        # SMS spelling of « comment ».
+        (
+            "jai oublié mon mdp et aussi cmt on change d adresse de livraison??",
+            ["jai oublié mon mdp", "cmt on change d adresse de livraison??"],
+        ),
     ],
 )
 def test_clauses(text, expected):
@@ -51,6 +59,26 @@ def test_two_confident_topics_are_two_questions():
     assert [part for part, _ in split] == clauses(text)
     # Each part comes with its parse, so that Rasa does not parse it again.
     assert [parse["intent"]["name"] for _, parse in split] == ["change_password", "find_invoices"]
+
+
+def test_parts_without_a_sure_question_go_with_the_question_before():
+    text = (
+        "Bonjour, je vous explique ma situation. Je cherche la facture de mars. "
+        "Et je ne sais pas du tout où aller. Et comment je change mon mot de passe ?"
+    )
+    agent = Agent()
+    agent.unsure = {
+        "Bonjour, je vous explique ma situation.",
+        "Et je ne sais pas du tout où aller.",
+    }
+    split = asyncio.run(questions(agent, text))
+    assert [part for part, _ in split] == [
+        "Bonjour, je vous explique ma situation. Je cherche la facture de mars. "
+        "Et je ne sais pas du tout où aller.",
+        "Et comment je change mon mot de passe ?",
+    ]
+    assert [parse["intent"]["name"] for _, parse in split] == ["find_invoices", "change_password"]
+    assert split[0][1]["text"] == split[0][0]
 
 
 @pytest.mark.parametrize(

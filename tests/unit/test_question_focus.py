@@ -112,3 +112,42 @@ def test_a_value_with_few_words_around_it_stays_inform(text):
 
     assert parsed["intent"]["name"] == "inform"
     assert agent.parsed == [text]
+
+
+CANCEL = "finalement non laissez tomber"
+ASKED = "en fait je cherchais juste où télécharger ma facture"
+
+
+def test_a_cancel_keeps_its_intent_and_carries_the_question_it_asks():
+    text = f"{CANCEL}, {ASKED}"
+    agent = Agent({text: ("deny", 0.95), ASKED: ("find_invoices", 0.96)})
+
+    parsed = asyncio.run(agent.parse(text))
+
+    assert parsed["intent"]["name"] == "deny"  # the flow is cancelled
+    assert parsed["asks"] == {"name": "find_invoices", "confidence": 0.96}
+
+
+@pytest.mark.parametrize(
+    "text, pieces",
+    [
+        # No cancel word at the start: a « non » that answers (« je confirme pas »).
+        (
+            "ah ben non alors je confirme pas, je récupère d'abord toutes les factures",
+            {"je récupère d'abord toutes les factures": ("find_invoices", 0.97)},
+        ),
+        # A cancel too short to carry a question.
+        ("non laissez tomber, mes factures", {"mes factures": ("find_invoices", 0.97)}),
+        # A cancel whose other piece is no account question.
+        (
+            f"{CANCEL}, c'est pas grave du tout merci",
+            {"c'est pas grave du tout merci": ("thank", 0.97)},
+        ),
+    ],
+)
+def test_otherwise_a_deny_carries_no_question(text, pieces):
+    agent = Agent({text: ("deny", 0.95), **pieces})
+
+    parsed = asyncio.run(agent.parse(text))
+
+    assert parsed["intent"]["name"] == "deny" and "asks" not in parsed

@@ -4,6 +4,7 @@ import pytest
 
 from bot.domain.repair import (
     ambiguity,
+    asks_a_question,
     choice,
     follow_up,
     names_only_the_account,
@@ -46,6 +47,11 @@ def test_wants_to_resume(text, expected):
         ("Finalement non", True),
         ("stop", True),
         ("plus besoin merci", True),
+        ("bon tant pis, on arrête là", True),
+        ("tant pis", True),
+        # Resigned, yet going ahead.
+        ("allez tant pis, je confirme la suppression", False),
+        ("tant pis oui", False),
         ("je veux supprimer mon compte", False),
         ("oui", False),
     ],
@@ -60,6 +66,7 @@ def test_wants_to_cancel(text, expected):
         ("oui", True),
         ("c'est bon je les ai. oui je confirme la suppression", True),
         ("ouais vas-y", True),
+        ("wi", True),
         ("non merci", False),
         ("pas maintenant", False),
         ("oui mais non", None),
@@ -317,3 +324,61 @@ def test_a_follow_up_may_explain_a_little():
 def test_asking_for_the_same_path_again(text):
     assert follow_up(["utter_update_personal_data"], text) == "where_exactly"
     assert follow_up(["utter_greet"], text) is None
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("et ça rouvre quand exactement ?", True),
+        ("sinon je peux pas simplement me refaire un compte ?", True),
+        ("c'est où ?", True),
+        ("ok donc je refais un compte, c'est où ?", True),
+        # Answers, even with a question mark.
+        ("oui mais c'est où ?", False),
+        ("non merci ?", False),
+        ("exactement", False),
+        ("ah ben non alors je confirme pas, je récupère d'abord toutes les factures", False),
+    ],
+)
+def test_a_question_at_a_yes_no_question(text, expected):
+    assert asks_a_question(text) is expected
+
+
+@pytest.mark.parametrize(
+    "previous, text",
+    [
+        (["utter_find_invoices"], "d'accord, et je vois ça dans quelle rubrique déjà ?"),
+        (["utter_invoice_when_shipped"], "et je vois ça dans quelle rubrique ?"),
+        (["utter_update_personal_data"], "c'est dans quel onglet déjà ?"),
+        (["utter_login_problem"], "le bouton il est en bas de la page c'est ça ?"),
+        (["utter_update_personal_data"], "c'est en bas à gauche ou à droite le bouton ?"),
+        (["utter_manage_addresses"], "comment j'en rajoute une ?"),
+        (["utter_log_out"], "je fais comment ?"),
+    ],
+)
+def test_where_on_the_page_after_steps(previous, text):
+    assert follow_up(previous, text) == "where_exactly"
+
+
+@pytest.mark.parametrize(
+    "topic, expected",
+    [
+        # The NLU is sure of another topic: a new question.
+        ("create_account", None),
+        # The same topic as the steps given, or not an account topic: the same steps.
+        ("login_problem", "where_exactly"),
+        ("affirm", "where_exactly"),
+        (None, "where_exactly"),
+        # No path on the site for these: not another topic with steps.
+        ("request_human", "where_exactly"),
+        ("opening_hours", "where_exactly"),
+    ],
+)
+def test_where_about_another_topic_is_a_new_question(topic, expected):
+    previous = ["utter_account_purged"]
+    assert follow_up(previous, "ok donc je refais un compte, c'est où ?", topic) == expected
+
+
+@pytest.mark.parametrize("text", ["et ça rouvre quand ?", "c'est fermé quand ?"])
+def test_reopening_after_hours_is_an_hours_follow_up(text):
+    assert follow_up(["utter_handover_closed"], text) == "hours"

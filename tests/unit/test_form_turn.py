@@ -1,0 +1,79 @@
+"""How the flows' repair layer reads one message (actions/forms.py): the NLU's reading of a
+question, a yes/no answer, a mistyped value. No server: a rasa_sdk Tracker in memory."""
+
+from __future__ import annotations
+
+from typing import List, Tuple
+
+import pytest
+from rasa_sdk import Tracker
+
+from actions.common import ActionContext
+from actions.forms import Turn, ValidateDuplicateAccountsForm, yes_no_parser
+from bot.config import load_settings
+
+
+def turn(text: str, ranking: List[Tuple[str, float]]) -> Turn:
+    intents = [{"name": name, "confidence": confidence} for name, confidence in ranking]
+    message = {"text": text, "intent": intents[0], "intent_ranking": intents}
+    return Turn(Tracker("c", {}, message, [], False, None, {}, "action_listen"))
+
+
+@pytest.mark.parametrize(
+    "text, ranking, expected",
+    [
+        # Sure enough.
+        ("je veux changer mon e-mail", [("update_personal_data", 0.62), ("greet", 0.1)], True),
+        # A question read one way, well ahead of the next reading.
+        (
+            "juste avant : on peut pas simplement changer l'adresse mail du compte ?",
+            [("update_personal_data", 0.46), ("change_password", 0.18)],
+            True,
+        ),
+        # The same reading, but no question.
+        ("changer l'adresse mail", [("update_personal_data", 0.46), ("greet", 0.18)], False),
+        # A question, but two readings close together.
+        (
+            "on peut changer l'adresse du compte ?",
+            [("update_personal_data", 0.46), ("manage_addresses", 0.36)],
+            False,
+        ),
+        # A question, but too unsure.
+        ("et pour le compte ?", [("update_personal_data", 0.35), ("greet", 0.05)], False),
+    ],
+)
+def test_a_question_is_trusted_a_little_lower_when_its_reading_is_clear(text, ranking, expected):
+    assert turn(text, ranking).is_confident("update_personal_data") is expected
+
+
+@pytest.mark.parametrize(
+    "text, intent, expected",
+    [
+        ("oui", "affirm", True),
+        ("non merci", "deny", False),
+        ("c'est bon je les ai. oui je confirme", "find_invoices", True),
+        # Questions at a yes/no question answer neither: they are detours.
+        ("et ça rouvre quand exactement ?", "affirm", None),
+        ("sinon je peux pas simplement me refaire un compte ?", "create_account", None),
+        ("ok donc je refais un compte, c'est où ?", "create_account", None),
+        ("oui mais c'est où ?", "affirm", True),
+    ],
+)
+def test_yes_no_answers_and_questions(text, intent, expected):
+    assert yes_no_parser(text, intent) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("C12345", True), ("c'est 12 34", True), ("je ne le trouve pas, il est où ?", False)],
+)
+def test_a_mistyped_customer_number_is_a_value_attempt(text, expected):
+    context = ActionContext.from_settings(load_settings())
+    form = ValidateDuplicateAccountsForm(context)
+    assert form._value_attempt("customer_id", turn(text, [("out_of_scope", 0.99)])) is expected
+
+
+def test_the_tracker_stub_is_read_like_rasas():
+    # Guards the stub above: a Turn reads text and intent from the latest message.
+    read = turn("bonjour", [("greet", 0.9)])
+    assert (read.text, read.intent, read.confidence) == ("bonjour", "greet", 0.9)
