@@ -5,7 +5,7 @@ the forms' repair layer while a request is under way."""
 
 from __future__ import annotations
 
-from typing import List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import ActionContext
 from actions.flows import start_flow
 from actions.handover import utter_handover
-from bot.domain.repair import previous_turn_actions, steps_given
+from bot.domain.repair import SPLIT_PART, previous_turn_actions, steps_given
 
 # Follow-ups answered with a response and the phone line.
 WITH_HANDOVER = {
@@ -32,15 +32,17 @@ PLAIN = {
 def previous_actions(tracker: Tracker) -> List[str]:
     """What the bot did and said between the customer's previous message and the latest
     one (actions by name, responses by their `utter_action` name)."""
-    return previous_turn_actions(
-        (
-            event.get("event"),
-            (event.get("metadata") or {}).get("utter_action")
-            if event.get("event") == "bot"
-            else event.get("name"),
-        )
-        for event in tracker.events
-    )
+    return previous_turn_actions(_kind_and_name(event) for event in tracker.events)
+
+
+def _kind_and_name(event: Dict[str, Any]) -> Tuple[str, Optional[str]]:
+    kind = str(event.get("event") or "")
+    if kind == "user":
+        split = (event.get("parse_data") or {}).get(SPLIT_PART) or 0
+        return ("split" if split else "user"), None
+    if kind == "bot":
+        return kind, (event.get("metadata") or {}).get("utter_action")
+    return kind, event.get("name")
 
 
 async def answer_follow_up(

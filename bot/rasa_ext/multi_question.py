@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Tuple
 
-from bot.domain.repair import clauses
+from bot.domain.repair import SPLIT_PART, clauses
 from bot.domain.topics import TOPIC_NAMES
 
 # Each part must be this sure of its topic: a split must never lose the customer's meaning.
@@ -51,7 +51,8 @@ async def questions(agent: Any, text: str) -> List[Question]:
     if len(groups) < 2:
         return [(text, None)]
     return [
-        (" ".join(group), {**(parse or {}), "text": " ".join(group)}) for group, parse in groups
+        (" ".join(group), {**(parse or {}), "text": " ".join(group), SPLIT_PART: number})
+        for number, (group, parse) in enumerate(groups)
     ]
 
 

@@ -27,6 +27,7 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.domain.repair import (
+    SPLIT_PART,
     ambiguity,
     follow_up,
     names_only_the_account,
@@ -62,7 +63,7 @@ def previous_actions(tracker: DialogueStateTracker) -> List[str]:
 
 def _kind_and_name(event: Event) -> Tuple[str, Optional[str]]:
     if isinstance(event, UserUttered):
-        return "user", None
+        return ("split" if (event.parse_data or {}).get(SPLIT_PART) else "user"), None
     if isinstance(event, BotUttered):
         return "bot", (event.metadata or {}).get("utter_action")
     return "action", event.action_name if isinstance(event, ActionExecuted) else None

@@ -382,3 +382,25 @@ def test_where_about_another_topic_is_a_new_question(topic, expected):
 @pytest.mark.parametrize("text", ["et ça rouvre quand ?", "c'est fermé quand ?"])
 def test_reopening_after_hours_is_an_hours_follow_up(text):
     assert follow_up(["utter_handover_closed"], text) == "hours"
+
+
+def test_the_previous_turn_of_a_split_message_is_all_of_its_questions():
+    events = [
+        ("user", None),
+        ("action", "action_answer_invoices"),
+        ("bot", "utter_find_invoices"),
+        ("split", None),  # the message's second question
+        ("bot", "utter_opening_hours_intro"),
+        ("user", None),  # the follow-up being read
+    ]
+    assert previous_turn_actions(events) == [
+        "utter_opening_hours_intro",
+        "utter_find_invoices",
+        "action_answer_invoices",
+    ]
+
+
+def test_a_split_question_itself_reads_what_was_said_to_the_question_before_it():
+    events = [("user", None), ("bot", "utter_hours_weekend"), ("user", None)]
+    events += [("bot", "utter_log_out"), ("split", None)]
+    assert previous_turn_actions(events) == ["utter_log_out"]
