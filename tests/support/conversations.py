@@ -8,13 +8,14 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Type
 from zoneinfo import ZoneInfo
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.engine import make_url
 
 from bot.domain.stats import ConversationEvents
 
@@ -119,6 +120,25 @@ def seeded_week(last_day: date, timezone: str) -> List[Conversation]:
             conversations.append(_of_kind(kind, f"seeded-{day}-{n}", start))
             number += 1
     return conversations
+
+
+def rasa_store(url: str, kind: Type[SQLTrackerStore] = SQLTrackerStore) -> SQLTrackerStore:
+    """Rasa's SQL tracker store (or `kind`, a subclass) on the database at `url`: a SQLite
+    file, or a PostgreSQL database and schema (tests/support/backend.py's new_database),
+    built from its parts as Rasa builds it from endpoints.yml."""
+    parts = make_url(url)
+    if parts.get_backend_name() == "sqlite":
+        return kind(Domain.empty(), dialect="sqlite", db=parts.database)
+    return kind(
+        Domain.empty(),
+        dialect="postgresql",
+        host=parts.host,
+        port=parts.port,
+        db=parts.database,
+        username=parts.username,
+        password=parts.password,
+        query=dict(parts.query),
+    )
 
 
 def save(path: Path, conversations: List[Conversation]) -> None:
