@@ -38,7 +38,7 @@ from bot.backend.context import BackendContext
 from bot.backend.errors import InvalidInput, ItemNotFound
 from bot.backend.models import AnswerFeedback, ReviewLabel
 from bot.clients.conversations import Turn
-from bot.domain.identifiers import mask_emails
+from bot.domain.identifiers import MAX_CONVERSATION_ID, mask_emails
 from bot.domain.review_page import PageRequest, Position
 from bot.domain.topics import INTENT_LABELS
 
@@ -59,8 +59,6 @@ SCAN_BATCH = 500
 SCAN_BUDGET = 5000
 MAX_TEXT = 5000
 MAX_AGENT = 100
-# Rasa's sender_id column is 255 characters long.
-MAX_CONVERSATION = 255
 ITEM_ID_LENGTH = 24
 
 
@@ -84,10 +82,10 @@ def agent_of(value: Any) -> str:
 
 
 def conversation_of(value: Any) -> str:
-    if not isinstance(value, str) or not 0 < len(value) <= MAX_CONVERSATION:
+    if not isinstance(value, str) or not 0 < len(value) <= MAX_CONVERSATION_ID:
         raise InvalidInput(
-            f"'conversation' must be the conversation of the message (1 to {MAX_CONVERSATION} "
-            "characters)."
+            f"'conversation' must be the conversation of the message (1 to "
+            f"{MAX_CONVERSATION_ID} characters)."
         )
     return value
 

@@ -60,7 +60,8 @@ class Position:
         if found is None or not math.isfinite(at):
             raise BadPage(
                 "before",
-                "Le paramètre « before » doit être la valeur « next » de la page précédente.",
+                "Le paramètre «\u00a0before\u00a0» doit être la valeur «\u00a0next\u00a0» "
+                "de la page précédente.",
             )
         return cls(at, int(found.group(2)))
 
@@ -87,7 +88,9 @@ def _whole_number(text: Optional[str], name: str, default: int, most: int, unit:
     if text is None:
         return default
     if not _WHOLE_NUMBER.fullmatch(text) or not 1 <= int(text) <= most:
-        raise BadPage(name, f"Le paramètre « {name} » doit être un nombre de {unit} de 1 à {most}.")
+        raise BadPage(
+            name, f"Le paramètre «\u00a0{name}\u00a0» doit être un nombre de {unit} de 1 à {most}."
+        )
     return int(text)
 
 

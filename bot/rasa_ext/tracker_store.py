@@ -22,9 +22,11 @@ failed turn all fall back to reading the database.
 At start it also creates the index on the events' timestamp that the agents' dashboard and
 review queue read by (`WHERE timestamp >= …`, bot/clients/conversations.py): Rasa's table
 has none, and without it each of their requests scans the whole table. It is created here,
-in the process that creates the table, because on PostgreSQL only the table's owner may
-index it: the web server reads with a SELECT-only role and the backend may only delete
-(deploy/README.md). `IF NOT EXISTS` makes a restart or a second replica a no-op.
+right after Rasa creates the table, because this process is the one sure to run once the
+table exists and as its owner (on PostgreSQL only the owner may index a table): the backend
+and the web server start on their own, maybe before the table exists, and the web server
+reads with a SELECT-only role (deploy/README.md). `IF NOT EXISTS` makes a restart or a
+second replica a no-op.
 
 endpoints.yml and deploy/endpoints.yml select it with
 `type: bot.rasa_ext.tracker_store.RetryingSQLTrackerStore`.

@@ -226,7 +226,7 @@ def test_a_second_label_of_the_same_message_keeps_the_first(review: BackendConte
         ("VALID", "no-such-conversation", "find_invoices", "lea", ItemNotFound),
         ("VALID", None, "find_invoices", "lea", InvalidInput),
         ("VALID", "", "find_invoices", "lea", InvalidInput),
-        ("VALID", "x" * 256, "find_invoices", "lea", InvalidInput),
+        ("VALID", "x" * 201, "find_invoices", "lea", InvalidInput),
         ("short", "conv-low", "find_invoices", "lea", InvalidInput),
         (None, "conv-low", "find_invoices", "lea", InvalidInput),
         ("VALID", "conv-low", "not_an_intent", "lea", InvalidInput),
@@ -503,7 +503,7 @@ def test_the_api_serves_the_queue_page_after_page(api: RunningBackend):
 def test_the_api_refuses_bad_pages_with_400(api: RunningBackend, params, parameter):
     response = api.call("GET", "/review", params=params)
     assert response.status_code == 400
-    assert f"« {parameter} »" in response.json()["message"]
+    assert f"«\u00a0{parameter}\u00a0»" in response.json()["message"]
 
 
 @pytest.mark.parametrize(

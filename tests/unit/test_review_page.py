@@ -64,7 +64,7 @@ def test_wrong_values_are_refused_in_french_naming_the_parameter(days, before, l
     with pytest.raises(BadPage) as refused:
         page_from_query(days, before, limit)
     assert refused.value.parameter == parameter
-    assert f"« {parameter} »" in str(refused.value)
+    assert f"«\u00a0{parameter}\u00a0»" in str(refused.value)
 
 
 @pytest.mark.parametrize(
