@@ -26,8 +26,9 @@ from benchmarks.bad_input import (
 )
 from benchmarks.bad_input.web import ODD_REFERENCES
 from bot.backend.errors import InvalidInput
-from bot.backend.fields import MAX_CONVERSATION_ID, normalise_customer_id, normalise_email
+from bot.backend.fields import normalise_customer_id, normalise_email
 from bot.backend.tickets import MAX_TICKET_BODY
+from bot.domain.identifiers import MAX_CONVERSATION_ID
 from bot.domain.tickets import TICKET_SUBJECTS
 
 SEED = 7

@@ -11,7 +11,7 @@ import jwt
 import pytest
 
 from tests.support.stack import backend_rows
-from tests.support.web import browser_like, get, post
+from tests.support.web import browser_like, get, gibberish, post
 
 
 @pytest.fixture
@@ -146,10 +146,16 @@ def test_the_review_queue_shows_misses_and_thumbs_down_until_labelled(
     thumbs, fallback = mine
     assert thumbs["closest_intent"] == "create_account"
     label = post(
-        agent_session, "/agent/api/review/label", {"id": fallback["id"], "intent": "out_of_scope"}
+        agent_session,
+        "/agent/api/review/label",
+        {"id": fallback["id"], "conversation": conversation, "intent": "out_of_scope"},
     )
     assert label.status_code == 200
-    dismiss = post(agent_session, "/agent/api/review/label", {"id": thumbs["id"], "intent": None})
+    dismiss = post(
+        agent_session,
+        "/agent/api/review/label",
+        {"id": thumbs["id"], "conversation": conversation, "intent": None},
+    )
     assert dismiss.status_code == 200
     assert not [i for i in queue_items(agent_session) if i["conversation"] == conversation]
     stored = backend_rows(
@@ -167,13 +173,50 @@ def test_the_review_queue_shows_misses_and_thumbs_down_until_labelled(
 
 def test_labels_are_checked(agent_session):
     for body, status in (
-        ({"id": "0" * 24, "intent": None}, 404),
-        ({"id": "0" * 24, "intent": "pas_un_sujet"}, 400),
-        ({"id": "../x", "intent": None}, 400),
-        ({"intent": None}, 400),
+        ({"id": "0" * 24, "conversation": "c", "intent": None}, 404),
+        ({"id": "0" * 24, "conversation": "c", "intent": "pas_un_sujet"}, 400),
+        ({"id": "../x", "conversation": "c", "intent": None}, 400),
+        ({"conversation": "c", "intent": None}, 400),
+        ({"id": "0" * 24, "intent": None}, 400),
+        ({"id": "0" * 24, "conversation": ["c"], "intent": None}, 400),
+        ({"id": "0" * 24, "conversation": "c" * 201, "intent": None}, 400),
     ):
         response = post(agent_session, "/agent/api/review/label", body)
         assert response.status_code == status and response.json()["message"], body
+
+
+def test_the_review_queue_comes_page_after_page(customer, agent_session):
+    older_text, newest_text = gibberish(), gibberish()
+    ask(customer, older_text)
+    ask(customer, newest_text)
+    first = get(agent_session, "/agent/api/review?limit=1&days=1")
+    assert first.status_code == 200
+    body = first.json()
+    [[newest]] = [group["items"] for group in body["groups"]]
+    assert newest["text"] == newest_text and body["days"] == 1
+    second = get(agent_session, "/agent/api/review", params={"limit": 1, "before": body["next"]})
+    assert second.status_code == 200
+    [[older]] = [group["items"] for group in second.json()["groups"]]
+    assert older["text"] == older_text
+
+
+@pytest.mark.parametrize(
+    "query, parameter",
+    [
+        ("days=0", "days"),
+        ("days=91", "days"),
+        ("days=1.5", "days"),
+        ("limit=201", "limit"),
+        ("limit=%00", "limit"),
+        ("before=hier", "before"),
+        ("before=1e999_1", "before"),
+        ("before=1764237600.0_99999999999999999999", "before"),
+    ],
+)
+def test_bad_pages_of_the_review_queue_get_a_clear_400(agent_session, query, parameter):
+    response = get(agent_session, f"/agent/api/review?{query}")
+    assert response.status_code == 400
+    assert f"Le paramètre «\u00a0{parameter}\u00a0»" in response.json()["message"]
 
 
 def test_using_a_lower_suggestion_of_the_assistant_records_a_label(agent_session, stack_settings):

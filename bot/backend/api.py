@@ -38,6 +38,7 @@ from bot.backend.errors import (
 from bot.backend.mailer import Mailer
 from bot.backend.tickets import TicketRequest, open_ticket
 from bot.config import BackendSettings, refuse_placeholder
+from bot.domain.review_page import BadPage, PageRequest, page_from_query
 
 logger = logging.getLogger(__name__)
 
@@ -171,6 +172,15 @@ def _number_arg(request: Request, name: str) -> float:
         raise InvalidInput(f"'{name}' must be a number (POSIX seconds).") from None
 
 
+def _page_args(request: Request) -> PageRequest:
+    """The review queue's `days`, `before` and `limit`; the agents' page shows the French
+    sentence of a refusal as it is."""
+    try:
+        return page_from_query(*(request.args.get(name) for name in ("days", "before", "limit")))
+    except BadPage as problem:
+        raise InvalidInput(str(problem)) from None
+
+
 def cockpit_routes(context: BackendContext) -> Blueprint:
     """The customers' ratings and the agents' review queue (issue 13)."""
     routes = Blueprint(f"cockpit_{next(_app_numbers)}")
@@ -203,7 +213,7 @@ def cockpit_routes(context: BackendContext) -> Blueprint:
 
     @routes.get("/review")
     async def review_queue(request: Request) -> HTTPResponse:
-        return _json(await asyncio.to_thread(review.queue, context))
+        return _json(await asyncio.to_thread(review.queue, context, _page_args(request)))
 
     @routes.get("/review/labels")
     async def review_labels(request: Request) -> HTTPResponse:
@@ -216,6 +226,7 @@ def cockpit_routes(context: BackendContext) -> Blueprint:
             review.label_item,
             context,
             _required(body, "id"),
+            _required(body, "conversation"),
             _string(body, "intent", required=False),
             _required(body, "agent"),
         )

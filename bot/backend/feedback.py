@@ -27,9 +27,9 @@ from sqlalchemy.orm import Session
 from bot.backend.context import BackendContext
 from bot.backend.database import lock_key
 from bot.backend.errors import InvalidInput, RateLimited
-from bot.backend.fields import MAX_CONVERSATION_ID
 from bot.backend.models import AnswerFeedback, ConversationRating
 from bot.domain.feedback import MAX_COMMENT, RATINGS, SCORES
+from bot.domain.identifiers import MAX_CONVERSATION_ID
 
 logger = logging.getLogger(__name__)
 

@@ -9,8 +9,6 @@ from typing import Optional
 from bot.backend.errors import InvalidInput
 from bot.domain.identifiers import customer_id_of, is_email
 
-MAX_CONVERSATION_ID = 200
-
 
 def normalise_customer_id(value: str) -> str:
     """Customers type their number with or without the C, sometimes dropping a leading zero."""

@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 from bot.backend.context import BackendContext
 from bot.backend.digests import new_link_token
 from bot.backend.emails import render_email
-from bot.backend.fields import MAX_CONVERSATION_ID, bounded, normalise_email
+from bot.backend.fields import bounded, normalise_email
 from bot.backend.limits import record_email_request
 from bot.backend.models import Customer, OutboxMessage, PasswordReset
 from bot.backend.purge import inactivity_cutoff, was_purged
-from bot.domain.identifiers import mask_email
+from bot.domain.identifiers import MAX_CONVERSATION_ID, mask_email
 
 logger = logging.getLogger(__name__)
 

@@ -10,8 +10,16 @@ the message (e-mail addresses masked) and the agent's name, for the next trainin
 Agents also label from the answer assistant: using suggestion 2 or 3 instead of 1 says
 which intent the pasted message was.
 
+The queue is read a page at a time (bot/domain/review_page.py): the messages of the last
+days asked (14 by default), newest first, `limit` items a page. The tracker store's
+database picks the messages of the window in order (bot/clients/conversations.py), a batch
+at a time; which of them were labelled or got a 👎 is asked of this database for that
+batch only. A request examines at most SCAN_BUDGET messages: a page that found fewer
+items by then ends early, and its `next` carries on from the last message examined.
+
 Items are named by a hash of their conversation and the message's timestamp: the id stays
-the same from one request to the next, and says nothing of the conversation.
+the same from one request to the next, and says nothing of the conversation. A label names
+the item and its conversation, whose messages alone are read to find it.
 """
 
 from __future__ import annotations
@@ -21,7 +29,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -30,7 +38,8 @@ from bot.backend.context import BackendContext
 from bot.backend.errors import InvalidInput, ItemNotFound
 from bot.backend.models import AnswerFeedback, ReviewLabel
 from bot.clients.conversations import Turn
-from bot.domain.identifiers import mask_emails
+from bot.domain.identifiers import MAX_CONVERSATION_ID, mask_emails
+from bot.domain.review_page import PageRequest, Position
 from bot.domain.topics import INTENT_LABELS
 
 logger = logging.getLogger(__name__)
@@ -45,8 +54,9 @@ OUTCOMES = {
 # Answered, but with less than this: the model hesitated, an agent should look. Above the
 # fallback threshold (0.4, config.yml), where the bot does not answer at all.
 LOW_CONFIDENCE = 0.6
-# The newest items only: a queue nobody can go through is no queue.
-MAX_ITEMS = 500
+# Customer messages read from the tracker store at a time, and at most per request.
+SCAN_BATCH = 500
+SCAN_BUDGET = 5000
 MAX_TEXT = 5000
 MAX_AGENT = 100
 ITEM_ID_LENGTH = 24
@@ -71,6 +81,15 @@ def agent_of(value: Any) -> str:
     return value.strip()
 
 
+def conversation_of(value: Any) -> str:
+    if not isinstance(value, str) or not 0 < len(value) <= MAX_CONVERSATION_ID:
+        raise InvalidInput(
+            f"'conversation' must be the conversation of the message (1 to "
+            f"{MAX_CONVERSATION_ID} characters)."
+        )
+    return value
+
+
 def text_of(value: Any) -> str:
     if not isinstance(value, str) or not 0 < len(value.strip()) <= MAX_TEXT:
         raise InvalidInput(f"'text' must be 1 to {MAX_TEXT} characters long.")
@@ -87,6 +106,7 @@ class Item:
     at: float
     conversation: str
     comment: Optional[str]
+    position: Position
 
     def as_json(self) -> Dict[str, Any]:
         return {
@@ -111,14 +131,21 @@ def _outcome(turn: Turn, thumbs_down: bool) -> Optional[str]:
     return None
 
 
-def items(context: BackendContext) -> List[Item]:
-    """The messages waiting for an agent, newest first."""
-    if context.conversations is None:
-        return []
-    turns = context.conversations.turns()
+@dataclass(frozen=True)
+class Page:
+    items: List[Item]
+    # Where the next page starts; None when nothing older is in the window.
+    next: Optional[Position]
+
+
+def _reviewed(context: BackendContext, turns: List[Turn]) -> Tuple[Set[str], Dict]:
+    """Which of these messages agents labelled already, and the 👎 (with their comment)
+    on the answers of their conversations: asked of this database for these only."""
+    identifiers = [item_id(turn.sender_id, turn.at) for turn in turns]
+    senders = sorted({turn.sender_id for turn in turns})
     with context.sessions.begin() as session:
         labelled = set(
-            session.scalars(select(ReviewLabel.item_id).where(ReviewLabel.item_id.is_not(None)))
+            session.scalars(select(ReviewLabel.item_id).where(ReviewLabel.item_id.in_(identifiers)))
         )
         downs: Dict[Tuple[str, Optional[float]], Optional[str]] = {
             (conversation, at): comment
@@ -127,38 +154,74 @@ def items(context: BackendContext) -> List[Item]:
                     AnswerFeedback.conversation_id,
                     AnswerFeedback.answer_at,
                     AnswerFeedback.comment,
-                ).where(AnswerFeedback.rating == "down")
+                ).where(
+                    AnswerFeedback.rating == "down",
+                    AnswerFeedback.conversation_id.in_(senders),
+                )
             )
         }
-    found = []
+    return labelled, downs
+
+
+def _items(context: BackendContext, turns: List[Turn]) -> Iterable[Tuple[Turn, Optional[Item]]]:
+    """Each turn, with its item when it is one waiting for an agent."""
+    if not turns:
+        return []
+    labelled, downs = _reviewed(context, turns)
+    found: List[Tuple[Turn, Optional[Item]]] = []
     for turn in turns:
         key = (turn.sender_id, turn.answer_at)
         outcome = _outcome(turn, key in downs)
-        comment = downs.get(key)
         identifier = item_id(turn.sender_id, turn.at)
         if outcome is None or identifier in labelled:
+            found.append((turn, None))
             continue
-        found.append(
-            Item(
-                id=identifier,
-                text=mask_emails(turn.text),
-                outcome=outcome,
-                closest_intent=turn.closest_intent,
-                confidence=turn.confidence,
-                at=turn.at,
-                conversation=turn.sender_id,
-                comment=mask_emails(comment) if comment else None,
-            )
+        comment = downs.get(key)
+        item = Item(
+            id=identifier,
+            text=mask_emails(turn.text),
+            outcome=outcome,
+            closest_intent=turn.closest_intent,
+            confidence=turn.confidence,
+            at=turn.at,
+            conversation=turn.sender_id,
+            comment=mask_emails(comment) if comment else None,
+            position=turn.position,
         )
-    found.sort(key=lambda item: item.at, reverse=True)
-    return found[:MAX_ITEMS]
+        found.append((turn, item))
+    return found
 
 
-def queue(context: BackendContext) -> Dict[str, Any]:
-    """The items grouped by the intent the model found closest; the group with the
+def page(context: BackendContext, request: PageRequest) -> Page:
+    """The items of the window after `request.before`, newest first: `request.limit` of
+    them, then whether one more exists (the next page starts after the last shown)."""
+    store = context.conversations
+    if store is None:
+        return Page([], None)
+    since = request.since(context.clock().timestamp())
+    found: List[Item] = []
+    position, examined = request.before, 0
+    while examined < SCAN_BUDGET:
+        count = min(SCAN_BATCH, SCAN_BUDGET - examined)
+        turns = store.turns_before(since, position, count)
+        for turn, item in _items(context, turns):
+            if item is not None:
+                if len(found) == request.limit:
+                    return Page(found, found[-1].position)
+                found.append(item)
+            position = turn.position
+        examined += len(turns)
+        if len(turns) < count:
+            return Page(found, None)
+    return Page(found, position)
+
+
+def queue(context: BackendContext, request: PageRequest) -> Dict[str, Any]:
+    """A page of items grouped by the intent the model found closest; the group with the
     newest item first, and within each group the newest first."""
+    found = page(context, request)
     groups: Dict[str, List[Item]] = defaultdict(list)
-    for item in items(context):
+    for item in found.items:
         groups[item.closest_intent].append(item)
     return {
         "groups": [
@@ -170,19 +233,35 @@ def queue(context: BackendContext) -> Dict[str, Any]:
             for intent, members in groups.items()
         ],
         "intents": [{"intent": name, "topic": label} for name, label in INTENT_LABELS.items()],
+        "next": found.next.token() if found.next else None,
+        "days": request.days,
     }
 
 
-def label_item(context: BackendContext, identifier: Any, intent: Any, agent: Any) -> Dict[str, Any]:
-    """Labels (or, with no intent, dismisses) a message of the queue; it leaves the
-    queue. Labelling an item already labelled returns that label."""
+def _item_in(context: BackendContext, identifier: str, conversation: str) -> Optional[Item]:
+    """The item `identifier` among the messages of its conversation, whatever their age."""
+    if context.conversations is None:
+        return None
+    turns = context.conversations.turns_of(conversation)
+    return next(
+        (item for _, item in _items(context, turns) if item and item.id == identifier), None
+    )
+
+
+def label_item(
+    context: BackendContext, identifier: Any, conversation: Any, intent: Any, agent: Any
+) -> Dict[str, Any]:
+    """Labels (or, with no intent, dismisses) a message of the queue, found in its
+    `conversation`; it leaves the queue. Labelling an item already labelled returns that
+    label."""
     if not isinstance(identifier, str) or len(identifier) != ITEM_ID_LENGTH:
         raise InvalidInput("'id' must be the id of a message of the review queue.")
+    conversation = conversation_of(conversation)
     intent, agent = intent_of(intent), agent_of(agent)
     existing = _label_of(context, identifier)
     if existing is not None:
         return existing
-    item = next((i for i in items(context) if i.id == identifier), None)
+    item = _item_in(context, identifier, conversation)
     if item is None:
         raise ItemNotFound(identifier)
     label = ReviewLabel(

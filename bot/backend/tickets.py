@@ -17,7 +17,6 @@ from bot.backend.context import BackendContext
 from bot.backend.deletion import asked_by_owner, verify_deletion
 from bot.backend.errors import InvalidInput, RateLimited
 from bot.backend.fields import (
-    MAX_CONVERSATION_ID,
     bounded,
     iso,
     normalise_customer_id,
@@ -25,7 +24,7 @@ from bot.backend.fields import (
 )
 from bot.backend.limits import DELETION_WINDOW, limit_deletions
 from bot.backend.models import OutboxMessage, Ticket
-from bot.domain.identifiers import mask_email
+from bot.domain.identifiers import MAX_CONVERSATION_ID, mask_email
 from bot.domain.tickets import CROCKFORD_BASE32, DELETION_SUBJECT, TICKET_SUBJECTS
 
 logger = logging.getLogger(__name__)

@@ -16,6 +16,7 @@ import requests
 
 from bot.config import BackendSettings
 from bot.domain.account import Address, Customer, Invoice, Order, Ticket
+from bot.domain.review_page import PageRequest
 from bot.domain.tickets import VERIFIED
 
 logger = logging.getLogger(__name__)
@@ -139,19 +140,21 @@ class AccountClient:
         """The ratings of the period [start, end) (POSIX seconds), for the dashboard."""
         return self._call("GET", "/feedback/summary", params={"start": start, "end": end})
 
-    def review_queue(self) -> Dict[str, Any]:
-        """The agents' review queue, grouped by closest intent (bot/backend/review.py)."""
-        return self._call("GET", "/review")
+    def review_queue(self, page: PageRequest) -> Dict[str, Any]:
+        """A page of the agents' review queue, grouped by closest intent
+        (bot/backend/review.py)."""
+        return self._call("GET", "/review", params=page.query())
 
     def review_labels(self) -> List[Dict[str, Any]]:
         """Every label of the agents, dismissals included, oldest first (`make retrain`)."""
         return self._call("GET", "/review/labels")["labels"]
 
-    def label_item(self, item_id: str, intent: Optional[str], agent: str) -> Dict[str, Any]:
+    def label_item(
+        self, item_id: str, conversation: str, intent: Optional[str], agent: str
+    ) -> Dict[str, Any]:
         """Labels (intent None: dismisses) a message of the queue; raises NotFound."""
-        return self._call(
-            "POST", "/review/labels", json={"id": item_id, "intent": intent, "agent": agent}
-        )
+        body = {"id": item_id, "conversation": conversation, "intent": intent, "agent": agent}
+        return self._call("POST", "/review/labels", json=body)
 
     def label_text(
         self, text: str, intent: str, agent: str, predicted_intent: Optional[str]

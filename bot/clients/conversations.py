@@ -8,6 +8,10 @@ was sent and answered) and the agents' dashboard (a period's conversations). The
 straight to the table:
 Rasa's HTTP API can neither list conversations nor delete one.
 
+The review queue reads one page at a time: the database picks the page's customer messages
+by timestamp (`turns_before`, an index on `events.timestamp` created by
+bot/rasa_ext/tracker_store.py), then the events that answered them, never the whole table.
+
 A conversation belongs to a customer when it was held logged in as that customer
 (the token's subject, read without checking its signature: erasing too much is the
 safe side), or when it mentions the customer's e-mail address or number.
@@ -29,6 +33,7 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Engine
 
 from bot.domain.outcomes import FAILURE_ACTIONS, closest_intent
+from bot.domain.review_page import Position
 from bot.domain.stats import ConversationEvents
 from bot.domain.tokens import METADATA_KEY, verified_customer
 
@@ -36,6 +41,9 @@ logger = logging.getLogger(__name__)
 
 # Rows fetched at a time when a period's conversations are read.
 STREAM_BATCH = 1000
+# What a turn is made of: the customer's message, then the actions and messages answering it.
+TURN_COLUMNS = "id, sender_id, timestamp, type_name, action_name, data"
+TURN_TYPES = "type_name IN ('user', 'action', 'bot')"
 
 
 def token_subject(token: str) -> Optional[str]:
@@ -74,6 +82,8 @@ class Turn:
     sender_id: str
     # The user event's timestamp (seconds since the epoch, as Rasa stores it).
     at: float
+    # The user event's row id: orders the messages stamped at the same instant.
+    event_id: int
     text: str
     intent: str
     closest_intent: str
@@ -82,6 +92,10 @@ class Turn:
     outcome: Optional[str]
     # The timestamp of the answer's first bot message: the id the widget rates it by.
     answer_at: Optional[float]
+
+    @property
+    def position(self) -> Position:
+        return Position(self.at, self.event_id)
 
     def missed(self) -> MissedMessage:
         return MissedMessage(
@@ -169,12 +183,50 @@ class ConversationStore:
         """Every customer message of every conversation, with how the bot answered it."""
         with self._engine.connect() as connection:
             rows = connection.execute(
-                text(
-                    "SELECT sender_id, type_name, action_name, data FROM events "
-                    "WHERE type_name IN ('user', 'action', 'bot') ORDER BY sender_id, id"
-                )
+                text(f"SELECT {TURN_COLUMNS} FROM events WHERE {TURN_TYPES} ORDER BY sender_id, id")
             )
             return list(_turns(rows))
+
+    def turns_of(self, sender_id: str) -> List[Turn]:
+        """The customer messages of one conversation, with how the bot answered them."""
+        statement = text(
+            f"SELECT {TURN_COLUMNS} FROM events WHERE sender_id = :sender AND {TURN_TYPES} "
+            "ORDER BY id"
+        )
+        with self._engine.connect() as connection:
+            return list(_turns(connection.execute(statement, {"sender": sender_id})))
+
+    def turns_before(self, since: float, before: Optional[Position], count: int) -> List[Turn]:
+        """The `count` newest customer messages stamped at `since` or later and before
+        `before` (by timestamp, then row id), newest first, with how the bot answered them.
+
+        Two queries: the messages, picked and ordered by the database; then the events of
+        their conversations from the oldest of them on (the answers follow the messages)."""
+        after = "AND (timestamp < :at OR (timestamp = :at AND id < :id)) " if before else ""
+        picked = text(
+            "SELECT id, sender_id FROM events "
+            f"WHERE type_name = 'user' AND timestamp >= :since {after}"
+            "ORDER BY timestamp DESC, id DESC LIMIT :count"
+        )
+        answers = text(
+            f"SELECT {TURN_COLUMNS} FROM events "
+            f"WHERE sender_id IN :senders AND id >= :first AND {TURN_TYPES} "
+            "ORDER BY sender_id, id"
+        ).bindparams(bindparam("senders", expanding=True))
+        bounds = {"since": since, "count": count}
+        if before:
+            bounds.update(at=before.at, id=before.event_id)
+        with self._engine.connect() as connection:
+            messages = connection.execute(picked, bounds).all()
+            if not messages:
+                return []
+            senders = sorted({sender for _, sender in messages})
+            rows = connection.execute(
+                answers, {"senders": senders, "first": min(i for i, _ in messages)}
+            )
+            wanted = {event_id for event_id, _ in messages}
+            found = [turn for turn in _turns(rows) if turn.event_id in wanted]
+        return sorted(found, key=lambda turn: turn.position, reverse=True)
 
 
 def _logged_in_as(data: str) -> Optional[str]:
@@ -193,12 +245,21 @@ def _logged_in_as(data: str) -> Optional[str]:
     return token_subject(token) if isinstance(token, str) else None
 
 
-def _turn(sender_id: str, event: Dict, outcome: Optional[str], answer_at: Optional[float]) -> Turn:
+def _turn(
+    sender_id: str,
+    event_id: int,
+    at: float,
+    event: Dict,
+    outcome: Optional[str],
+    answer_at: Optional[float],
+) -> Turn:
     parse_data = event.get("parse_data") or {}
     closest, confidence = closest_intent(parse_data)
     return Turn(
         sender_id=sender_id,
-        at=float(event.get("timestamp") or 0.0),
+        # The column, not the event's JSON: the pages compare positions in SQL by it.
+        at=float(at or 0.0),
+        event_id=event_id,
         text=event.get("text") or "",
         intent=(parse_data.get("intent") or {}).get("name") or "?",
         closest_intent=closest,
@@ -211,13 +272,13 @@ def _turn(sender_id: str, event: Dict, outcome: Optional[str], answer_at: Option
 def _turns(rows) -> Iterator[Turn]:
     """Each user message, judged by the first failure action before the next message."""
     pending: Optional[Dict] = None
-    for sender_id, type_name, action_name, data in rows:
+    for event_id, sender_id, at, type_name, action_name, data in rows:
         if pending is not None and (pending["sender_id"] != sender_id or type_name == "user"):
             yield _turn(**pending)
             pending = None
         if type_name == "user":
-            pending = {"sender_id": sender_id, "event": json.loads(data)}
-            pending.update(outcome=None, answer_at=None)
+            pending = {"sender_id": sender_id, "event_id": event_id, "at": at}
+            pending.update(event=json.loads(data), outcome=None, answer_at=None)
             continue
         if pending is None:
             continue

@@ -18,6 +18,9 @@ EMAIL = re.compile(
     r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}"
 )
 MAX_EMAIL_LENGTH = 254
+# A conversation's id (Rasa's sender id): the backend keeps it with tickets, ratings and
+# labels in 200 characters; the web server checks the agents' requests against it too.
+MAX_CONVERSATION_ID = 200
 # In free text: "C1234567", "c 1234567", "1234567", "n° 123456".
 CUSTOMER_ID = re.compile(r"(?<![\w])[Cc]?\s?(\d{6,8})(?![\w])")
 # A value that is only a customer number, in its canonical form.

@@ -54,7 +54,8 @@ def _agent_credentials(config: Settings) -> str:
     return f"user {web.agent_username!r}, password {web.agent_password!r}"
 
 
-def _banner(config: Settings, started: float) -> str:
+def _banner(config: Settings, started: float, settings: Settings) -> str:
+    """`settings` as configured, `config` with what the run made up."""
     url = f"{config.rasa_url}/webhooks/rest/webhook"
     demo_token = issue_token(DEMO_CUSTOMER, config.tokens)
     return (
@@ -70,7 +71,27 @@ def _banner(config: Settings, started: float) -> str:
         f"({_agent_credentials(config)}).\n"
         f"Prometheus metrics: curl -s -H 'Authorization: Bearer {config.web.metrics_token}' "
         f"{config.web.url}/metrics\n"
+        f"{retrain_hint(settings)}"
         f"Press Ctrl-C to stop every process.\n"
+    )
+
+
+def retrain_hint(settings: Settings) -> str:
+    """What `make retrain` needs to reach this run, when it is missing: it runs in another
+    shell, so it knows only the tokens both read from .env, not the ones made up here."""
+    missing = [
+        name
+        for name, value in (
+            ("BACKEND_API_TOKEN", settings.backend.api_token),
+            ("RASA_AUTH_TOKEN", settings.rasa_auth_token),
+        )
+        if not value
+    ]
+    if not missing:
+        return ""
+    return (
+        f"`make retrain` cannot reach this run: {' and '.join(missing)} made up for it. "
+        'Set them in .env (README, "The review queue and `make retrain`") and restart.\n'
     )
 
 
@@ -78,7 +99,7 @@ def serve(settings: Settings) -> int:
     started = time.monotonic()
     config = demo_settings(settings)
     with Stack(bot_services(config)) as stack:
-        print(_banner(config, started), flush=True)
+        print(_banner(config, started, settings), flush=True)
         stack.supervise()
     return 0
 
@@ -90,7 +111,7 @@ def serve_cluster(settings: Settings) -> int:
     workdir = PROJECT_ROOT / "var" / "cluster"
     stages = cluster.cluster_stages(config, workdir / "nginx")
     with Stack(stages, log_dir=workdir / "logs") as stack:
-        print(_banner(config, started), flush=True)
+        print(_banner(config, started, settings), flush=True)
         print(
             f"{len(config.cluster.rasa_ports)} Rasa replicas and "
             f"{len(config.cluster.action_ports)} "

@@ -20,6 +20,15 @@ docs/PERFORMANCE.md). The copy is used only while the database holds no newer ev
 the conversation (one indexed `max(id)` query), so another replica's turn, an erasure or a
 failed turn all fall back to reading the database.
 
+At start it also creates the index on the events' timestamp that the agents' dashboard and
+review queue read by (`WHERE timestamp >= …`, bot/clients/conversations.py): Rasa's table
+has none, and without it each of their requests scans the whole table. It is created here,
+right after Rasa creates the table, because this process is the one sure to run once the
+table exists and as its owner (on PostgreSQL only the owner may index a table): the backend
+and the web server start on their own, maybe before the table exists, and the web server
+reads with a SELECT-only role (deploy/README.md). `IF NOT EXISTS` makes a restart or a
+second replica a no-op.
+
 endpoints.yml and deploy/endpoints.yml select it with
 `type: bot.rasa_ext.tracker_store.RetryingSQLTrackerStore`.
 """
@@ -43,6 +52,7 @@ from bot.config import load_settings
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
+TIMESTAMP_INDEX = "events_timestamp"
 
 
 class TrackerStoreUnavailable(BaseException):
@@ -90,6 +100,18 @@ def restarted_midway(tracker: DialogueStateTracker) -> bool:
     return any(isinstance(event, SessionStarted) for event in list(tracker.events)[2:])
 
 
+def create_timestamp_index(engine: sa.engine.Engine) -> None:
+    """The index on `events.timestamp`, unless it exists. Two replicas starting together
+    may both try on PostgreSQL, and one then fails: the other's index serves both, and a
+    missing index only slows the agents' pages, so the failure is logged, not raised."""
+    statement = f"CREATE INDEX IF NOT EXISTS {TIMESTAMP_INDEX} ON events (timestamp)"
+    try:
+        with engine.begin() as connection:
+            connection.execute(sa.text(statement))
+    except DBAPIError as error:
+        logger.warning("tracker store: index %s not created: %s", TIMESTAMP_INDEX, error.orig)
+
+
 class RetryingSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, retry_seconds: Optional[float] = None, **kwargs: Any) -> None:
         """Rasa builds it from endpoints.yml, whose keys are all Rasa's own: the retry time
@@ -99,6 +121,7 @@ class RetryingSQLTrackerStore(SQLTrackerStore):
         if retry_seconds is None:
             retry_seconds = load_settings().cluster.tracker_store_retry_seconds
         self.retry_seconds = retry_seconds
+        create_timestamp_index(self.engine)
         self._cache = TrackerCache()
 
     async def _newest_event_id(self, sender_id: Text) -> Optional[int]:

@@ -2,7 +2,9 @@
 missed, grouped by the intent the model found closest, for an agent to label in one
 click; and the labels the answer assistant records when an agent uses its suggestion 2
 or 3 instead of 1. The backend computes the queue and keeps the labels with the agent's
-name (bot/backend/review.py); this blueprint adds the agent's log-in."""
+name (bot/backend/review.py); this blueprint adds the agent's log-in, and refuses a page
+it cannot read (`?days=&before=&limit=`, bot/domain/review_page.py) with a 400 the page
+shows as is, before the backend is asked."""
 
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 
 from bot.clients.account import BackendUnavailable, NotFound
+from bot.domain.identifiers import MAX_CONVERSATION_ID
+from bot.domain.review_page import BadPage, page_from_query
 from bot.domain.topics import INTENT_LABELS
 from bot.web.agent import required_agent
 from bot.web.http import ApiError, backend, json_body, logger
@@ -43,23 +47,32 @@ def _chosen_intent(body: Dict[str, Any]) -> str:
 async def review_queue(request: Request) -> HTTPResponse:
     required_agent(request)
     try:
-        return json(await asyncio.to_thread(backend(request).review_queue))
+        page = page_from_query(*(request.args.get(name) for name in ("days", "before", "limit")))
+    except BadPage as problem:
+        raise ApiError(400, "bad_request", str(problem)) from problem
+    try:
+        return json(await asyncio.to_thread(backend(request).review_queue, page))
     except BackendUnavailable as error:
         raise _unavailable() from error
 
 
 @review.post("/agent/api/review/label")
 async def label_item(request: Request) -> HTTPResponse:
-    """Labels a message of the queue (`intent`: an intent of the catalogue, « out_of_scope »
-    included) or dismisses it (`intent`: null); it leaves the queue."""
+    """Labels a message of the queue (`id` and `conversation` as the queue gave them;
+    `intent`: an intent of the catalogue, « out_of_scope » included) or dismisses it
+    (`intent`: null); it leaves the queue."""
     name = required_agent(request)
     body = json_body(request)
-    item = body.get("id")
+    item, conversation = body.get("id"), body.get("conversation")
     if not isinstance(item, str) or not item.isalnum() or len(item) > 64:
+        raise ApiError(400, "bad_request", "Message de la file inconnu.")
+    if not isinstance(conversation, str) or not 0 < len(conversation) <= MAX_CONVERSATION_ID:
         raise ApiError(400, "bad_request", "Message de la file inconnu.")
     intent = _intent(body)
     try:
-        label = await asyncio.to_thread(backend(request).label_item, item, intent, name)
+        label = await asyncio.to_thread(
+            backend(request).label_item, item, conversation, intent, name
+        )
     except NotFound as error:
         raise ApiError(
             404, "not_found", "Ce message n'est plus dans la file : rechargez-la."

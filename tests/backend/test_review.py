@@ -1,16 +1,19 @@
 """The agents' review queue (bot/backend/review.py) on conversations Rasa's own
 SQLTrackerStore wrote, with the customers' 👎 and the agents' labels in the backend's
-database (SQLite and PostgreSQL), in process and through the real API."""
+database, both on SQLite and on PostgreSQL, in process and through the real API: what is
+in it, the window of days, the pages (newest first, none repeated or skipped, messages
+stamped at the same instant included), and the index on the events' timestamp."""
 
 from __future__ import annotations
 
 import asyncio
+import time
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator, List, Optional
 
 import pytest
-from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.domain import Domain
+import sqlalchemy
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import select
@@ -23,9 +26,15 @@ from bot.backend.feedback import AnswerRating, rate_answer
 from bot.backend.mailer import Mailer
 from bot.backend.models import ReviewLabel
 from bot.backend.review import item_id
-from tests.support.backend import RunningBackend, backend_settings, running_backend
+from bot.domain.review_page import PageRequest
+from bot.rasa_ext.tracker_store import TIMESTAMP_INDEX, RetryingSQLTrackerStore
+from tests.support.backend import Clock, RunningBackend, backend_settings, running_backend
+from tests.support.conversations import rasa_store
 
-T0 = 1764237600.0
+# The seeded conversations happened yesterday (on the hour): inside the default window of
+# the backend process, which runs on the real clock.
+T0 = float(int(time.time()) // 3600 * 3600 - 86400)
+DAY = 86400.0
 
 
 def user(text: str, at: float, ranking: List[tuple], fallback: bool = False) -> UserUttered:
@@ -87,12 +96,26 @@ CONVERSATIONS = {
 THUMBS_ANSWER_AT = T0 + 301
 
 
-def tracker_store(tmp_path: Path) -> str:
-    path = tmp_path / "tracker.db"
-    rasa_store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(path))
-    for sender, events in CONVERSATIONS.items():
-        asyncio.run(rasa_store.save(DialogueStateTracker.from_events(sender, events)))
-    return f"sqlite:///{path}"
+def tracker_url(database_url: str, folder: Path) -> str:
+    """Rasa's tracker store on the test's kind of database: a SQLite file of its own, or
+    the test's PostgreSQL schema (Rasa's `events` table beside the backend's tables)."""
+    if database_url.startswith("sqlite"):
+        return f"sqlite:///{folder / 'tracker.db'}"
+    return database_url
+
+
+def saved(url: str, conversations: dict) -> str:
+    """Writes the conversations with Rasa's own store, in the order given."""
+    store = rasa_store(url)
+    for sender, events in conversations.items():
+        asyncio.run(store.save(DialogueStateTracker.from_events(sender, events)))
+    store.engine.dispose()
+    return url
+
+
+def context_on(database_url: str, sessions, clock, url: str) -> BackendContext:
+    settings = backend_settings(database_url, BACKEND_TRACKER_STORE_URL=url)
+    return BackendContext(settings, sessions, Mailer(settings, sessions, clock), clock)
 
 
 @pytest.fixture
@@ -100,8 +123,8 @@ def review(
     database_url: str, sessions: sessionmaker, clock, tmp_path: Path
 ) -> Iterator[BackendContext]:
     """The backend's operations over the seeded conversations, one answer rated 👎."""
-    settings = backend_settings(database_url, BACKEND_TRACKER_STORE_URL=tracker_store(tmp_path))
-    context = BackendContext(settings, sessions, Mailer(settings, sessions, clock), clock)
+    url = saved(tracker_url(database_url, tmp_path), CONVERSATIONS)
+    context = context_on(database_url, sessions, clock, url)
     rating = AnswerRating("conv-thumbs", THUMBS_ANSWER_AT, "down", "Je cherche la facture de mai")
     rate_answer(context, rating)
     yield context
@@ -116,8 +139,14 @@ def summary(queue: dict) -> list:
     ]
 
 
+def everything(context: BackendContext) -> List[queue.Item]:
+    page = queue.page(context, PageRequest(days=90, limit=200))
+    assert page.next is None
+    return page.items
+
+
 def test_the_queue_holds_what_the_bot_missed_grouped_newest_first(review: BackendContext):
-    found = queue.queue(review)
+    found = queue.queue(review, PageRequest())
 
     assert summary(found) == [
         (
@@ -136,16 +165,17 @@ def test_the_queue_holds_what_the_bot_missed_grouped_newest_first(review: Backen
         "text": "ou est ma facture",
         "outcome": "thumbs_down",
         "confidence": 0.95,
-        "at": "2025-11-27T10:05:00+00:00",
+        "at": datetime.fromtimestamp(T0 + 300, timezone.utc).isoformat(timespec="seconds"),
         "conversation": "conv-thumbs",
         "comment": "Je cherche la facture de mai",
     }
     assert found["groups"][0]["topic"] == "Adresses de livraison ou de facturation"
     assert {"intent": "out_of_scope", "topic": "Hors du compte client"} in found["intents"]
+    assert (found["next"], found["days"]) == (None, 14)
 
 
 def test_the_item_ids_are_stable(review: BackendContext):
-    assert [i.id for i in queue.items(review)] == [i.id for i in queue.items(review)]
+    assert [i.id for i in everything(review)] == [i.id for i in everything(review)]
 
 
 def labels(sessions: sessionmaker) -> list:
@@ -157,7 +187,7 @@ def labels(sessions: sessionmaker) -> list:
 
 
 def ids(review: BackendContext) -> dict:
-    return {item.text: item.id for item in queue.items(review)}
+    return {item.text: (item.id, item.conversation) for item in everything(review)}
 
 
 def test_a_label_or_a_dismissal_takes_the_message_out_of_the_queue(
@@ -165,9 +195,9 @@ def test_a_label_or_a_dismissal_takes_the_message_out_of_the_queue(
 ):
     before = ids(review)
 
-    queue.label_item(review, before["un roulement 6204 pour j***@free.fr"], "out_of_scope", "lea")
-    queue.label_item(review, before["blabla factur"], "find_invoices", "marc")
-    queue.label_item(review, before["adresse"], None, "lea")
+    queue.label_item(review, *before["un roulement 6204 pour j***@free.fr"], "out_of_scope", "lea")
+    queue.label_item(review, *before["blabla factur"], "find_invoices", "marc")
+    queue.label_item(review, *before["adresse"], None, "lea")
 
     assert sorted(ids(review)) == ["mon compte", "ou est ma facture"]
     assert labels(sessions) == [
@@ -178,32 +208,40 @@ def test_a_label_or_a_dismissal_takes_the_message_out_of_the_queue(
 
 
 def test_a_second_label_of_the_same_message_keeps_the_first(review: BackendContext, sessions):
-    identifier = ids(review)["mon compte"]
-    queue.label_item(review, identifier, "manage_addresses", "lea")
+    identifier, conversation = ids(review)["mon compte"]
+    queue.label_item(review, identifier, conversation, "manage_addresses", "lea")
 
-    again = queue.label_item(review, identifier, "update_personal_data", "marc")
+    again = queue.label_item(review, identifier, conversation, "update_personal_data", "marc")
 
     assert (again["intent"], again["agent"]) == ("manage_addresses", "lea")
     assert len(labels(sessions)) == 1
 
 
 @pytest.mark.parametrize(
-    "identifier, intent, agent, error",
+    "identifier, conversation, intent, agent, error",
     [
-        ("0" * 24, "find_invoices", "lea", ItemNotFound),
-        ("short", "find_invoices", "lea", InvalidInput),
-        (None, "find_invoices", "lea", InvalidInput),
-        ("VALID", "not_an_intent", "lea", InvalidInput),
-        ("VALID", "nlu_fallback", "lea", InvalidInput),
-        ("VALID", "find_invoices", "", InvalidInput),
-        ("VALID", "find_invoices", "x" * 101, InvalidInput),
+        ("0" * 24, "conv-low", "find_invoices", "lea", ItemNotFound),
+        # The message's id, but another conversation: its turns do not hold it.
+        ("VALID", "conv-clarify", "find_invoices", "lea", ItemNotFound),
+        ("VALID", "no-such-conversation", "find_invoices", "lea", ItemNotFound),
+        ("VALID", None, "find_invoices", "lea", InvalidInput),
+        ("VALID", "", "find_invoices", "lea", InvalidInput),
+        ("VALID", "x" * 201, "find_invoices", "lea", InvalidInput),
+        ("short", "conv-low", "find_invoices", "lea", InvalidInput),
+        (None, "conv-low", "find_invoices", "lea", InvalidInput),
+        ("VALID", "conv-low", "not_an_intent", "lea", InvalidInput),
+        ("VALID", "conv-low", "nlu_fallback", "lea", InvalidInput),
+        ("VALID", "conv-low", "find_invoices", "", InvalidInput),
+        ("VALID", "conv-low", "find_invoices", "x" * 101, InvalidInput),
     ],
 )
-def test_bad_labels_are_refused(review: BackendContext, identifier, intent, agent, error):
+def test_bad_labels_are_refused(
+    review: BackendContext, identifier, conversation, intent, agent, error
+):
     if identifier == "VALID":
-        identifier = ids(review)["adresse"]
+        identifier = ids(review)["adresse"][0]
     with pytest.raises(error):
-        queue.label_item(review, identifier, intent, agent)
+        queue.label_item(review, identifier, conversation, intent, agent)
     assert "adresse" in ids(review)
 
 
@@ -231,43 +269,190 @@ def test_the_assistant_records_the_suggestion_an_agent_used(review: BackendConte
 
 
 def test_without_a_tracker_store_the_queue_is_empty(context: BackendContext):
-    assert queue.queue(context)["groups"] == []
+    assert queue.queue(context, PageRequest())["groups"] == []
+
+
+# --- the window and the pages ---------------------------------------------------------------
+
+# The clock of the history's tests: T0 + 1 day.
+NOW = T0 + DAY
+# Six misses at the same instant, two days before NOW, each in its own conversation, saved
+# in this order (so their events' row ids grow in this order); an answered message with them.
+TIES = [f"égalité {n}" for n in range(6)]
+
+
+def missed(text: str, at: float) -> List[Event]:
+    return [user(text, at, [("find_invoices", 0.3)], fallback=True)]
+
+
+def history_conversations() -> dict:
+    conversations = {
+        f"days-{days}": missed(f"J-{days}", DAY - days * DAY) for days in (91, 89, 15, 13, 1)
+    }
+    conversations.update({f"tie-{n}": missed(text, -DAY) for n, text in enumerate(TIES)})
+    conversations["tie-answered"] = [user("merci", -DAY, [("thank", 0.99)])]
+    return conversations
+
+
+@pytest.fixture
+def history(database_url: str, sessions, tmp_path: Path) -> Iterator[BackendContext]:
+    clock = Clock()
+    clock.now = datetime.fromtimestamp(NOW, timezone.utc)
+    url = saved(tracker_url(database_url, tmp_path), history_conversations())
+    context = context_on(database_url, sessions, clock, url)
+    yield context
+    assert context.conversations is not None
+    context.conversations.close()
+
+
+# Newest first; among the ties, the message saved last first.
+NEWEST_FIRST = ["J-1", *reversed(TIES), "J-13"]
+
+
+@pytest.mark.parametrize(
+    "days, expected",
+    [
+        (14, NEWEST_FIRST),
+        (15, [*NEWEST_FIRST, "J-15"]),  # the window includes its first instant
+        (89, [*NEWEST_FIRST, "J-15", "J-89"]),
+        (90, [*NEWEST_FIRST, "J-15", "J-89"]),
+    ],
+)
+def test_the_window_is_the_last_days_asked_14_by_default(history, days, expected):
+    assert [i.text for i in queue.page(history, PageRequest(days=days)).items] == expected
+    if days == 14:
+        assert (
+            queue.page(history, PageRequest()).items == queue.page(history, PageRequest(14)).items
+        )
+
+
+def pages(context: BackendContext, request: PageRequest) -> List[List[str]]:
+    """Every page from the newest, each request starting after the previous `next`."""
+    found: List[List[str]] = []
+    while len(found) < 20:
+        page = queue.page(context, request)
+        found.append([item.text for item in page.items])
+        if page.next is None:
+            return found
+        request = PageRequest(request.days, page.next, request.limit)
+    raise AssertionError(f"no last page: {found}")
+
+
+def test_pages_follow_each_other_without_repeats_or_gaps_at_equal_timestamps(history):
+    first = queue.page(history, PageRequest(days=90, limit=2))
+    assert first.next == first.items[-1].position
+    assert pages(history, PageRequest(days=90, limit=2)) == [
+        ["J-1", "égalité 5"],
+        ["égalité 4", "égalité 3"],
+        ["égalité 2", "égalité 1"],
+        ["égalité 0", "J-13"],
+        ["J-15", "J-89"],
+    ]
+    assert pages(history, PageRequest(days=90, limit=3))[1] == [
+        "égalité 3",
+        "égalité 2",
+        "égalité 1",
+    ]
+
+
+def test_a_page_holding_the_last_messages_says_there_is_no_more(history):
+    assert queue.page(history, PageRequest(days=14, limit=8)).next is None
+    assert queue.page(history, PageRequest(days=14, limit=7)).next is not None
+
+
+def test_labelled_messages_take_no_place_in_a_page(history):
+    for text in ("égalité 5", "égalité 4", "égalité 3"):
+        identifier, conversation = ids_in(history)[text]
+        queue.label_item(history, identifier, conversation, None, "lea")
+
+    assert pages(history, PageRequest(days=14, limit=2)) == [
+        ["J-1", "égalité 2"],
+        ["égalité 1", "égalité 0"],
+        ["J-13"],
+    ]
+
+
+def ids_in(context: BackendContext) -> dict:
+    return {item.text: (item.id, item.conversation) for item in everything(context)}
+
+
+def test_a_request_examines_a_bounded_number_of_messages_then_hands_over_its_position(
+    history, monkeypatch
+):
+    """The answered message and labelled ones cost reading too: past the budget, the page
+    ends early with its `next`, and the following pages carry on where it stopped."""
+    monkeypatch.setattr(queue, "SCAN_BATCH", 2)
+    monkeypatch.setattr(queue, "SCAN_BUDGET", 4)
+    first = queue.page(history, PageRequest(days=90, limit=50))
+    assert [i.text for i in first.items] == ["J-1", "égalité 5", "égalité 4"]
+    assert first.next is not None
+    assert sum(pages(history, PageRequest(days=90, limit=50)), []) == [
+        *NEWEST_FIRST,
+        "J-15",
+        "J-89",
+    ]
+
+
+def test_the_queue_s_json_names_the_next_page(history):
+    first = queue.queue(history, PageRequest(days=14, limit=2))
+    assert first["next"] == queue.page(history, PageRequest(days=14, limit=2)).next.token()
+    assert first["days"] == 14
+
+
+# --- the index on the events' timestamp -----------------------------------------------------
+
+
+def test_the_tracker_store_creates_the_timestamp_index_once(database_url: str, tmp_path: Path):
+    url = tracker_url(database_url, tmp_path)
+    for _ in range(2):  # a restart, or a second replica: no error, still one index
+        rasa_store(url, RetryingSQLTrackerStore).engine.dispose()
+
+    engine = sqlalchemy.create_engine(url)
+    indexes = sqlalchemy.inspect(engine).get_indexes("events")
+    engine.dispose()
+    assert [i["column_names"] for i in indexes if i["name"] == TIMESTAMP_INDEX] == [["timestamp"]]
+
+
+# --- through the backend's API --------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
 def api(module_database_url: str, tmp_path_factory) -> Iterator[RunningBackend]:
     folder = tmp_path_factory.mktemp("review")
+    url = saved(tracker_url(module_database_url, folder), CONVERSATIONS)
     with running_backend(
-        module_database_url, folder / "logs", BACKEND_TRACKER_STORE_URL=tracker_store(folder)
+        module_database_url, folder / "logs", BACKEND_TRACKER_STORE_URL=url
     ) as running:
         yield running
 
 
-def queue_texts(api: RunningBackend) -> List[str]:
-    response = api.call("GET", "/review")
+def queue_items(api: RunningBackend, **params: str) -> List[dict]:
+    response = api.call("GET", "/review", params=params)
     assert response.status_code == 200
-    return [item["text"] for group in response.json()["groups"] for item in group["items"]]
+    return [item for group in response.json()["groups"] for item in group["items"]]
 
 
-def find(api: RunningBackend, text: str) -> Optional[str]:
-    groups = api.call("GET", "/review").json()["groups"]
-    return next((i["id"] for g in groups for i in g["items"] if i["text"] == text), None)
+def queue_texts(api: RunningBackend) -> List[str]:
+    return [item["text"] for item in queue_items(api)]
+
+
+def find(api: RunningBackend, text: str) -> Optional[dict]:
+    found = next((i for i in queue_items(api) if i["text"] == text), None)
+    return {"id": found["id"], "conversation": found["conversation"]} if found else None
 
 
 def test_the_api_serves_the_queue_and_takes_labels(api: RunningBackend):
     assert queue_texts(api)[:2] == ["mon compte", "adresse"]
-    identifier = find(api, "mon compte")
+    item = find(api, "mon compte")
 
     response = api.call(
-        "POST",
-        "/review/labels",
-        json={"id": identifier, "intent": "manage_addresses", "agent": "lea"},
+        "POST", "/review/labels", json={**item, "intent": "manage_addresses", "agent": "lea"}
     )
 
     assert response.status_code == 200 and response.json()["agent"] == "lea"
     assert "mon compte" not in queue_texts(api)
     dismissed = api.call(
-        "POST", "/review/labels", json={"id": find(api, "adresse"), "intent": None, "agent": "lea"}
+        "POST", "/review/labels", json={**find(api, "adresse"), "intent": None, "agent": "lea"}
     )
     assert dismissed.status_code == 200 and "adresse" not in queue_texts(api)
     assistant = api.call(
@@ -285,14 +470,60 @@ def test_the_api_serves_the_queue_and_takes_labels(api: RunningBackend):
     ]
 
 
+def test_the_api_serves_the_queue_page_after_page(api: RunningBackend):
+    everything = queue_items(api, days="90", limit="200")
+    seen: List[dict] = []
+    params = {"limit": "1"}
+    for _ in range(len(everything) + 1):
+        response = api.call("GET", "/review", params=params)
+        assert response.status_code == 200
+        body = response.json()
+        seen += [item for group in body["groups"] for item in group["items"]]
+        if body["next"] is None:
+            break
+        params = {"limit": "1", "before": body["next"]}
+    else:
+        raise AssertionError(f"no last page after {seen}")
+    assert len(everything) >= 2 and seen == everything
+
+
+@pytest.mark.parametrize(
+    "params, parameter",
+    [
+        ({"days": "0"}, "days"),
+        ({"days": "91"}, "days"),
+        ({"days": "deux"}, "days"),
+        ({"limit": "201"}, "limit"),
+        ({"limit": "-1"}, "limit"),
+        ({"before": "hier"}, "before"),
+        ({"before": "nan_1"}, "before"),
+        ({"before": "1764237600.0_1", "limit": "0"}, "limit"),
+    ],
+)
+def test_the_api_refuses_bad_pages_with_400(api: RunningBackend, params, parameter):
+    response = api.call("GET", "/review", params=params)
+    assert response.status_code == 400
+    assert f"«\u00a0{parameter}\u00a0»" in response.json()["message"]
+
+
 @pytest.mark.parametrize(
     "path, body, status",
     [
-        ("/review/labels", {"id": "0" * 24, "intent": None, "agent": "lea"}, 404),
-        ("/review/labels", {"id": "0" * 24, "intent": 3, "agent": "lea"}, 400),
-        ("/review/labels", {"id": "0" * 24, "intent": "nope", "agent": "lea"}, 400),
-        ("/review/labels", {"intent": None, "agent": "lea"}, 400),
-        ("/review/labels", {"id": "0" * 24, "intent": None}, 400),
+        (
+            "/review/labels",
+            {"id": "0" * 24, "conversation": "c", "intent": None, "agent": "lea"},
+            404,
+        ),
+        ("/review/labels", {"id": "0" * 24, "conversation": "c", "intent": 3, "agent": "lea"}, 400),
+        (
+            "/review/labels",
+            {"id": "0" * 24, "conversation": "c", "intent": "no", "agent": "lea"},
+            400,
+        ),
+        ("/review/labels", {"id": "0" * 24, "intent": None, "agent": "lea"}, 400),
+        ("/review/labels", {"id": "0" * 24, "conversation": 3, "intent": None, "agent": "x"}, 400),
+        ("/review/labels", {"conversation": "c", "intent": None, "agent": "lea"}, 400),
+        ("/review/labels", {"id": "0" * 24, "conversation": "c", "intent": None}, 400),
         ("/review/assistant-labels", {"text": "", "intent": "greet", "agent": "lea"}, 400),
         ("/review/assistant-labels", {"text": "a\x00", "intent": "greet", "agent": "lea"}, 400),
         ("/review/assistant-labels", {"text": "oui", "intent": None, "agent": "lea"}, 400),

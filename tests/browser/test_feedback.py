@@ -3,7 +3,6 @@ against the running stack, each read back from the backend's database."""
 
 from __future__ import annotations
 
-import random
 import time
 from typing import Any, Callable, Dict, List
 
@@ -15,6 +14,7 @@ from bot.domain.topics import INTENT_LABELS
 from tests.browser.test_pages_quality import log_in_as_agent, serious_violations
 from tests.browser.test_widget import ask, open_widget
 from tests.support.stack import backend_rows
+from tests.support.web import gibberish
 
 
 def eventually(read: Callable[[], List[Dict[str, Any]]]) -> List[Dict[str, Any]]:
@@ -126,12 +126,6 @@ def test_the_satisfaction_question_can_be_dismissed(page: Page, stack_settings):
         c=conversation_of(page),
     )
     assert stored == []
-
-
-def gibberish() -> str:
-    """Words the model never saw: the fallback, and a text no other test sends."""
-    consonants = "bcdfghjklmnpqrstvwxz"
-    return " ".join("".join(random.choice(consonants) for _ in range(7)) for _ in range(2))
 
 
 def test_an_agent_labels_a_missed_message_in_one_click(page: Page, web_url, stack_settings):

@@ -1,6 +1,7 @@
 """Conversations written as Rasa stores them, for the dashboard's tests: the figures'
 unit tests (tests/unit/test_stats.py) and the browser test, which seeds a week of them
-into the running stack's tracker store (tests/browser/test_dashboard.py)."""
+into the running stack's tracker store (tests/browser/test_dashboard.py); and for the
+review queue's (tests/backend/test_review.py, tests/browser/test_review.py)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Type
 from zoneinfo import ZoneInfo
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.engine import make_url
 
 from bot.domain.stats import ConversationEvents
 
@@ -29,18 +31,26 @@ class Conversation:
         self.events: List[Event] = [ActionExecuted("action_session_start", timestamp=self.clock)]
 
     def turn(
-        self, text: str, intent: str, *done: str, closest: Optional[str] = None
+        self,
+        text: str,
+        intent: str,
+        *done: str,
+        closest: Optional[str] = None,
+        confidence: Optional[float] = None,
     ) -> "Conversation":
         """A customer message and what answered it: `action:NAME` for a custom action,
-        `bot:NAME` for a response it uttered, a plain name for a rule's response."""
+        `bot:NAME` for a response it uttered, a plain name for a rule's response.
+        `closest`: the fallback, this intent ranked next; `confidence`: the model's for
+        `intent` (0.9), or for `closest` (0.3)."""
         self.clock += 60
-        ranking = [{"name": intent, "confidence": 0.9}]
+        score = confidence or 0.9
+        ranking = [{"name": intent, "confidence": score}]
         if closest:
             ranking = [
                 {"name": "nlu_fallback", "confidence": 0.4},
-                {"name": closest, "confidence": 0.3},
+                {"name": closest, "confidence": confidence or 0.3},
             ]
-        parse = {"intent": {"name": intent, "confidence": 0.9}, "intent_ranking": ranking}
+        parse = {"intent": {"name": intent, "confidence": score}, "intent_ranking": ranking}
         self.events.append(
             UserUttered(text, parse["intent"], parse_data=parse, timestamp=self.clock)
         )
@@ -119,6 +129,25 @@ def seeded_week(last_day: date, timezone: str) -> List[Conversation]:
             conversations.append(_of_kind(kind, f"seeded-{day}-{n}", start))
             number += 1
     return conversations
+
+
+def rasa_store(url: str, kind: Type[SQLTrackerStore] = SQLTrackerStore) -> SQLTrackerStore:
+    """Rasa's SQL tracker store (or `kind`, a subclass) on the database at `url`: a SQLite
+    file, or a PostgreSQL database and schema (tests/support/backend.py's new_database),
+    built from its parts as Rasa builds it from endpoints.yml."""
+    parts = make_url(url)
+    if parts.get_backend_name() == "sqlite":
+        return kind(Domain.empty(), dialect="sqlite", db=parts.database)
+    return kind(
+        Domain.empty(),
+        dialect="postgresql",
+        host=parts.host,
+        port=parts.port,
+        db=parts.database,
+        username=parts.username,
+        password=parts.password,
+        query=dict(parts.query),
+    )
 
 
 def save(path: Path, conversations: List[Conversation]) -> None:

@@ -1,9 +1,18 @@
 """Helpers for the tests that call the web server as a browser does: a cookie jar sending
-the page's origin, the agents' log-in with its CSRF token, GET and POST."""
+the page's origin, the agents' log-in with its CSRF token, GET and POST; and messages the
+bot cannot understand."""
 
 from __future__ import annotations
 
+import random
+
 import requests
+
+
+def gibberish() -> str:
+    """Words the model never saw: the fallback, and a text no other test sends."""
+    consonants = "bcdfghjklmnpqrstvwxz"
+    return " ".join("".join(random.choice(consonants) for _ in range(7)) for _ in range(2))
 
 
 def browser_like(url: str) -> requests.Session:

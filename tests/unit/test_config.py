@@ -5,6 +5,7 @@ from datetime import time
 import pytest
 
 from bot.config import PROJECT_ROOT, load_settings
+from bot.ops.run import retrain_hint
 from bot.ops.stack import demo_settings, rasa_argv, web_spec, with_run_secrets
 
 
@@ -46,6 +47,20 @@ def test_metrics_need_a_token_which_make_run_makes_up():
     assert settings.web.metrics_token and len(settings.web.metrics_token) >= 32
     assert web_spec(settings).env["METRICS_TOKEN"] == settings.web.metrics_token
     assert load_settings({"METRICS_TOKEN": "t" * 40}).web.metrics_token == "t" * 40
+
+
+def test_make_retrain_reaches_make_run_with_the_tokens_of_env_only():
+    """`make retrain` runs in another shell and reads the same .env: tokens `make run` made
+    up are unknown to it, so the run's banner says which to set; set, both use them."""
+    assert retrain_hint(load_settings({})).startswith(
+        "`make retrain` cannot reach this run: BACKEND_API_TOKEN and RASA_AUTH_TOKEN made up"
+    )
+    half = retrain_hint(load_settings({"BACKEND_API_TOKEN": "b" * 43}))
+    assert "RASA_AUTH_TOKEN made up" in half and "BACKEND_API_TOKEN" not in half
+    env = {"BACKEND_API_TOKEN": "b" * 43, "RASA_AUTH_TOKEN": "r" * 43}
+    assert retrain_hint(load_settings(env)) == ""
+    run = with_run_secrets(load_settings(env))
+    assert (run.backend.api_token, run.rasa_auth_token) == ("b" * 43, "r" * 43)
 
 
 def test_rasa_http_api_always_has_a_token():
