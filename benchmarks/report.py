@@ -285,8 +285,9 @@ def main() -> None:
     sections = [
         "# Benchmarks",
         f"Written by `make bench` on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, "
-        f"{platform.machine()}, {os.cpu_count()} cores. Loopback only; every figure "
-        "comes from the run that wrote this file.",
+        f"{platform.machine()}, {os.cpu_count()} cores. Loopback only; each part gives the "
+        "time of the run its figures come from (`make bench` runs them one after the other; "
+        "`python -m benchmarks.nlu_quality` or `benchmarks.speed` alone refreshes one part).",
     ]
     quality_file = args.bench / "nlu_quality.json"
     if quality_file.exists():

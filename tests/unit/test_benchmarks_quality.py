@@ -367,3 +367,38 @@ def test_the_margin_over_the_linear_baseline_is_judged_on_clean_and_typo_accurac
     assert len(margins) == 2
     assert [line.strip(" |").split()[-1] for line in margins] == verdicts
     assert clean_margin in margins[0]
+
+
+def test_the_ensemble_replay_lets_the_weight_pick_which_model_leads():
+    from benchmarks.ensemble_weights import replay
+
+    train = [
+        {"text": text, "intent": intent}
+        for text, intent in [
+            ("mot de passe oublié", "forgot_password"),
+            ("j'ai perdu mon mot de passe", "forgot_password"),
+            ("où sont mes factures", "find_invoices"),
+            ("télécharger une facture", "find_invoices"),
+        ]
+    ]
+    # DIET is sure of the wrong intent; the linear model reads the words.
+    test = [
+        {
+            "text": "facture",
+            "intent": "find_invoices",
+            "diet": {"forgot_password": 0.99, "find_invoices": 0.01},
+        }
+    ]
+    assert replay(train, test, weight=0.0, c=10.0) == 1  # the linear model alone
+    assert replay(train, test, weight=1.0, c=10.0) == 0  # DIET alone
+
+
+def test_entity_f1_is_reported_only_where_entities_are_annotated():
+    from benchmarks.quality_report import _entity_cell
+
+    found_unannotated = {"tp": 0, "fp": 3, "fn": 0, "f1": 0.0}
+    annotated = {"tp": 4, "fp": 0, "fn": 0, "f1": 1.0}
+    assert _entity_cell({"email": found_unannotated, "customer_id": found_unannotated}) == (
+        "not annotated"
+    )
+    assert _entity_cell({"email": annotated, "customer_id": found_unannotated}) == "1.000 / 0.000"
