@@ -35,13 +35,25 @@ import json
 import logging
 import time
 from collections import OrderedDict
-from typing import Any, Awaitable, Callable, Iterable, List, Optional, Text, Tuple, TypeVar
+from typing import (
+    Any,
+    Awaitable,
+    Callable,
+    Iterable,
+    List,
+    NamedTuple,
+    Optional,
+    Text,
+    Tuple,
+    TypeVar,
+)
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from bot.config import settings
 
@@ -90,14 +102,20 @@ class TrackerCache:
         self._trackers.pop(sender_id, None)
 
 
-# How many of its first events a tracker object holds as this store read them from the
-# database or wrote them there (set at each retrieve and save; it goes with the object).
-STORED_ATTRIBUTE = "_events_as_stored"
+# The tracker as this store last read or wrote it (set at each retrieve and save; it goes
+# with the tracker object): how many of its first events the database held, and the
+# newest event the database held then.
+STORED_ATTRIBUTE = "_as_stored"
 
 
-def reads_back_as_saved(tracker: DialogueStateTracker, stored: int) -> bool:
-    """Whether Rasa's retrieve would now read `tracker` back event for event, `stored` of
-    its events having been in the database (the latest session's) before this save.
+class Saved(NamedTuple):
+    stored: int  # how many of the tracker's events the database held before the save
+    known: bool  # whether they were its first ones as this store last read or wrote them
+    newest: Optional[EventMark]  # the newest event of the database after the save
+
+
+def reads_back_as_saved(tracker: DialogueStateTracker, saved: Saved) -> bool:
+    """Whether Rasa's retrieve would now read `tracker` back event for event.
 
     Rasa reads the events from the newest `SessionStarted` on, by timestamp. The events
     stored before must be the tracker's first ones, as this store read or wrote them (a
@@ -105,12 +123,10 @@ def reads_back_as_saved(tracker: DialogueStateTracker, stored: int) -> bool:
     event may start a session (the database would then return only the new session, or
     drop the `action_session_start` logged just before it) or be older than the first
     event read back (it would not be read back). Only the new events are looked at."""
-    if stored and getattr(tracker, STORED_ATTRIBUTE, None) != stored:
+    if saved.newest is None or (saved.stored and not saved.known):
         return False
-    if not tracker.events:
-        return True
     first = tracker.events[0]
-    for event in itertools.islice(tracker.events, stored, None):
+    for event in itertools.islice(tracker.events, saved.stored, None):
         if isinstance(event, SessionStarted) and event is not first:
             return False
         if event.timestamp < first.timestamp:
@@ -123,15 +139,34 @@ class RetryingSQLTrackerStore(SQLTrackerStore):
         super().__init__(*args, **kwargs)
         self._cache = TrackerCache()
 
+    def _newest_in(self, session: Session, sender_id: Text) -> Optional[EventMark]:
+        newest = (
+            session.query(self.SQLEvent.id, self.SQLEvent.timestamp)
+            .filter(self.SQLEvent.sender_id == sender_id)
+            .order_by(self.SQLEvent.id.desc())
+            .first()
+        )
+        return (newest.id, newest.timestamp) if newest is not None else None
+
     async def _newest_event(self, sender_id: Text) -> Optional[EventMark]:
         with self.session_scope() as session:
-            newest = (
-                session.query(self.SQLEvent.id, self.SQLEvent.timestamp)
-                .filter(self.SQLEvent.sender_id == sender_id)
-                .order_by(self.SQLEvent.id.desc())
-                .first()
-            )
-            return (newest.id, newest.timestamp) if newest is not None else None
+            return self._newest_in(session, sender_id)
+
+    def _stored_events(
+        self, session: Session, tracker: DialogueStateTracker
+    ) -> Tuple[int, bool, Optional[EventMark]]:
+        """How many of the tracker's events the database holds (its latest session's),
+        whether they are the tracker's first ones as this store last read or wrote them,
+        and the database's newest event. While that newest event is still the one seen
+        then, nothing was written since: Rasa's count of the stored events, which reads
+        the whole conversation again, is not needed."""
+        seen = getattr(tracker, STORED_ATTRIBUTE, None)
+        if seen is not None:
+            newest = self._newest_in(session, tracker.sender_id)
+            if newest == seen[1]:
+                return seen[0], True, newest
+        query = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False)
+        return query.count(), False, None
 
     def _row(self, sender_id: Text, event: Event) -> Any:
         """The row Rasa's `SQLTrackerStore.save` writes for `event`."""
@@ -145,23 +180,20 @@ class RetryingSQLTrackerStore(SQLTrackerStore):
             data=json.dumps(data),
         )
 
-    async def _insert_new_events(
-        self, tracker: DialogueStateTracker
-    ) -> Tuple[int, Optional[EventMark]]:
-        """Rasa's `SQLTrackerStore.save`, which also tells how many of the tracker's events
-        were stored already and which event is now the newest (None: nothing written)."""
+    async def _insert_new_events(self, tracker: DialogueStateTracker) -> Saved:
+        """Rasa's `SQLTrackerStore.save`, which also tells what the database held before
+        and which event is now the newest (it comes back with the insert)."""
         with self.session_scope() as session:
-            stored = self._event_query(
-                session, tracker.sender_id, fetch_events_from_all_sessions=False
-            ).count()
+            stored, known, newest = self._stored_events(session, tracker)
             new_events = itertools.islice(tracker.events, stored, None)
             rows: List[Any] = [self._row(tracker.sender_id, event) for event in new_events]
             session.add_all(rows)
             session.flush()
-            newest = max(rows, key=lambda row: row.id, default=None)
-            mark = (newest.id, newest.timestamp) if newest is not None else None
+            last = max(rows, key=lambda row: row.id, default=None)
+            if last is not None:
+                newest = (last.id, last.timestamp)
             session.commit()
-        return stored, mark
+        return Saved(stored, known, newest)
 
     async def _retrying(self, operation: Callable[..., Awaitable[T]], *args: Any) -> T:
         deadline, delay = time.monotonic() + RETRY_SECONDS, 0.2
@@ -183,7 +215,7 @@ class RetryingSQLTrackerStore(SQLTrackerStore):
         if tracker is None:
             tracker = await self._retrying(super().retrieve, sender_id)
         if tracker is not None:
-            setattr(tracker, STORED_ATTRIBUTE, len(tracker.events))
+            setattr(tracker, STORED_ATTRIBUTE, (len(tracker.events), newest))
         return tracker
 
     async def retrieve_full_tracker(self, sender_id: Text) -> Optional[DialogueStateTracker]:
@@ -192,10 +224,12 @@ class RetryingSQLTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         self._cache.forget(tracker.sender_id)
         await self.stream_events(tracker)
-        stored, newest = await self._retrying(self._insert_new_events, tracker)
-        if reads_back_as_saved(tracker, stored):
-            setattr(tracker, STORED_ATTRIBUTE, len(tracker.events))
-            self._cache.put(tracker, newest)
+        saved = await self._retrying(self._insert_new_events, tracker)
+        if reads_back_as_saved(tracker, saved):
+            setattr(tracker, STORED_ATTRIBUTE, (len(tracker.events), saved.newest))
+            self._cache.put(tracker, saved.newest)
+        else:
+            tracker.__dict__.pop(STORED_ATTRIBUTE, None)
 
     async def keys(self) -> Iterable[Text]:
         return await self._retrying(super().keys)
