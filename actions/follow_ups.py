@@ -38,7 +38,7 @@ def previous_actions(tracker: Tracker) -> List[str]:
             if event.get("event") == "bot"
             else event.get("name"),
         )
-        for event in tracker.events
+        for event in reversed(tracker.events)
     )
 
 

@@ -221,16 +221,17 @@ _WHERE = _any(
 )
 
 
-def previous_turn_actions(events: Iterable[Tuple[str, Optional[str]]]) -> List[str]:
+def previous_turn_actions(latest_first: Iterable[Tuple[str, Optional[str]]]) -> List[str]:
     """The actions the bot ran and the responses it sent between the customer's previous
     message and the latest one, latest first, from the conversation's events as (kind,
-    name) pairs, oldest first: kind "user" for a message, "action" for an action (its
+    name) pairs, latest first: kind "user" for a message, "action" for an action (its
     name), "bot" for a message of the bot (the response's name, None for a text), anything
     else ignored. The action server and the Rasa server each turn their own event objects
-    into pairs."""
+    into pairs, lazily: nothing before the customer's previous message is read (the action
+    server is not sent it, bot/rasa_ext/action_payload.py)."""
     done: List[str] = []
     users = 0
-    for kind, name in reversed(list(events)):
+    for kind, name in latest_first:
         if kind == "user":
             users += 1
             if users == 2:

@@ -178,7 +178,7 @@ def test_previous_turn_actions_are_the_bot_s_last_turn_only():
         ("action", "action_listen"),
         ("user", None),
     ]
-    assert previous_turn_actions(events) == [
+    assert previous_turn_actions(reversed(events)) == [
         "action_listen",
         "action_phone_handover",
         "utter_opening_hours_intro",
@@ -277,7 +277,7 @@ def test_responses_sent_by_actions_count_as_what_the_bot_did():
         ("action", "action_repair"),
         ("user", None),
     ]
-    assert previous_turn_actions(events) == ["action_repair", "utter_hours_weekend"]
+    assert previous_turn_actions(reversed(events)) == ["action_repair", "utter_hours_weekend"]
 
 
 @pytest.mark.parametrize(
