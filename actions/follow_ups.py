@@ -32,7 +32,7 @@ PLAIN = {
 def previous_actions(tracker: Tracker) -> List[str]:
     """What the bot did and said between the customer's previous message and the latest
     one (actions by name, responses by their `utter_action` name)."""
-    return previous_turn_actions(_kind_and_name(event) for event in tracker.events)
+    return previous_turn_actions(_kind_and_name(event) for event in reversed(tracker.events))
 
 
 def _kind_and_name(event: Dict[str, Any]) -> Tuple[str, Optional[str]]:

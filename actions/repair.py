@@ -17,6 +17,7 @@ In this order, the first that applies answers:
 
 from __future__ import annotations
 
+import itertools
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Tracker
@@ -74,8 +75,13 @@ def preferred(turn: Turn, options: List[str]) -> Optional[str]:
     return best if scores.get(best, 0.0) >= PREFERRED_FLOOR else None
 
 
-def user_turns(tracker: Tracker) -> int:
-    return sum(1 for event in tracker.events if event.get("event") == "user")
+def message_times(tracker: Tracker) -> List[Optional[float]]:
+    """When the customer sent the latest message and the one before, latest first. A
+    missed message is known by its time, not by counting the messages: the Rasa server
+    sends the events from the previous message on only (bot/rasa_ext/action_payload.py)."""
+    messages = (event for event in reversed(tracker.events) if event.get("event") == "user")
+    times = [message.get("timestamp") for message in itertools.islice(messages, 2)]
+    return times + [None] * (2 - len(times))
 
 
 class ActionRepair(ContextAction):
@@ -103,7 +109,7 @@ class ActionRepair(ContextAction):
         options = self._clarify(turn, dispatcher, tracker)
         if options:
             return [
-                SlotSet(MISSED_TURN, float(user_turns(tracker))),
+                SlotSet(MISSED_TURN, message_times(tracker)[0]),
                 SlotSet(CLARIFY_OPTIONS, options),
             ]
         return await self._plain_answer(turn, dispatcher, tracker, domain)
@@ -200,7 +206,7 @@ class ActionRepair(ContextAction):
 
     def _missed_just_before(self, tracker: Tracker) -> bool:
         missed = tracker.get_slot(MISSED_TURN)
-        return missed is not None and int(missed) == user_turns(tracker) - 1
+        return missed is not None and missed == message_times(tracker)[1]
 
     async def _plain_answer(self, turn: Turn, dispatcher, tracker, domain) -> List[EventType]:
         intent = turn.nlu_intent
@@ -231,4 +237,4 @@ class ActionRepair(ContextAction):
                 *handover_with_offer(self.context, dispatcher, tracker),
             ]
         dispatcher.utter_message(response="utter_fallback_topics")
-        return [SlotSet(MISSED_TURN, float(user_turns(tracker)))]
+        return [SlotSet(MISSED_TURN, message_times(tracker)[0])]

@@ -265,17 +265,19 @@ STEPS_TOPICS = {
 SPLIT_PART = "split_part"
 
 
-def previous_turn_actions(events: Iterable[Tuple[str, Optional[str]]]) -> List[str]:
+def previous_turn_actions(latest_first: Iterable[Tuple[str, Optional[str]]]) -> List[str]:
     """The actions the bot ran and the responses it sent between the customer's previous
     message and the latest one, latest first, from the conversation's events as (kind,
-    name) pairs, oldest first: kind "user" for a message, "action" for an action (its
+    name) pairs, latest first: kind "user" for a message, "action" for an action (its
     name), "bot" for a message of the bot (the response's name, None for a text), "split"
     for the second or later question of a message the REST channel split (the customer's
     previous message is then all of its questions), anything else ignored. The action
-    server and the Rasa server each turn their own event objects into pairs."""
+    server and the Rasa server each turn their own event objects into pairs, lazily:
+    nothing before the customer's previous message is read (the action server is not sent
+    it, bot/rasa_ext/action_payload.py)."""
     done: List[str] = []
     users = 0
-    for kind, name in reversed(list(events)):
+    for kind, name in latest_first:
         if kind == "user" or (kind == "split" and users == 0):
             users += 1
             if users == 2:

@@ -58,7 +58,7 @@ SURE_TOPIC_CONFIDENCE = 0.5
 def previous_actions(tracker: DialogueStateTracker) -> List[str]:
     """The actions run and responses sent between the customer's previous message and the
     latest one."""
-    return previous_turn_actions(_kind_and_name(event) for event in tracker.events)
+    return previous_turn_actions(_kind_and_name(event) for event in reversed(tracker.events))
 
 
 def _kind_and_name(event: Event) -> Tuple[str, Optional[str]]:

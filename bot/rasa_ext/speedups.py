@@ -2,7 +2,9 @@
 (bot/rasa_ext/rest_channel.py), which every Rasa server of ours loads, and by the NLU
 package (bot/rasa_ext/nlu/__init__.py), which every process loading our model imports.
 Each keeps Rasa's behaviour and only removes work repeated for nothing. The dialogue
-states computed once per event (bot/rasa_ext/dialogue_states.py) are installed here too.
+states computed once per event (bot/rasa_ext/dialogue_states.py) and the custom action
+calls that carry the latest events only (bot/rasa_ext/action_payload.py) are installed
+here too.
 
 spaCy without its named-entity recogniser:
 
@@ -35,7 +37,7 @@ from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
 
-from bot.rasa_ext import dialogue_states
+from bot.rasa_ext import action_payload, dialogue_states
 
 
 @lru_cache(maxsize=1)
@@ -97,6 +99,7 @@ def load_spacy_model_without_ner(spacy_model_name: Text) -> SpacyModel:
 
 def install() -> None:
     dialogue_states.install()
+    action_payload.install()
     RemoteAction._validate_action_result = validate_action_result
     Event.resolve_by_type = staticmethod(resolve_event_type)
     SpacyNLP.load_model = staticmethod(load_spacy_model_without_ner)

@@ -4,6 +4,8 @@ CSV, the profiles and the report's verdicts. No server, no training: about a sec
 from __future__ import annotations
 
 import copy
+import os
+import time
 
 import pytest
 import yaml
@@ -25,6 +27,7 @@ from benchmarks.flame import (
 )
 from benchmarks.load import CONVERSATION, parse_stats, turn
 from benchmarks.report import side_by_side, targets
+from benchmarks.turn_cost import process_group_cpu_seconds, summary
 from bot.config import PROJECT_ROOT
 
 RESPONSES = {
@@ -271,3 +274,17 @@ def test_threads_waiting_in_c_are_left_out():
         f"{SERVER};save (rasa/core/tracker_store.py) 20\n"
     )
     assert sum(without_idle(stacks).values()) == 20
+
+
+def test_turn_cost_reads_this_process_cpu_time_and_summarises_windows_of_ten_turns():
+    before = process_group_cpu_seconds(os.getpgid(0))
+    deadline = time.process_time() + 0.3
+    while time.process_time() < deadline:
+        pass
+    assert process_group_cpu_seconds(os.getpgid(0)) - before >= 0.2
+
+    samples = [{"wall_ms": float(i), "rasa_cpu_ms": 10.0 * (i % 2)} for i in range(100)]
+    assert summary(samples, 100) == [
+        {"turns": "1-10", "wall_ms_p50": 4.5, "rasa_cpu_ms": 5.0},
+        {"turns": "91-100", "wall_ms_p50": 94.5, "rasa_cpu_ms": 5.0},
+    ]

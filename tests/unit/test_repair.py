@@ -185,7 +185,7 @@ def test_previous_turn_actions_are_the_bot_s_last_turn_only():
         ("action", "action_listen"),
         ("user", None),
     ]
-    assert previous_turn_actions(events) == [
+    assert previous_turn_actions(reversed(events)) == [
         "action_listen",
         "action_phone_handover",
         "utter_opening_hours_intro",
@@ -284,7 +284,7 @@ def test_responses_sent_by_actions_count_as_what_the_bot_did():
         ("action", "action_repair"),
         ("user", None),
     ]
-    assert previous_turn_actions(events) == ["action_repair", "utter_hours_weekend"]
+    assert previous_turn_actions(reversed(events)) == ["action_repair", "utter_hours_weekend"]
 
 
 @pytest.mark.parametrize(
@@ -393,7 +393,7 @@ def test_the_previous_turn_of_a_split_message_is_all_of_its_questions():
         ("bot", "utter_opening_hours_intro"),
         ("user", None),  # the follow-up being read
     ]
-    assert previous_turn_actions(events) == [
+    assert previous_turn_actions(reversed(events)) == [
         "utter_opening_hours_intro",
         "utter_find_invoices",
         "action_answer_invoices",
@@ -403,4 +403,4 @@ def test_the_previous_turn_of_a_split_message_is_all_of_its_questions():
 def test_a_split_question_itself_reads_what_was_said_to_the_question_before_it():
     events = [("user", None), ("bot", "utter_hours_weekend"), ("user", None)]
     events += [("bot", "utter_log_out"), ("split", None)]
-    assert previous_turn_actions(events) == ["utter_log_out"]
+    assert previous_turn_actions(reversed(events)) == ["utter_log_out"]
