@@ -25,7 +25,9 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa_sdk.executor import ActionExecutor
 
-from bot.config import PROJECT_ROOT, settings
+from actions.common import ActionContext
+from actions.registry import all_actions
+from bot.config import PROJECT_ROOT, TokenSettings
 from bot.domain.tokens import issue_token, verified_metadata
 from bot.rasa_ext.action_payload import WHOLE_CONVERSATION, _rasa_action_call_format, latest_events
 
@@ -87,9 +89,9 @@ def conversation(
     return DialogueStateTracker.from_events("payload-test", events, DOMAIN.slots)
 
 
-def logged_in() -> Dict[str, Any]:
-    token = issue_token("C1000001", settings().tokens)
-    return verified_metadata({"auth_token": token}, settings().tokens)
+def logged_in(tokens: TokenSettings) -> Dict[str, Any]:
+    token = issue_token("C1000001", tokens)
+    return verified_metadata({"auth_token": token}, tokens)
 
 
 def asking(form: str, slot: str) -> List[Event]:
@@ -104,7 +106,7 @@ FAQ_TURN = [said("où sont mes factures ?", "find_invoices"), *answered("utter_f
 MARIE = {"email": "marie.durand@example.com", "customer_id": "C1000001"}
 
 
-def scenarios() -> Dict[str, Any]:
+def scenarios(tokens: TokenSettings) -> Dict[str, Any]:
     """For each custom action: the previous turn, the latest one, the slots."""
     return {
         "action_phone_handover": (FAQ_TURN, [said("un conseiller svp", "request_human")], {}),
@@ -115,17 +117,17 @@ def scenarios() -> Dict[str, Any]:
         ),
         "action_answer_invoices": (
             FAQ_TURN,
-            [said("mes factures", "find_invoices", logged_in())],
+            [said("mes factures", "find_invoices", logged_in(tokens))],
             {},
         ),
         "action_answer_addresses": (
             FAQ_TURN,
-            [said("mes adresses", "manage_addresses", logged_in())],
+            [said("mes adresses", "manage_addresses", logged_in(tokens))],
             {},
         ),
         "action_answer_personal_data": (
             FAQ_TURN,
-            [said("changer mon téléphone", "update_personal_data", logged_in())],
+            [said("changer mon téléphone", "update_personal_data", logged_in(tokens))],
             {},
         ),
         "validate_password_email_form": (
@@ -173,7 +175,7 @@ def scenarios() -> Dict[str, Any]:
         ),
         "action_open_deletion_ticket": (
             FAQ_TURN,
-            [said("oui", "affirm", logged_in())],
+            [said("oui", "affirm", logged_in(tokens))],
             {**MARIE, "confirm_deletion": True},
         ),
         "action_open_duplicate_ticket": (
@@ -202,27 +204,30 @@ def scenarios() -> Dict[str, Any]:
     }
 
 
-def run_call(name: str, tracker: DialogueStateTracker) -> tuple:
+def run_call(name: str, tracker: DialogueStateTracker, context: ActionContext) -> tuple:
     """The action run by rasa_sdk's executor on the call Rasa 3.6 sends (every event);
     its answer, the events sent, and where the events the Rasa server sends now start."""
     call = _rasa_action_call_format(RemoteAction(name, None), tracker, DOMAIN)
     events = ReadPositions(call["tracker"]["events"])
     call["tracker"]["events"] = events
     executor = ActionExecutor()
-    executor.register_package("actions")
+    for action in all_actions(context):
+        executor.register_action(action)
     with ThreadPoolExecutor(max_workers=1) as worker:
         answer = worker.submit(asyncio.run, executor.run(call)).result()
     return answer, events, len(events) - len(latest_events(tracker.events))
 
 
-def test_every_custom_action_has_a_scenario(stack_env):
-    assert sorted(scenarios()) == sorted(CUSTOM_ACTIONS)
+def test_every_custom_action_has_a_scenario(stack_settings):
+    assert sorted(scenarios(stack_settings.tokens)) == sorted(CUSTOM_ACTIONS)
 
 
 @pytest.mark.parametrize("name", sorted(CUSTOM_ACTIONS))
-def test_an_action_reads_no_event_before_those_sent(name, stack_env):
-    previous, current, slots = scenarios()[name]
-    answer, events, first_sent = run_call(name, conversation(previous, current, slots))
+def test_an_action_reads_no_event_before_those_sent(name, stack_settings, action_context):
+    previous, current, slots = scenarios(stack_settings.tokens)[name]
+    answer, events, first_sent = run_call(
+        name, conversation(previous, current, slots), action_context
+    )
 
     assert answer is not None and first_sent > 0
     if name in WHOLE_CONVERSATION:
@@ -231,24 +236,28 @@ def test_an_action_reads_no_event_before_those_sent(name, stack_env):
         assert not events.read or min(events.read) >= first_sent
 
 
-def test_the_follow_up_scenario_reads_the_previous_turn(stack_env):
-    previous, current, slots = scenarios()["action_repair"]
-    answer, events, first_sent = run_call("action_repair", conversation(previous, current, slots))
+def test_the_follow_up_scenario_reads_the_previous_turn(stack_settings, action_context):
+    previous, current, slots = scenarios(stack_settings.tokens)["action_repair"]
+    answer, events, first_sent = run_call(
+        "action_repair", conversation(previous, current, slots), action_context
+    )
 
     assert min(events.read) == first_sent  # the previous message, where the reading stops
     assert [r.get("response") for r in answer["responses"]][0] == "utter_hours_weekend"
 
 
-def test_a_second_miss_in_a_row_hands_over_with_the_latest_events_only(stack_env):
+def test_a_second_miss_in_a_row_hands_over_with_the_latest_events_only(
+    stack_settings, action_context
+):
     tracker = conversation(FAQ_TURN, [said("blablabla", "nlu_fallback")])
-    first_miss, _, _ = run_call("action_repair", tracker)
+    first_miss, _, _ = run_call("action_repair", tracker, action_context)
     missed = [e["value"] for e in first_miss["events"] if e.get("name") == "missed_turn"]
     assert missed == [tracker.latest_message.timestamp]
 
     tracker.update(SlotSet("missed_turn", missed[0]))
     tracker.update(ActionExecuted("action_listen"))
     tracker.update(said("zorglub", "nlu_fallback"))
-    second_miss, events, first_sent = run_call("action_repair", tracker)
+    second_miss, events, first_sent = run_call("action_repair", tracker, action_context)
 
     assert "utter_fallback_handover" in [r.get("response") for r in second_miss["responses"]]
     assert min(events.read) >= first_sent
