@@ -104,10 +104,11 @@ missed: $(STAMP)
 	$(PY) -m bot.ops.missed
 
 # The agents' labels (/agent « À revoir ») into data/nlu_labelled.yml, a candidate trained,
-# compared with the served model on the evaluation sets, promoted (and loaded by the running
+# compared with the served model on the evaluation sets and a like-for-like CV
+# (RETRAIN_ARGS=--cv-folds 0 skips it), promoted (and loaded by the running
 # Rasa servers) only if no figure drops beyond noise; comparison under var/retrain/.
 retrain: $(MODEL)
-	$(PY) -m bot.ops.retrain
+	$(PY) -m bot.ops.retrain $(RETRAIN_ARGS)
 
 validate: $(STAMP)
 	$(RASA) data validate

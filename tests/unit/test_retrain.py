@@ -281,3 +281,43 @@ def test_a_server_that_does_not_answer_stops_the_reload_with_what_to_do():
     url = f"http://127.0.0.1:{free_port()}"
     with pytest.raises(SystemExit, match="restart them to serve"):
         reload_servers([url], "token", Path("models/current.tar.gz"))
+
+
+def test_the_gate_s_cross_validation_is_like_for_like(tmp_path, monkeypatch):
+    """Both sides parse the same test folds of data/nlu.yml; the labels are only ever
+    trained on, by the candidate's side."""
+    import bot.ops.retrain as retrain_module
+    from bot.ops.nlu_data import TRAINING
+
+    jobs = []
+
+    def fake_job(job):
+        jobs.append((job.pipeline, job.fold, Path(job.training_file).read_text(), job.texts))
+        texts = job.texts["original"]
+        guess = "find_invoices" if job.pipeline == "candidate" else "greet"
+        return type(
+            "R", (), {"predictions": {"original": [Prediction(guess, 0.9, ()) for _ in texts]}}
+        )
+
+    monkeypatch.setattr(retrain_module, "run_rasa_job", fake_job)
+    monkeypatch.setattr(retrain_module, "init_worker", lambda: None)
+    label = ("ma facture du mois dernier introuvable sur le site", "find_invoices")
+
+    current, candidate = retrain_module.cross_validation([label], 2, tmp_path)
+
+    assert [(side, fold) for side, fold, _, _ in jobs] == [
+        ("current", 0),
+        ("candidate", 0),
+        ("current", 1),
+        ("candidate", 1),
+    ]
+    for number in (0, 1):
+        (_, _, current_data, current_texts), (_, _, candidate_data, candidate_texts) = jobs[
+            2 * number : 2 * number + 2
+        ]
+        assert current_texts == candidate_texts  # the same test fold
+        assert label[0] in candidate_data and label[0] not in current_data
+        assert label[0] not in current_texts["original"]
+    everything = len(load_examples(TRAINING))
+    assert current["n"] == candidate["n"] == everything  # every message tested once
+    assert candidate["accuracy"] > current["accuracy"]
