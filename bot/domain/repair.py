@@ -399,16 +399,23 @@ _INTERROGATIVE = _any(
 )
 # Not « ok » nor « d'accord »: « ok donc je refais un compte, c'est où ? » acknowledges.
 _OPENS_WITH_YES_OR_NO = re.compile(r"^(?:oui|ouais|non|nan)\b")
+# Answers shaped like questions: « pourquoi pas », « quand vous voulez ».
+_ANSWER_PHRASES = _any([r"pourquoi pas", r"quand vous voulez", r"comme vous voulez"])
 
 
 def asks_a_question(text: str) -> bool:
-    """« et ça rouvre quand exactement ? », « sinon je peux pas me refaire un compte ? »:
-    a question asked at a yes/no question, which answers neither (unless it opens with
-    « oui » or « non »: « oui mais c'est où ? »)."""
+    """« et ça rouvre quand exactement ? », « sinon je peux pas me refaire un compte ? »,
+    « comment je fais pour le lien »: a question asked at a yes/no question, which answers
+    neither. Not when it opens with « oui » or « non » (« oui mais c'est où ? ») nor
+    « pourquoi pas », « quand vous voulez »; without a question mark, only a message that
+    opens with a question word (« par mail ou par courrier » is no question)."""
     words = plain(text)
-    if _OPENS_WITH_YES_OR_NO.search(words):
+    if _OPENS_WITH_YES_OR_NO.search(words) or _ANSWER_PHRASES.search(words):
         return False
-    return _INTERROGATIVE.search(words) is not None or ("?" in text and len(words.split()) >= 4)
+    if "?" in text:
+        return _INTERROGATIVE.search(words) is not None or len(words.split()) >= 4
+    opening = _INTERROGATIVE.match(words)
+    return opening is not None and opening.start() == 0
 
 
 def yes_or_no(text: str) -> Optional[bool]:

@@ -57,6 +57,9 @@ def test_a_question_is_trusted_a_little_lower_when_its_reading_is_clear(text, ra
         ("sinon je peux pas simplement me refaire un compte ?", "create_account", None),
         ("ok donc je refais un compte, c'est où ?", "create_account", None),
         ("oui mais c'est où ?", "affirm", True),
+        # Answers shaped like questions.
+        ("pourquoi pas", "affirm", True),
+        ("quand vous voulez", "affirm", True),
     ],
 )
 def test_yes_no_answers_and_questions(text, intent, expected):

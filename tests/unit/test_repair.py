@@ -337,6 +337,10 @@ def test_asking_for_the_same_path_again(text):
         ("oui mais c'est où ?", False),
         ("non merci ?", False),
         ("exactement", False),
+        ("pourquoi pas", False),
+        ("quand vous voulez", False),
+        ("par mail ou par courrier", False),
+        ("comment je fais pour le lien", True),
         ("ah ben non alors je confirme pas, je récupère d'abord toutes les factures", False),
     ],
 )
