@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, Iterator, List
 
 from bot.ops.supervisor import Stack
 
@@ -25,20 +25,26 @@ def percentiles(samples_ms: List[float]) -> Dict[str, float]:
     }
 
 
-def process_group_rss_mb(pgid: int) -> float:
-    """Resident memory of every process of a process group (a service and its children)."""
-    total_kb = 0
+def process_group_files(pgid: int, name: str) -> Iterator[str]:
+    """The text of /proc/<pid>/`name` for every live process of a process group (a service
+    and its children); a process that ends while it is read is skipped."""
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            if os.getpgid(int(entry.name)) != pgid:
-                continue
-            for line in (entry / "status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total_kb += int(line.split()[1])
+            if os.getpgid(int(entry.name)) == pgid:
+                yield (entry / name).read_text()
         except (ProcessLookupError, FileNotFoundError, PermissionError):
             continue
+
+
+def process_group_rss_mb(pgid: int) -> float:
+    """Resident memory of every process of a process group (a service and its children)."""
+    total_kb = 0
+    for status in process_group_files(pgid, "status"):
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total_kb += int(line.split()[1])
     return round(total_kb / 1024, 1)
 
 

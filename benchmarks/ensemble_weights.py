@@ -30,9 +30,8 @@ from benchmarks.nlu_quality import (
     OUR_CONFIG,
     TRAINING,
     init_worker,
-    nlu_blocks,
     stratified_folds,
-    training_yaml,
+    write_fold_training,
 )
 from bot.ops.nlu_data import load_examples
 from bot.rasa_ext.nlu.ensemble import blend, featurized_text, linear_model
@@ -46,16 +45,13 @@ Row = Dict[str, Any]
 def train_folds(out: Path, config: Path = OUR_CONFIG) -> List[Tuple[List[int], List[int]]]:
     """Trains one model per fold under `out` (skipped when it is there already)."""
     examples = load_examples(TRAINING)
-    others = [block for block in nlu_blocks(TRAINING) if "intent" not in block]
     folds = stratified_folds([intent for _, intent, _ in examples])
     for number, (train, _) in enumerate(folds):
         fold = out / f"fold{number}"
         fold.mkdir(parents=True, exist_ok=True)
         if (fold / "model.tar.gz").exists():
             continue
-        (fold / "nlu.yml").write_text(
-            training_yaml([examples[i] for i in train], others), encoding="utf-8"
-        )
+        write_fold_training(fold / "nlu.yml", examples, train)
         command = [sys.executable, "-m", "rasa", "train", "nlu", "--config", str(config)]
         command += ["--nlu", str(fold / "nlu.yml"), "--out", str(fold)]
         subprocess.run([*command, "--fixed-model-name", "model"], check=True)

@@ -229,6 +229,20 @@ def training_yaml(examples: Sequence[Example], other_blocks: Sequence[Dict[str, 
     return yaml.dump(document, Dumper=_LiteralDumper, allow_unicode=True, sort_keys=False)
 
 
+def write_fold_training(
+    path: Path,
+    examples: Sequence[Example],
+    train: Sequence[int],
+    extra: Sequence[Example] = (),
+) -> Path:
+    """A CV fold's training file at `path`: the examples of `train` (plus `extra`, e.g. the
+    agents' labels) and the non-intent blocks (the regexes) of data/nlu.yml."""
+    other_blocks = [block for block in nlu_blocks(TRAINING) if "intent" not in block]
+    chosen = [*(examples[i] for i in train), *extra]
+    path.write_text(training_yaml(chosen, other_blocks), encoding="utf-8")
+    return path
+
+
 def stratified_folds(
     intents: Sequence[str], n_splits: int = N_SPLITS
 ) -> List[Tuple[List[int], List[int]]]:
@@ -627,12 +641,10 @@ def plan_rasa_jobs(
     work: Path,
 ) -> List[RasaJob]:
     """Every Rasa job in priority order: held-out models, then our folds, then the default's."""
-    other_blocks = [block for block in nlu_blocks(TRAINING) if "intent" not in block]
-    fold_files = []
-    for k, (train, _) in enumerate(folds):
-        path = work / f"fold_{k}.yml"
-        path.write_text(training_yaml([training[i] for i in train], other_blocks), encoding="utf-8")
-        fold_files.append(str(path))
+    fold_files = [
+        str(write_fold_training(work / f"fold_{k}.yml", training, train))
+        for k, (train, _) in enumerate(folds)
+    ]
     jobs = [
         RasaJob(name, None, configs[name], str(TRAINING), variants, str(work / name / "holdout"))
         for name in RASA_PIPELINES

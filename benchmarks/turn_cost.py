@@ -24,6 +24,7 @@ from typing import Dict, List
 
 import requests
 
+from benchmarks.common import process_group_files
 from benchmarks.load import WEBHOOK, turn
 from bot.config import load_settings
 from bot.domain.tokens import issue_token
@@ -37,18 +38,11 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 def process_group_cpu_seconds(pgid: int) -> float:
     """User + system CPU seconds of every live process of a process group."""
     ticks = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            if os.getpgid(int(entry.name)) != pgid:
-                continue
-            # Fields after the command name, which may hold spaces: utime and stime are
-            # the 12th and 13th.
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            ticks += int(fields[11]) + int(fields[12])
-        except (ProcessLookupError, FileNotFoundError, PermissionError):
-            continue
+    for stat in process_group_files(pgid, "stat"):
+        # Fields after the command name, which may hold spaces: utime and stime are the
+        # 12th and 13th.
+        fields = stat.rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])
     return ticks / CLOCK_TICKS
 
 

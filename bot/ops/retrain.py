@@ -60,12 +60,12 @@ from benchmarks.nlu_quality import (
     RasaJob,
     evaluate,
     init_worker,
-    nlu_blocks,
     our_config,
     parse_all,
     run_rasa_job,
     stratified_folds,
     training_yaml,
+    write_fold_training,
 )
 from bot.clients.account import AccountClient, BackendUnavailable
 from bot.config import PROJECT_ROOT, Settings, load_settings
@@ -201,7 +201,6 @@ def cross_validation(
     data/nlu.yml (module docstring); the labels only ever in the training folds."""
     init_worker()
     examples = load_examples(TRAINING)
-    others = [block for block in nlu_blocks(TRAINING) if "intent" not in block]
     extra: List[Example] = [(text, intent, []) for text, intent in labelled]
     tested: List[Example] = []
     predicted: Dict[str, list] = {"current": [], "candidate": []}
@@ -209,8 +208,7 @@ def cross_validation(
         tested += [examples[i] for i in test]
         texts = {"original": [examples[i][0] for i in test]}
         for side, added in (("current", []), ("candidate", extra)):
-            data = work / f"cv_{side}_{number}.yml"
-            data.write_text(training_yaml([examples[i] for i in train] + added, others))
+            data = write_fold_training(work / f"cv_{side}_{number}.yml", examples, train, added)
             job = RasaJob(
                 side, number, our_config(), str(data), texts, str(work / f"cv_{side}_{number}")
             )
