@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import ActionContext
 from actions.flows import start_flow
 from actions.handover import utter_handover
-from bot.domain.repair import SPLIT_PART, previous_turn_actions, steps_given
+from bot.domain.repair import continues_a_message, previous_turn_actions, steps_given
 
 # Follow-ups answered with a response and the phone line.
 WITH_HANDOVER = {
@@ -38,8 +38,7 @@ def previous_actions(tracker: Tracker) -> List[str]:
 def _kind_and_name(event: Dict[str, Any]) -> Tuple[str, Optional[str]]:
     kind = str(event.get("event") or "")
     if kind == "user":
-        split = (event.get("parse_data") or {}).get(SPLIT_PART) or 0
-        return ("split" if split else "user"), None
+        return ("split" if continues_a_message(event.get("parse_data")) else "user"), None
     if kind == "bot":
         return kind, (event.get("metadata") or {}).get("utter_action")
     return kind, event.get("name")

@@ -51,6 +51,8 @@ from bot.domain.identifiers import (
     parse_customer_id,
 )
 from bot.domain.repair import (
+    ASKS,
+    SURE_CONFIDENCE,
     asks_a_question,
     follow_up,
     opens_with_cancel,
@@ -68,8 +70,6 @@ from bot.domain.topics import TOPIC_NAMES
 # A parser reads the customer's answer (text, intent) into a slot value, or None.
 Parser = Callable[[str, Optional[str]], Any]
 
-# Below this, the NLU's intent is not trusted to be a detour: the text is re-asked.
-DETOUR_CONFIDENCE = 0.5
 # A question is trusted a little lower, when its reading is well ahead of the next one
 # (config.yml's FallbackClassifier threshold is 0.4).
 QUESTION_CONFIDENCE = 0.4
@@ -94,12 +94,13 @@ class Turn:
         self.confidence: float = float(top.get("confidence") or 0.0)
         self.nlu_intent: Optional[str] = (message.get("intent") or {}).get("name")
         # The question a cancelling message also asks (bot/rasa_ext/question_focus.py).
-        self.asks: Optional[str] = (message.get("asks") or {}).get("name")
+        self.asks: Optional[str] = (message.get(ASKS) or {}).get("name")
 
     def is_confident(self, *intents: str) -> bool:
         if self.intent not in intents:
             return False
-        if self.confidence >= DETOUR_CONFIDENCE:
+        # Below SURE_CONFIDENCE the intent is not trusted to be a detour: the text is re-asked.
+        if self.confidence >= SURE_CONFIDENCE:
             return True
         # A question the NLU reads one way, well ahead of the next reading (« on peut pas
         # simplement changer l'adresse mail du compte ? »: 0.46, then 0.18).

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from bot.domain.topics import TOPIC_NAMES
 
@@ -263,6 +263,16 @@ STEPS_TOPICS = {
 # In the parse of each question of a split message: its rank (0 first). A follow-up to the
 # message then reads what the bot said to all of its questions (previous_turn_actions).
 SPLIT_PART = "split_part"
+# In the parse of a cancelling message: the account question it also asks (its intent).
+ASKS = "asks"
+# How sure the NLU must be of an intent for the repair layer to act on it (a detour inside
+# a flow, a topic that makes « c'est où ? » a new question): the actions and the policy.
+SURE_CONFIDENCE = 0.5
+
+
+def continues_a_message(parse_data: Optional[Mapping[str, Any]]) -> bool:
+    """Whether a user event is the second or a later question of a split message."""
+    return bool((parse_data or {}).get(SPLIT_PART))
 
 
 def previous_turn_actions(latest_first: Iterable[Tuple[str, Optional[str]]]) -> List[str]:

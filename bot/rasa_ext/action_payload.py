@@ -31,7 +31,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
-from bot.domain.repair import SPLIT_PART
+from bot.domain.repair import continues_a_message
 
 # The actions that read the whole conversation (their names, as in domain.yml).
 WHOLE_CONVERSATION = frozenset({"action_leave_message"})
@@ -52,7 +52,7 @@ def latest_events(
         kept.append(event)
         # The later questions of a split message are not the customer's messages: a
         # follow-up to the message reads what was said to all of its questions.
-        if isinstance(event, UserUttered) and not (event.parse_data or {}).get(SPLIT_PART):
+        if isinstance(event, UserUttered) and not continues_a_message(event.parse_data):
             seen += 1
             if seen == user_messages:
                 break

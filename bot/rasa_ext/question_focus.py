@@ -24,7 +24,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.domain.repair import fragments, opens_with_cancel
+from bot.domain.repair import ASKS, fragments, opens_with_cancel
 from bot.domain.topics import TOPIC_NAMES
 
 MIN_WORDS = 12
@@ -85,7 +85,7 @@ async def _question_in_cancel(
     if not opens_with_cancel(text) or len(text.split()) < CANCEL_QUESTION_WORDS:
         return whole
     best = await _surest_topic(text, read)
-    return {**whole, "asks": best["intent"]} if best else whole
+    return {**whole, ASKS: best["intent"]} if best else whole
 
 
 async def _question_around_values(

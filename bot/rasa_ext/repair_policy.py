@@ -27,8 +27,9 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.domain.repair import (
-    SPLIT_PART,
+    SURE_CONFIDENCE,
     ambiguity,
+    continues_a_message,
     follow_up,
     names_only_the_account,
     previous_turn_actions,
@@ -50,9 +51,6 @@ AMBIGUOUS_INTENTS = {
 UNSURE_INTENTS = {"deny", "affirm", "inform", "nlu_fallback"}
 # Above this, a reply to « Voulez-vous dire … ? » on another topic is a new question.
 CLEAR_CONFIDENCE = 0.8
-# As sure of a topic as actions/forms.py's DETOUR_CONFIDENCE: a « c'est où ? » about
-# another topic than the steps just given is a new question.
-SURE_TOPIC_CONFIDENCE = 0.5
 
 
 def previous_actions(tracker: DialogueStateTracker) -> List[str]:
@@ -63,7 +61,7 @@ def previous_actions(tracker: DialogueStateTracker) -> List[str]:
 
 def _kind_and_name(event: Event) -> Tuple[str, Optional[str]]:
     if isinstance(event, UserUttered):
-        return ("split" if (event.parse_data or {}).get(SPLIT_PART) else "user"), None
+        return ("split" if continues_a_message(event.parse_data) else "user"), None
     if isinstance(event, BotUttered):
         return "bot", (event.metadata or {}).get("utter_action")
     return "action", event.action_name if isinstance(event, ActionExecuted) else None
@@ -122,7 +120,7 @@ def needs_repair(tracker: DialogueStateTracker) -> bool:
         return intent in options or intent in UNSURE_INTENTS or confidence < CLEAR_CONFIDENCE
     if tracker.get_slot("pending_form") and wants_to_resume(text):
         return True
-    sure_topic = intent if confidence >= SURE_TOPIC_CONFIDENCE else None
+    sure_topic = intent if confidence >= SURE_CONFIDENCE else None
     if follow_up(previous_actions(tracker), text, sure_topic):
         return True
     if names_only_the_account(text):
