@@ -21,6 +21,7 @@ from actions.common import ActionContext, ContextAction, call_backend, logged_in
 from actions.handover import utter_handover
 from bot.clients.account import BackendUnavailable
 from bot.domain.identifiers import find_customer_ids, find_emails
+from bot.domain.repair import DELETION_REQUESTED
 
 OUTCOME, RETRIES, DIGRESSIONS = "form_outcome", "form_retries", "form_digressions"
 CANDIDATES, PENDING, NEXT_FLOW = "email_candidates", "pending_form", "next_flow"
@@ -126,11 +127,27 @@ async def prefill(context: ActionContext, tracker: Tracker) -> List[EventType]:
 async def start_flow(
     context: ActionContext, intent: str, dispatcher: CollectingDispatcher, tracker: Tracker
 ) -> List[EventType]:
-    """The flow's opening answer, its slots pre-filled, and its form as the next action."""
+    """The flow's opening answer, its slots pre-filled, and its form as the next action;
+    a deletion this conversation already requested is only recalled."""
+    if intent == "delete_account" and recall_deletion(dispatcher, tracker):
+        return []
     responses, form = FLOWS[intent]
     for response in responses:
         dispatcher.utter_message(response=response)
     return [*await prefill(context, tracker), FollowupAction(form)]
+
+
+def recall_deletion(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Says the deletion request this conversation already made (its reference, or where
+    the confirmation link went); False when it made none."""
+    request = tracker.get_slot(DELETION_REQUESTED) or {}
+    if request.get("reference"):
+        dispatcher.utter_message(
+            response="utter_deletion_already_registered", reference=request["reference"]
+        )
+    elif request.get("email"):
+        dispatcher.utter_message(response="utter_deletion_already_sent", email=request["email"])
+    return bool(request)
 
 
 def resume_flow(form: str, tracker: Tracker) -> List[EventType]:

@@ -58,6 +58,9 @@ async def answer_follow_up(
         dispatcher.utter_message(response=WITH_HANDOVER[kind])
         utter_handover(context, dispatcher)
         return []
+    if kind == "phone":
+        utter_handover(context, dispatcher)
+        return []
     if kind in PLAIN:
         dispatcher.utter_message(response=PLAIN[kind])
         return []

@@ -9,7 +9,8 @@ patterns, rebuilt here because Rasa Open Source 3.6 has none):
    given earlier (« non, c'est jean.d@free.fr ») updates that value;
 2. a value the parser reads is the answer (a question that carries the e-mail answers too);
    two e-mails where one is wanted: « Laquelle ? »;
-3. « annuler », « laissez tomber »: the flow ends, nothing is sent;
+3. « annuler », « laissez tomber »: the flow ends, nothing is sent; at the offer to leave
+   a message while a request is paused, « on reprend » or its value takes that one up;
 4. goodbye closes politely; thanks are acknowledged and the question asked again;
 5. asking for a person hands over and keeps the flow paused (`pending_form`): « on
    reprend » or the value, later, takes it up again (actions/repair.py);
@@ -40,6 +41,7 @@ from actions.flows import (
     FLOWS,
     NEXT_FLOW,
     OUTCOME,
+    PENDING,
     RETRIES,
     answer_topic,
 )
@@ -216,7 +218,11 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
         return None
 
     def _value(self, slot, turn, dispatcher, tracker) -> Optional[Dict[Text, Any]]:
-        if (turn.words <= 10 and wants_to_cancel(turn.text)) or opens_with_cancel(turn.text):
+        given = self.parsers[slot] in VALUE_PARSERS and self.parsers[slot](turn.text, None)
+        cancels = (turn.words <= 10 and wants_to_cancel(turn.text)) or opens_with_cancel(turn.text)
+        # « ok tant pis. mon mail : … »: the address asked for answers, whatever closed the
+        # detour before it.
+        if cancels and not given:
             return {
                 slot: None,
                 OUTCOME: "cancelled_goodbye" if says_goodbye(turn.text) else "cancelled",
@@ -255,6 +261,8 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
         }
 
     def _steering(self, slot, turn, dispatcher, tracker) -> Optional[Dict[Text, Any]]:
+        if self._value_attempt(slot, turn):
+            return None  # « contact@roulements-girard »: a mistyped value, not « contact »
         if wants_to_resume(turn.text):
             dispatcher.utter_message(response="utter_resume")
             return {slot: None}
@@ -293,8 +301,14 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
                 return {slot: None, OUTCOME: "dropped"}
             dispatcher.utter_message(response="utter_resume")
             return {slot: None, DIGRESSIONS: float(detours), RETRIES: None}
+        if same_flow and asks_a_question(turn.text) and not value_attempt:
+            # « c'est quoi mon identifiant déjà ? » inside the reset: the topic's answer
+            # holds it; the flow's opening answer again, then the question.
+            await answer_topic(self.context, turn.intent or "", dispatcher, tracker, domain)
+            dispatcher.utter_message(response="utter_resume")
+            return {slot: None}
         if (same_flow or turn.is_confident("greet")) and not value_attempt:
-            # The question that opened this flow, asked again, or a hello: a reminder.
+            # The request that opened this flow, said again, or a hello: a reminder.
             dispatcher.utter_message(response="utter_resume")
             return {slot: None}
         if tracker.get_slot(RETRIES):
@@ -447,6 +461,16 @@ class ValidateLeaveMessageForm(GuidedFormValidation):
         if logged_in_customer(tracker):
             return [slot for slot in domain_slots if slot != "email"]
         return domain_slots
+
+    def _value(self, slot, turn, dispatcher, tracker) -> Optional[Dict[Text, Any]]:
+        # At the offer, while a request is paused for a person: « on reprend » (even after
+        # « tant pis ») or the value that request waits for takes it up instead.
+        resumes = (
+            wants_to_resume(turn.text) or find_emails(turn.text) or find_customer_ids(turn.text)
+        )
+        if slot == "wants_to_leave_message" and tracker.get_slot(PENDING) and resumes:
+            return {slot: None, OUTCOME: "resumed"}
+        return super()._value(slot, turn, dispatcher, tracker)
 
     def _steering(self, slot, turn, dispatcher, tracker) -> Optional[Dict[Text, Any]]:
         # The message itself may ask anything: only the offer and the e-mail are steered.

@@ -4,7 +4,8 @@ the short follow-ups the follow-up policy (bot/rasa_ext/repair_policy.py) routes
 
 In this order, the first that applies answers:
 1. the reply to « Voulez-vous dire A ou B ? » (the option it names, or the NLU's
-   preference between the two), and a follow-up read in the light of the previous
+   preference between the two), a deletion asked for again (the request this
+   conversation made is recalled), and a follow-up read in the light of the previous
    answer (bot/domain/repair.py);
 2. a corrected address right after the reset e-mail: sent again to the new address;
 3. a paused flow (a person was asked for on the way) taken up again: « on reprend », the
@@ -31,6 +32,7 @@ from actions.flows import (
     LAST_RESET_EMAIL,
     PENDING,
     answer_topic,
+    recall_deletion,
     resume_flow,
     start_flow,
 )
@@ -98,7 +100,8 @@ class ActionRepair(ContextAction):
         return [*forget, *await self._answer(Turn(tracker), dispatcher, tracker, domain)]
 
     async def _answer(self, turn, dispatcher, tracker, domain) -> List[EventType]:
-        for step in (self._chosen, self._follow_up, self._corrected_reset, self._resume):
+        steps = (self._chosen, self._recalled, self._follow_up, self._corrected_reset, self._resume)
+        for step in steps:
             events = await step(turn, dispatcher, tracker, domain)
             if events is not None:
                 return events
@@ -130,6 +133,12 @@ class ActionRepair(ContextAction):
         await answer_topic(self.context, chosen, dispatcher, tracker, domain)
         dispatcher.utter_message(response="utter_anything_else")
         return []
+
+    async def _recalled(self, turn, dispatcher, tracker, domain) -> Optional[List[EventType]]:
+        """A deletion asked for again: the request already made, not a second flow."""
+        if turn.nlu_intent == "delete_account" and recall_deletion(dispatcher, tracker):
+            return []
+        return None
 
     async def _follow_up(self, turn, dispatcher, tracker, domain) -> Optional[List[EventType]]:
         done = previous_actions(tracker)

@@ -19,11 +19,13 @@ from actions.flows import (
     OUTCOME,
     PENDING,
     answer_topic,
+    resume_flow,
     start_flow,
 )
 from actions.forms import Turn
-from actions.handover import utter_handover
+from actions.handover import handover_with_offer, utter_handover
 from bot.clients.account import BackendUnavailable, RateLimited
+from bot.domain.repair import DELETION_REQUESTED
 from bot.domain.summary import message_ticket_body
 from bot.domain.tickets import DELETION_SUBJECT, OTHER_SUBJECT
 
@@ -32,6 +34,8 @@ from bot.domain.tickets import DELETION_SUBJECT, OTHER_SUBJECT
 # Nor a flow: « laissez tomber, je ne veux plus supprimer mon compte » is the cancel itself.
 QUESTIONS_AFTER_CANCEL = set(ANSWERS) - {"out_of_scope"} - set(FLOWS)
 MIN_QUESTION_WORDS = 5
+# What a flow paused for a person keeps until « on reprend » (its values so far).
+PAUSED_VALUES = ("email", "customer_id", "account_emails", "wants_reset_email")
 
 
 async def answer_question_after_cancel(
@@ -57,7 +61,8 @@ class FormSubmission(ContextAction, ABC):
     The outcomes of the repair layer (actions/forms.py) are answered here once for every
     flow: "cancelled", "failed", "closed" (goodbye), "dropped" (an offer the customer
     went past), "switched" (another flow starts), "handover" (a person is asked for: the
-    flow is paused, its values kept, and « on reprend » takes it up again). A completed
+    flow is paused, its values kept, and « on reprend » takes it up again), "resumed" (the
+    offer to leave a message gave way to the paused flow). A completed
     flow goes to `submit`.
     """
 
@@ -65,7 +70,13 @@ class FormSubmission(ContextAction, ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         outcome = tracker.get_slot(OUTCOME)
-        cleared: List[EventType] = [SlotSet(slot, None) for slot in FLOW_SLOTS]
+        # Another flow paused for a person keeps its values (« on reprend » takes it up).
+        other_paused = tracker.get_slot(PENDING) not in (None, self.form)
+        cleared: List[EventType] = [
+            SlotSet(slot, None)
+            for slot in FLOW_SLOTS
+            if not (other_paused and slot in PAUSED_VALUES)
+        ]
         if outcome in ("cancelled", "cancelled_goodbye"):
             dispatcher.utter_message(response="utter_form_cancelled")
             if outcome == "cancelled_goodbye":
@@ -77,6 +88,10 @@ class FormSubmission(ContextAction, ABC):
             utter_handover(self.context, dispatcher)
         elif outcome == "closed":
             dispatcher.utter_message(response="utter_goodbye")
+        elif outcome == "resumed":
+            # The offer to leave a message gave way to the request paused for a person.
+            dispatcher.utter_message(response="utter_resume")
+            return [*cleared, *resume_flow(tracker.get_slot(PENDING), tracker)]
         elif outcome == "dropped":
             dispatcher.utter_message(response="utter_anything_else")
         elif outcome == "switched":
@@ -84,18 +99,16 @@ class FormSubmission(ContextAction, ABC):
             return [*cleared, *await start_flow(self.context, flow, dispatcher, tracker)]
         elif outcome == "handover":
             dispatcher.utter_message(response="utter_request_human_intro")
-            utter_handover(self.context, dispatcher)
+            if self.form == "leave_message_form":
+                utter_handover(self.context, dispatcher)
+                offer: List[EventType] = []
+            else:
+                # The line closed: the offer to leave a message follows the pause notice.
+                offer = handover_with_offer(self.context, dispatcher, tracker)
             dispatcher.utter_message(response="utter_form_paused")
-            kept = (
-                "email",
-                "customer_id",
-                "account_emails",
-                "wants_reset_email",
-                "wants_to_leave_message",
-                "message_text",
-            )
+            kept = (*PAUSED_VALUES, "wants_to_leave_message", "message_text")
             paused = [SlotSet(slot, None) for slot in FLOW_SLOTS if slot not in kept]
-            return [*paused, SlotSet(PENDING, self.form)]
+            return [*paused, SlotSet(PENDING, self.form), *offer]
         else:
             return [*cleared, *(await self.submit(dispatcher, tracker) or [])]
         return cleared
@@ -168,10 +181,12 @@ class ActionOpenDeletionTicket(FormSubmission):
     def name(self) -> Text:
         return "action_open_deletion_ticket"
 
-    async def submit(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    async def submit(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Optional[List[EventType]]:
         if not tracker.get_slot("confirm_deletion"):
             dispatcher.utter_message(response="utter_deletion_not_requested")
-            return
+            return None
         email = tracker.get_slot("email")
         body = (
             f"Demande de suppression du compte client associé à {email}, "
@@ -189,18 +204,19 @@ class ActionOpenDeletionTicket(FormSubmission):
         except RateLimited:
             dispatcher.utter_message(response="utter_deletion_rate_limited")
             utter_handover(self.context, dispatcher)
-            return
+            return None
         except BackendUnavailable:
             dispatcher.utter_message(response="utter_backend_unavailable")
             dispatcher.utter_message(response="utter_delete_account_by_form")
             utter_handover(self.context, dispatcher)
-            return
+            return None
         if ticket.verified:
             dispatcher.utter_message(
                 response="utter_deletion_ticket_opened", reference=ticket.reference
             )
-        else:
-            dispatcher.utter_message(response="utter_deletion_confirmation_sent", email=email)
+            return [SlotSet(DELETION_REQUESTED, {"reference": ticket.reference})]
+        dispatcher.utter_message(response="utter_deletion_confirmation_sent", email=email)
+        return [SlotSet(DELETION_REQUESTED, {"email": email})]
 
 
 class ActionOpenDuplicateTicket(FormSubmission):

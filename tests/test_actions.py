@@ -314,6 +314,42 @@ def test_the_logged_in_owner_gets_the_reference_at_once(action_context, logged_i
     assert messages[0]["reference"] == tickets_of(stack_settings, sender)[0]["reference"]
 
 
+def test_a_deletion_asked_again_recalls_the_request_already_made(
+    action_context, logged_in, stack_settings
+):
+    sender = f"test-{uuid.uuid4()}"
+    slots = {"email": "paul.petit@example.com", "confirm_deletion": True}
+    events, messages = run(
+        ActionOpenDeletionTicket(action_context),
+        tracker(metadata=logged_in("C1000005"), slots=slots, sender=sender),
+    )
+    reference = messages[0]["reference"]
+    assert SlotSet("deletion_requested", {"reference": reference}) in events
+    again = tracker(
+        "je refais la demande pour être sûr",
+        "delete_account",
+        slots={"deletion_requested": {"reference": reference}},
+        sender=sender,
+    )
+    events, messages = run(ActionRepair(action_context), again)
+    assert responses(messages) == ["utter_deletion_already_registered"]
+    assert messages[0]["reference"] == reference
+    assert not [e for e in events if e.get("event") == "followup"]
+    assert len(tickets_of(stack_settings, sender)) == 1
+
+
+def test_a_deletion_asked_again_without_verification_recalls_the_link(action_context):
+    address = f"nobody-{uuid.uuid4().hex[:8]}@example.com"
+    slots = {"email": address, "confirm_deletion": True}
+    events, _ = run(ActionOpenDeletionTicket(action_context), tracker(slots=slots))
+    assert SlotSet("deletion_requested", {"email": address}) in events
+    again = tracker(
+        "supprimez mon compte", "delete_account", slots={"deletion_requested": {"email": "x@y.fr"}}
+    )
+    _, messages = run(ActionRepair(action_context), again)
+    assert responses(messages) == ["utter_deletion_already_sent"]
+
+
 def test_a_second_address_in_one_conversation_is_refused(action_context, stack_settings):
     sender = f"test-{uuid.uuid4()}"
     for address in ("a-{0}@example.com", "b-{0}@example.com"):

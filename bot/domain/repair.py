@@ -55,6 +55,12 @@ _CANCEL = _any(
         r"on arrete",
         r"j arrete",
         r"(?:j |on )?abandonne",
+        # What was missing is found again, or works again: nothing left to do.
+        r"(?:l |j )ai retrouve",
+        r"jlai retrouve",
+        r"(?:ca|sa) (?:re)?marche (?:maintenant|a nouveau|de nouveau)",
+        r"(?:ca|sa) remarche",
+        r"c est regle",
     ]
 )
 # A cancel word this early in a longer message opens it: « laissez tomber, en fait je
@@ -69,7 +75,7 @@ _HOURS = _any(
         r"heures?",
         r"horaires?",
         r"ouvert",
-        r"r?ouvre",
+        r"r?ouvr(?:e|ez|ent|ira|irez|iront)",
         r"reouvre",
         r"reouverture",
         r"fermez",
@@ -167,7 +173,19 @@ AFTER_HOURS = {
     "utter_hours_weekend",
     "utter_handover_open",
     "utter_handover_closed",
+    # The message offered while the line is closed, right after its hours: declined or
+    # left, the hours are still what « et dimanche ? » asks about.
+    "action_leave_message",
 }
+# « ok c'est quoi le numéro ? » after an answer that gave the phone line: the line again.
+_PHONE = _any(
+    [
+        r"(?:le|un|votre|leur|quel|du|ce) (?:numero|num|no|tel|telephone)",
+        r"numero de (?:tel|telephone)",
+        r"telephone",
+    ]
+)
+_OWN_NUMBER = re.compile(r"\b(?:mon|ma|client)\b|\d")
 AFTER_CHANGE_PASSWORD = {"utter_change_password"}
 AFTER_RESET_EMAIL = {"action_send_password_email"}
 AFTER_PASSWORD_HELP = AFTER_RESET_EMAIL | {
@@ -211,6 +229,8 @@ _RECENT_ORDER = _any(
         r"(?:y est|est la|sera la) deja",
         r"vient? (?:de|d) (?:passer|commander)",
         r"pas encore (?:expediee|partie|livree)",
+        r"(?:aurai|aura|recevrai|sera dispo\w*|sera disponible) quand",
+        r"quand (?:est ce que )?(?:je l aurai|je la recevrai|elle sera|j aurai)",
     ]
 )
 # The answers that give a path on the site: « c'est où exactement ? » gets them again.
@@ -268,6 +288,10 @@ ASKS = "asks"
 # How sure the NLU must be of an intent for the repair layer to act on it (a detour inside
 # a flow, a topic that makes « c'est où ? » a new question): the actions and the policy.
 SURE_CONFIDENCE = 0.5
+# The slot holding the deletion request this conversation already made ({"reference"} for
+# the verified owner, {"email"} when a confirmation link went out): asking again gets it
+# back instead of a second flow the backend would refuse at its end.
+DELETION_REQUESTED = "deletion_requested"
 
 
 def continues_a_message(parse_data: Optional[Mapping[str, Any]]) -> bool:
@@ -308,7 +332,7 @@ def follow_up(
     previous_actions: Sequence[str], text: str, topic: Optional[str] = None
 ) -> Optional[str]:
     """The short follow-up a message is, given what the bot did just before; None when the
-    message stands on its own. One of: "weekend_hours", "hours", "forgot_current_password",
+    message stands on its own. One of: "weekend_hours", "hours", "phone", "forgot_current_password",
     "reset_email_not_received", "mailbox_lost", "account_purged", "invoice_timing",
     "where_exactly". `topic`: the account topic the NLU is sure the message asks about, if
     any (« ok donc je refais un compte, c'est où ? » after the deleted-account answer asks
@@ -323,6 +347,8 @@ def follow_up(
             return "weekend_hours"
         if len(words.split()) <= 9 and _HOURS.search(words):
             return "hours"
+        if _PHONE.search(words) and not _OWN_NUMBER.search(words):
+            return "phone"
     if done & AFTER_CHANGE_PASSWORD and _FORGOT.search(words):
         return "forgot_current_password"
     if done & AFTER_RESET_EMAIL and _NOT_RECEIVED.search(words):
@@ -443,7 +469,8 @@ _SENTENCE_END = re.compile(r"(?<=[?!.;])\s+")
 _SECOND_QUESTION = re.compile(
     r"\s+(?:et|puis|aussi|sinon|et aussi|et sinon|autre question|par contre)[ ,:]+"
     r"(?=(?:comment|cmt|o[uù]|quand|qd|pourquoi|est[ -]ce|quel|quelle|quels|quelles|combien"
-    r"|je|j'|j’|il|faut|puis[ -]je|pouvez|peut|vous|mes|mon|ma)\b)",
+    r"|je|j'|j’|il|faut|puis[ -]je|pouvez|peut|vous|mes|mon|ma)\b)"
+    r"|\s+(?:et aussi|et [ée]galement|ainsi que)[ ,:]+(?=\w)",
     re.IGNORECASE,
 )
 MIN_CLAUSE_WORDS = 3

@@ -27,6 +27,7 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.domain.repair import (
+    DELETION_REQUESTED,
     SURE_CONFIDENCE,
     ambiguity,
     continues_a_message,
@@ -120,6 +121,8 @@ def needs_repair(tracker: DialogueStateTracker) -> bool:
         return intent in options or intent in UNSURE_INTENTS or confidence < CLEAR_CONFIDENCE
     if tracker.get_slot("pending_form") and wants_to_resume(text):
         return True
+    if intent == "delete_account" and tracker.get_slot(DELETION_REQUESTED):
+        return True  # asked again: the request already made is recalled, not restarted
     sure_topic = intent if confidence >= SURE_CONFIDENCE else None
     if follow_up(previous_actions(tracker), text, sure_topic):
         return True

@@ -3,12 +3,13 @@ context it is constructed with: two contexts side by side, no environment read."
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from datetime import datetime
 
 import pytest
 from rasa_sdk import Tracker
-from rasa_sdk.events import FollowupAction
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import ActionContext
@@ -52,3 +53,57 @@ def test_the_context_reads_the_fixed_clock_of_its_settings():
     built = ActionContext.from_settings(settings)
     assert built.clock() == SATURDAY
     assert built.phone == PhoneLine() and built.backend == settings.backend
+
+
+def paused_by_a_person(form_slots: dict, pending: object = None) -> Tracker:
+    """The tracker a flow's submission action sees when the customer asked for a person."""
+    slots = {"form_outcome": "handover", "pending_form": pending, **form_slots}
+    return Tracker("s", slots, {"text": "un humain"}, [], False, None, {}, "action_listen")
+
+
+@pytest.mark.parametrize("now, offers_a_message", [(FRIDAY_MORNING, False), (SATURDAY, True)])
+def test_a_person_asked_for_inside_a_flow_pauses_it_and_offers_a_message_when_closed(
+    now, offers_a_message
+):
+    from actions.submissions import ActionOpenDeletionTicket
+
+    dispatcher = CollectingDispatcher()
+    tracker_ = paused_by_a_person({"email": "n.guerin@laposte.net"})
+    action = ActionOpenDeletionTicket(context(now, "02 808 18 02"))
+    events = asyncio.run(action.run(dispatcher, tracker_, {}))
+    assert SlotSet("pending_form", "delete_account_form") in events
+    assert SlotSet("email", None) not in events
+    assert (FollowupAction("leave_message_form") in events) is offers_a_message
+
+
+def test_a_message_left_while_a_flow_is_paused_keeps_the_flows_values():
+    from actions.submissions import ActionLeaveMessage
+
+    dispatcher = CollectingDispatcher()
+    slots = {"wants_to_leave_message": False, "email": "n.guerin@laposte.net"}
+    tracker_ = Tracker(
+        "s",
+        {**slots, "pending_form": "delete_account_form"},
+        {"text": "non merci"},
+        [],
+        False,
+        None,
+        {},
+        "action_listen",
+    )
+    events = asyncio.run(ActionLeaveMessage(context(SATURDAY, "02")).run(dispatcher, tracker_, {}))
+    assert SlotSet("email", None) not in events
+    assert SlotSet("wants_to_leave_message", None) in events
+
+
+def test_a_paused_request_taken_up_at_the_message_offer_runs_its_form_again():
+    from actions.submissions import ActionLeaveMessage
+
+    slots = {"form_outcome": "resumed", "pending_form": "duplicate_accounts_form"}
+    message = {"text": "on reprend, C6677889"}
+    tracker_ = Tracker("s", slots, message, [], False, None, {}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionLeaveMessage(context(SATURDAY, "02")).run(dispatcher, tracker_, {}))
+    assert FollowupAction("duplicate_accounts_form") in events
+    assert SlotSet("customer_id", "C6677889") in events
+    assert [m["response"] for m in dispatcher.messages] == ["utter_resume"]

@@ -3,13 +3,22 @@ question, a yes/no answer, a mistyped value. No server: a rasa_sdk Tracker in me
 
 from __future__ import annotations
 
+import asyncio
 from typing import List, Tuple
 
 import pytest
 from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import ActionContext
-from actions.forms import Turn, ValidateDuplicateAccountsForm, yes_no_parser
+from actions.forms import (
+    Turn,
+    ValidateDeleteAccountForm,
+    ValidateDuplicateAccountsForm,
+    ValidateLeaveMessageForm,
+    ValidatePasswordEmailForm,
+    yes_no_parser,
+)
 from bot.config import load_settings
 
 
@@ -80,3 +89,59 @@ def test_the_tracker_stub_is_read_like_rasas():
     # Guards the stub above: a Turn reads text and intent from the latest message.
     read = turn("bonjour", [("greet", 0.9)])
     assert (read.text, read.intent, read.confidence) == ("bonjour", "greet", 0.9)
+
+
+def form_tracker(text: str, ranking: List[Tuple[str, float]], trigger: str = "") -> Tracker:
+    intents = [{"name": name, "confidence": confidence} for name, confidence in ranking]
+    message = {"text": text, "intent": intents[0], "intent_ranking": intents}
+    loop = {"name": "form", "trigger_message": {"intent": {"name": trigger}}} if trigger else {}
+    return Tracker("c", {}, message, [], False, None, loop, "action_listen")
+
+
+def test_the_value_asked_for_wins_over_a_resigned_tant_pis():
+    # « ok tant pis » closes a detour (no bearing in stock), the address answers the form.
+    form = ValidateDeleteAccountForm(ActionContext.from_settings(load_settings()))
+    tracker = form_tracker("ok tant pis. mon mail : b.olivier@sfr.fr", [("inform", 0.9)])
+    updates = form._value("email", Turn(tracker), CollectingDispatcher(), tracker)
+    assert updates is not None and updates["email"] == "b.olivier@sfr.fr"
+
+
+def test_a_mistyped_address_is_not_a_request_for_a_person():
+    form = ValidateDeleteAccountForm(ActionContext.from_settings(load_settings()))
+    tracker = form_tracker("contact@roulements-girard", [("request_human", 0.95)])
+    assert form._steering("email", Turn(tracker), CollectingDispatcher(), tracker) is None
+
+
+@pytest.mark.parametrize(
+    "text, answered",
+    [
+        # A question on the flow's own topic gets its answer again, then the question.
+        ("heu c'est quoi mon identifiant déjà, c'est pas un numéro ?", True),
+        # The same request said again is only reminded of the question.
+        ("j'ai oublié mon mot de passe", False),
+    ],
+)
+def test_a_question_on_the_flows_own_topic_is_answered(text, answered):
+    form = ValidatePasswordEmailForm(ActionContext.from_settings(load_settings()))
+    tracker = form_tracker(text, [("forgot_password", 0.9)], trigger="forgot_password")
+    dispatcher = CollectingDispatcher()
+    asyncio.run(form._detour("email", Turn(tracker), dispatcher, tracker, {}))
+    said = [message["response"] for message in dispatcher.messages]
+    assert ("utter_forgot_password" in said) is answered and said[-1] == "utter_resume"
+
+
+@pytest.mark.parametrize(
+    "text, resumed",
+    [
+        ("tant pis, on reprend", True),
+        ("non, mon numero client c'est C6677889", True),
+        ("non", False),
+    ],
+)
+def test_at_the_message_offer_a_paused_request_is_taken_up(text, resumed):
+    form = ValidateLeaveMessageForm(ActionContext.from_settings(load_settings()))
+    message = {"text": text, "intent": {"name": "deny", "confidence": 0.9}}
+    slots = {"pending_form": "duplicate_accounts_form"}
+    tracker = Tracker("c", slots, message, [], False, None, {}, "action_listen")
+    updates = form._value("wants_to_leave_message", Turn(tracker), CollectingDispatcher(), tracker)
+    assert ((updates or {}).get("form_outcome") == "resumed") is resumed

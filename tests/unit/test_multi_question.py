@@ -47,6 +47,15 @@ class Agent:
             "jai oublié mon mdp et aussi cmt on change d adresse de livraison??",
             ["jai oublié mon mdp", "cmt on change d adresse de livraison??"],
         ),
+        # « et aussi », « ainsi que » before a second request in the infinitive.
+        (
+            "je voudrais ajouter une adresse de facturation et aussi changer le numéro de GSM",
+            ["je voudrais ajouter une adresse de facturation", "changer le numéro de GSM"],
+        ),
+        (
+            "je voudrais ajouter et modifier une adresse de livraison",
+            ["je voudrais ajouter et modifier une adresse de livraison"],
+        ),
     ],
 )
 def test_clauses(text, expected):

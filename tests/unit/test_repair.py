@@ -52,6 +52,10 @@ def test_wants_to_resume(text, expected):
         # Resigned, yet going ahead.
         ("allez tant pis, je confirme la suppression", False),
         ("tant pis oui", False),
+        # What was missing is found again: nothing left to do.
+        ("nan c bon jlai retrouvé, c'etait dans mon carnet", True),
+        ("ah c'est bon je l'ai retrouvé", True),
+        ("laissez, ça remarche maintenant", True),
         ("je veux supprimer mon compte", False),
         ("oui", False),
     ],
@@ -247,6 +251,22 @@ def test_a_lost_mailbox_after_the_password_help(text):
     [
         (["utter_hours_weekend"], "et le dimanche pareil ?", "weekend_hours"),
         (["utter_handover_closed"], "et le samedi matin ?", "weekend_hours"),
+        # The message offered while the line is closed, declined or left: the hours stand.
+        (
+            ["utter_no_problem", "action_leave_message", "leave_message_form"],
+            "et demain dimanche c'est fermé aussi ?",
+            "weekend_hours",
+        ),
+        (["utter_message_left", "action_leave_message"], "vous rouvrez quand ?", "hours"),
+        # The number, right after an answer that gave the phone line.
+        (["utter_handover_open", "utter_mailbox_lost"], "ok c'est quoi le numéro ?", "phone"),
+        (["utter_handover_open", "utter_opening_hours_intro"], "ok et le numéro c'est ?", "phone"),
+        (["utter_handover_closed"], "vous avez un tel ?", "phone"),
+        (["utter_handover_open"], "mon numéro client c'est ça ?", None),
+        (["utter_log_out"], "c'est quoi le numéro ?", None),
+        # When the invoice of an order not shipped yet comes.
+        (["action_answer_invoices"], "je l'aurai quand alors ?", "invoice_timing"),
+        (["utter_find_invoices"], "elle sera dispo quand ?", "invoice_timing"),
         (
             ["utter_login_problem"],
             "et si ça fait genre 4 ans que je suis pas venu ?",
