@@ -16,7 +16,16 @@ from typing import Any, Dict, List
 import pytest
 import requests
 
-from bot.ops.nlu_data import BLIND, BLIND3, EVAL, HOLDOUT, TRAINING, load_examples, normalise
+from bot.ops.nlu_data import (
+    BLIND,
+    BLIND3,
+    BLIND4,
+    EVAL,
+    HOLDOUT,
+    TRAINING,
+    load_examples,
+    normalise,
+)
 from tests.support.stack import RESULTS
 
 # Regression floors, a little under what the committed model measures (eval 0.926 on
@@ -24,11 +33,18 @@ from tests.support.stack import RESULTS
 # docs/BENCHMARKS.md). Raise them as the model improves, never lower them quietly.
 # Blind set: 0.929 measured when it arrived (session 18).
 # Third blind set: 0.910 measured when it arrived (session 19).
+# Fourth blind set: 0.954 measured when it arrived (session 21).
 BLIND3_FLOOR = 0.89
-MIN_ACCURACY = {EVAL: 0.93, BLIND: 0.90, BLIND3: BLIND3_FLOOR, HOLDOUT: 0.95}
+BLIND4_FLOOR = 0.93
+MIN_ACCURACY = {EVAL: 0.93, BLIND: 0.90, BLIND3: BLIND3_FLOOR, BLIND4: BLIND4_FLOOR, HOLDOUT: 0.95}
 MIN_EVAL_MESSAGES = 500
 ANNOTATED = [pytest.param(EVAL, id="eval"), pytest.param(HOLDOUT, id="holdout")]
-SETS = [*ANNOTATED, pytest.param(BLIND, id="blind"), pytest.param(BLIND3, id="blind3")]
+SETS = [
+    *ANNOTATED,
+    pytest.param(BLIND, id="blind"),
+    pytest.param(BLIND3, id="blind3"),
+    pytest.param(BLIND4, id="blind4"),
+]
 
 
 def parse_all(rasa: str, token: str, path: Path) -> List[Dict[str, Any]]:
@@ -57,7 +73,7 @@ def parse_all(rasa: str, token: str, path: Path) -> List[Dict[str, Any]]:
 @pytest.fixture(scope="module")
 def predictions(rasa: str, stack_settings) -> Dict[Path, List[Dict[str, Any]]]:
     token = stack_settings.rasa_auth_token
-    return {path: parse_all(rasa, token, path) for path in (EVAL, BLIND, BLIND3, HOLDOUT)}
+    return {path: parse_all(rasa, token, path) for path in (EVAL, BLIND, BLIND3, BLIND4, HOLDOUT)}
 
 
 def test_eval_set_is_large_enough():
@@ -74,6 +90,12 @@ def test_blind_set_is_large_enough():
 def test_third_blind_set_is_large_enough():
     per_intent = Counter(intent for _, intent, _ in load_examples(BLIND3))
     assert len(per_intent) == 20 and sum(per_intent.values()) >= 350
+
+
+def test_fourth_blind_set_is_large_enough():
+    per_intent = Counter(intent for _, intent, _ in load_examples(BLIND4))
+    # Its greetings were all in training already (« bonjour », « salut »): taken out.
+    assert len(per_intent) >= 19 and sum(per_intent.values()) >= 350
 
 
 def test_holdout_is_large_enough():

@@ -21,10 +21,19 @@ BLIND = PROJECT_ROOT / "tests" / "nlu_blind.yml"
 # A third (session 19), written the same way with more long, regional and negated
 # messages; messages also found in training or another set removed.
 BLIND3 = PROJECT_ROOT / "tests" / "nlu_blind3.yml"
+# A fourth (session 21), written the same way; its author annotated e-mails and customer
+# numbers. Messages also in training or another set removed.
+BLIND4 = PROJECT_ROOT / "tests" / "nlu_blind4.yml"
 # The older held-out set, written with the training data: a second, easier report.
 HOLDOUT = PROJECT_ROOT / "tests" / "nlu_holdout.yml"
 # Every set a model is judged on: never trained on (`make retrain` refuses their messages).
-EVALUATION_SETS = {"eval": EVAL, "blind": BLIND, "blind3": BLIND3, "holdout": HOLDOUT}
+EVALUATION_SETS = {
+    "eval": EVAL,
+    "blind": BLIND,
+    "blind3": BLIND3,
+    "blind4": BLIND4,
+    "holdout": HOLDOUT,
+}
 ENTITY = re.compile(r"\[([^\]]+)\]\((\w+)\)")
 
 Example = Tuple[str, str, List[Tuple[str, str]]]
