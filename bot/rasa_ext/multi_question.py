@@ -31,7 +31,9 @@ async def questions(agent: Any, text: str) -> List[Question]:
     A part that is no sure account question (« Bonjour, je vous explique ma situation »,
     « je ne sais pas du tout où la récupérer ») goes with the question before it (or the
     first one), and consecutive parts on the same topic make one question: a long story
-    with an invoice question and an hours question gets two answers, not one."""
+    with an invoice question and an hours question gets two answers, not one. A message
+    with one sure question among remarks is read by that question when the whole reads
+    less surely as something else."""
     parts = clauses(text)
     if len(parts) < 2 or agent is None:
         return [(text, None)]
@@ -48,12 +50,31 @@ async def questions(agent: Any, text: str) -> List[Question]:
             groups[-1][0].append(part)
         else:
             waiting.append(part)
+    if len(groups) == 1 and len(parts) > 1:
+        return [await _read_by_its_question(agent, text, groups[0][1] or {})]
     if len(groups) < 2:
         return [(text, None)]
     return [
         (" ".join(group), {**(parse or {}), "text": " ".join(group), SPLIT_PART: number})
         for number, (group, parse) in enumerate(groups)
     ]
+
+
+async def _read_by_its_question(agent: Any, text: str, question: Dict[str, Any]) -> Question:
+    """A message with one sure account question among remarks (« ah oui c'est vrai j'ai
+    jamais commandé. Et mes adresses enregistrées c'est lesquelles ? »): read whole, unless
+    the whole reads less surely as something else; then the question's topic, with the
+    whole message's text and entities."""
+    whole = await agent.parse_message(text)
+    asked, read = question.get("intent") or {}, whole.get("intent") or {}
+    if read.get("name") == asked.get("name") or read.get("confidence", 0) >= asked.get(
+        "confidence", 0
+    ):
+        return text, None
+    ranking = [asked] + [
+        entry for entry in whole.get("intent_ranking") or [] if entry.get("name") != asked["name"]
+    ]
+    return text, {**whole, "text": text, "intent": asked, "intent_ranking": ranking}
 
 
 def _topic(parse: Optional[Dict[str, Any]]) -> Optional[str]:

@@ -16,8 +16,11 @@ class Agent:
     def __init__(self, confidence: float = 0.95) -> None:
         self.confidence = confidence
         self.unsure: set = set()  # parts read as out of scope
+        self.read_as: dict = {}  # texts read otherwise, with their parse
 
     async def parse_message(self, text: str) -> dict:
+        if text in self.read_as:
+            return self.read_as[text]
         topic = "find_invoices" if "facture" in text else "change_password"
         if text.lower() == "bonjour":
             topic = "greet"
@@ -90,6 +93,18 @@ def test_parts_without_a_sure_question_go_with_the_question_before():
     assert split[0][1]["text"] == split[0][0]
     # Their rank, so that a follow-up reads what was said to both (previous_turn_actions).
     assert [parse["split_part"] for _, parse in split] == [0, 1]
+
+
+def test_one_sure_question_among_remarks_gives_the_message_its_topic():
+    # « ah oui c'est vrai j'ai jamais commandé. Et mes adresses … ? »: read whole, the
+    # remark pulls the message elsewhere; its one sure question says what is asked.
+    text = "Ah oui j'ai jamais commandé. Et ma facture de mars, où est-elle ?"
+    agent = Agent()
+    agent.unsure = {"Ah oui j'ai jamais commandé."}
+    agent.read_as[text] = {"intent": {"name": "create_account", "confidence": 0.44}}
+    [(part, parse)] = asyncio.run(questions(agent, text))
+    assert part == text and parse["intent"]["name"] == "find_invoices"
+    assert parse["text"] == text and "split_part" not in parse
 
 
 @pytest.mark.parametrize(
