@@ -107,3 +107,23 @@ def test_spacy_runs_without_its_entity_recogniser_and_gives_the_same_tokens():
     assert [(t.text, t.pos_, t.lemma_, t.tag_) for t in slim(text)] == [
         (t.text, t.pos_, t.lemma_, t.tag_) for t in full(text)
     ]
+
+
+def test_spacy_is_loaded_once_per_model_name(monkeypatch):
+    # Rasa's predict graph has two SpacyNLP nodes (provide, run): each loaded the model.
+    from types import SimpleNamespace
+
+    from bot.rasa_ext import speedups
+
+    loads = []
+
+    def fake_load(name):
+        loads.append(name)
+        return SimpleNamespace(model=SimpleNamespace(pipe_names=[], disable_pipe=None))
+
+    monkeypatch.setattr(speedups, "_rasa_load_spacy_model", fake_load)
+    speedups.load_spacy_model_without_ner.cache_clear()
+    first = speedups.load_spacy_model_without_ner("fr_test_model")
+    assert speedups.load_spacy_model_without_ner("fr_test_model") is first
+    assert loads == ["fr_test_model"]
+    speedups.load_spacy_model_without_ner.cache_clear()
