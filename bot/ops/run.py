@@ -23,7 +23,7 @@ from bot.ops.stack import (
     action_server_url,
     action_token_env,
     backend_spec,
-    bot_services,
+    bot_stages,
     demo_settings,
     venv_bin,
     with_run_secrets,
@@ -98,7 +98,7 @@ def retrain_hint(settings: Settings) -> str:
 def serve(settings: Settings) -> int:
     started = time.monotonic()
     config = demo_settings(settings)
-    with Stack(bot_services(config)) as stack:
+    with Stack(bot_stages(config)) as stack:
         print(_banner(config, started, settings), flush=True)
         stack.supervise()
     return 0

@@ -228,10 +228,18 @@ def web_spec(settings: Settings) -> ServiceSpec:
 
 
 def bot_services(settings: Settings) -> List[ServiceSpec]:
-    """Every process of the bot, in start order; `settings` must carry its secrets."""
+    """Every process of the bot; `settings` must carry its secrets."""
     return [
         backend_spec(settings),
         action_server_spec(settings),
         rasa_server_spec(settings),
         web_spec(settings),
     ]
+
+
+def bot_stages(settings: Settings) -> List[List[ServiceSpec]]:
+    """The bot's processes as `make run` starts them: all at once, one stage. None needs
+    another to start (they call each other per request, and each answers a dead
+    neighbour with the hand-over), so the bot is ready when the Rasa server is, not after
+    the sum of all start times (issue 14: 17.0 s in sequence, 15.0 s for Rasa alone)."""
+    return [bot_services(settings)]

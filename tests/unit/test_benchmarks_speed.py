@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import os
+import sys
 import time
 
 import pytest
@@ -288,3 +289,28 @@ def test_turn_cost_reads_this_process_cpu_time_and_summarises_windows_of_ten_tur
         {"turns": "1-10", "wall_ms_p50": 4.5, "rasa_cpu_ms": 5.0},
         {"turns": "91-100", "wall_ms_p50": 94.5, "rasa_cpu_ms": 5.0},
     ]
+
+
+def _slow_server(name: str, delay: float):
+    from bot.ops.supervisor import ServiceSpec, free_port
+
+    port = free_port()
+    code = (
+        f"import time, http.server; time.sleep({delay}); http.server.HTTPServer("
+        f"('127.0.0.1', {port}), http.server.SimpleHTTPRequestHandler).serve_forever()"
+    )
+    return ServiceSpec(name, [sys.executable, "-c", code], f"http://127.0.0.1:{port}/", cwd=None)
+
+
+def test_the_services_of_a_stage_start_together_and_each_is_timed(tmp_path):
+    # make run's bot is one stage (bot.ops.stack.bot_stages): ready when its slowest is.
+    from benchmarks.speed import start_timed
+    from bot.ops.supervisor import Stack
+
+    stack = Stack([[_slow_server("first", 2.5), _slow_server("second", 2.5)]], tmp_path)
+    try:
+        ready = start_timed(stack)
+    finally:
+        stack.stop()
+    assert ready["first"] >= 2.5 and ready["second"] >= 2.5
+    assert ready["total"] < 4.5  # one after the other: at least 5 s
