@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.account import ActionAnswerAddresses, ActionAnswerInvoices, ActionAnswerPersonalData
 from actions.common import ActionContext, ContextAction, call_backend, logged_in_customer
-from actions.handover import utter_handover
+from actions.handover import hours_answer, utter_handover
 from bot.clients.account import BackendUnavailable
 from bot.domain.identifiers import find_customer_ids, find_emails
 from bot.domain.repair import DELETION_REQUESTED
@@ -68,7 +68,8 @@ ANSWERS: Dict[str, List[str]] = {
     "delete_account": ["utter_delete_account"],
     "duplicate_accounts": ["utter_duplicate_accounts"],
     "bot_challenge": ["utter_iamabot"],
-    "opening_hours": ["utter_opening_hours_intro"],
+    # action_opening_hours opens with the weekend closure or the intro (answer_topic too).
+    "opening_hours": [],
     "out_of_scope": ["utter_out_of_scope"],
 }
 PERSONALISED = {
@@ -90,6 +91,8 @@ async def answer_topic(
     has no answer of its own (small talk, yes/no, values)."""
     if intent not in ANSWERS:
         return False
+    if intent == "opening_hours":
+        dispatcher.utter_message(response=hours_answer(tracker.latest_message.get("text") or ""))
     for response in ANSWERS[intent]:
         dispatcher.utter_message(response=response)
     if intent in PERSONALISED:

@@ -26,6 +26,8 @@ WITH_HANDOVER = {
 PLAIN = {
     "account_purged": "utter_account_purged",
     "invoice_timing": "utter_invoice_when_shipped",
+    "reset_email_delay": "utter_reset_email_delay",
+    "address_at_checkout": "utter_address_at_checkout",
 }
 
 
@@ -63,6 +65,11 @@ async def answer_follow_up(
         return []
     if kind in PLAIN:
         dispatcher.utter_message(response=PLAIN[kind])
+        return []
+    if kind == "change_it_yourself":
+        dispatcher.utter_message(response="utter_change_it_yourself")
+        dispatcher.utter_message(response="utter_steps_again")
+        dispatcher.utter_message(response=steps_given(previous_actions))
         return []
     if kind == "where_exactly":
         steps = steps_given(previous_actions)

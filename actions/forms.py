@@ -56,6 +56,7 @@ from bot.domain.repair import (
     ASKS,
     SURE_CONFIDENCE,
     asks_a_question,
+    closes_with_cancel,
     follow_up,
     opens_with_cancel,
     pick,
@@ -77,6 +78,11 @@ Parser = Callable[[str, Optional[str]], Any]
 QUESTION_CONFIDENCE = 0.4
 QUESTION_MARGIN = 0.2
 OFFER_SLOTS = {"wants_reset_email", "wants_to_leave_message"}
+# At « Écrivez votre message », a short question the bot answers itself (« attendez, mes
+# factures je peux les trouver tout seul sur le site non ? ») is a detour, not the message.
+SIDE_QUESTIONS = set(ANSWERS) - {"out_of_scope", "request_human"}
+MAX_SIDE_QUESTION_WORDS = 15
+SIDE_QUESTION_CONFIDENCE = 0.8
 
 
 class Turn:
@@ -219,10 +225,19 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
 
     def _value(self, slot, turn, dispatcher, tracker) -> Optional[Dict[Text, Any]]:
         given = self.parsers[slot] in VALUE_PARSERS and self.parsers[slot](turn.text, None)
-        cancels = (turn.words <= 10 and wants_to_cancel(turn.text)) or opens_with_cancel(turn.text)
+        cancels = (
+            (turn.words <= 10 and wants_to_cancel(turn.text))
+            or opens_with_cancel(turn.text)
+            or closes_with_cancel(turn.text)
+        )
+        # « finalement non, je garde mon compte » at « Confirmez-vous … ? »: a no, which the
+        # flow answers in its own words.
+        says_no = (
+            slot in self.yes_no_slots and self.parsers[slot](turn.text, turn.nlu_intent) is False
+        )
         # « ok tant pis. mon mail : … »: the address asked for answers, whatever closed the
         # detour before it.
-        if cancels and not given:
+        if cancels and not given and not says_no:
             return {
                 slot: None,
                 OUTCOME: "cancelled_goodbye" if says_goodbye(turn.text) else "cancelled",
@@ -274,10 +289,16 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
             return {slot: None, OUTCOME: "cancelled"}
         if turn.is_confident("thank"):
             dispatcher.utter_message(response="utter_you_are_welcome")
+            if slot in OFFER_SLOTS:
+                # « ok merci » at an offer: thanks, no.
+                return {slot: None, OUTCOME: "dropped"}
             dispatcher.utter_message(response="utter_resume")
             return {slot: None}
         flow = turn.intent if turn.is_confident(*FLOWS) else None
-        if flow and FLOWS[flow][1] != self.flow_form and wants_to_switch(turn.text):
+        # At an offer, another request simply replaces it; inside a request, only with
+        # « en fait », « plutôt »… (a misread intent must not drop what was started).
+        switches = wants_to_switch(turn.text) or slot in OFFER_SLOTS
+        if flow and FLOWS[flow][1] != self.flow_form and switches:
             return {slot: None, OUTCOME: "switched", NEXT_FLOW: flow}
         return None
 
@@ -350,6 +371,16 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
         return {slot: None}
 
 
+def _asks_the_bot(turn: Turn) -> bool:
+    """A short question on a topic the bot answers, surely read (SIDE_QUESTIONS)."""
+    return (
+        turn.words <= MAX_SIDE_QUESTION_WORDS
+        and turn.intent in SIDE_QUESTIONS
+        and turn.confidence >= SIDE_QUESTION_CONFIDENCE
+        and asks_a_question(turn.text)
+    )
+
+
 def _opening_intent(tracker: Tracker) -> Optional[str]:
     """The intent of the message that opened the active form."""
     trigger = (tracker.active_loop or {}).get("trigger_message") or {}
@@ -400,7 +431,20 @@ def yes_no_parser(text: str, intent: Optional[str]) -> Optional[bool]:
     by_intent = {"affirm": True, "deny": False}.get(intent or "")
     if by_intent is not None or intent is None:
         return by_intent
-    return yes_or_no(text) if len(plain(text).split()) <= 12 else None
+    answer = yes_or_no(text) if len(plain(text).split()) <= 12 else None
+    if answer and intent in NOT_A_YES and not _plain_yes(text):
+        # « ok bon je veux supprimer mon compte », « ok merci » at a question: another
+        # request, or thanks, behind an acknowledging « ok ».
+        return None
+    return answer
+
+
+# Intents whose « ok » or « d'accord » acknowledges rather than answers yes.
+NOT_A_YES = {*TOPIC_NAMES, "thank"}
+
+
+def _plain_yes(text: str) -> bool:
+    return says_yes_plainly(text) or "confirm" in plain(text)
 
 
 def message_parser(text: str, intent: Optional[str]) -> Optional[str]:
@@ -470,6 +514,8 @@ class ValidateLeaveMessageForm(GuidedFormValidation):
         )
         if slot == "wants_to_leave_message" and tracker.get_slot(PENDING) and resumes:
             return {slot: None, OUTCOME: "resumed"}
+        if slot == "message_text" and _asks_the_bot(turn):
+            return None
         return super()._value(slot, turn, dispatcher, tracker)
 
     def _steering(self, slot, turn, dispatcher, tracker) -> Optional[Dict[Text, Any]]:
@@ -479,7 +525,7 @@ class ValidateLeaveMessageForm(GuidedFormValidation):
         return super()._steering(slot, turn, dispatcher, tracker)
 
     async def _detour(self, slot, turn, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        if slot == "message_text":
+        if slot == "message_text" and not _asks_the_bot(turn):
             dispatcher.utter_message(response="utter_invalid_message_text")
             return {slot: None}
         return await super()._detour(slot, turn, dispatcher, tracker, domain)

@@ -1,4 +1,5 @@
-"""The hand-over to the phone line, and the offer to leave a message when it is closed."""
+"""The hand-over to the phone line, the opening hours, and the offer to leave a message when
+the line is closed."""
 
 from typing import Any, Dict, List, Text
 
@@ -9,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import ActionContext, ContextAction
 from bot.domain.handover import contact_form_links, handover_response
 from bot.domain.hours import line_status
+from bot.domain.repair import names_the_weekend
 
 
 def utter_handover(context: ActionContext, dispatcher: CollectingDispatcher) -> None:
@@ -34,6 +36,25 @@ class ActionPhoneHandover(ContextAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         return handover_with_offer(self.context, dispatcher, tracker)
+
+
+class ActionOpeningHours(ContextAction):
+    """The opening hours: the weekend closure first when the question names the weekend
+    (« vous bossez le samedi ? »), then the line and hours as for a hand-over."""
+
+    def name(self) -> Text:
+        return "action_opening_hours"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        dispatcher.utter_message(response=hours_answer(tracker.latest_message.get("text") or ""))
+        return handover_with_offer(self.context, dispatcher, tracker)
+
+
+def hours_answer(text: str) -> str:
+    """The response that opens the answer to an hours question."""
+    return "utter_hours_weekend" if names_the_weekend(text) else "utter_opening_hours_intro"
 
 
 def handover_with_offer(

@@ -19,7 +19,7 @@ from actions.forms import (
     ValidateLeaveMessageForm,
     ValidatePasswordEmailForm,
 )
-from actions.handover import ActionPhoneHandover
+from actions.handover import ActionOpeningHours, ActionPhoneHandover
 from actions.repair import ActionRepair
 from actions.submissions import (
     ActionLeaveMessage,
@@ -30,6 +30,7 @@ from actions.submissions import (
 
 ACTION_CLASSES: Tuple[Type[ContextAction], ...] = (
     ActionPhoneHandover,
+    ActionOpeningHours,
     ActionPrefillFormSlots,
     ActionAnswerInvoices,
     ActionAnswerAddresses,

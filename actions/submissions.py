@@ -136,6 +136,9 @@ class ActionSendPasswordEmail(FormSubmission):
     ) -> Optional[List[EventType]]:
         if tracker.get_slot("wants_reset_email") is False:
             dispatcher.utter_message(response="utter_no_problem")
+            # « non pas besoin du mail alors. comment je recrée un compte ? »
+            if await answer_question_after_cancel(self.context, dispatcher, tracker, {}):
+                dispatcher.utter_message(response="utter_anything_else")
             return None
         return await send_password_email(
             self.context, dispatcher, tracker, tracker.get_slot("email")

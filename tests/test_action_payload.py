@@ -110,6 +110,11 @@ def scenarios(tokens: TokenSettings) -> Dict[str, Any]:
     """For each custom action: the previous turn, the latest one, the slots."""
     return {
         "action_phone_handover": (FAQ_TURN, [said("un conseiller svp", "request_human")], {}),
+        "action_opening_hours": (
+            FAQ_TURN,
+            [said("vous êtes ouverts le samedi ?", "opening_hours")],
+            {},
+        ),
         "action_prefill_form_slots": (
             FAQ_TURN,
             [said("mdp oublié pour paul.petit@example.com", "forgot_password")],

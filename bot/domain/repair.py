@@ -38,7 +38,8 @@ _RESUME = _any(
         r"(?:reprendre|continuer|poursuivre) (?:ma|la|notre) demande",
         r"(?:retour|revenir) a (?:ma|la) demande",
         r"ou en etions nous",
-        r"je reviens",
+        # « bon je reviens », not « au cas où je reviens » nor « si je reviens plus tard ».
+        r"(?<!cas ou )(?<!si )(?<!quand )je reviens",
     ]
 )
 _CANCEL = _any(
@@ -48,6 +49,10 @@ _CANCEL = _any(
         r"finalement (?:non|rien|pas)",
         r"stop",
         r"oublie[sz]? (?:ca|ma demande)",
+        # « bon oubliez », « oubliez, j'appellerai »: to the bot, not « vous oubliez mon … ».
+        r"(?<!vous )oubliez(?! (?:pas|mon|ma|mes|le|la|les|l|de|d))",
+        r"j appellerai plutot",
+        r"je (?:vais|prefere) plutot (?:appeler|telephoner)",
         r"tant pis",
         r"je ne veux plus",
         r"je veux plus",
@@ -70,6 +75,13 @@ _FIRST = _any([r"(?:la |le )?premiere?", r"1(?:ere|er)?", r"celle du haut", r"la
 _SECOND = _any([r"(?:la |le )?deuxieme", r"(?:la |le )?seconde?", r"2(?:e|eme)?", r"l autre"])
 
 _WEEKEND = _any([r"week ?end", r"samedi", r"dimanche", r"ferie", r"jours? feries?"])
+
+
+def names_the_weekend(text: str) -> bool:
+    """« vous bossez le samedi ? », « et les jours fériés ? »: the days the line is shut."""
+    return _WEEKEND.search(plain(text)) is not None
+
+
 _HOURS = _any(
     [
         r"heures?",
@@ -97,6 +109,7 @@ _FORGOT = _any(
 _NOT_RECEIVED = _any(
     [
         r"(?:rien|pas|jamais) (?:recu|arrive|eu)",
+        r"(?:recois|recoit|vois|trouve|ai) (?:rien|pas|toujours pas|jamais)",
         r"recu (?:aucun|rien)",
         r"toujours (?:rien|pas)",
         r"n est pas arrive",
@@ -155,6 +168,13 @@ def opens_with_cancel(text: str) -> bool:
     return wants_to_cancel(" ".join(plain(text).split()[:CANCEL_LEAD_WORDS]))
 
 
+def closes_with_cancel(text: str) -> bool:
+    """A cancel that is the message's last clause, its conclusion: « Ah, si je perds
+    l'historique des factures, alors non, oubliez ma demande. »"""
+    clauses = [part for part in re.split(r"[,;.!?:]+", text) if part.strip()]
+    return bool(clauses) and wants_to_cancel(clauses[-1]) and not asks_a_question(clauses[-1])
+
+
 def pick(text: str, candidates: Sequence[str]) -> Optional[str]:
     """The candidate a customer points at: « la première », « la 2e », « l'autre »."""
     words = plain(text)
@@ -169,6 +189,7 @@ def pick(text: str, candidates: Sequence[str]) -> Optional[str]:
 # sent (a response sent by a custom action is known by its name too).
 AFTER_HOURS = {
     "action_phone_handover",
+    "action_opening_hours",
     "utter_opening_hours_intro",
     "utter_hours_weekend",
     "utter_handover_open",
@@ -177,7 +198,8 @@ AFTER_HOURS = {
     # left, the hours are still what « et dimanche ? » asks about.
     "action_leave_message",
 }
-# « ok c'est quoi le numéro ? » after an answer that gave the phone line: the line again.
+# « ok c'est quoi le numéro ? », « je les appelle où ? » after an answer that gave the
+# phone line: the line again.
 _PHONE = _any(
     [
         r"(?:le|un|votre|leur|quel|du|ce) (?:numero|num|no|tel|telephone)",
@@ -185,20 +207,36 @@ _PHONE = _any(
         r"telephone",
     ]
 )
+# « je les appelle où ? », asked (« ok merci je vais les appeler » is a thank-you).
+_CALL = _any(
+    [r"(?:les|vous|l) (?:appelle|appelles|appeler|appelez|joins|joint|joindre|contacte|contacter)"]
+)
 _OWN_NUMBER = re.compile(r"\b(?:mon|ma|client)\b|\d")
 AFTER_CHANGE_PASSWORD = {"utter_change_password"}
-AFTER_RESET_EMAIL = {"action_send_password_email"}
+# The reset e-mail sent (by the flow, or again to a corrected address), and the answers
+# about it that may come next.
+AFTER_RESET_EMAIL = {
+    "action_send_password_email",
+    "utter_password_email_sent",
+    "utter_password_email_resent",
+    "utter_reset_email_delay",
+}
 AFTER_PASSWORD_HELP = AFTER_RESET_EMAIL | {
     "utter_forgot_password",
     "utter_login_problem",
     "password_email_form",
+    # The offer of the reset e-mail, asked again after a side question.
+    "utter_ask_wants_reset_email",
 }
 # « et si je n'ai plus accès à cette adresse ? » after the reset steps or e-mail.
 _MAILBOX_LOST = _any(
     [
-        r"(?:plus|pas) (?:d )?acces\w* a (?:cette|mon|ma|l) ?(?:adresse|mail|boite|messagerie)",
-        r"(?:plus|pas) (?:d )?acces\w* (?:a|au) (?:mon |ma )?(?:e ?mail|courriel|boite|messagerie)",
-        r"(?:adresse|e ?mail|courriel|boite) (?:n existe plus|ne marche plus|fermee|supprimee)",
+        r"(?:plus|pas|perdu) (?:d |l )?acces\w* a (?:cette|ce|cet|mon|ma|l) ?"
+        r"(?:adresse|mail|boite|messagerie)",
+        r"(?:plus|pas|perdu) (?:d |l )?acces\w* (?:a|au) (?:mon |ma )?"
+        r"(?:e ?mail|courriel|boite|messagerie)",
+        r"(?:adresse|e ?mail|courriel|boite)(?: mail| e ?mail| electronique)? (?:a ete |est )?"
+        r"(?:n existe plus|ne marche plus|fermee|supprimee|desactivee|cloturee)",
         r"(?:ancienne|vieille) (?:adresse|boite)",
     ]
 )
@@ -215,6 +253,32 @@ _YEARS = _any(
         r"une eternite",
     ]
 )
+# « la nouvelle c'est s.perrin@gmail.com » after the steps to change it: the customer
+# changes it on the site, the bot cannot.
+AFTER_DATA_STEPS = {"utter_update_personal_data", "utter_manage_addresses"}
+_NEW_VALUE = re.compile(
+    r"@|\b0\d(?:[ .]?\d\d){4}\b|\+\d{2}|\b\d{5}\b"
+    r"|\b(?:rue|avenue|av|boulevard|bd|chemin|allee|place|impasse|route)\b"
+)
+# « combien de temps ? » after the reset e-mail: when it comes.
+_DELAY = _any(
+    [
+        r"combien de temps",
+        r"dans combien",
+        r"(?:ca|il|elle) (?:prend|met) combien",
+        r"(?:recois|recevrai|aurai|arrive|arrivera) quand",
+        r"quand (?:est ce que )?(?:je (?:le |la )?)?(?:recois|recevrai|aurai|arrive|arrivera)",
+        r"delai",
+        r"c est long",
+    ]
+)
+# « et l'adresse de livraison je la mets où ? » after the account-creation steps: the
+# FAQ's answer, at the basket's validation.
+AFTER_CREATE_ACCOUNT = {"utter_create_account"}
+_DELIVERY_ADDRESS = re.compile(
+    r"\badresse (?:de livraison|postale|de facturation)\b.*\b(?:ou|quand|a quel moment|mets|met"
+    r"|saisi\w*|donne|renseigne\w*|indique\w*)\b"
+)
 AFTER_INVOICES = {"utter_find_invoices", "utter_invoices_list", "action_answer_invoices"}
 # « et la commande d'hier, elle y est déjà ? » after the invoices: when it appears.
 _RECENT_ORDER = _any(
@@ -225,6 +289,7 @@ _RECENT_ORDER = _any(
         r"(?:cette|la) semaine",
         r"recente?",
         r"derniere commande",
+        r"(?:l )?autre commande",
         r"(?:pas encore|deja|toujours pas) (?:la|dispo|disponible|visible|en ligne|expediee)",
         r"(?:y est|est la|sera la) deja",
         r"vient? (?:de|d) (?:passer|commander)",
@@ -262,6 +327,10 @@ _WHERE = _any(
         r"(?:je )?(?:la|le|les) (?:change|changer|modifie|modifier|mettre a jour)",
         r"(?:au )?meme endroit",
         r"(?:pareil|idem) pour",
+        r"et pour (?:\w+ ){1,3}(?:aussi|pareil|idem)",
+        # « et sur mobile ? »: the site is the same on a phone.
+        r"(?:et )?(?:sur|depuis|avec) (?:le |mon |un |l )?(?:mobile|portable|smartphone|iphone"
+        r"|android|tablette|appli|application)",
         # « dans quelle rubrique déjà ? », « le bouton il est en bas ? », « à gauche ou à
         # droite ? »: where on the page.
         r"(?:dans |sur )?(?:quel|quelle) (?:onglet|rubrique|menu|page|encart|colonne|endroit)",
@@ -332,37 +401,59 @@ def follow_up(
     previous_actions: Sequence[str], text: str, topic: Optional[str] = None
 ) -> Optional[str]:
     """The short follow-up a message is, given what the bot did just before; None when the
-    message stands on its own. One of: "weekend_hours", "hours", "phone", "forgot_current_password",
-    "reset_email_not_received", "mailbox_lost", "account_purged", "invoice_timing",
-    "where_exactly". `topic`: the account topic the NLU is sure the message asks about, if
-    any (« ok donc je refais un compte, c'est où ? » after the deleted-account answer asks
-    where to create one, not where the last steps were)."""
+    message stands on its own. One of: "weekend_hours", "hours", "phone",
+    "forgot_current_password", "reset_email_not_received", "mailbox_lost",
+    "account_purged", "reset_email_delay", "address_at_checkout", "invoice_timing",
+    "change_it_yourself", "where_exactly". `topic`:
+    the account topic the NLU is sure the message asks about, if any (« ok donc je refais
+    un compte, c'est où ? » after the deleted-account answer asks where to create one, not
+    where the last steps were)."""
     words = plain(text)
     count = len(re.findall(r"\w+", words))
     if count > MAX_FOLLOW_UP_WORDS:
         return None
     done = set(previous_actions)
     if done & AFTER_HOURS and count <= MAX_HOURS_FOLLOW_UP_WORDS:
-        if _WEEKEND.search(words):
-            return "weekend_hours"
-        if len(words.split()) <= 9 and _HOURS.search(words):
-            return "hours"
-        if _PHONE.search(words) and not _OWN_NUMBER.search(words):
-            return "phone"
-    if done & AFTER_CHANGE_PASSWORD and _FORGOT.search(words):
-        return "forgot_current_password"
-    if done & AFTER_RESET_EMAIL and _NOT_RECEIVED.search(words):
-        return "reset_email_not_received"
-    if done & AFTER_PASSWORD_HELP and _MAILBOX_LOST.search(words):
-        return "mailbox_lost"
-    if done & AFTER_PASSWORD_HELP and _YEARS.search(words):
-        return "account_purged"
-    if done & AFTER_INVOICES and _RECENT_ORDER.search(words):
-        return "invoice_timing"
+        kind = _about_the_line(text, words)
+        if kind:
+            return kind
+    for kind, after, pattern in _AFTER_AN_ANSWER:
+        if done & after and pattern.search(words):
+            return kind
+    if done & AFTER_DATA_STEPS and _NEW_VALUE.search(words) and topic in (None, *_DATA_TOPICS):
+        return "change_it_yourself"
     given = steps_given(previous_actions)
     if count <= 12 and _WHERE.search(words) and given and not _other_topic(topic, given):
         return "where_exactly"
     return None
+
+
+def _about_the_line(text: str, words: str) -> Optional[str]:
+    """A follow-up to an answer that gave the phone line and its hours."""
+    if _WEEKEND.search(words):
+        return "weekend_hours"
+    if len(words.split()) <= 9 and _HOURS.search(words):
+        return "hours"
+    if _PHONE.search(words) and not _OWN_NUMBER.search(words):
+        return "phone"
+    if _CALL.search(words) and asks_a_question(text):
+        return "phone"
+    return None
+
+
+# The follow-ups known by their words alone after a given answer, first match wins.
+_AFTER_AN_ANSWER = (
+    ("forgot_current_password", AFTER_CHANGE_PASSWORD, _FORGOT),
+    ("reset_email_not_received", AFTER_RESET_EMAIL, _NOT_RECEIVED),
+    ("mailbox_lost", AFTER_PASSWORD_HELP, _MAILBOX_LOST),
+    ("account_purged", AFTER_PASSWORD_HELP, _YEARS),
+    ("reset_email_delay", AFTER_RESET_EMAIL, _DELAY),
+    ("address_at_checkout", AFTER_CREATE_ACCOUNT, _DELIVERY_ADDRESS),
+    ("invoice_timing", AFTER_INVOICES, _RECENT_ORDER),
+)
+
+
+_DATA_TOPICS = ("update_personal_data", "manage_addresses")
 
 
 def _topics_of(answer: str) -> Tuple[str, ...]:
@@ -580,7 +671,15 @@ def names_only_the_account(text: str) -> bool:
 
 
 _GOODBYE = _any(
-    [r"bye", r"au revoir", r"a (?:plus|\+|bientot)", r"bonne (?:journee|soiree)", r"ciao", r"salut"]
+    [
+        r"bye",
+        r"au revoir",
+        r"a (?:plus|\+|bientot|la prochaine|demain|tout a l heure)",
+        r"a (?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)",
+        r"bonne (?:journee|soiree)",
+        r"ciao",
+        r"salut",
+    ]
 )
 
 
@@ -692,13 +791,28 @@ _CHOICE_WORDS = {
 }
 
 
+_NEGATION = re.compile(r"\b(?:pas|ni|sans|plutot que)\b")
+# How far before a word a negation still bears on it: « non pas l'adresse de livraison ».
+NEGATION_REACH = 4
+
+
+def _affirmed(pattern: re.Pattern[str], words: str) -> bool:
+    """Whether the words name `pattern` at least once without a negation just before."""
+    for match in pattern.finditer(words):
+        before = words[: match.start()].split()[-NEGATION_REACH:]
+        if not _NEGATION.search(" ".join(before)):
+            return True
+    return False
+
+
 def choice(text: str, options: Sequence[str]) -> Optional[str]:
-    """The option a reply to « Voulez-vous dire A ou B ? » names by its words, if only one."""
+    """The option a reply to « Voulez-vous dire A ou B ? » names by its words, if only one
+    (« non pas l'adresse de livraison, mon adresse mail »: the one not negated)."""
     words = plain(text)
     named = [
         option
         for option in options
-        if option in _CHOICE_WORDS and _CHOICE_WORDS[option].search(words)
+        if option in _CHOICE_WORDS and _affirmed(_CHOICE_WORDS[option], words)
     ]
     if len(named) == 1:
         return named[0]

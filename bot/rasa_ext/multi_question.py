@@ -17,6 +17,9 @@ from bot.domain.topics import TOPIC_NAMES
 
 # Each part must be this sure of its topic: a split must never lose the customer's meaning.
 SPLIT_CONFIDENCE = 0.7
+# The questions a part may be: the account topics, and « êtes-vous un robot ? », which
+# has an answer of its own (« t'es un robot ? et vous ouvrez à quelle heure ? »).
+QUESTIONS = {*TOPIC_NAMES, "bot_challenge"}
 ANYTHING_ELSE = "utter_anything_else"
 
 
@@ -42,7 +45,7 @@ async def questions(agent: Any, text: str) -> List[Question]:
     for part in parts:
         parse = await agent.parse_message(part)
         intent = parse.get("intent") or {}
-        sure = intent.get("name") in TOPIC_NAMES and intent.get("confidence", 0) >= SPLIT_CONFIDENCE
+        sure = intent.get("name") in QUESTIONS and intent.get("confidence", 0) >= SPLIT_CONFIDENCE
         if sure and not (groups and _topic(groups[-1][1]) == intent.get("name")):
             groups.append(([*waiting, part], parse))
             waiting = []

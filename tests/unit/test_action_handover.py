@@ -107,3 +107,23 @@ def test_a_paused_request_taken_up_at_the_message_offer_runs_its_form_again():
     assert FollowupAction("duplicate_accounts_form") in events
     assert SlotSet("customer_id", "C6677889") in events
     assert [m["response"] for m in dispatcher.messages] == ["utter_resume"]
+
+
+def asked(text: str) -> Tracker:
+    return Tracker("s", {}, {"text": text}, [], False, None, {}, "action_listen")
+
+
+@pytest.mark.parametrize(
+    "text, opening",
+    [
+        ("vous bossez le samedi au service client ?", "utter_hours_weekend"),
+        ("vous ouvrez à quelle heure ?", "utter_opening_hours_intro"),
+    ],
+)
+def test_the_hours_answer_names_the_weekend_closure_when_asked_about_it(text, opening):
+    from actions.handover import ActionOpeningHours
+
+    dispatcher = CollectingDispatcher()
+    events = ActionOpeningHours(context(SATURDAY, "02 808 18 02")).run(dispatcher, asked(text), {})
+    assert [m["response"] for m in dispatcher.messages] == [opening, "utter_handover_closed"]
+    assert FollowupAction("leave_message_form") in events

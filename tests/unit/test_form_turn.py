@@ -145,3 +145,70 @@ def test_at_the_message_offer_a_paused_request_is_taken_up(text, resumed):
     tracker = Tracker("c", slots, message, [], False, None, {}, "action_listen")
     updates = form._value("wants_to_leave_message", Turn(tracker), CollectingDispatcher(), tracker)
     assert ((updates or {}).get("form_outcome") == "resumed") is resumed
+
+
+@pytest.mark.parametrize(
+    "text, ranking, side_question",
+    [
+        # A short question the bot answers itself: answered, then the message asked again.
+        (
+            "attendez, mes factures je peux les trouver tout seul sur le site non ?",
+            [("find_invoices", 0.93)],
+            True,
+        ),
+        # The message for the advisers, even when it asks something.
+        (
+            "Ma dernière commande n'est toujours pas expédiée et je n'ai donc pas de facture, "
+            "je voudrais savoir quand elle part svp.",
+            [("find_invoices", 0.85)],
+            False,
+        ),
+        ("Pouvez-vous me rappeler demain matin ?", [("request_human", 0.95)], False),
+    ],
+)
+def test_a_side_question_at_the_message_is_answered(text, ranking, side_question):
+    form = ValidateLeaveMessageForm(ActionContext.from_settings(load_settings()))
+    tracker = form_tracker(text, ranking)
+    value = form._value("message_text", Turn(tracker), CollectingDispatcher(), tracker)
+    assert (value is None) is side_question
+
+
+def test_finalement_non_at_the_confirmation_is_the_flows_no():
+    # « finalement non, je garde mon compte » at « Confirmez-vous la demande … ? ».
+    form = ValidateDeleteAccountForm(ActionContext.from_settings(load_settings()))
+    tracker = form_tracker("finalement non, je garde mon compte", [("deny", 0.9)])
+    updates = form._value("confirm_deletion", Turn(tracker), CollectingDispatcher(), tracker)
+    assert updates is not None and updates["confirm_deletion"] is False
+    assert updates.get("form_outcome") is None
+
+
+@pytest.mark.parametrize(
+    "text, intent, expected",
+    [
+        ("ok bon je veux supprimer mon compte", "delete_account", None),
+        ("ok merci", "thank", None),
+        ("c'est bon, oui je confirme la suppression", "delete_account", True),
+        ("ok je confirme", "delete_account", True),
+        ("ok", "affirm", True),
+    ],
+)
+def test_an_acknowledging_ok_is_no_yes(text, intent, expected):
+    assert yes_no_parser(text, intent) is expected
+
+
+def test_another_request_at_an_offer_replaces_it():
+    form = ValidateLeaveMessageForm(ActionContext.from_settings(load_settings()))
+    tracker = form_tracker("ok bon je veux supprimer mon compte", [("delete_account", 0.95)])
+    updates = form._steering(
+        "wants_to_leave_message", Turn(tracker), CollectingDispatcher(), tracker
+    )
+    assert updates is not None and updates["form_outcome"] == "switched"
+
+
+def test_thanks_at_an_offer_decline_it():
+    form = ValidatePasswordEmailForm(ActionContext.from_settings(load_settings()))
+    tracker = form_tracker("ok merci", [("thank", 0.97)])
+    dispatcher = CollectingDispatcher()
+    updates = form._steering("wants_reset_email", Turn(tracker), dispatcher, tracker)
+    assert updates is not None and updates["form_outcome"] == "dropped"
+    assert [m["response"] for m in dispatcher.messages] == ["utter_you_are_welcome"]

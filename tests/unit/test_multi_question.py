@@ -122,3 +122,14 @@ def test_otherwise_the_message_stays_whole(agent, text):
 def test_anything_else_is_asked_once_after_the_last_answer():
     messages = [{"text": "A"}, {"text": "Autre chose ?"}, {"text": "B"}, {"text": "Autre chose ?"}]
     assert once_anything_else(messages, Agent()) == [messages[0], messages[2], messages[3]]
+
+
+def test_are_you_a_robot_is_a_question_of_its_own():
+    text = "t'es un robot ? et vous ouvrez à quelle heure ?"
+    agent = Agent()
+    agent.read_as["t'es un robot ?"] = {"intent": {"name": "bot_challenge", "confidence": 0.99}}
+    agent.read_as["et vous ouvrez à quelle heure ?"] = {
+        "intent": {"name": "opening_hours", "confidence": 0.99}
+    }
+    split = asyncio.run(questions(agent, text))
+    assert [parse["intent"]["name"] for _, parse in split] == ["bot_challenge", "opening_hours"]

@@ -6,8 +6,10 @@ from bot.domain.repair import (
     ambiguity,
     asks_a_question,
     choice,
+    closes_with_cancel,
     follow_up,
     names_only_the_account,
+    names_the_weekend,
     opens_with_cancel,
     pick,
     previous_turn_actions,
@@ -428,3 +430,173 @@ def test_a_split_question_itself_reads_what_was_said_to_the_question_before_it()
     events = [("user", None), ("bot", "utter_hours_weekend"), ("user", None)]
     events += [("bot", "utter_log_out"), ("split", None)]
     assert previous_turn_actions(reversed(events)) == ["utter_log_out"]
+
+
+# Session 22, from the sixth blind conversation set.
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("bon oubliez, j'appellerai plutôt", True),
+        ("oubliez ça", True),
+        ("non c'est bon, j'appellerai plutôt", True),
+        ("vous oubliez mon numéro client", False),
+        ("j'ai oublié mon mot de passe", False),
+    ],
+)
+def test_forget_it_cancels(text, expected):
+    assert wants_to_cancel(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Ah, si je perds l'historique des factures, alors non, oubliez ma demande.", True),
+        ("je ne sais plus laquelle c'était, tant pis, laissez tomber", True),
+        ("laissez tomber la suppression, où sont mes factures ?", False),
+        ("je veux annuler une commande, où sont mes factures ?", False),
+    ],
+)
+def test_a_cancel_closing_a_long_message(text, expected):
+    assert closes_with_cancel(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("au cas où je reviens", False), ("si je reviens plus tard", False), ("bon je reviens", True)],
+)
+def test_coming_back_later_is_no_resume(text, expected):
+    assert wants_to_resume(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "et si j'ai perdu l'accès à cette adresse ?",
+        "le souci c'est que sa boîte mail a été fermée par l'informatique",
+        "mon adresse mail est désactivée",
+    ],
+)
+def test_more_ways_to_say_the_mailbox_is_lost(text):
+    assert follow_up(["utter_forgot_password"], text) == "mailbox_lost"
+
+
+def test_the_reset_offer_asked_again_is_still_password_help():
+    previous = ["utter_resume", "utter_ask_wants_reset_email", "password_email_form"]
+    assert follow_up(previous, "et si j'ai perdu l'accès à cette adresse ?") == "mailbox_lost"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ok je les appelle où ?", "ok je peux les appeler maintenant ?", "on les joint comment ?"],
+)
+def test_calling_the_advisers_just_mentioned(text):
+    assert follow_up(["utter_mailbox_lost", "utter_handover_open"], text) == "phone"
+    assert follow_up(["utter_log_out"], text) is None
+
+
+def test_saying_one_will_call_is_no_question():
+    assert follow_up(["utter_handover_open"], "ok merci je vais les appeler") is None
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("ok merci, a lundi", True), ("à demain alors", True), ("à la prochaine", True)],
+)
+def test_see_you_later_is_a_goodbye(text, expected):
+    assert says_goodbye(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("vous bossez le samedi au service client ?", True),
+        ("ouvert le dimanche ?", True),
+        ("et les jours fériés ?", True),
+        ("vous ouvrez à quelle heure ?", False),
+    ],
+)
+def test_an_hours_question_naming_the_weekend(text, expected):
+    assert names_the_weekend(text) is expected
+
+
+CHANGE = "change_it_yourself"
+
+
+@pytest.mark.parametrize(
+    "previous, text, expected",
+    [
+        (["utter_update_personal_data"], "la nouvelle c'est s.perrin@gmail.com", CHANGE),
+        (["utter_update_personal_data"], "mon nouveau numéro : 06 45 12 78 90", CHANGE),
+        (["utter_manage_addresses"], "c'est 12 rue des Lilas 69003 Lyon maintenant", CHANGE),
+        (["utter_log_out"], "la nouvelle c'est s.perrin@gmail.com", None),
+        (["utter_update_personal_data"], "merci", None),
+    ],
+)
+def test_a_new_value_after_the_steps_to_change_it(previous, text, expected):
+    assert follow_up(previous, text) == expected
+
+
+# Session 22, from the seventh blind conversation set.
+@pytest.mark.parametrize(
+    "text",
+    ["combien de temps ?", "je le recois quand le mail ?", "je le recois dans combien de temps ?"],
+)
+def test_how_long_the_reset_e_mail_takes(text):
+    assert follow_up(["action_send_password_email"], text) == "reset_email_delay"
+    assert follow_up(["utter_log_out"], text) is None
+
+
+def test_not_received_comes_before_how_long():
+    text = "toujours rien reçu, ça prend combien de temps ?"
+    assert follow_up(["action_send_password_email"], text) == "reset_email_not_received"
+
+
+def test_the_delivery_address_after_the_account_creation_steps():
+    text = "et l'adresse de livraison je la mets où ?"
+    assert follow_up(["utter_create_account"], text) == "address_at_checkout"
+    assert follow_up(["utter_log_out"], text) is None
+    # A question of its own, the second of a split message: not a follow-up.
+    other = "est-ce que je peux enregistrer plusieurs adresses de livraison ?"
+    assert follow_up(["utter_create_account"], other) is None
+
+
+@pytest.mark.parametrize("text", ["et sur mobile ?", "et depuis mon portable ?"])
+def test_on_a_phone_the_steps_are_the_same(text):
+    assert follow_up(["utter_log_out"], text) == "where_exactly"
+
+
+def test_the_same_for_another_field():
+    assert follow_up(["utter_update_personal_data"], "et pour le mail aussi ?") == "where_exactly"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("non pas l'adresse de livraison, mon adresse mail", "update_personal_data"),
+        ("l'adresse de livraison, pas le mail", "manage_addresses"),
+        ("le mail et la livraison", None),
+    ],
+)
+def test_a_negated_option_is_not_chosen(text, expected):
+    assert choice(text, ["manage_addresses", "update_personal_data"]) == expected
+
+
+def test_no_access_to_this_mail_after_the_reset_offer():
+    assert (
+        follow_up(["utter_forgot_password"], "et si j'ai plus accès à ce mail ?") == "mailbox_lost"
+    )
+
+
+@pytest.mark.parametrize(
+    "previous",
+    [
+        ["utter_reset_email_delay", "action_repair"],
+        ["utter_password_email_resent", "action_repair"],
+    ],
+)
+def test_not_received_after_the_answers_about_the_reset_e_mail(previous):
+    assert follow_up(previous, "et si je le reçois pas ?") == "reset_email_not_received"
+
+
+def test_the_other_order_after_the_invoices():
+    assert follow_up(["action_answer_invoices"], "et l'autre commande ?") == "invoice_timing"
