@@ -21,6 +21,7 @@ from benchmarks.nlu_quality import (
     RasaJob,
     accuracy,
     add_typos,
+    annotated_messages,
     common_folds,
     edit_word,
     entity_scores,
@@ -201,6 +202,36 @@ def test_evaluate_lists_the_errors_of_the_held_out_set():
         {"text": "mon mail a@b.fr", "expected": "b", "predicted": FALLBACK, "confidence": 0.2}
     ]
     assert report["entities"]["email"]["f1"] == 1.0
+
+
+def test_entities_are_scored_on_the_annotated_sets_only():
+    # The second message's set annotates intents only: its e-mail is no false positive.
+    examples = [("mon mail a@b.fr", "b", [("email", "a@b.fr")]), ("c@d.fr", "b", [])]
+    predictions = [
+        Prediction("b", 0.9, (("email", "a@b.fr"),)),
+        Prediction("b", 0.9, (("email", "c@d.fr"),)),
+    ]
+    everywhere = evaluate(examples, predictions, INTENTS)
+    annotated = evaluate(examples, predictions, INTENTS, annotated=[True, False])
+    assert everywhere["entities"]["email"]["fp"] == 1
+    assert annotated["entities"]["email"] == {
+        "precision": 1.0,
+        "recall": 1.0,
+        "f1": 1.0,
+        "tp": 1,
+        "fp": 0,
+        "fn": 0,
+    }
+
+
+def test_annotated_messages_follow_their_set(tmp_path):
+    intents_only = tmp_path / "a.yml"
+    intents_only.write_text('version: "3.1"\nnlu:\n- intent: b\n  examples: |\n    - x@y.fr\n')
+    with_entities = tmp_path / "b.yml"
+    with_entities.write_text(
+        'version: "3.1"\nnlu:\n- intent: b\n  examples: |\n    - [x@y.fr](email)\n    - merci\n'
+    )
+    assert annotated_messages([intents_only, with_entities]) == [False, True, True]
 
 
 def test_robustness_reports_the_drop_in_points():
