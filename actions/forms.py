@@ -46,6 +46,7 @@ from actions.flows import (
     answer_topic,
 )
 from actions.follow_ups import answer_follow_up, previous_actions
+from actions.handover import utter_handover
 from bot.domain.identifiers import (
     find_customer_ids,
     find_emails,
@@ -522,6 +523,12 @@ class ValidateLeaveMessageForm(GuidedFormValidation):
         # The message itself may ask anything: only the offer and the e-mail are steered.
         if slot == "message_text":
             return None
+        if slot == "wants_to_leave_message" and turn.is_confident("request_human"):
+            # « je peux avoir un conseiller alors ? » at the offer: the line and its hours,
+            # then the offer again (the message is what stands in for a person now).
+            dispatcher.utter_message(response="utter_request_human_intro")
+            utter_handover(self.context, dispatcher)
+            return {slot: None}
         return super()._steering(slot, turn, dispatcher, tracker)
 
     async def _detour(self, slot, turn, dispatcher, tracker, domain) -> Dict[Text, Any]:

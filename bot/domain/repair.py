@@ -238,6 +238,9 @@ _MAILBOX_LOST = _any(
         r"(?:adresse|e ?mail|courriel|boite)(?: mail| e ?mail| electronique)? (?:a ete |est )?"
         r"(?:n existe plus|ne marche plus|fermee|supprimee|desactivee|cloturee)",
         r"(?:ancienne|vieille) (?:adresse|boite)",
+        # « et si j'ai changé d'adresse mail entre-temps ? », « on n'y a plus accès ».
+        r"change (?:d |de |l |le |mon |son )?(?:adresse )?(?:(?:e ?)?mail|courriel)",
+        r"n y (?:a|ai|avons|ont) plus acces",
     ]
 )
 
@@ -274,10 +277,21 @@ _DELAY = _any(
 )
 # « et l'adresse de livraison je la mets où ? » after the account-creation steps: the
 # FAQ's answer, at the basket's validation.
-AFTER_CREATE_ACCOUNT = {"utter_create_account"}
-_DELIVERY_ADDRESS = re.compile(
-    r"\badresse (?:de livraison|postale|de facturation)\b.*\b(?:ou|quand|a quel moment|mets|met"
-    r"|saisi\w*|donne|renseigne\w*|indique\w*)\b"
+AFTER_CREATE_ACCOUNT = {"utter_create_account", "utter_account_purged"}
+_CREATE_ACCOUNT = _any([r"(?:re)?cre\w* (?:un |mon |le |nouveau )*compte", r"inscri\w*"])
+_DELIVERY_ADDRESS = re.compile(r"\badresse (?:de livraison|postale)\b")
+# « est-ce que je peux enregistrer plusieurs adresses ? »: the address book, not the basket.
+_ADDRESS_BOOK = _any(
+    [
+        r"plusieurs",
+        r"ajout\w*",
+        r"autres?",
+        r"deuxieme",
+        r"enregistr\w*",
+        r"modifi\w*",
+        r"chang\w*",
+        r"supprim\w*",
+    ]
 )
 AFTER_INVOICES = {"utter_find_invoices", "utter_invoices_list", "action_answer_invoices"}
 # « et la commande d'hier, elle y est déjà ? » after the invoices: when it appears.
@@ -326,7 +340,8 @@ _WHERE = _any(
         # « je voudrais la changer, je fais comment ? », « même endroit ? »: the same path.
         r"(?:je )?(?:la|le|les) (?:change|changer|modifie|modifier|mettre a jour)",
         r"(?:au )?meme endroit",
-        r"(?:pareil|idem) pour",
+        r"(?:pareil|idem|meme chose) pour",
+        r"c est (?:pareil|idem|la meme chose)",
         r"et pour (?:\w+ ){1,3}(?:aussi|pareil|idem)",
         # « et sur mobile ? »: the site is the same on a phone.
         r"(?:et )?(?:sur|depuis|avec) (?:le |mon |un |l )?(?:mobile|portable|smartphone|iphone"
@@ -420,6 +435,9 @@ def follow_up(
     for kind, after, pattern in _AFTER_AN_ANSWER:
         if done & after and pattern.search(words):
             return kind
+    at_checkout = _DELIVERY_ADDRESS.search(words) and not _ADDRESS_BOOK.search(words)
+    if at_checkout and (done & AFTER_CREATE_ACCOUNT or _CREATE_ACCOUNT.search(words)):
+        return "address_at_checkout"
     if done & AFTER_DATA_STEPS and _NEW_VALUE.search(words) and topic in (None, *_DATA_TOPICS):
         return "change_it_yourself"
     given = steps_given(previous_actions)
@@ -448,7 +466,6 @@ _AFTER_AN_ANSWER = (
     ("mailbox_lost", AFTER_PASSWORD_HELP, _MAILBOX_LOST),
     ("account_purged", AFTER_PASSWORD_HELP, _YEARS),
     ("reset_email_delay", AFTER_RESET_EMAIL, _DELAY),
-    ("address_at_checkout", AFTER_CREATE_ACCOUNT, _DELIVERY_ADDRESS),
     ("invoice_timing", AFTER_INVOICES, _RECENT_ORDER),
 )
 

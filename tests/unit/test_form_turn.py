@@ -212,3 +212,13 @@ def test_thanks_at_an_offer_decline_it():
     updates = form._steering("wants_reset_email", Turn(tracker), dispatcher, tracker)
     assert updates is not None and updates["form_outcome"] == "dropped"
     assert [m["response"] for m in dispatcher.messages] == ["utter_you_are_welcome"]
+
+
+def test_a_person_asked_for_at_the_message_offer_gets_the_line_and_the_offer_again():
+    form = ValidateLeaveMessageForm(ActionContext.from_settings(load_settings()))
+    tracker = form_tracker("Je peux avoir un conseiller alors ?", [("request_human", 0.97)])
+    dispatcher = CollectingDispatcher()
+    updates = form._steering("wants_to_leave_message", Turn(tracker), dispatcher, tracker)
+    assert updates == {"wants_to_leave_message": None}
+    said = [message["response"] for message in dispatcher.messages]
+    assert said[0] == "utter_request_human_intro" and said[1].startswith("utter_handover")

@@ -600,3 +600,47 @@ def test_not_received_after_the_answers_about_the_reset_e_mail(previous):
 
 def test_the_other_order_after_the_invoices():
     assert follow_up(["action_answer_invoices"], "et l'autre commande ?") == "invoice_timing"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("et l'adresse de livraison ?", "address_at_checkout"),
+        ("l'adresse de livraison il faut la redonner ?", "address_at_checkout"),
+        (
+            "et pour recréer un compte je dois redonner mon adresse de livraison ?",
+            "address_at_checkout",
+        ),
+        ("et je peux enregistrer plusieurs adresses de livraison ?", None),
+    ],
+)
+def test_the_delivery_address_asked_about_after_the_creation_steps(text, expected):
+    assert follow_up(["utter_create_account"], text) == expected
+    assert follow_up(["utter_account_purged"], text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "et si j'ai changé d'adresse mail entre-temps ?",
+        "et si le collègue avait changé le mail du compte et qu'on n'y a plus accès ?",
+    ],
+)
+def test_a_changed_mailbox_after_the_password_help(text):
+    assert follow_up(["utter_forgot_password"], text) == "mailbox_lost"
+
+
+@pytest.mark.parametrize(
+    "previous, text",
+    [
+        (["utter_manage_addresses"], "même chose pour la facturation ?"),
+        (["utter_update_personal_data"], "et mon tel aussi du coup c'est pareil ?"),
+    ],
+)
+def test_the_same_for_another_field_said_otherwise(previous, text):
+    assert follow_up(previous, text) == "where_exactly"
+
+
+def test_the_delivery_address_when_re_creating_an_account():
+    text = "et pour recréer un compte je dois redonner mon adresse de livraison ?"
+    assert follow_up(["utter_greet"], text) == "address_at_checkout"
