@@ -58,6 +58,7 @@ from bot.domain.repair import (
     SURE_CONFIDENCE,
     asks_a_question,
     closes_with_cancel,
+    corrects_the_subject,
     follow_up,
     opens_with_cancel,
     pick,
@@ -323,7 +324,8 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
                 return {slot: None, OUTCOME: "dropped"}
             dispatcher.utter_message(response="utter_resume")
             return {slot: None, DIGRESSIONS: float(detours), RETRIES: None}
-        if same_flow and asks_a_question(turn.text) and not value_attempt:
+        asked = asks_a_question(turn.text) or corrects_the_subject(turn.text)
+        if same_flow and asked and not value_attempt:
             # « c'est quoi mon identifiant déjà ? » inside the reset: the topic's answer
             # holds it; the flow's opening answer again, then the question.
             await answer_topic(self.context, turn.intent or "", dispatcher, tracker, domain)
@@ -426,8 +428,9 @@ VALUE_PARSERS = (email_parser, emails_parser, customer_ids_parser, customer_id_p
 
 
 def yes_no_parser(text: str, intent: Optional[str]) -> Optional[bool]:
-    if intent is not None and asks_a_question(text):
-        # A question at a yes/no question (« et ça rouvre quand exactement ? »): a detour.
+    if intent is not None and (asks_a_question(text) or corrects_the_subject(text)):
+        # A question at a yes/no question (« et ça rouvre quand exactement ? »), or the
+        # subject corrected (« non pas le mot de passe, l'identifiant »): a detour.
         return None
     by_intent = {"affirm": True, "deny": False}.get(intent or "")
     if by_intent is not None or intent is None:

@@ -547,6 +547,18 @@ _OPENS_WITH_YES_OR_NO = re.compile(r"^(?:oui|ouais|non|nan)\b")
 _ANSWER_PHRASES = _any([r"pourquoi pas", r"quand vous voulez", r"comme vous voulez"])
 
 
+# « non pas le mot de passe, l'identifiant »: not a no, the subject corrected.
+_SUBJECT_CORRECTED = re.compile(
+    r"^(?:non,? )?pas (?:le |la |les |l |mon |ma |mes )?[a-z ]{2,30}, *(?:mais )?"
+    r"(?:le |la |les |l |mon |ma |mes )?[a-z]+"
+)
+
+
+def corrects_the_subject(text: str) -> bool:
+    """« non pas le mot de passe, l'identifiant », « pas la livraison, le mail »."""
+    return _SUBJECT_CORRECTED.search(plain(text)) is not None
+
+
 def asks_a_question(text: str) -> bool:
     """« et ça rouvre quand exactement ? », « sinon je peux pas me refaire un compte ? »,
     « comment je fais pour le lien »: a question asked at a yes/no question, which answers

@@ -222,3 +222,14 @@ def test_a_person_asked_for_at_the_message_offer_gets_the_line_and_the_offer_aga
     assert updates == {"wants_to_leave_message": None}
     said = [message["response"] for message in dispatcher.messages]
     assert said[0] == "utter_request_human_intro" and said[1].startswith("utter_handover")
+
+
+def test_the_subject_corrected_at_the_reset_offer_gets_the_topics_answer():
+    form = ValidatePasswordEmailForm(ActionContext.from_settings(load_settings()))
+    text = "non pas le mot de passe, l'identifiant"
+    tracker = form_tracker(text, [("forgot_password", 0.92)], trigger="forgot_password")
+    assert yes_no_parser(text, "forgot_password") is None
+    dispatcher = CollectingDispatcher()
+    asyncio.run(form._detour("wants_reset_email", Turn(tracker), dispatcher, tracker, {}))
+    said = [message["response"] for message in dispatcher.messages]
+    assert said == ["utter_forgot_password", "utter_resume"]

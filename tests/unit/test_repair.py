@@ -7,6 +7,7 @@ from bot.domain.repair import (
     asks_a_question,
     choice,
     closes_with_cancel,
+    corrects_the_subject,
     follow_up,
     names_only_the_account,
     names_the_weekend,
@@ -644,3 +645,16 @@ def test_the_same_for_another_field_said_otherwise(previous, text):
 def test_the_delivery_address_when_re_creating_an_account():
     text = "et pour recréer un compte je dois redonner mon adresse de livraison ?"
     assert follow_up(["utter_greet"], text) == "address_at_checkout"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("non pas le mot de passe, l'identifiant", True),
+        ("pas la livraison, le mail", True),
+        ("non pas maintenant", False),
+        ("non merci", False),
+    ],
+)
+def test_the_subject_corrected_is_not_a_no(text, expected):
+    assert corrects_the_subject(text) is expected
