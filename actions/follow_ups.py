@@ -29,6 +29,12 @@ PLAIN = {
     "reset_email_delay": "utter_reset_email_delay",
     "address_at_checkout": "utter_address_at_checkout",
 }
+# Follow-ups answered with the path on the site given just before, again (after « la
+# nouvelle c'est … », the bot first says it cannot make the change itself).
+STEPS_AGAIN = ("where_exactly", "change_it_yourself")
+# The follow-ups that end the answer, after which « autre chose ? » may come (the others
+# end with the phone line or start a flow).
+ANSWERED_IN_FULL = (*PLAIN, *STEPS_AGAIN)
 
 
 def previous_actions(tracker: Tracker) -> List[str]:
@@ -66,15 +72,11 @@ async def answer_follow_up(
     if kind in PLAIN:
         dispatcher.utter_message(response=PLAIN[kind])
         return []
-    if kind == "change_it_yourself":
-        dispatcher.utter_message(response="utter_change_it_yourself")
+    if kind in STEPS_AGAIN:
+        if kind == "change_it_yourself":
+            dispatcher.utter_message(response="utter_change_it_yourself")
         dispatcher.utter_message(response="utter_steps_again")
         dispatcher.utter_message(response=steps_given(previous_actions))
-        return []
-    if kind == "where_exactly":
-        steps = steps_given(previous_actions)
-        dispatcher.utter_message(response="utter_steps_again")
-        dispatcher.utter_message(response=steps)
         return []
     if kind == "forgot_current_password" and not in_a_flow:
         return await start_flow(context, "forgot_password", dispatcher, tracker)

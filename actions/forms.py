@@ -227,6 +227,7 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
 
     def _value(self, slot, turn, dispatcher, tracker) -> Optional[Dict[Text, Any]]:
         given = self.parsers[slot] in VALUE_PARSERS and self.parsers[slot](turn.text, None)
+        value = self.parsers[slot](turn.text, turn.nlu_intent)
         cancels = (
             (turn.words <= 10 and wants_to_cancel(turn.text))
             or opens_with_cancel(turn.text)
@@ -234,9 +235,7 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
         )
         # « finalement non, je garde mon compte » at « Confirmez-vous … ? »: a no, which the
         # flow answers in its own words.
-        says_no = (
-            slot in self.yes_no_slots and self.parsers[slot](turn.text, turn.nlu_intent) is False
-        )
+        says_no = slot in self.yes_no_slots and value is False
         # « ok tant pis. mon mail : … »: the address asked for answers, whatever closed the
         # detour before it.
         if cancels and not given and not says_no:
@@ -247,7 +246,6 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
         if slot in OFFER_SLOTS and says_goodbye(turn.text) and not says_yes_plainly(turn.text):
             # « ok merci, bonne journée » at an offer: a goodbye, not a yes.
             return {slot: None, OUTCOME: "closed"}
-        value = self.parsers[slot](turn.text, turn.nlu_intent)
         if value is not None:
             return {
                 slot: value,

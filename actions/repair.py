@@ -36,7 +36,7 @@ from actions.flows import (
     resume_flow,
     start_flow,
 )
-from actions.follow_ups import answer_follow_up, previous_actions
+from actions.follow_ups import ANSWERED_IN_FULL, answer_follow_up, previous_actions
 from actions.forms import Turn
 from actions.handover import handover_with_offer
 from actions.submissions import send_password_email
@@ -50,16 +50,6 @@ from bot.domain.repair import (
 )
 from bot.domain.topics import TOPIC_NAMES
 
-# The follow-ups after which « Puis-je vous aider pour autre chose ? » comes (the others
-# end with the phone line or start a flow).
-ANYTHING_ELSE_AFTER = (
-    "account_purged",
-    "invoice_timing",
-    "where_exactly",
-    "change_it_yourself",
-    "reset_email_delay",
-    "address_at_checkout",
-)
 # Clarify when the two best topics are this close and the best is not sure of itself.
 CLARIFY_MARGIN = 0.25
 CLARIFY_CEILING = 0.85
@@ -156,7 +146,7 @@ class ActionRepair(ContextAction):
         if kind is None:
             return None
         events = await answer_follow_up(self.context, kind, done, dispatcher, tracker)
-        if events is not None and kind in ANYTHING_ELSE_AFTER:
+        if events is not None and kind in ANSWERED_IN_FULL:
             dispatcher.utter_message(response="utter_anything_else")
         return events
 

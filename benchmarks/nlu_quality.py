@@ -386,12 +386,11 @@ def _prf(tp: int, fp: int, fn: int) -> Dict[str, Any]:
     return {"precision": precision, "recall": recall, "f1": f1, "tp": tp, "fp": fp, "fn": fn}
 
 
-def annotated_messages(paths: Sequence[Path]) -> List[bool]:
+def annotated_messages(sets: Sequence[Sequence[Example]]) -> List[bool]:
     """For each message of the sets, in order: whether its set annotates entities at all
     (tests/nlu_blind.yml and nlu_blind3.yml annotate intents only)."""
     flags: List[bool] = []
-    for path in paths:
-        examples = load_examples(path)
+    for examples in sets:
         flags += [any(entities for _, _, entities in examples)] * len(examples)
     return flags
 
@@ -1178,8 +1177,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     deadline = None if args.budget is None else started + args.budget
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     training = load_examples(TRAINING)
-    holdout = [example for path in args.eval for example in load_examples(path)]
-    annotated = annotated_messages(args.eval)
+    sets = [load_examples(path) for path in args.eval]
+    holdout = [example for examples in sets for example in examples]
+    annotated = annotated_messages(sets)
     intents = sorted({intent for _, intent, _ in training})
     folds = stratified_folds([intent for _, intent, _ in training], args.splits)
     variants = perturb([text for text, _, _ in holdout])

@@ -171,8 +171,8 @@ def opens_with_cancel(text: str) -> bool:
 def closes_with_cancel(text: str) -> bool:
     """A cancel that is the message's last clause, its conclusion: « Ah, si je perds
     l'historique des factures, alors non, oubliez ma demande. »"""
-    clauses = [part for part in re.split(r"[,;.!?:]+", text) if part.strip()]
-    return bool(clauses) and wants_to_cancel(clauses[-1]) and not asks_a_question(clauses[-1])
+    parts = [part for part in re.split(r"[,;.!?:]+", text) if part.strip()]
+    return bool(parts) and wants_to_cancel(parts[-1]) and not asks_a_question(parts[-1])
 
 
 def pick(text: str, candidates: Sequence[str]) -> Optional[str]:

@@ -231,7 +231,8 @@ def test_annotated_messages_follow_their_set(tmp_path):
     with_entities.write_text(
         'version: "3.1"\nnlu:\n- intent: b\n  examples: |\n    - [x@y.fr](email)\n    - merci\n'
     )
-    assert annotated_messages([intents_only, with_entities]) == [False, True, True]
+    sets = [load_examples(intents_only), load_examples(with_entities)]
+    assert annotated_messages(sets) == [False, True, True]
 
 
 def test_robustness_reports_the_drop_in_points():
