@@ -38,8 +38,16 @@ class ActionContext:
     def from_settings(cls, settings: Settings) -> "ActionContext":
         return cls(settings.backend, settings.phone, functools.partial(current_time, settings))
 
-    def account_client(self) -> AccountClient:
+    @functools.cached_property
+    def _account_client(self) -> AccountClient:
         return AccountClient(self.backend)
+
+    def account_client(self) -> AccountClient:
+        """One client per process, so one pool of kept-alive connections to the backend:
+        a client per call opened a TCP connection per call (11 % of the action server's
+        CPU under load, docs/BENCHMARKS.md). Its session is shared by the threads that
+        `call_backend` runs the calls in; requests' connection pool is thread-safe."""
+        return self._account_client
 
 
 class ContextAction(Action):

@@ -63,8 +63,10 @@ def answers_by_intent(
     rules: List[Dict[str, Any]], responses: Dict[str, Any]
 ) -> Dict[str, List[str]]:
     """For each intent, the `utter_` responses our unconditional rule answers it with, in
-    order (custom actions, forms and responses with slots left out); `utter_<intent>` when
-    the rule only has an action (out_of_scope -> action_repair)."""
+    order (custom actions, forms and responses with slots left out); `utter_<intent>`, else
+    `utter_<intent>_intro`, when the rule only has an action (out_of_scope ->
+    action_repair, opening_hours -> action_opening_hours): every intent of the load gets
+    an answer, or the plain bot's empty replies count as errors."""
     plain = _plain_responses(responses)
     answers: Dict[str, List[str]] = {}
     for rule in rules:
@@ -79,8 +81,9 @@ def answers_by_intent(
             action = step.get("action", "")
             if action in plain:
                 replies.append(action)
-        if not replies and f"utter_{intent}" in plain:
-            replies = [f"utter_{intent}"]
+        for fallback in (f"utter_{intent}", f"utter_{intent}_intro"):
+            if not replies and fallback in plain:
+                replies = [fallback]
         if replies and intent not in answers:
             answers[intent] = replies
     return answers

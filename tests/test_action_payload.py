@@ -10,7 +10,6 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Dict, Iterator, List, Optional, Set
 
 import pytest
-import yaml
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
@@ -34,7 +33,7 @@ from bot.rasa_ext.action_payload import WHOLE_CONVERSATION, _rasa_action_call_fo
 pytestmark = pytest.mark.usefixtures("backend")
 
 DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))
-CUSTOM_ACTIONS = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())["actions"]
+CUSTOM_ACTIONS = sorted(set(DOMAIN.user_actions) - set(DOMAIN.responses))
 
 
 class ReadPositions(list):

@@ -78,22 +78,23 @@ TRACKER_FIELDS = {
 CALL_FIELDS = {"next_action": (str,), "domain": (dict,), "version": (str, type(None))}
 
 
-def is_action_call(body: bytes) -> bool:
-    """Whether `body` is an action call of the shape the Rasa server sends."""
+def action_call(body: bytes) -> Optional[Dict[str, Any]]:
+    """The action call `body` holds, if it has the shape the Rasa server sends."""
     try:
         call = json.loads(body)
     except (ValueError, RecursionError):
-        return False
+        return None
     if not isinstance(call, dict) or not isinstance(call.get("tracker"), dict):
-        return False
+        return None
     tracker = call["tracker"]
-    return (
+    shaped = (
         isinstance(call.get("next_action"), str)
         and "sender_id" in tracker
         and _fields_typed(call, CALL_FIELDS)
         and _fields_typed(tracker, TRACKER_FIELDS)
         and all(isinstance(event, dict) for event in tracker.get("events", []))
     )
+    return call if shaped else None
 
 
 def _fields_typed(values: Dict[str, Any], types: Dict[str, Tuple[type, ...]]) -> bool:
@@ -146,8 +147,11 @@ def secured_app(token: str, actions: Sequence[Action]) -> Sanic:
             return None
         if not bearer_matches(request.headers.get("authorization", ""), token):
             return json_response({"error": "unauthorized"}, status=401)
-        if request.method == "POST" and not is_action_call(request.body):
-            return json_response({"error": "the body must be an action call"}, status=400)
+        if request.method == "POST":
+            call = action_call(request.body)
+            if call is None:
+                return json_response({"error": "the body must be an action call"}, status=400)
+            request.parsed_json = call  # type: ignore[assignment]  # read by `request.json`
         return None
 
     async def failed(request: Request, exception: Exception) -> HTTPResponse:

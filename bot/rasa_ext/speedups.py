@@ -15,6 +15,15 @@ per message, with the same tokens, lemmas and part-of-speech tags, hence the sam
 features. And loaded once per process: the predict graph's two SpacyNLP nodes each loaded
 their own copy (Agent.load 14.4 s -> 11.6 s, peak RSS 1462 -> 1130 MB, session 21).
 
+Action calls over kept-alive connections:
+
+Rasa's `EndpointConfig.request` opens a new aiohttp `ClientSession` for every request, so
+every custom action call builds a connector, opens a TCP connection to the action server
+and closes both; aiohttp's own documentation says not to create a session per request.
+`kept_alive_session` gives each endpoint one session per event loop, whose connections
+stay open a little less long than the action server's keep-alive (Sanic's default, 5 s),
+so that a connection is never reused at the moment the server closes it.
+
 Action results, validated with a validator built once:
 
 py-spy on a Rasa server under 16 concurrent conversations (issue 5's note) put about a
@@ -28,15 +37,19 @@ goes.
 
 from __future__ import annotations
 
+import asyncio
 from functools import lru_cache
 from typing import Any, Dict, Optional, Text, Type
 
+import aiohttp
 from jsonschema import ValidationError, validators
 from rasa.core.actions.action import RemoteAction
+from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
 from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
+from rasa.utils.endpoints import EndpointConfig
 
 from bot.rasa_ext import action_payload, dialogue_states
 
@@ -101,9 +114,48 @@ def load_spacy_model_without_ner(spacy_model_name: Text) -> SpacyModel:
     return loaded
 
 
+# Seconds an idle connection to an endpoint is kept: under Sanic's 5 s keep-alive.
+KEEP_ALIVE_SECONDS = 3.0
+
+
+class _KeptSession:
+    """`async with` of a session that outlives the block (EndpointConfig.request closes the
+    session it gets at the end of its block)."""
+
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self._session = session
+
+    async def __aenter__(self) -> aiohttp.ClientSession:
+        return self._session
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        return None
+
+
+def kept_alive_session(self: EndpointConfig) -> _KeptSession:
+    """EndpointConfig.session, made once per endpoint and event loop (a test's new loop,
+    or a closed session, gets a new one), with Rasa's headers, authentication and timeout."""
+    loop = asyncio.get_running_loop()
+    kept = self.__dict__.get("_kept_session")
+    if kept is None or kept[0] is not loop or kept[1].closed:
+        auth = None
+        if self.basic_auth:
+            auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
+        session = aiohttp.ClientSession(
+            headers=self.headers,
+            auth=auth,
+            timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+            connector=aiohttp.TCPConnector(keepalive_timeout=KEEP_ALIVE_SECONDS),
+        )
+        kept = (loop, session)
+        self.__dict__["_kept_session"] = kept
+    return _KeptSession(kept[1])
+
+
 def install() -> None:
     dialogue_states.install()
     action_payload.install()
     RemoteAction._validate_action_result = validate_action_result
     Event.resolve_by_type = staticmethod(resolve_event_type)
     SpacyNLP.load_model = staticmethod(load_spacy_model_without_ner)
+    EndpointConfig.session = kept_alive_session

@@ -33,6 +33,11 @@ and the web server start on their own, maybe before the table exists, and the we
 reads with a SELECT-only role (deploy/README.md). `IF NOT EXISTS` makes a restart or a
 second replica a no-op.
 
+On SQLite (`make run`'s single-machine layout) it keeps its connections open and writes
+in WAL mode (`sqlite_engine`): SQLAlchemy 1.4 opens a new connection to a SQLite file for
+every session, two or three per turn, and SQLite's default journal syncs the disk at each
+commit, while Rasa holds its event loop for it (issue 14).
+
 endpoints.yml and deploy/endpoints.yml select it with
 `type: bot.rasa_ext.tracker_store.RetryingSQLTrackerStore`.
 """
@@ -64,7 +69,8 @@ from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from bot.config import load_settings
 
@@ -157,6 +163,30 @@ def create_timestamp_index(engine: sa.engine.Engine) -> None:
         logger.warning("tracker store: index %s not created: %s", TIMESTAMP_INDEX, error.orig)
 
 
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    """WAL: readers (the agents' pages, the backend's erasure) and the writer no longer
+    block each other, and a commit appends to the log without syncing the disk
+    (`synchronous=NORMAL`): a power cut may lose the last turns, never corrupt the file.
+    `busy_timeout`: a writer waits for another process's write instead of failing."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def sqlite_engine(url: Any) -> sa.engine.Engine:
+    """An engine on a SQLite file that keeps its connections (a pool, where SQLAlchemy 1.4
+    opens and closes one per session) and sets them up with `_sqlite_pragmas`. Rasa's
+    store runs on its event loop's thread, the retries too; the pool may still hand a
+    connection to another thread, hence `check_same_thread=False`."""
+    engine = sa.create_engine(
+        url, poolclass=QueuePool, pool_size=2, connect_args={"check_same_thread": False}
+    )
+    sa.event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
 class RetryingSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, retry_seconds: Optional[float] = None, **kwargs: Any) -> None:
         """Rasa builds it from endpoints.yml, whose keys are all Rasa's own: the retry time
@@ -166,7 +196,12 @@ class RetryingSQLTrackerStore(SQLTrackerStore):
         if retry_seconds is None:
             retry_seconds = load_settings().cluster.tracker_store_retry_seconds
         self.retry_seconds = retry_seconds
-        create_timestamp_index(self.engine)
+        engine: sa.engine.Engine = self.engine  # type: ignore[has-type]
+        if engine.dialect.name == "sqlite":
+            engine.dispose()
+            engine = self.engine = sqlite_engine(engine.url)
+            self.sessionmaker = sessionmaker(bind=engine)
+        create_timestamp_index(engine)
         self._cache = TrackerCache()
 
     def _newest_in(self, session: Session, sender_id: Text) -> Optional[EventMark]:

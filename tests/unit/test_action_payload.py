@@ -4,6 +4,7 @@ running them: tests/test_action_payload.py."""
 
 from __future__ import annotations
 
+import yaml
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
@@ -88,3 +89,14 @@ def test_rasa_servers_use_it():
     """Rasa imports the REST channel's module (credentials.yml), which installs it."""
     assert rest_channel.rasa_speedups.action_payload.action_call_format is action_call_format
     assert RemoteAction._action_call_format is action_call_format
+
+
+def test_only_the_form_validations_get_the_domain():
+    """endpoints.yml's `enable_selective_domain` and domain.yml's `send_domain`: rasa_sdk's
+    FormValidationAction reads the domain (the form's slots), no other action does."""
+    endpoints = yaml.safe_load((PROJECT_ROOT / "endpoints.yml").read_text(encoding="utf-8"))
+    endpoint = EndpointConfig.from_dict(endpoints["action_endpoint"])
+    tracker = conversation(1)
+    for name in set(DOMAIN.user_actions) - set(DOMAIN.responses):
+        call = action_call_format(RemoteAction(name, endpoint), tracker, DOMAIN)
+        assert ("domain" in call) == name.startswith("validate_"), name

@@ -314,3 +314,19 @@ def test_the_services_of_a_stage_start_together_and_each_is_timed(tmp_path):
         stack.stop()
     assert ready["first"] >= 2.5 and ready["second"] >= 2.5
     assert ready["total"] < 4.5  # one after the other: at least 5 s
+
+
+def test_an_intent_answered_by_an_action_alone_gets_its_intro():
+    rules = [{"rule": "hours", "steps": [{"intent": "hours"}, {"action": "action_hours"}]}]
+    responses = {"utter_hours_intro": [{"text": "Notre service client vous répond."}]}
+    assert answers_by_intent(rules, responses) == {"hours": ["utter_hours_intro"]}
+
+
+def test_the_plain_bot_answers_every_intent_of_the_load():
+    """The load's ten turns (greeting, password, « non merci », invoices, address, thanks,
+    a person, hours, robot, goodbye): an intent without a rule in the plain bot gets an
+    empty reply, counted as an error (session 23: the hours, answered by an action)."""
+    rules = yaml.safe_load(anchor_files()["data/rules.yml"])["rules"]
+    answered = {rule["steps"][0]["intent"] for rule in rules}
+    load_intents = {"greet", "find_invoices", "manage_addresses", "thank", "request_human"}
+    assert load_intents | {"opening_hours", "bot_challenge", "goodbye"} <= answered

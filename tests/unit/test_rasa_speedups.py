@@ -3,6 +3,10 @@ validation accepts and refuses the same results, the event table resolves the sa
 
 from __future__ import annotations
 
+import asyncio
+import threading
+from http.server import ThreadingHTTPServer
+
 import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
@@ -16,9 +20,11 @@ from rasa.shared.core.events import (
     UserUttered,
 )
 from rasa.shared.utils.common import all_subclasses
+from rasa.utils.endpoints import EndpointConfig
 
 from bot.rasa_ext import rest_channel
 from bot.rasa_ext.speedups import _rasa_resolve_by_type, resolve_event_type, validate_action_result
+from tests.unit.test_backend_connections import Backend
 
 SCHEMA = RemoteAction.action_response_format_spec()
 RESULTS = [
@@ -127,3 +133,23 @@ def test_spacy_is_loaded_once_per_model_name(monkeypatch):
     assert speedups.load_spacy_model_without_ner("fr_test_model") is first
     assert loads == ["fr_test_model"]
     speedups.load_spacy_model_without_ner.cache_clear()
+
+
+def test_endpoint_requests_share_a_kept_alive_connection():
+    """Rasa's EndpointConfig.request (every custom action call) opened a new session and
+    TCP connection per request; installed, calls of one event loop share one."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Backend)
+    Backend.connections = 0
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    endpoint = EndpointConfig(url=f"http://127.0.0.1:{server.server_address[1]}/customers")
+
+    async def calls():
+        return [await endpoint.request(method="get") for _ in range(5)]
+
+    try:
+        answers = asyncio.new_event_loop().run_until_complete(calls())
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert [answer["first_name"] for answer in answers] == ["Marie"] * 5
+    assert Backend.connections == 1

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Dict, List
 
 import pytest
-import yaml
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted
 
 from bot.config import PROJECT_ROOT
@@ -264,8 +264,8 @@ def test_turn_outcome(names, handover, line_closed, fallback):
 
 
 def test_every_name_the_outcomes_read_is_a_response_or_action_of_the_domain():
-    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
-    known = set(domain["responses"]) | set(domain["actions"])
+    domain = Domain.load(str(PROJECT_ROOT / "domain.yml"))
+    known = set(domain.responses) | set(domain.user_actions)
     read = set(FAILURE_ACTIONS).union(*(markers for _, markers in REASONS))
     read |= {"utter_handover_open", "utter_handover_closed"}
     assert read - known == set()

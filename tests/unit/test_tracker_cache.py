@@ -255,3 +255,26 @@ def test_a_database_that_stays_away_fails_the_turn_after_the_retry_time(
         run(gone.retrieve("c1"))
     # It gives up when the next try would come after the retry time (waits of 0.2, 0.4 s…).
     assert retry_seconds - 0.2 <= time.monotonic() - started <= retry_seconds + 0.5
+
+
+def test_sqlite_keeps_its_connection_and_writes_ahead(database):
+    """One connection for many turns (SQLAlchemy 1.4 opened one per session), in WAL mode
+    with no disk sync per commit: issue 14's turn cost on `make run`'s SQLite."""
+    replica = store(database)
+    connects = []
+    sa.event.listen(replica.engine, "connect", lambda *args: connects.append(1))
+    for turn in range(5):
+        run(replica.save(conversation("c1", *["bonjour"] * (turn + 1))))
+        run(replica.retrieve("c1"))
+    assert len(connects) <= 1
+    with replica.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+
+
+def test_another_process_reads_what_was_written_in_wal_mode(database):
+    run(store(database).save(conversation("c1", "bonjour")))
+    engine = sa.create_engine(f"sqlite:///{database}")
+    with engine.connect() as connection:
+        count = connection.exec_driver_sql("SELECT count(*) FROM events").scalar()
+    assert count == 3
