@@ -8,11 +8,11 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import ActionContext
-from actions.flows import start_flow
+from actions.flows import prefill, start_flow
 from actions.handover import utter_handover
 from bot.domain.repair import continues_a_message, previous_turn_actions, steps_given
 
@@ -28,6 +28,7 @@ PLAIN = {
     "invoice_timing": "utter_invoice_when_shipped",
     "reset_email_delay": "utter_reset_email_delay",
     "address_at_checkout": "utter_address_at_checkout",
+    "personal_data_too": "utter_update_personal_data",
 }
 # Follow-ups answered with the path on the site given just before, again (after « la
 # nouvelle c'est … », the bot first says it cannot make the change itself).
@@ -80,6 +81,14 @@ async def answer_follow_up(
         return []
     if kind == "forgot_current_password" and not in_a_flow:
         return await start_flow(context, "forgot_password", dispatcher, tracker)
+    if kind == "reset_email_after_all" and not in_a_flow:
+        # The offer declined just before, now taken: the form asks the address (or sends
+        # to the logged-in customer's) without offering again.
+        return [
+            *await prefill(context, tracker),
+            SlotSet("wants_reset_email", True),
+            FollowupAction("password_email_form"),
+        ]
     if kind == "reset_email_not_received" and not in_a_flow:
         dispatcher.utter_message(response="utter_reset_email_not_received")
         utter_handover(context, dispatcher)

@@ -46,6 +46,8 @@ from bot.domain.repair import (
     choice,
     follow_up,
     names_only_the_account,
+    postal_meant,
+    wants_a_person,
     wants_to_resume,
 )
 from bot.domain.topics import TOPIC_NAMES
@@ -109,6 +111,15 @@ class ActionRepair(ContextAction):
             # « mon compte »: which topic, never a flow started on the NLU's guess.
             dispatcher.utter_message(response="utter_which_account_topic")
             return []
+        if turn.nlu_intent == "bot_challenge" and wants_a_person(turn.text):
+            dispatcher.utter_message(response="utter_request_human_intro")
+            return handover_with_offer(self.context, dispatcher, tracker)
+        if postal_meant(turn.text):
+            # The likelier reading answered; the next message may still pick the other
+            # (« non, mon adresse mail ») as the reply to a clarification would.
+            await answer_topic(self.context, "manage_addresses", dispatcher, tracker, domain)
+            dispatcher.utter_message(response="utter_anything_else")
+            return [SlotSet(CLARIFY_OPTIONS, ["manage_addresses", "update_personal_data"])]
         options = self._clarify(turn, dispatcher, tracker)
         if options:
             return [

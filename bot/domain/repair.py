@@ -220,6 +220,8 @@ AFTER_RESET_EMAIL = {
     "utter_password_email_sent",
     "utter_password_email_resent",
     "utter_reset_email_delay",
+    # « toujours rien reçu » answered: « ça prend combien de temps ? » is still about it.
+    "utter_reset_email_not_received",
 }
 AFTER_PASSWORD_HELP = AFTER_RESET_EMAIL | {
     "utter_forgot_password",
@@ -258,6 +260,42 @@ _YEARS = _any(
 )
 # « la nouvelle c'est s.perrin@gmail.com » after the steps to change it: the customer
 # changes it on the site, the bot cannot.
+# « et pour le numéro de tel ? », « et mon mail ? » right after the addresses' steps: the
+# customer's own data, changed in « Informations personnelles » (not the shop's line).
+AFTER_ADDRESS_STEPS = {"utter_manage_addresses", "action_answer_addresses"}
+MAX_DATA_FOLLOW_UP_WORDS = 8
+_OTHER_DATA = _any(
+    [
+        r"(?:le|mon|du|de|un) (?:numero|num|no|n) (?:de )?(?:tel|telephone|portable|mobile|gsm)",
+        r"(?:le|mon|du|un) (?:tel|telephone|portable|mobile|gsm)",
+        r"(?:le|mon|l|du|un) (?:(?:e ?)?mail|courriel)",
+        r"(?:le|mon|du) (?:nom|prenom)",
+    ]
+)
+_THE_SHOP = _any([r"votre", r"vos", r"vous", r"appeler", r"joindre", r"conseiller"])
+
+
+def _names_own_data(words: str, count: int) -> bool:
+    """A short message naming the customer's phone, e-mail or name, not the shop's."""
+    short = count <= MAX_DATA_FOLLOW_UP_WORDS
+    return short and bool(_OTHER_DATA.search(words)) and not _THE_SHOP.search(words)
+
+
+# The reset e-mail offered and declined (« non merci ça ira »), and the customer changing
+# her mind right after: « en fait si, envoyez-le moi ».
+RESET_OFFER_DECLINED = {"action_send_password_email", "utter_no_problem"}
+_AFTER_ALL = _any(
+    [
+        r"en fait (?:si|oui)",
+        r"finalement (?:si|oui|je veux bien|envoy\w*|ok)",
+        r"(?:ah|oh|bon|si) si",
+        r"je veux bien (?:finalement|en fait|le|l e ?mail|le lien)",
+        r"envoy\w* (?:le|la|moi|me|m)\b",
+        r"(?:j ai|je me suis) change d avis",
+        r"tout compte fait",
+    ]
+)
+
 AFTER_DATA_STEPS = {"utter_update_personal_data", "utter_manage_addresses"}
 _NEW_VALUE = re.compile(
     r"@|\b0\d(?:[ .]?\d\d){4}\b|\+\d{2}|\b\d{5}\b"
@@ -419,7 +457,7 @@ def follow_up(
     message stands on its own. One of: "weekend_hours", "hours", "phone",
     "forgot_current_password", "reset_email_not_received", "mailbox_lost",
     "account_purged", "reset_email_delay", "address_at_checkout", "invoice_timing",
-    "change_it_yourself", "where_exactly". `topic`:
+    "change_it_yourself", "where_exactly", "reset_email_after_all", "personal_data_too". `topic`:
     the account topic the NLU is sure the message asks about, if any (« ok donc je refais
     un compte, c'est où ? » after the deleted-account answer asks where to create one, not
     where the last steps were)."""
@@ -432,9 +470,13 @@ def follow_up(
         kind = _about_the_line(text, words)
         if kind:
             return kind
+    if done >= RESET_OFFER_DECLINED and _AFTER_ALL.search(words):
+        return "reset_email_after_all"
     for kind, after, pattern in _AFTER_AN_ANSWER:
         if done & after and pattern.search(words):
             return kind
+    if done & AFTER_ADDRESS_STEPS and _names_own_data(words, count):
+        return "personal_data_too"
     at_checkout = _DELIVERY_ADDRESS.search(words) and not _ADDRESS_BOOK.search(words)
     if at_checkout and (done & AFTER_CREATE_ACCOUNT or _CREATE_ACCOUNT.search(words)):
         return "address_at_checkout"
@@ -590,6 +632,10 @@ _SECOND_QUESTION = re.compile(
     r"\s+(?:et|puis|aussi|sinon|et aussi|et sinon|autre question|par contre)[ ,:]+"
     r"(?=(?:comment|cmt|o[uù]|quand|qd|pourquoi|est[ -]ce|quel|quelle|quels|quelles|combien"
     r"|je|j'|j’|il|faut|puis[ -]je|pouvez|peut|vous|mes|mon|ma)\b)"
+    # « je voudrais la facture, et savoir quelle adresse vous avez »: a second wish, in
+    # the infinitive after a comma (« ajouter et modifier une adresse » is one).
+    r"|\s*,\s*(?:et|puis)\s+(?=(?:savoir|conna[iî]tre|changer|modifier|supprimer"
+    r"|cr[ée]er|r[ée]cup[ée]rer|t[ée]l[ée]charger|ajouter|mettre [àa] jour|parler)\b)"
     r"|\s+(?:et aussi|et [ée]galement|ainsi que)[ ,:]+(?=\w)",
     re.IGNORECASE,
 )
@@ -780,21 +826,57 @@ _ACCOUNT_KIND = _any(
     ]
 )
 MAX_AMBIGUOUS_WORDS = 10
+_TROUBLE = _any([r"probleme", r"souci", r"bug\w*", r"marche pas", r"fonctionne pas", r"erreur"])
 
 
 def ambiguity(text: str) -> Optional[Tuple[str, str]]:
-    """The two topics a short, vague message may mean (« problème avec mon adresse »:
-    delivery address or e-mail address?); None when a word settles it."""
+    """The two topics a short, vague message may mean (« c koi mon code d'accès »: lost or
+    to be changed?); None when a word settles it."""
     words = plain(text)
     if len(words.split()) > MAX_AMBIGUOUS_WORDS:
         return None
-    if _ADDRESS.search(words) and not _ADDRESS_KIND.search(words):
+    if _ADDRESS.search(words) and not _ADDRESS_KIND.search(words) and _TROUBLE.search(words):
         return ("manage_addresses", "update_personal_data")
     if _ACCESS.search(words) and not _ACCESS_KIND.search(words):
         return ("forgot_password", "change_password")
     if _ACCOUNT_CHANGE.search(words) and not _ACCOUNT_KIND.search(words.split("compte", 1)[1]):
         return ("update_personal_data", "manage_addresses")
     return None
+
+
+def postal_meant(text: str) -> bool:
+    """« comment je modifie mon adresse ? », « et mon adresse ? »: an address no word says
+    the kind of is answered as the postal one, the likelier (three blind conversation
+    sets written by different people expected it, two a « Voulez-vous dire… »): the
+    addresses' answer points to the e-mail's place in one line, and the next message may
+    still pick the e-mail (actions/repair.py). A trouble with it (« problème adresse »)
+    stays a question: a delivery gone wrong or an e-mail that does not work?"""
+    words = plain(text)
+    if len(words.split()) > MAX_AMBIGUOUS_WORDS or _TROUBLE.search(words):
+        return False
+    return bool(_ADDRESS.search(words)) and not _ADDRESS_KIND.search(words)
+
+
+# « Y a-t-il un humain qui peut me répondre ? »: not whether the bot is one, but someone
+# for a purpose (the NLU reads the question about people as « êtes-vous un robot ? »).
+_PERSON_FOR_SOMETHING = _any(
+    [
+        r"qui (?:peut|pourrait|puisse|pourra) (?:me |m |nous )?"
+        r"(?:repondre|aider|rappeler|renseigner|prendre|regarder|traiter|expliquer|gerer)",
+        r"pour (?:me |m |nous )?(?:repondre|aider|rappeler|renseigner|regarder|traiter)",
+        r"avec qui (?:je |on )?(?:peux |peut |puisse |pourrais )?"
+        r"(?:parler|echanger|discuter|voir)",
+        r"a qui (?:je |on )?(?:peux |peut |pourrais )?(?:parler|ecrire|expliquer|m adresser)",
+        r"dispo\w*",
+        r"joignable",
+    ]
+)
+
+
+def wants_a_person(text: str) -> bool:
+    """« Y a-t-il un humain qui peut me répondre ? », « un humain avec qui je peux
+    échanger ? »: a question about people that asks for one, to be handed over."""
+    return _PERSON_FOR_SOMETHING.search(plain(text)) is not None
 
 
 # Words that pick one of the two topics a clarification offered.

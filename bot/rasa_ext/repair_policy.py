@@ -33,7 +33,9 @@ from bot.domain.repair import (
     continues_a_message,
     follow_up,
     names_only_the_account,
+    postal_meant,
     previous_turn_actions,
+    wants_a_person,
     wants_to_resume,
 )
 
@@ -128,4 +130,7 @@ def needs_repair(tracker: DialogueStateTracker) -> bool:
         return True
     if names_only_the_account(text):
         return True
-    return intent in AMBIGUOUS_INTENTS and ambiguity(text) is not None
+    if intent == "bot_challenge" and wants_a_person(text):
+        return True
+    vague = ambiguity(text) is not None or postal_meant(text)
+    return intent in AMBIGUOUS_INTENTS and vague

@@ -59,6 +59,10 @@ class Agent:
             "je voudrais ajouter et modifier une adresse de livraison",
             ["je voudrais ajouter et modifier une adresse de livraison"],
         ),
+        (
+            "deux choses : je voudrais ma dernière facture, et savoir quelle adresse vous avez",
+            ["deux choses : je voudrais ma dernière facture", "savoir quelle adresse vous avez"],
+        ),
     ],
 )
 def test_clauses(text, expected):

@@ -13,11 +13,13 @@ from bot.domain.repair import (
     names_the_weekend,
     opens_with_cancel,
     pick,
+    postal_meant,
     previous_turn_actions,
     says_goodbye,
     says_yes_plainly,
     steps_given,
     topic_list,
+    wants_a_person,
     wants_to_cancel,
     wants_to_resume,
     wants_to_switch,
@@ -229,9 +231,28 @@ def test_a_message_saying_what_about_the_account_is_not(text):
     assert not names_only_the_account(text)
 
 
-def test_plural_addresses_are_postal_ones():
-    assert ambiguity("et mes adresses enregistrées c'est lesquelles ?") is None
-    assert ambiguity("problème avec mon adresse") == ("manage_addresses", "update_personal_data")
+@pytest.mark.parametrize(
+    "text, postal",
+    [
+        ("comment je modifie mon adresse ?", True),
+        ("et mon adresse ?", True),
+        ("et pour changer mon adresse à Nantes, je déménage", True),
+        ("comment changer d'adresse ?", True),
+        ("je veux changer mon adresse mail", False),
+        ("comment modifier mon adresse de facturation ?", False),
+        ("et mes adresses enregistrées c'est lesquelles ?", False),  # the postal list anyway
+        ("mon mot de passe", False),
+    ],
+)
+def test_an_address_of_no_kind_is_the_postal_one(text, postal):
+    assert postal_meant(text) is postal
+    assert ambiguity(text) is None
+
+
+def test_a_trouble_with_an_address_of_no_kind_is_asked_about():
+    """blind2: « probleme adresse »: a delivery gone wrong or an e-mail that fails?"""
+    assert ambiguity("probleme adresse") == ("manage_addresses", "update_personal_data")
+    assert not postal_meant("probleme adresse")
 
 
 @pytest.mark.parametrize(
@@ -658,3 +679,62 @@ def test_the_delivery_address_when_re_creating_an_account():
 )
 def test_the_subject_corrected_is_not_a_no(text, expected):
     assert corrects_the_subject(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, wanted",
+    [
+        ("Y a-t-il un humain qui peut me répondre ?", True),
+        ("y a un humain dispo pour m'aider avec mon compte ?", True),
+        ("il y a quelqu'un avec qui je peux parler ?", True),
+        ("vous êtes un robot ?", False),
+        ("y a-t-il un humain qui tape ces réponses ou c'est automatique ?", False),
+        ("il y a quelqu'un derrière l'écran ?", False),
+    ],
+)
+def test_a_question_about_people_may_ask_for_one(text, wanted):
+    assert wants_a_person(text) is wanted
+
+
+DECLINED = ["utter_no_problem", "action_send_password_email", "password_email_form"]
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("en fait si, envoyez-le moi svp", "reset_email_after_all"),
+        ("finalement oui je veux bien", "reset_email_after_all"),
+        ("ah si si, envoyez le lien", "reset_email_after_all"),
+        ("non merci", None),
+        ("bonne journée", None),
+    ],
+)
+def test_a_declined_reset_offer_may_be_taken_right_after(text, kind):
+    assert follow_up(DECLINED, text) == kind
+
+
+def test_after_all_needs_the_declined_offer_just_before():
+    assert follow_up(["utter_no_problem"], "en fait si") is None
+
+
+ADDRESS_STEPS = ["utter_manage_addresses", "utter_anything_else"]
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("et pour le numero de tel ?", "personal_data_too"),
+        ("et mon mail ?", "personal_data_too"),
+        ("et mon portable ?", "personal_data_too"),
+        ("et votre numéro de téléphone ?", None),
+        ("je peux vous appeler au téléphone ?", None),
+        ("merci beaucoup", None),
+    ],
+)
+def test_own_data_named_after_the_addresses_is_personal_data(text, kind):
+    assert follow_up(ADDRESS_STEPS, text) == kind
+
+
+def test_the_delay_asked_after_the_not_received_answer_is_the_reset_email_s():
+    done = ["password_email_form", "utter_reset_email_not_received", "utter_handover_closed"]
+    assert follow_up(done, "ça prend combien de temps normalement ?") == "reset_email_delay"

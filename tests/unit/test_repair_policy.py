@@ -49,3 +49,21 @@ def test_another_question_after_a_deletion_is_the_rules():
         "où sont mes factures", "find_invoices", [SlotSet(DELETION_REQUESTED, {"email": "a@b.fr"})]
     )
     assert not needs_repair(tracker)
+
+
+def first_message(text: str, intent: str) -> DialogueStateTracker:
+    return conversation(
+        ActionExecuted("action_listen"), UserUttered(text, {"name": intent, "confidence": 0.9})
+    )
+
+
+def test_a_person_asked_for_in_a_question_about_people_is_the_repairs():
+    """« Y a-t-il un humain qui peut me répondre ? » read bot_challenge: handed over."""
+    assert needs_repair(first_message("Y a-t-il un humain qui peut me répondre ?", "bot_challenge"))
+    assert not needs_repair(first_message("vous êtes un robot ?", "bot_challenge"))
+
+
+def test_an_address_of_no_kind_is_the_repairs_whatever_the_nlu_read():
+    for intent in ("manage_addresses", "update_personal_data"):
+        assert needs_repair(first_message("comment je modifie mon adresse ?", intent))
+    assert not needs_repair(first_message("je change mon adresse mail", "update_personal_data"))
