@@ -111,7 +111,7 @@ class ActionRepair(ContextAction):
             # « mon compte »: which topic, never a flow started on the NLU's guess.
             dispatcher.utter_message(response="utter_which_account_topic")
             return []
-        if turn.nlu_intent == "bot_challenge" and wants_a_person(turn.text):
+        if wants_a_person(turn.nlu_intent, turn.text):
             dispatcher.utter_message(response="utter_request_human_intro")
             return handover_with_offer(self.context, dispatcher, tracker)
         if postal_meant(turn.text):

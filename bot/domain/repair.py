@@ -258,8 +258,6 @@ _YEARS = _any(
         r"une eternite",
     ]
 )
-# « la nouvelle c'est s.perrin@gmail.com » after the steps to change it: the customer
-# changes it on the site, the bot cannot.
 # « et pour le numéro de tel ? », « et mon mail ? » right after the addresses' steps: the
 # customer's own data, changed in « Informations personnelles » (not the shop's line).
 AFTER_ADDRESS_STEPS = {"utter_manage_addresses", "action_answer_addresses"}
@@ -296,6 +294,8 @@ _AFTER_ALL = _any(
     ]
 )
 
+# « la nouvelle c'est s.perrin@gmail.com » after the steps to change it: the customer
+# changes it on the site, the bot cannot.
 AFTER_DATA_STEPS = {"utter_update_personal_data", "utter_manage_addresses"}
 _NEW_VALUE = re.compile(
     r"@|\b0\d(?:[ .]?\d\d){4}\b|\+\d{2}|\b\d{5}\b"
@@ -829,13 +829,18 @@ MAX_AMBIGUOUS_WORDS = 10
 _TROUBLE = _any([r"probleme", r"souci", r"bug\w*", r"marche pas", r"fonctionne pas", r"erreur"])
 
 
+def _address_of_no_kind(words: str) -> bool:
+    """« mon adresse » without a word saying which (postal, e-mail, delivery…)."""
+    return bool(_ADDRESS.search(words)) and not _ADDRESS_KIND.search(words)
+
+
 def ambiguity(text: str) -> Optional[Tuple[str, str]]:
     """The two topics a short, vague message may mean (« c koi mon code d'accès »: lost or
     to be changed?); None when a word settles it."""
     words = plain(text)
     if len(words.split()) > MAX_AMBIGUOUS_WORDS:
         return None
-    if _ADDRESS.search(words) and not _ADDRESS_KIND.search(words) and _TROUBLE.search(words):
+    if _address_of_no_kind(words) and _TROUBLE.search(words):
         return ("manage_addresses", "update_personal_data")
     if _ACCESS.search(words) and not _ACCESS_KIND.search(words):
         return ("forgot_password", "change_password")
@@ -854,7 +859,7 @@ def postal_meant(text: str) -> bool:
     words = plain(text)
     if len(words.split()) > MAX_AMBIGUOUS_WORDS or _TROUBLE.search(words):
         return False
-    return bool(_ADDRESS.search(words)) and not _ADDRESS_KIND.search(words)
+    return _address_of_no_kind(words)
 
 
 # « Y a-t-il un humain qui peut me répondre ? »: not whether the bot is one, but someone
@@ -873,10 +878,11 @@ _PERSON_FOR_SOMETHING = _any(
 )
 
 
-def wants_a_person(text: str) -> bool:
+def wants_a_person(intent: Optional[str], text: str) -> bool:
     """« Y a-t-il un humain qui peut me répondre ? », « un humain avec qui je peux
-    échanger ? »: a question about people that asks for one, to be handed over."""
-    return _PERSON_FOR_SOMETHING.search(plain(text)) is not None
+    échanger ? »: read as a bot challenge, a question about people that asks for one, to
+    be handed over."""
+    return intent == "bot_challenge" and _PERSON_FOR_SOMETHING.search(plain(text)) is not None
 
 
 # Words that pick one of the two topics a clarification offered.

@@ -130,7 +130,7 @@ def needs_repair(tracker: DialogueStateTracker) -> bool:
         return True
     if names_only_the_account(text):
         return True
-    if intent == "bot_challenge" and wants_a_person(text):
+    if wants_a_person(intent, text):
         return True
     vague = ambiguity(text) is not None or postal_meant(text)
     return intent in AMBIGUOUS_INTENTS and vague

@@ -38,6 +38,7 @@ goes.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from functools import lru_cache
 from typing import Any, Dict, Optional, Text, Type
 
@@ -118,23 +119,13 @@ def load_spacy_model_without_ner(spacy_model_name: Text) -> SpacyModel:
 KEEP_ALIVE_SECONDS = 3.0
 
 
-class _KeptSession:
-    """`async with` of a session that outlives the block (EndpointConfig.request closes the
-    session it gets at the end of its block)."""
-
-    def __init__(self, session: aiohttp.ClientSession) -> None:
-        self._session = session
-
-    async def __aenter__(self) -> aiohttp.ClientSession:
-        return self._session
-
-    async def __aexit__(self, *exc_info: Any) -> None:
-        return None
-
-
-def kept_alive_session(self: EndpointConfig) -> _KeptSession:
+def kept_alive_session(
+    self: EndpointConfig,
+) -> "contextlib.nullcontext[aiohttp.ClientSession]":
     """EndpointConfig.session, made once per endpoint and event loop (a test's new loop,
-    or a closed session, gets a new one), with Rasa's headers, authentication and timeout."""
+    or a closed session, gets a new one), with Rasa's headers, authentication and timeout;
+    handed out in a `nullcontext`, since EndpointConfig.request closes the session it
+    gets at the end of its `async with`."""
     loop = asyncio.get_running_loop()
     kept = self.__dict__.get("_kept_session")
     if kept is None or kept[0] is not loop or kept[1].closed:
@@ -149,7 +140,7 @@ def kept_alive_session(self: EndpointConfig) -> _KeptSession:
         )
         kept = (loop, session)
         self.__dict__["_kept_session"] = kept
-    return _KeptSession(kept[1])
+    return contextlib.nullcontext(kept[1])
 
 
 def install() -> None:

@@ -693,7 +693,8 @@ def test_the_subject_corrected_is_not_a_no(text, expected):
     ],
 )
 def test_a_question_about_people_may_ask_for_one(text, wanted):
-    assert wants_a_person(text) is wanted
+    assert wants_a_person("bot_challenge", text) is wanted
+    assert not wants_a_person("request_human", text)  # already a request: the rules
 
 
 DECLINED = ["utter_no_problem", "action_send_password_email", "password_email_form"]
