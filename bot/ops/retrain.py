@@ -4,7 +4,7 @@ Agents label the messages the bot missed (/agent, « À revoir »; bot/backend/r
 command reads every label through the backend's API (`GET /review/labels`), writes the usable
 ones to data/nlu_labelled.yml (a training file of its own, which `rasa train` reads with the
 rest of data/), trains a candidate model, scores the served model and the candidate on the
-four evaluation sets (bot/ops/nlu_data.py `EVALUATION_SETS`, with benchmarks/nlu_quality.py's
+evaluation sets (bot/ops/nlu_data.py `EVALUATION_SETS`, with benchmarks/nlu_quality.py's
 metrics), and promotes the candidate only when no figure drops beyond noise. The comparison
 is printed and kept under var/retrain/<UTC timestamp>/ (comparison.json, comparison.md).
 

@@ -4,7 +4,7 @@ Why (issue 11): on clean messages, a TF-IDF + logistic regression over word and 
 n-grams beat DIET by cross-validation, while DIET (after ValueMasker and
 SpellingNormaliser) held up better on typos. The two err on different messages, so this
 component, listed right after DIETClassifier, trains the linear model on the same tokens
-the featurizers see (values masked, spelling normalised, negations marked) and replaces the
+the featurizers see (values masked, rejected clauses dropped, spelling normalised) and replaces the
 message's intent and ranking by the weighted geometric mean of both distributions.
 Logistic regression is fitted on the log-loss, so its probabilities are calibrated enough
 to be averaged with DIET's; the FallbackClassifier after it reads the blended ranking.

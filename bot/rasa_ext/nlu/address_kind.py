@@ -1,0 +1,114 @@
+"""Which address: the e-mail or a postal one, when the message's words say it.
+
+Why (issue 11): « adresse » is the word the two data topics share. update_personal_data
+covers the e-mail address among the personal details; manage_addresses the delivery and
+billing addresses. The classifiers split their probability between the two on messages
+that say plainly which one they mean (« je peux pas juste changer mon adresse mail
+plutôt ? »: 0.48 and 0.46, under the fallback's margin; « je voudrais changer mon adresse
+e-mail, pas mon adresse de livraison »: manage_addresses).
+
+When a message asks to change (« changer », « modifier », « corriger »…) one kind of
+address it names, and not the other, the other topic's probability moves to the named one.
+Only between these two topics, when both are among the three first and one of them among
+the two first: « je me connecte avec quelle adresse mail ? » stays a login question, and
+« mon numéro a changé, le livreur ne me trouve pas » a personal detail. The words are read
+from the token list (after ContrastFocus: « pas mon adresse de livraison » is gone);
+listed after the intent classifiers, before FallbackClassifier.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.rasa_ext.nlu.tokens import text_tokens
+
+EMAIL_TOPIC, POSTAL_TOPIC = "update_personal_data", "manage_addresses"
+EMAIL = re.compile(r"\b(?:e ?-?mails?|mails?|courriels?|mel|adresse electronique)\b")
+POSTAL = re.compile(
+    r"\b(?:livraison|livrer|livreur|facturation|postale?|rue|avenue|boulevard|domicile"
+    r"|appart(?:ement)?|demenag\w*|colis|code postal|ville|civique|chantier)\b"
+)
+# The personal details other than the e-mail: « mon numéro a changé, le livreur n'arrive
+# pas à me joindre » is about the phone, whatever it says of deliveries.
+OTHER_DETAILS = re.compile(
+    r"\b(?:telephone|tel|portable|fixe|gsm|natel|numero de (?:tel|telephone|portable|fixe)"
+    r"|nom|prenom|civilite)\b"
+)
+CHANGE = re.compile(
+    r"\b(?:chang\w*|modifi\w*|mettre a jour|mise a jour|updat\w*|corrig\w*|rectifi\w*"
+    r"|remplac\w*)\b"
+)
+
+
+def plain_words(message: Message) -> str:
+    """The message's words as the featurizers see them, lower case, without accents."""
+    tokens = text_tokens(message)
+    text = " ".join(t.text for t in tokens) if tokens else message.get(TEXT) or ""
+    folded = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in folded if not unicodedata.combining(c))
+
+
+def named_topic(words: str) -> Optional[str]:
+    """The data topic the words name: the e-mail, a postal address, or neither (or both)."""
+    email, postal = EMAIL.search(words) is not None, POSTAL.search(words) is not None
+    if email == postal or (postal and OTHER_DETAILS.search(words)):
+        return None
+    return EMAIL_TOPIC if email else POSTAL_TOPIC
+
+
+def resolved(ranking: List[Dict[str, Any]], words: str) -> Optional[List[Dict[str, Any]]]:
+    """The ranking with the other data topic's probability given to the named one; None
+    when the message asks no change of a kind of address it names, or when the two topics
+    are not what the ranking hesitates on."""
+    named = named_topic(words)
+    if named is None or CHANGE.search(words) is None:
+        return None
+    other = POSTAL_TOPIC if named == EMAIL_TOPIC else EMAIL_TOPIC
+    names = [item.get("name") for item in ranking]
+    if named not in names[:3] or other not in names[:3]:
+        return None
+    if names[0] not in (named, other) and names[1] not in (named, other):
+        return None
+    mass = {item["name"]: float(item.get("confidence") or 0.0) for item in ranking}
+    merged = [
+        {**item, "confidence": mass[named] + mass[other]} if item["name"] == named else item
+        for item in ranking
+        if item["name"] != other
+    ]
+    return sorted(merged, key=lambda item: -float(item.get("confidence") or 0.0))
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class AddressKind(GraphComponent):
+    """Gives the data topic the message names the other one's probability."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {}
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "AddressKind":
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            ranking = resolved(message.get(INTENT_RANKING_KEY) or [], plain_words(message))
+            if ranking:
+                message.set(INTENT, ranking[0], add_to_output=True)
+                message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        return messages

@@ -1,0 +1,84 @@
+"""bot/rasa_ext/nlu/address_kind.py: the kind of address a change names decides between
+the two data topics."""
+
+from __future__ import annotations
+
+from typing import Dict, List
+
+import pytest
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.rasa_ext.nlu.address_kind import AddressKind, named_topic, resolved
+
+EMAIL, POSTAL = "update_personal_data", "manage_addresses"
+
+
+def ranking(*pairs) -> List[Dict]:
+    return [{"name": name, "confidence": confidence} for name, confidence in pairs]
+
+
+@pytest.mark.parametrize(
+    "words, expected",
+    [
+        ("je peux pas juste changer mon adresse mail plutot", EMAIL),
+        ("changement d adresse e-mail", EMAIL),
+        ("je voudrais changer mon courriel", EMAIL),
+        ("comment je change mon adresse civique", POSTAL),
+        ("modifier l adresse de livraison", POSTAL),
+        # Both kinds, or neither: the words do not decide.
+        ("changer mon adresse mail et mon adresse de livraison", None),
+        ("changer mon adresse", None),
+        # Another personal detail, whatever is said of deliveries.
+        ("mon numero de portable a change , le livreur ne me trouve pas", None),
+    ],
+)
+def test_the_kind_of_address_named(words, expected):
+    assert named_topic(words) == expected
+
+
+def test_the_other_topics_probability_goes_to_the_kind_named():
+    merged = resolved(
+        ranking((EMAIL, 0.48), (POSTAL, 0.46), ("change_password", 0.04)),
+        "je peux pas juste changer mon adresse mail plutot",
+    )
+    assert [item["name"] for item in merged] == [EMAIL, "change_password"]
+    assert merged[0]["confidence"] == pytest.approx(0.94)
+
+
+def test_a_second_place_is_enough_for_a_change_asked():
+    merged = resolved(
+        ranking(("change_password", 0.30), (POSTAL, 0.23), (EMAIL, 0.20)),
+        "on peut pas simplement changer l adresse mail du compte",
+    )
+    assert merged[0] == {"name": EMAIL, "confidence": pytest.approx(0.43)}
+
+
+@pytest.mark.parametrize(
+    "pairs, words",
+    [
+        # No change asked: « quelle adresse mail est enregistrée » is left to the NLU.
+        (((EMAIL, 0.5), (POSTAL, 0.4)), "quelle adresse mail est enregistree"),
+        # Not what the ranking hesitates on.
+        (
+            (("login_problem", 0.6), ("forgot_password", 0.2), (EMAIL, 0.1), (POSTAL, 0.05)),
+            "je change d adresse mail pour me connecter",
+        ),
+        (((EMAIL, 0.9), ("inform", 0.05), ("greet", 0.02), (POSTAL, 0.01)), "changer mon mail"),
+    ],
+)
+def test_left_alone(pairs, words):
+    assert resolved(ranking(*pairs), words) is None
+
+
+def test_the_message_gets_the_merged_ranking_from_its_tokens():
+    message = Message(data={TEXT: "changer mon adresse e-mail, pas celle de livraison"})
+    WhitespaceTokenizer(WhitespaceTokenizer.get_default_config()).process([message])
+    # As ContrastFocus leaves it: the rejected half is gone from the tokens.
+    message.set(TOKENS_NAMES[TEXT], message.get(TOKENS_NAMES[TEXT])[:4])
+    message.set(INTENT_RANKING_KEY, ranking((POSTAL, 0.55), (EMAIL, 0.40), ("greet", 0.05)))
+    AddressKind().process([message])
+    assert message.get(INTENT) == {"name": EMAIL, "confidence": pytest.approx(0.95)}
+    assert message.get(TEXT) == "changer mon adresse e-mail, pas celle de livraison"
