@@ -25,8 +25,6 @@ from bot.domain.repair import DELETION_REQUESTED
 
 OUTCOME, RETRIES, DIGRESSIONS = "form_outcome", "form_retries", "form_digressions"
 CANDIDATES, PENDING, NEXT_FLOW = "email_candidates", "pending_form", "next_flow"
-# The address the last reset e-mail went to (« rien reçu », « oups, plutôt … »).
-LAST_RESET_EMAIL = "last_reset_email"
 # Everything a flow fills; cleared when a flow ends (kept when it is paused for a person).
 FLOW_SLOTS = (
     "email",

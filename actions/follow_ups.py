@@ -29,6 +29,8 @@ PLAIN = {
     "reset_email_delay": "utter_reset_email_delay",
     "address_at_checkout": "utter_address_at_checkout",
     "personal_data_too": "utter_update_personal_data",
+    "personal_data_change": "utter_update_personal_data",
+    "addresses_change": "utter_manage_addresses",
 }
 # Follow-ups answered with the path on the site given just before, again (after « la
 # nouvelle c'est … », the bot first says it cannot make the change itself).

@@ -59,6 +59,7 @@ from bot.domain.repair import (
     asks_a_question,
     closes_with_cancel,
     corrects_the_subject,
+    explicit_yes_or_no,
     follow_up,
     opens_with_cancel,
     pick,
@@ -433,7 +434,7 @@ def yes_no_parser(text: str, intent: Optional[str]) -> Optional[bool]:
     by_intent = {"affirm": True, "deny": False}.get(intent or "")
     if by_intent is not None or intent is None:
         return by_intent
-    answer = yes_or_no(text) if len(plain(text).split()) <= 12 else None
+    answer = yes_or_no(text) if len(plain(text).split()) <= 12 else explicit_yes_or_no(text)
     if answer and intent in NOT_A_YES and not _plain_yes(text):
         # « ok bon je veux supprimer mon compte », « ok merci » at a question: another
         # request, or thanks, behind an acknowledging « ok ».

@@ -29,7 +29,6 @@ from actions.common import ContextAction
 from actions.flows import (
     ANSWERS,
     FLOWS,
-    LAST_RESET_EMAIL,
     PENDING,
     answer_topic,
     recall_deletion,
@@ -42,8 +41,10 @@ from actions.handover import handover_with_offer
 from actions.submissions import send_password_email
 from bot.domain.identifiers import find_customer_ids, find_emails
 from bot.domain.repair import (
+    LAST_RESET_EMAIL,
     ambiguity,
     choice,
+    corrects_the_reset_address,
     follow_up,
     names_only_the_account,
     postal_meant,
@@ -165,13 +166,12 @@ class ActionRepair(ContextAction):
         self, turn, dispatcher, tracker, domain
     ) -> Optional[List[EventType]]:
         previous = tracker.get_slot(LAST_RESET_EMAIL)
-        emails = find_emails(turn.text)
-        recent = "action_send_password_email" in previous_actions(tracker)
-        if previous and recent and len(emails) == 1 and emails[0] != previous:
-            return await send_password_email(
-                self.context, dispatcher, tracker, emails[0], previous=previous
-            )
-        return None
+        corrected = corrects_the_reset_address(previous_actions(tracker), turn.text, previous)
+        if corrected is None:
+            return None
+        return await send_password_email(
+            self.context, dispatcher, tracker, corrected, previous=previous
+        )
 
     async def _resume(self, turn, dispatcher, tracker, domain) -> Optional[List[EventType]]:
         pending = tracker.get_slot(PENDING)

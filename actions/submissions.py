@@ -14,7 +14,6 @@ from actions.flows import (
     ANSWERS,
     FLOW_SLOTS,
     FLOWS,
-    LAST_RESET_EMAIL,
     NEXT_FLOW,
     OUTCOME,
     PENDING,
@@ -25,7 +24,7 @@ from actions.flows import (
 from actions.forms import Turn
 from actions.handover import handover_with_offer, utter_handover
 from bot.clients.account import BackendUnavailable, RateLimited
-from bot.domain.repair import DELETION_REQUESTED
+from bot.domain.repair import DELETION_REQUESTED, LAST_RESET_EMAIL
 from bot.domain.summary import message_ticket_body
 from bot.domain.tickets import DELETION_SUBJECT, OTHER_SUBJECT
 

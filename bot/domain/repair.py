@@ -15,6 +15,7 @@ import re
 import unicodedata
 from typing import Any, Iterable, List, Mapping, Optional, Sequence, Tuple
 
+from bot.domain.identifiers import find_emails
 from bot.domain.topics import TOPIC_NAMES
 
 
@@ -52,6 +53,11 @@ _CANCEL = _any(
         # « bon oubliez », « oubliez, j'appellerai »: to the bot, not « vous oubliez mon … ».
         r"(?<!vous )oubliez(?! (?:pas|mon|ma|mes|le|la|les|l|de|d))",
         r"j appellerai plutot",
+        # « je vais réfléchir encore un peu »: the customer puts it off.
+        r"je vais (?:encore )?(?:y )?reflechir",
+        r"(?:je dois|laissez moi|laisse moi) (?:y )?reflechir",
+        r"je (?:le )?ferai? plus tard",
+        r"on verra plus tard",
         r"je (?:vais|prefere) plutot (?:appeler|telephoner)",
         r"tant pis",
         r"je ne veux plus",
@@ -75,11 +81,17 @@ _FIRST = _any([r"(?:la |le )?premiere?", r"1(?:ere|er)?", r"celle du haut", r"la
 _SECOND = _any([r"(?:la |le )?deuxieme", r"(?:la |le )?seconde?", r"2(?:e|eme)?", r"l autre"])
 
 _WEEKEND = _any([r"week ?end", r"samedi", r"dimanche", r"ferie", r"jours? feries?"])
+# « merci, bon week-end »: a wish, not a question about the days the line is shut.
+_WEEKEND_WISH = _any([r"(?:tres )?bon(?:ne)? (?:week ?end|samedi|dimanche|fin de semaine)"])
+
+
+def _asks_about_the_weekend(words: str) -> bool:
+    return _WEEKEND.search(_WEEKEND_WISH.sub(" ", words)) is not None
 
 
 def names_the_weekend(text: str) -> bool:
     """« vous bossez le samedi ? », « et les jours fériés ? »: the days the line is shut."""
-    return _WEEKEND.search(plain(text)) is not None
+    return _asks_about_the_weekend(plain(text))
 
 
 _HOURS = _any(
@@ -279,6 +291,29 @@ def _names_own_data(words: str, count: int) -> bool:
     return short and bool(_OTHER_DATA.search(words)) and not _THE_SHOP.search(words)
 
 
+# The customer's details or addresses just read out to her, and a change of « it » asked
+# next: « je voudrais la changer, je fais comment ? » (the e-mail just shown; the NLU reads
+# « changer » as the password).
+AFTER_DATA_SHOWN = {
+    "utter_personal_data_on_file": "personal_data_change",
+    "utter_addresses_on_file": "addresses_change",
+    "utter_no_address_on_file": "addresses_change",
+}
+_CHANGE_IT = _any(
+    [
+        r"(?:la|le|les|l) (?:changer|modifier|mettre a jour|corriger|rectifier|remplacer)",
+        r"(?:changer|modifier|corriger|rectifier) (?:ca|cela|celle ci|celui ci)",
+    ]
+)
+_ANOTHER_THING = _any([r"mot de passe", r"mdp", r"password", r"factures?", r"commandes?"])
+
+
+def _change_of_what_was_shown(previous_actions: Sequence[str], words: str) -> Optional[str]:
+    if not _CHANGE_IT.search(words) or _ANOTHER_THING.search(words):
+        return None
+    return next((AFTER_DATA_SHOWN[a] for a in previous_actions if a in AFTER_DATA_SHOWN), None)
+
+
 # The reset e-mail offered and declined (« non merci ça ira »), and the customer changing
 # her mind right after: « en fait si, envoyez-le moi ».
 RESET_OFFER_DECLINED = {"action_send_password_email", "utter_no_problem"}
@@ -414,6 +449,23 @@ SURE_CONFIDENCE = 0.5
 # the verified owner, {"email"} when a confirmation link went out): asking again gets it
 # back instead of a second flow the backend would refuse at its end.
 DELETION_REQUESTED = "deletion_requested"
+# The slot holding the address the last reset e-mail went to (« rien reçu », « oups,
+# plutôt … »).
+LAST_RESET_EMAIL = "last_reset_email"
+
+
+def corrects_the_reset_address(
+    previous_actions: Sequence[str], text: str, last_address: Optional[str]
+) -> Optional[str]:
+    """The address a message gives right after the reset e-mail went to another one
+    (« ah non pardon c'est nadia@free.fr, j'ai oublié un e »), whatever the NLU read in it
+    (the « oublié » of that message reads forgot_password): the e-mail goes again there."""
+    if not last_address or "action_send_password_email" not in previous_actions:
+        return None
+    emails = find_emails(text)
+    if len(emails) == 1 and emails[0].lower() != last_address.lower():
+        return emails[0]
+    return None
 
 
 def continues_a_message(parse_data: Optional[Mapping[str, Any]]) -> bool:
@@ -457,7 +509,8 @@ def follow_up(
     message stands on its own. One of: "weekend_hours", "hours", "phone",
     "forgot_current_password", "reset_email_not_received", "mailbox_lost",
     "account_purged", "reset_email_delay", "address_at_checkout", "invoice_timing",
-    "change_it_yourself", "where_exactly", "reset_email_after_all", "personal_data_too". `topic`:
+    "change_it_yourself", "where_exactly", "reset_email_after_all", "personal_data_too",
+    "personal_data_change", "addresses_change". `topic`:
     the account topic the NLU is sure the message asks about, if any (« ok donc je refais
     un compte, c'est où ? » after the deleted-account answer asks where to create one, not
     where the last steps were)."""
@@ -477,6 +530,9 @@ def follow_up(
             return kind
     if done & AFTER_ADDRESS_STEPS and _names_own_data(words, count):
         return "personal_data_too"
+    changed = _change_of_what_was_shown(previous_actions, words) if count <= 12 else None
+    if changed:
+        return changed
     at_checkout = _DELIVERY_ADDRESS.search(words) and not _ADDRESS_BOOK.search(words)
     if at_checkout and (done & AFTER_CREATE_ACCOUNT or _CREATE_ACCOUNT.search(words)):
         return "address_at_checkout"
@@ -490,7 +546,7 @@ def follow_up(
 
 def _about_the_line(text: str, words: str) -> Optional[str]:
     """A follow-up to an answer that gave the phone line and its hours."""
-    if _WEEKEND.search(words):
+    if _asks_about_the_weekend(words):
         return "weekend_hours"
     if len(words.split()) <= 9 and _HOURS.search(words):
         return "hours"
@@ -616,6 +672,22 @@ def asks_a_question(text: str) -> bool:
     return opening is not None and opening.start() == 0
 
 
+# A yes or a no said in full, which a long message keeps: « ah ben non alors je confirme
+# pas, je récupère d'abord toutes les factures ».
+_EXPLICIT_NO = _any([r"(?:je )?(?:ne )?(?:confirme|valide) (?:pas|plus)"])
+_EXPLICIT_YES = _any([r"je (?:la |le )?(?:confirme|valide)(?! pas| plus)"])
+
+
+def explicit_yes_or_no(text: str) -> Optional[bool]:
+    """« je confirme » or « je ne confirme pas » in a message of any length; None when it
+    says neither (or both)."""
+    words = plain(text)
+    yes, no = _EXPLICIT_YES.search(words) is not None, _EXPLICIT_NO.search(words) is not None
+    if yes != no:
+        return yes
+    return None
+
+
 def yes_or_no(text: str) -> Optional[bool]:
     """A yes or a no in words, when the NLU gave another intent (« c'est bon, oui je
     confirme la suppression »); None when the message says both or neither."""
@@ -629,9 +701,10 @@ def yes_or_no(text: str) -> Optional[bool]:
 # Where a message may hold a second question: after ? ! . ; or before « et comment … ».
 _SENTENCE_END = re.compile(r"(?<=[?!.;])\s+")
 _SECOND_QUESTION = re.compile(
-    r"\s+(?:et|puis|aussi|sinon|et aussi|et sinon|autre question|par contre)[ ,:]+"
+    r"\s+(?:et|puis|aussi|sinon|et aussi|et sinon|et puis|et en plus|en plus|de plus"
+    r"|autre question|par contre)[ ,:]+"
     r"(?=(?:comment|cmt|o[uù]|quand|qd|pourquoi|est[ -]ce|quel|quelle|quels|quelles|combien"
-    r"|je|j'|j’|il|faut|puis[ -]je|pouvez|peut|vous|mes|mon|ma)\b)"
+    r"|je|j'|j’|il|faut|puis[ -]je|pouvez|peut|vous|mes|mon|ma|c'est|c’est|quoi|on)\b)"
     # « je voudrais la facture, et savoir quelle adresse vous avez »: a second wish, in
     # the infinitive after a comma (« ajouter et modifier une adresse » is one).
     r"|\s*,\s*(?:et|puis)\s+(?=(?:savoir|conna[iî]tre|changer|modifier|supprimer"

@@ -28,9 +28,11 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.domain.repair import (
     DELETION_REQUESTED,
+    LAST_RESET_EMAIL,
     SURE_CONFIDENCE,
     ambiguity,
     continues_a_message,
+    corrects_the_reset_address,
     follow_up,
     names_only_the_account,
     postal_meant,
@@ -126,7 +128,10 @@ def needs_repair(tracker: DialogueStateTracker) -> bool:
     if intent == "delete_account" and tracker.get_slot(DELETION_REQUESTED):
         return True  # asked again: the request already made is recalled, not restarted
     sure_topic = intent if confidence >= SURE_CONFIDENCE else None
-    if follow_up(previous_actions(tracker), text, sure_topic):
+    done = previous_actions(tracker)
+    if follow_up(done, text, sure_topic):
+        return True
+    if corrects_the_reset_address(done, text, tracker.get_slot(LAST_RESET_EMAIL)):
         return True
     if names_only_the_account(text):
         return True

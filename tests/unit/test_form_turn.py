@@ -196,6 +196,20 @@ def test_an_acknowledging_ok_is_no_yes(text, intent, expected):
     assert yes_no_parser(text, intent) is expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Long, yet said in full: the answer the customer gives.
+        ("ah ben non alors je confirme pas, je recupere d'abord toutes les factures", False),
+        ("bon ben je confirme, et je récupérerai les factures plus tard dans la semaine", True),
+        # Long, with no yes or no in full: another request, not an answer.
+        ("non mais attendez je voudrais d'abord récupérer toutes les factures de l'atelier", None),
+    ],
+)
+def test_a_long_message_answers_by_a_yes_or_no_said_in_full(text, expected):
+    assert yes_no_parser(text, "find_invoices") is expected
+
+
 def test_another_request_at_an_offer_replaces_it():
     form = ValidateLeaveMessageForm(ActionContext.from_settings(load_settings()))
     tracker = form_tracker("ok bon je veux supprimer mon compte", [("delete_account", 0.95)])

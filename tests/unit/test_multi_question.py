@@ -63,6 +63,15 @@ class Agent:
             "deux choses : je voudrais ma dernière facture, et savoir quelle adresse vous avez",
             ["deux choses : je voudrais ma dernière facture", "savoir quelle adresse vous avez"],
         ),
+        # « et en plus », « et c'est quoi … »
+        (
+            "je ne retrouve plus la facture, et en plus je voulais savoir comment on se déconnecte",
+            ["je ne retrouve plus la facture", "je voulais savoir comment on se déconnecte"],
+        ),
+        (
+            "Comment créer un compte et c'est quoi vos horaires d'ouverture ?",
+            ["Comment créer un compte", "c'est quoi vos horaires d'ouverture ?"],
+        ),
     ],
 )
 def test_clauses(text, expected):

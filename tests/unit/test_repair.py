@@ -7,6 +7,7 @@ from bot.domain.repair import (
     asks_a_question,
     choice,
     closes_with_cancel,
+    corrects_the_reset_address,
     corrects_the_subject,
     follow_up,
     names_only_the_account,
@@ -61,6 +62,11 @@ def test_wants_to_resume(text, expected):
         ("nan c bon jlai retrouvé, c'etait dans mon carnet", True),
         ("ah c'est bon je l'ai retrouvé", True),
         ("laissez, ça remarche maintenant", True),
+        # Put off: « je vais réfléchir ».
+        ("bof non en fait je vais réfléchir encore un peu", True),
+        ("laissez-moi y réfléchir", True),
+        ("je le ferai plus tard", True),
+        ("j'ai réfléchi, je veux supprimer mon compte", False),
         ("je veux supprimer mon compte", False),
         ("oui", False),
     ],
@@ -316,6 +322,50 @@ def test_follow_ups_read_with_what_the_bot_just_said(previous, text, expected):
     assert follow_up(previous, text) == expected
 
 
+@pytest.mark.parametrize(
+    "previous, text, expected",
+    [
+        (
+            ["utter_personal_data_on_file"],
+            "je voudrais la changer, je fais comment ?",
+            "personal_data_change",
+        ),
+        (["utter_addresses_on_file"], "comment je peux les modifier ?", "addresses_change"),
+        (["utter_no_address_on_file"], "et pour la rectifier ?", "addresses_change"),
+        # Another thing named: a question of its own.
+        (["utter_personal_data_on_file"], "et le mot de passe, je peux le changer ?", None),
+        # Nothing shown just before.
+        (["utter_greet"], "je voudrais la changer", None),
+    ],
+)
+def test_a_change_of_what_was_just_shown(previous, text, expected):
+    assert follow_up(previous, text) == expected
+
+
+def test_a_weekend_wish_after_the_phone_line_is_no_follow_up():
+    assert follow_up(["action_phone_handover"], "merci, bon week-end") is None
+    assert follow_up(["action_phone_handover"], "et le week-end ?") == "weekend_hours"
+
+
+@pytest.mark.parametrize(
+    "previous, text, expected",
+    [
+        # Right after the e-mail went out: the address corrected, whatever else is said.
+        (
+            ["action_send_password_email"],
+            "ah non pardon c'est nadia.benali@free.fr, j'ai oublié un e",
+            "nadia.benali@free.fr",
+        ),
+        (["action_send_password_email"], "Nadia.Benali@fre.fr", None),  # the same one
+        (["action_send_password_email"], "a@b.fr ou c@d.fr", None),  # which one?
+        (["utter_greet"], "c'est nadia.benali@free.fr", None),  # no e-mail just sent
+    ],
+)
+def test_the_reset_address_corrected(previous, text, expected):
+    assert corrects_the_reset_address(previous, text, "nadia.benali@fre.fr") == expected
+    assert corrects_the_reset_address(previous, text, None) is None
+
+
 def test_the_path_given_again_is_the_latest_answer_with_steps():
     assert steps_given(["utter_anything_else", "utter_log_out", "utter_greet"]) == "utter_log_out"
     assert steps_given(["utter_greet"]) is None
@@ -535,6 +585,10 @@ def test_see_you_later_is_a_goodbye(text, expected):
         ("ouvert le dimanche ?", True),
         ("et les jours fériés ?", True),
         ("vous ouvrez à quelle heure ?", False),
+        # A wish, not a question.
+        ("merci, bon week-end", False),
+        ("très bon dimanche à vous", False),
+        ("bon week-end, vous ouvrez le samedi ?", True),
     ],
 )
 def test_an_hours_question_naming_the_weekend(text, expected):

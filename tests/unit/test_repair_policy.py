@@ -9,7 +9,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUtt
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.config import PROJECT_ROOT
-from bot.domain.repair import DELETION_REQUESTED
+from bot.domain.repair import DELETION_REQUESTED, LAST_RESET_EMAIL
 from bot.rasa_ext.repair_policy import needs_repair
 
 DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))
@@ -67,3 +67,20 @@ def test_an_address_of_no_kind_is_the_repairs_whatever_the_nlu_read():
     for intent in ("manage_addresses", "update_personal_data"):
         assert needs_repair(first_message("comment je modifie mon adresse ?", intent))
     assert not needs_repair(first_message("je change mon adresse mail", "update_personal_data"))
+
+
+def test_an_address_corrected_after_the_reset_email_is_the_repairs_whatever_the_nlu_read():
+    """« ah non pardon c'est nadia@free.fr, j'ai oublié un e » reads forgot_password."""
+
+    def after_the_email(text: str) -> DialogueStateTracker:
+        return conversation(
+            ActionExecuted("action_listen"),
+            UserUttered("nadia@fre.fr", {"name": "inform", "confidence": 0.99}),
+            ActionExecuted("action_send_password_email"),
+            SlotSet(LAST_RESET_EMAIL, "nadia@fre.fr"),
+            ActionExecuted("action_listen"),
+            UserUttered(text, {"name": "forgot_password", "confidence": 0.9}),
+        )
+
+    assert needs_repair(after_the_email("ah non pardon c'est nadia@free.fr, j'ai oublié un e"))
+    assert not needs_repair(after_the_email("j'ai aussi oublié mon identifiant"))
