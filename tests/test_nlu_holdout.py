@@ -125,8 +125,8 @@ def test_fifth_blind_set_is_large_enough():
 
 def test_sixth_blind_set_is_large_enough():
     per_intent = Counter(intent for _, intent, _ in load_examples(BLIND6))
-    # Its short turns (« merci », « oui », « au revoir ») were all in training already.
-    assert len(per_intent) >= 18 and sum(per_intent.values()) >= 240
+    # Its short turns (« merci », « oui », « au revoir », « allô ») were in training already.
+    assert len(per_intent) >= 17 and sum(per_intent.values()) >= 235
 
 
 def test_holdout_is_large_enough():

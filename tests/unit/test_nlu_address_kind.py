@@ -48,6 +48,14 @@ def test_the_other_topics_probability_goes_to_the_kind_named():
     assert merged[0]["confidence"] == pytest.approx(0.94)
 
 
+def test_the_two_first_need_no_change_asked():
+    merged = resolved(
+        ranking((POSTAL, 0.50), (EMAIL, 0.46), ("request_human", 0.04)),
+        "savoir quelle adresse de livraison vous avez pour moi",
+    )
+    assert merged[0] == {"name": POSTAL, "confidence": pytest.approx(0.96)}
+
+
 def test_a_second_place_is_enough_for_a_change_asked():
     merged = resolved(
         ranking(("change_password", 0.30), (POSTAL, 0.23), (EMAIL, 0.20)),
@@ -59,8 +67,13 @@ def test_a_second_place_is_enough_for_a_change_asked():
 @pytest.mark.parametrize(
     "pairs, words",
     [
-        # No change asked: « quelle adresse mail est enregistrée » is left to the NLU.
-        (((EMAIL, 0.5), (POSTAL, 0.4)), "quelle adresse mail est enregistree"),
+        # The two first, but neither a question nor a change: the words around two values.
+        (
+            ((EMAIL, 0.8), (POSTAL, 0.1), ("inform", 0.05)),
+            "mon numero client est le et mon adresse mail",
+        ),
+        # No change asked, and the two topics not the two first.
+        (((EMAIL, 0.5), ("greet", 0.3), (POSTAL, 0.1)), "quelle adresse mail est enregistree"),
         # Not what the ranking hesitates on.
         (
             (("login_problem", 0.6), ("forgot_password", 0.2), (EMAIL, 0.1), (POSTAL, 0.05)),

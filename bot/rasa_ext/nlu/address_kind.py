@@ -7,11 +7,14 @@ that say plainly which one they mean (« je peux pas juste changer mon adresse m
 plutôt ? »: 0.48 and 0.46, under the fallback's margin; « je voudrais changer mon adresse
 e-mail, pas mon adresse de livraison »: manage_addresses).
 
-When a message asks to change (« changer », « modifier », « corriger »…) one kind of
-address it names, and not the other, the other topic's probability moves to the named one.
-Only between these two topics, when both are among the three first and one of them among
-the two first: « je me connecte avec quelle adresse mail ? » stays a login question, and
-« mon numéro a changé, le livreur ne me trouve pas » a personal detail. The words are read
+When a message names one kind of address and not the other, the other topic's probability
+moves to the named one, when the ranking hesitates between the two: they are its two
+first and the message asks a question or a change (« changer », « modifier »,
+« corriger »…), or it asks a change and they are two of its three first, one of them
+among the two first. « je me connecte avec
+quelle adresse mail ? » stays a login question, « mon numéro client est … et mon adresse
+mail … » a value, and « mon numéro a changé, le livreur ne me trouve pas » a personal
+detail. The words are read
 from the token list (after ContrastFocus: « pas mon adresse de livraison » is gone);
 listed after the intent classifiers, before FallbackClassifier.
 """
@@ -47,6 +50,8 @@ CHANGE = re.compile(
     r"\b(?:chang\w*|modifi\w*|mettre a jour|mise a jour|updat\w*|corrig\w*|rectifi\w*"
     r"|remplac\w*)\b"
 )
+# « quelle adresse de livraison vous avez pour moi ? »: a question about the kind named.
+QUESTION = re.compile(r"\?|\b(?:quel(?:le)?s?|ou|comment|combien|quoi)\b")
 
 
 def plain_words(message: Message) -> str:
@@ -67,17 +72,25 @@ def named_topic(words: str) -> Optional[str]:
 
 def resolved(ranking: List[Dict[str, Any]], words: str) -> Optional[List[Dict[str, Any]]]:
     """The ranking with the other data topic's probability given to the named one; None
-    when the message asks no change of a kind of address it names, or when the two topics
-    are not what the ranking hesitates on."""
+    when the words name no kind of address, or when the two topics are not what the
+    ranking hesitates on: its two first, for a change or a question asked, or, for a change
+    asked, two of its three first with one of them among the two first."""
     named = named_topic(words)
-    if named is None or CHANGE.search(words) is None:
+    if named is None:
         return None
     other = POSTAL_TOPIC if named == EMAIL_TOPIC else EMAIL_TOPIC
     names = [item.get("name") for item in ranking]
-    if named not in names[:3] or other not in names[:3]:
+    asks = CHANGE.search(words) is not None or QUESTION.search(words) is not None
+    if set(names[:2]) == {named, other} and asks:
+        return _merged(ranking, named, other)
+    if CHANGE.search(words) is None or named not in names[:3] or other not in names[:3]:
         return None
     if names[0] not in (named, other) and names[1] not in (named, other):
         return None
+    return _merged(ranking, named, other)
+
+
+def _merged(ranking: List[Dict[str, Any]], named: str, other: str) -> List[Dict[str, Any]]:
     mass = {item["name"]: float(item.get("confidence") or 0.0) for item in ranking}
     merged = [
         {**item, "confidence": mass[named] + mass[other]} if item["name"] == named else item
