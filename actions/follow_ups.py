@@ -91,6 +91,19 @@ async def answer_follow_up(
             SlotSet("wants_reset_email", True),
             FollowupAction("password_email_form"),
         ]
+    if kind == "reset_for_another_account" and not in_a_flow:
+        # The same request for another account: its address is asked, never the one the
+        # e-mail just went to, nor the logged-in customer's own.
+        return [
+            *await prefill(context, tracker),
+            SlotSet("email", None),
+            SlotSet("wants_reset_email", True),
+            FollowupAction("password_email_form"),
+        ]
+    if kind == "login_needed":
+        dispatcher.utter_message(response="utter_login_needed")
+        dispatcher.utter_message(response="utter_invite_login")
+        return []
     if kind == "reset_email_not_received" and not in_a_flow:
         dispatcher.utter_message(response="utter_reset_email_not_received")
         utter_handover(context, dispatcher)

@@ -447,7 +447,7 @@ NOT_A_YES = {*TOPIC_NAMES, "thank"}
 
 
 def _plain_yes(text: str) -> bool:
-    return says_yes_plainly(text) or "confirm" in plain(text)
+    return says_yes_plainly(text) or "confirm" in plain(text) or explicit_yes_or_no(text) is True
 
 
 def message_parser(text: str, intent: Optional[str]) -> Optional[str]:

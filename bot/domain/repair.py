@@ -15,7 +15,7 @@ import re
 import unicodedata
 from typing import Any, Iterable, List, Mapping, Optional, Sequence, Tuple
 
-from bot.domain.identifiers import find_emails
+from bot.domain.identifiers import find_customer_ids, find_emails
 from bot.domain.topics import TOPIC_NAMES
 
 
@@ -314,6 +314,33 @@ def _change_of_what_was_shown(previous_actions: Sequence[str], words: str) -> Op
     return next((AFTER_DATA_SHOWN[a] for a in previous_actions if a in AFTER_DATA_SHOWN), None)
 
 
+# « je peux parler à quelqu'un ? »: a person asked for in words (the NLU reads a bare
+# « même endroit ? » as a call for one too).
+_SOMEONE = _any(
+    [
+        r"(?:parler|echanger|discuter) (?:a|avec) (?:quelqu un|qqn|un|une|vos|des)",
+        r"(?:un|une|des|vos) (?:conseill\w+|humains?|vraie? personnes?|agents?|operat\w+)",
+        r"quelqu un (?:au telephone|de chez vous|du service)",
+    ]
+)
+# A move: the address book again.
+_MOVING = _any([r"demenag\w*", r"(?:change|changer|changement) d adresse"])
+# « et pour le compte de ma femme ? » right after the reset e-mail went out: the same
+# request for another account, whose address the form asks.
+_ANOTHER_ACCOUNT = _any(
+    [
+        r"(?:le compte|celui|l espace client|le mot de passe) (?:de|d) (?:ma|mon|mes|notre) \w+",
+        r"pour (?:ma|mon) (?:femme|mari|epouse|conjointe?|compagne?|compagnon|fils|fille"
+        r"|collegue|associee?|pere|mere|frere|soeur)",
+        r"(?:l|mon|un) autre compte",
+        r"(?:le|mon) (?:deuxieme|second) compte",
+    ]
+)
+# A customer number or e-mail typed after the anonymous invoices answer, which asked to log
+# in: the invoices are only shown to a logged-in customer, whatever number is given.
+AFTER_LOGIN_INVITED = {"utter_invite_login"}
+
+
 # The reset e-mail offered and declined (« non merci ça ira »), and the customer changing
 # her mind right after: « en fait si, envoyez-le moi ».
 RESET_OFFER_DECLINED = {"action_send_password_email", "utter_no_problem"}
@@ -351,6 +378,9 @@ _DELAY = _any(
 # « et l'adresse de livraison je la mets où ? » after the account-creation steps: the
 # FAQ's answer, at the basket's validation.
 AFTER_CREATE_ACCOUNT = {"utter_create_account", "utter_account_purged"}
+# « et si je déménage après ? » after the creation steps or the address asked at checkout:
+# the address book.
+AFTER_ADDRESS_AT_CHECKOUT = AFTER_CREATE_ACCOUNT | {"utter_address_at_checkout"}
 _CREATE_ACCOUNT = _any([r"(?:re)?cre\w* (?:un |mon |le |nouveau )*compte", r"inscri\w*"])
 _DELIVERY_ADDRESS = re.compile(r"\badresse (?:de livraison|postale)\b")
 # « est-ce que je peux enregistrer plusieurs adresses ? »: the address book, not the basket.
@@ -510,7 +540,10 @@ def follow_up(
     "forgot_current_password", "reset_email_not_received", "mailbox_lost",
     "account_purged", "reset_email_delay", "address_at_checkout", "invoice_timing",
     "change_it_yourself", "where_exactly", "reset_email_after_all", "personal_data_too",
-    "personal_data_change", "addresses_change". `topic`:
+    "personal_data_change", "addresses_change", "reset_for_another_account", "login_needed".
+    A person asked for in words and surely (`topic` request_human) is never a follow-up
+    but to the phone line's answer: « bizarre, j'ai commandé hier, je peux parler à quelqu'un ? »
+    after the invoices wants the person. `topic`:
     the account topic the NLU is sure the message asks about, if any (« ok donc je refais
     un compte, c'est où ? » after the deleted-account answer asks where to create one, not
     where the last steps were)."""
@@ -523,24 +556,46 @@ def follow_up(
         kind = _about_the_line(text, words)
         if kind:
             return kind
+    if topic == "request_human" and _SOMEONE.search(words):
+        return None
     if done >= RESET_OFFER_DECLINED and _AFTER_ALL.search(words):
         return "reset_email_after_all"
     for kind, after, pattern in _AFTER_AN_ANSWER:
         if done & after and pattern.search(words):
             return kind
+    kind = _about_what_was_just_done(previous_actions, text, words, count)
+    if kind:
+        return kind
+    at_checkout = _DELIVERY_ADDRESS.search(words) and not _ADDRESS_BOOK.search(words)
+    if at_checkout and (done & AFTER_CREATE_ACCOUNT or _CREATE_ACCOUNT.search(words)):
+        return "address_at_checkout"
+    shown = done & (AFTER_DATA_STEPS | set(AFTER_DATA_SHOWN))
+    if shown and _NEW_VALUE.search(words) and topic in (None, *_DATA_TOPICS):
+        return "change_it_yourself"
+    given = steps_given(previous_actions)
+    if count <= 12 and _WHERE.search(words) and given and not _other_topic(topic, given):
+        return "where_exactly"
+    return None
+
+
+def _about_what_was_just_done(
+    previous_actions: Sequence[str], text: str, words: str, count: int
+) -> Optional[str]:
+    """The follow-ups that read the previous answer's object: the customer's own data after
+    the addresses' steps, « la changer » after the data shown, a move after the checkout
+    address, another account after the reset e-mail, a number after the log-in asked."""
+    done = set(previous_actions)
     if done & AFTER_ADDRESS_STEPS and _names_own_data(words, count):
         return "personal_data_too"
     changed = _change_of_what_was_shown(previous_actions, words) if count <= 12 else None
     if changed:
         return changed
-    at_checkout = _DELIVERY_ADDRESS.search(words) and not _ADDRESS_BOOK.search(words)
-    if at_checkout and (done & AFTER_CREATE_ACCOUNT or _CREATE_ACCOUNT.search(words)):
-        return "address_at_checkout"
-    if done & AFTER_DATA_STEPS and _NEW_VALUE.search(words) and topic in (None, *_DATA_TOPICS):
-        return "change_it_yourself"
-    given = steps_given(previous_actions)
-    if count <= 12 and _WHERE.search(words) and given and not _other_topic(topic, given):
-        return "where_exactly"
+    if done & AFTER_ADDRESS_AT_CHECKOUT and _MOVING.search(words):
+        return "addresses_change"
+    if done & AFTER_RESET_EMAIL and _ANOTHER_ACCOUNT.search(words):
+        return "reset_for_another_account"
+    if done & AFTER_LOGIN_INVITED and (find_customer_ids(text) or find_emails(text)):
+        return "login_needed"
     return None
 
 
@@ -675,7 +730,13 @@ def asks_a_question(text: str) -> bool:
 # A yes or a no said in full, which a long message keeps: « ah ben non alors je confirme
 # pas, je récupère d'abord toutes les factures ».
 _EXPLICIT_NO = _any([r"(?:je )?(?:ne )?(?:confirme|valide) (?:pas|plus)"])
-_EXPLICIT_YES = _any([r"je (?:la |le )?(?:confirme|valide)(?! pas| plus)"])
+_EXPLICIT_YES = _any(
+    [
+        r"je (?:la |le )?(?:confirme|valide)(?! pas| plus)",
+        # « ok envoyez-moi le mail » at the offer of the reset e-mail.
+        r"envoye[zr]? (?:moi |le moi |la moi )?(?:le |la |l |un |ce )?(?:mail|e ?mail|lien)",
+    ]
+)
 
 
 def explicit_yes_or_no(text: str) -> Optional[bool]:

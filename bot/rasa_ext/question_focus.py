@@ -18,7 +18,7 @@ any process that loads our model reads messages this way.
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable, Dict, Optional
+from typing import Any, Awaitable, Callable, Dict, Optional, Sequence
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
@@ -26,6 +26,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.domain.repair import ASKS, fragments, opens_with_cancel
 from bot.domain.topics import TOPIC_NAMES
+from bot.rasa_ext.nlu.contrast import REJECTED
 
 MIN_WORDS = 12
 FOCUS_CONFIDENCE = 0.9
@@ -61,16 +62,33 @@ async def focus(
         return await _question_in_cancel(text, whole, read)
     if _intent(whole)[0] not in UNFOCUSED or len(text.split()) < MIN_WORDS:
         return whole
-    best = await _surest_topic(text, read)
+    best = await _surest_topic(text, read, whole.get(REJECTED) or [])
     return focused(whole, best) if best else whole
 
 
+def _rejected(text: str, piece: str, rejected: Sequence[Sequence[int]]) -> bool:
+    """Whether most of the piece lies in a clause the message rejects (« non pas la
+    facture, le bon de livraison »: not a question about the invoice)."""
+    start = text.find(piece)
+    if start < 0:
+        return False
+    inside = sum(
+        max(0, min(end, start + len(piece)) - max(begin, start)) for begin, end in rejected
+    )
+    return inside * 2 > len(piece)
+
+
 async def _surest_topic(
-    text: str, read: Callable[[str], Awaitable[Dict[str, Any]]]
+    text: str,
+    read: Callable[[str], Awaitable[Dict[str, Any]]],
+    rejected: Sequence[Sequence[int]] = (),
 ) -> Optional[Dict[str, Any]]:
-    """The parse of the piece of `text` most surely about an account topic, if one is."""
+    """The parse of the piece of `text` most surely about an account topic, if one is;
+    never a piece the message rejects (`rejected`: ContrastFocus's character spans)."""
     best: Optional[Dict[str, Any]] = None
     for piece in fragments(text):
+        if _rejected(text, piece, rejected):
+            continue
         candidate = await read(piece)
         name, confidence = _intent(candidate)
         surer = best is None or confidence > _intent(best)[1]

@@ -190,6 +190,9 @@ def test_finalement_non_at_the_confirmation_is_the_flows_no():
         ("c'est bon, oui je confirme la suppression", "delete_account", True),
         ("ok je confirme", "delete_account", True),
         ("ok", "affirm", True),
+        # The offer taken in words: « envoyez-moi le mail ».
+        ("ok envoyez moi le mail", "forgot_password", True),
+        ("ok envoyez-le moi ce lien", "forgot_password", True),
     ],
 )
 def test_an_acknowledging_ok_is_no_yes(text, intent, expected):

@@ -13,7 +13,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.rasa_ext.nlu.contrast import ContrastFocus
+from bot.rasa_ext.nlu.contrast import REJECTED, ContrastFocus
 
 
 @pytest.fixture(scope="module")
@@ -121,6 +121,14 @@ def test_training_examples_are_focused_too_and_the_text_is_untouched(tokenised):
     ContrastFocus().process_training_data(TrainingData([message]))
     assert words(message) == [",", "je", "veux", "juste", "le", "changer"]
     assert message.get(TEXT) == text
+
+
+def test_the_rejected_spans_go_with_the_parse(tokenised):
+    text = "non pas la facture, le bon de livraison, il était pas dans le colis"
+    message = tokenised(text)
+    ContrastFocus().process([message])
+    assert [text[start:end] for start, end in message.get(REJECTED)] == ["non pas la facture"]
+    assert REJECTED in message.as_dict(only_output_properties=True)
 
 
 def test_a_message_without_text_tokens_is_left_alone():

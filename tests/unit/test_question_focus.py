@@ -7,6 +7,7 @@ from typing import Dict, Tuple
 import pytest
 
 from bot.domain.repair import fragments
+from bot.rasa_ext.nlu.contrast import REJECTED
 from bot.rasa_ext.question_focus import focus
 
 STORY = "j'ai rempli mon panier avec deux roulements 6204 pour ma tondeuse"
@@ -32,6 +33,23 @@ class Agent:
             "entities": [{"entity": "email", "value": "x@y.fr"}] if "@" in text else [],
             "intent_ranking": [{"name": name, "confidence": confidence}],
         }
+
+
+def test_a_piece_the_message_rejects_never_gives_the_intent():
+    """« non pas la facture, le bon de livraison, il était pas dans le colis »: ContrastFocus
+    marks « non pas la facture » rejected; it is not the question."""
+    text = "non pas la facture, le bon de livraison, il était pas dans le colis des roulements"
+    agent = Agent({"non pas la facture": ("find_invoices", 0.95)})
+
+    async def parse(message: str) -> dict:
+        whole = await agent.parse_message(message)
+        return await focus(message, {**whole, REJECTED: [[0, 18]]}, agent.parse_message)
+
+    understood = asyncio.run(parse(text))
+    assert understood["intent"]["name"] == "out_of_scope"
+    assert "non pas la facture" not in agent.parsed[1:]
+    # Without the mark, the piece would have been taken.
+    assert asyncio.run(agent.parse(text))["intent"]["name"] == "find_invoices"
 
 
 def test_fragments_cut_at_punctuation_and_connectives():

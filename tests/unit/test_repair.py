@@ -342,6 +342,41 @@ def test_a_change_of_what_was_just_shown(previous, text, expected):
     assert follow_up(previous, text) == expected
 
 
+@pytest.mark.parametrize(
+    "previous, text, expected",
+    [
+        (["utter_address_at_checkout"], "et si je déménage après ?", "addresses_change"),
+        (["utter_create_account"], "et en cas de changement d'adresse ?", "addresses_change"),
+        (["utter_greet"], "et si je déménage après ?", None),
+        (
+            ["action_send_password_email"],
+            "super. et pour le compte de ma femme ?",
+            "reset_for_another_account",
+        ),
+        (["utter_password_email_sent"], "et mon autre compte ?", "reset_for_another_account"),
+        (["utter_find_invoices"], "et pour le compte de ma femme ?", None),
+        (
+            ["utter_find_invoices", "utter_invite_login"],
+            "pas connecté, mon numero client c'est C5012233, vous pouvez pas me la donner ?",
+            "login_needed",
+        ),
+        (["utter_find_invoices"], "mon numero client c'est C5012233", None),
+    ],
+)
+def test_follow_ups_on_the_object_of_the_previous_answer(previous, text, expected):
+    assert follow_up(previous, text) == expected
+
+
+def test_a_person_surely_asked_for_is_no_follow_up():
+    text = "bizarre j'ai commandé hier pourtant, je peux parler à quelqu'un ?"
+    assert follow_up(["utter_find_invoices"], text) == "invoice_timing"
+    assert follow_up(["utter_find_invoices"], text, "request_human") is None
+    # The line's own follow-ups stay: « et le samedi, je peux parler à quelqu'un ? »
+    assert follow_up(["action_phone_handover"], "et le samedi ?", "request_human") == (
+        "weekend_hours"
+    )
+
+
 def test_a_weekend_wish_after_the_phone_line_is_no_follow_up():
     assert follow_up(["action_phone_handover"], "merci, bon week-end") is None
     assert follow_up(["action_phone_handover"], "et le week-end ?") == "weekend_hours"

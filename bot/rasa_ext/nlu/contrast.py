@@ -39,6 +39,9 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.rasa_ext.nlu.tokens import set_text_tokens, text_tokens
 
+# In the parse result: the (start, end) character spans of the rejected clauses, so that
+# what reads the message's pieces on their own (bot/rasa_ext/question_focus.py) skips them.
+REJECTED = "rejected_spans"
 PUNCTUATION = {",", ".", ";", ":", "!", "?", "…", "(", ")", "/", "--", "—", "–"}
 # A new clause starts at these words: « je ne veux pas X mais Y », « … pas X juste Y ».
 CLAUSE_STARTS = {"mais", "juste", "seulement", "uniquement", "simplement", "plutôt", "plutot"}
@@ -300,4 +303,18 @@ class ContrastFocus(GraphComponent):
                 dropped = set(rejected(tokens))
                 if dropped:
                     set_text_tokens(message, [t for i, t in enumerate(tokens) if i not in dropped])
+                    message.set(REJECTED, spans(tokens, sorted(dropped)), add_to_output=True)
         return messages
+
+
+def spans(tokens: Sequence[Token], indices: Sequence[int]) -> List[List[int]]:
+    """The character spans [start, end] covered by runs of consecutive token indices."""
+    found: List[List[int]] = []
+    previous = None
+    for index in indices:
+        if previous is not None and index == previous + 1:
+            found[-1][1] = tokens[index].end
+        else:
+            found.append([tokens[index].start, tokens[index].end])
+        previous = index
+    return found
