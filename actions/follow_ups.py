@@ -28,6 +28,7 @@ PLAIN = {
     "invoice_timing": "utter_invoice_when_shipped",
     "reset_email_delay": "utter_reset_email_delay",
     "address_at_checkout": "utter_address_at_checkout",
+    "recreate_account": "utter_create_account",
     "personal_data_too": "utter_update_personal_data",
     "personal_data_change": "utter_update_personal_data",
     "addresses_change": "utter_manage_addresses",

@@ -270,6 +270,16 @@ _YEARS = _any(
         r"une eternite",
     ]
 )
+# « et si le compte a été supprimé je recrée comment ? » after the password's help: making
+# a new account (the NLU reads « supprimé » as a deletion asked).
+_RECREATE = _any(
+    [
+        r"(?:je |on )?(?:le |en )?recre\w*",
+        r"refai\w* (?:un )?(?:autre |nouveau )?compte",
+        r"re ?inscri\w*",
+        r"(?:un )?nouveau compte",
+    ]
+)
 # « et pour le numéro de tel ? », « et mon mail ? » right after the addresses' steps: the
 # customer's own data, changed in « Informations personnelles » (not the shop's line).
 AFTER_ADDRESS_STEPS = {"utter_manage_addresses", "action_answer_addresses"}
@@ -540,7 +550,8 @@ def follow_up(
     "forgot_current_password", "reset_email_not_received", "mailbox_lost",
     "account_purged", "reset_email_delay", "address_at_checkout", "invoice_timing",
     "change_it_yourself", "where_exactly", "reset_email_after_all", "personal_data_too",
-    "personal_data_change", "addresses_change", "reset_for_another_account", "login_needed".
+    "personal_data_change", "addresses_change", "reset_for_another_account", "login_needed",
+    "recreate_account".
     A person asked for in words and surely (`topic` request_human) is never a follow-up
     but to the phone line's answer: « bizarre, j'ai commandé hier, je peux parler à quelqu'un ? »
     after the invoices wants the person. `topic`:
@@ -618,6 +629,7 @@ _AFTER_AN_ANSWER = (
     ("reset_email_not_received", AFTER_RESET_EMAIL, _NOT_RECEIVED),
     ("mailbox_lost", AFTER_PASSWORD_HELP, _MAILBOX_LOST),
     ("account_purged", AFTER_PASSWORD_HELP, _YEARS),
+    ("recreate_account", AFTER_PASSWORD_HELP, _RECREATE),
     ("reset_email_delay", AFTER_RESET_EMAIL, _DELAY),
     ("invoice_timing", AFTER_INVOICES, _RECENT_ORDER),
 )

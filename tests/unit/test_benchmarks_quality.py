@@ -289,7 +289,9 @@ def test_a_fold_training_file_reads_back_to_the_same_examples(training, tmp_path
     other_blocks = [block for block in nlu_blocks(TRAINING) if "intent" not in block]
     path = tmp_path / "fold.yml"
     path.write_text(training_yaml(subset, other_blocks), encoding="utf-8")
-    assert load_examples(path) == subset
+    # One block per intent: the order within the file may differ from data/nlu.yml's, which
+    # has two blocks for some intents.
+    assert sorted(load_examples(path)) == sorted(subset)
     assert regex_patterns(path) == regex_patterns(TRAINING)
 
 

@@ -305,6 +305,14 @@ def test_a_lost_mailbox_after_the_password_help(text):
         (["utter_login_problem"], "et si ma dernière connexion date de plusieurs années ?", None),
         (["utter_login_problem"], "et si ça fait 2 ans ?", None),
         (["utter_forgot_password"], "j'étais pas venu depuis très longtemps", "account_purged"),
+        # A new account after the password's help, whatever « supprimé » makes the NLU read.
+        (
+            ["action_send_password_email"],
+            "et si le compte a été supprimé je recrée comment ?",
+            "recreate_account",
+        ),
+        (["utter_login_problem"], "je refais un compte alors ?", "recreate_account"),
+        (["action_send_password_email"], "je refais la demande", None),
         (
             ["utter_find_invoices"],
             "et pour la commande d'hier, elle y est déjà ?",
