@@ -75,7 +75,9 @@ PERSONALISED = {
     "manage_addresses": ActionAnswerAddresses,
     "update_personal_data": ActionAnswerPersonalData,
 }
-WITH_HANDOVER = {"opening_hours"}
+# The answers that end with the phone line: the hours, and a question out of the account's
+# scope (« un conseiller pourra vous aider »: how to reach one), inside a flow too.
+WITH_HANDOVER = {"opening_hours", "out_of_scope"}
 
 
 async def answer_topic(

@@ -105,8 +105,11 @@ async def answer_follow_up(
         dispatcher.utter_message(response="utter_login_needed")
         dispatcher.utter_message(response="utter_invite_login")
         return []
-    if kind == "reset_email_not_received" and not in_a_flow:
+    if kind == "reset_email_not_received":
         dispatcher.utter_message(response="utter_reset_email_not_received")
         utter_handover(context, dispatcher)
+        if in_a_flow:
+            # The offer asked again stays: the form asks its question after this.
+            return []
         return await start_flow(context, "forgot_password", dispatcher, tracker)
     return None

@@ -43,6 +43,7 @@ from bot.domain.identifiers import find_customer_ids, find_emails
 from bot.domain.repair import (
     LAST_RESET_EMAIL,
     ambiguity,
+    asks_about_the_purge,
     choice,
     corrects_the_reset_address,
     follow_up,
@@ -111,6 +112,11 @@ class ActionRepair(ContextAction):
         if names_only_the_account(turn.text):
             # « mon compte »: which topic, never a flow started on the NLU's guess.
             dispatcher.utter_message(response="utter_which_account_topic")
+            return []
+        if asks_about_the_purge(turn.text):
+            # Not a deletion asked: whether inactive accounts are deleted (the FAQ's 3 years).
+            dispatcher.utter_message(response="utter_account_purged")
+            dispatcher.utter_message(response="utter_anything_else")
             return []
         if wants_a_person(turn.nlu_intent, turn.text):
             dispatcher.utter_message(response="utter_request_human_intro")

@@ -166,10 +166,11 @@ _GOES_AHEAD = _any(
 
 def wants_to_cancel(text: str) -> bool:
     """« annuler », « laissez tomber », « finalement non »… (« tant pis » only when the
-    message does not go ahead anyway)."""
+    message does not go ahead, or take the request up, anyway)."""
     words = plain(text)
     found = {match.group() for match in _CANCEL.finditer(words)}
-    if found == {"tant pis"} and _GOES_AHEAD.search(words):
+    if found == {"tant pis"} and (_GOES_AHEAD.search(words) or _RESUME.search(words)):
+        # « allez tant pis, je confirme », « ok tant pis. on reprend la suppression »
         return False
     return bool(found)
 
@@ -333,6 +334,24 @@ _SOMEONE = _any(
         r"quelqu un (?:au telephone|de chez vous|du service)",
     ]
 )
+# « et si j'en veux une 2e après ? », « je veux en ajouter une pour l'atelier »: another
+# address, after the address asked at checkout or the addresses' answers.
+_ANOTHER_ADDRESS = _any(
+    [
+        r"en (?:veux|voudrais|ajoute\w*|rajoute\w*|mettre|mets|cree\w*) (?:une|deux|plusieurs)",
+        r"(?:une|la) (?:2e|2eme|deuxieme|seconde|autre)(?: adresse)?",
+    ]
+)
+AFTER_ADDRESSES = {"utter_addresses_on_file", "utter_no_address_on_file"}
+# « et si ça marche (toujours) pas ? » after steps or the reset e-mail: the phone line.
+_STILL_FAILS = _any(
+    [
+        r"si (?:ca|sa|cela|ce) (?:ne )?(?:marche|fonctionne) (?:toujours |encore |vraiment )?"
+        r"(?:pas|plus)",
+        r"si (?:j y|je n y|on y|on n y) arrive (?:toujours |encore |vraiment )?pas",
+        r"si (?:ca|sa) bloque (?:encore|toujours)",
+    ]
+)
 # A move: the address book again.
 _MOVING = _any([r"demenag\w*", r"(?:change|changer|changement) d adresse"])
 # « et pour le compte de ma femme ? » right after the reset e-mail went out: the same
@@ -440,6 +459,10 @@ STEPS_ANSWERS = (
     "utter_duplicate_accounts",
     "utter_invoice_when_shipped",
 )
+_ON_A_DEVICE = (
+    r"(?:et )?(?:sur|depuis|avec) (?:le |mon |un |l )?(?:mobile|portable|smartphone|iphone"
+    r"|android|tablette|appli|application|telephone|tel)"
+)
 _WHERE = _any(
     [
         r"c est ou",
@@ -457,8 +480,7 @@ _WHERE = _any(
         r"c est (?:pareil|idem|la meme chose)",
         r"et pour (?:\w+ ){1,3}(?:aussi|pareil|idem)",
         # « et sur mobile ? »: the site is the same on a phone.
-        r"(?:et )?(?:sur|depuis|avec) (?:le |mon |un |l )?(?:mobile|portable|smartphone|iphone"
-        r"|android|tablette|appli|application)",
+        _ON_A_DEVICE,
         # « dans quelle rubrique déjà ? », « le bouton il est en bas ? », « à gauche ou à
         # droite ? »: where on the page.
         r"(?:dans |sur )?(?:quel|quelle) (?:onglet|rubrique|menu|page|encart|colonne|endroit)",
@@ -468,6 +490,7 @@ _WHERE = _any(
         r"(?:je|on) (?:fais|fait) comment",
     ]
 )
+_DEVICE = _any([_ON_A_DEVICE])
 # The account topics a path on the site answers (steps answers not named after one).
 STEPS_TOPICS = {
     "utter_account_purged": ("login_problem", "forgot_password"),
@@ -584,7 +607,15 @@ def follow_up(
     if shown and _NEW_VALUE.search(words) and topic in (None, *_DATA_TOPICS):
         return "change_it_yourself"
     given = steps_given(previous_actions)
-    if count <= 12 and _WHERE.search(words) and given and not _other_topic(topic, given):
+    # « et sur mon téléphone c'est pareil ? » asks for the same steps on a phone, whatever
+    # topic the NLU reads in « téléphone ».
+    device = _DEVICE.search(words) is not None
+    if (
+        count <= 12
+        and _WHERE.search(words)
+        and given
+        and (device or not _other_topic(topic, given))
+    ):
         return "where_exactly"
     return None
 
@@ -603,6 +634,12 @@ def _about_what_was_just_done(
         return changed
     if done & AFTER_ADDRESS_AT_CHECKOUT and _MOVING.search(words):
         return "addresses_change"
+    # (After the addresses' steps, « comment j'en rajoute une ? » is where_exactly.)
+    after_addresses = done & (AFTER_ADDRESS_AT_CHECKOUT | AFTER_ADDRESSES)
+    if after_addresses and _ANOTHER_ADDRESS.search(words):
+        return "addresses_change"
+    if (steps_given(previous_actions) or done & AFTER_RESET_EMAIL) and _STILL_FAILS.search(words):
+        return "phone"
     if done & AFTER_RESET_EMAIL and _ANOTHER_ACCOUNT.search(words):
         return "reset_for_another_account"
     if done & AFTER_LOGIN_INVITED and (find_customer_ids(text) or find_emails(text)):
@@ -1022,6 +1059,24 @@ _PERSON_FOR_SOMETHING = _any(
         r"joignable",
     ]
 )
+
+
+# « je croyais que les comptes de plus de 3 ans étaient supprimés ? »: a question about the
+# deletion of inactive accounts (the FAQ's three years), not a deletion asked.
+_DELETED = re.compile(
+    r"\b(?:est|sont|a ete|ont ete|etaient|etait|serait|seraient|sera|seront)"
+    r" (?:\w+ )?(?:supprimes?|effaces?|fermes?|desactives?|clotures?)\b"
+)
+# « je veux que mon compte soit supprimé, je ne m'en sers plus depuis 5 ans »: a deletion.
+_WISH = _any([r"je (?:veux|voudrais|souhaite|souhaiterais|aimerais|demande)", r"merci de"])
+
+
+def asks_about_the_purge(text: str) -> bool:
+    """An account said deleted (passive) after years of inactivity: the purge's answer."""
+    words = plain(text)
+    if _WISH.search(words):
+        return False
+    return _DELETED.search(words) is not None and _YEARS.search(words) is not None
 
 
 def wants_a_person(intent: Optional[str], text: str) -> bool:

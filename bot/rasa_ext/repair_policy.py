@@ -31,6 +31,7 @@ from bot.domain.repair import (
     LAST_RESET_EMAIL,
     SURE_CONFIDENCE,
     ambiguity,
+    asks_about_the_purge,
     continues_a_message,
     corrects_the_reset_address,
     follow_up,
@@ -136,6 +137,8 @@ def needs_repair(tracker: DialogueStateTracker) -> bool:
     if names_only_the_account(text):
         return True
     if wants_a_person(intent, text):
+        return True
+    if asks_about_the_purge(text):
         return True
     vague = ambiguity(text) is not None or postal_meant(text)
     return intent in AMBIGUOUS_INTENTS and vague

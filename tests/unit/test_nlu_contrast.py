@@ -80,6 +80,10 @@ def focused(tokenised, text: str) -> str:
             ", je voulais juste savoir si le 6008 est dispo .",
         ),
         (
+            "je voulais juste me déconnecter, pas supprimer le compte !",
+            "je voulais juste me déconnecter , !",
+        ),
+        (
             "je veux pas supprimer mon compte juste me désinscrire de la newsletter",
             "juste me désinscrire de la newsletter",
         ),

@@ -5,6 +5,7 @@ import pytest
 from bot.domain.repair import (
     ambiguity,
     asks_a_question,
+    asks_about_the_purge,
     choice,
     closes_with_cancel,
     corrects_the_reset_address,
@@ -57,6 +58,7 @@ def test_wants_to_resume(text, expected):
         ("tant pis", True),
         # Resigned, yet going ahead.
         ("allez tant pis, je confirme la suppression", False),
+        ("ok tant pis. on reprend la suppression", False),
         ("tant pis oui", False),
         # What was missing is found again: nothing left to do.
         ("nan c bon jlai retrouvé, c'etait dans mon carnet", True),
@@ -383,6 +385,55 @@ def test_a_person_surely_asked_for_is_no_follow_up():
     assert follow_up(["action_phone_handover"], "et le samedi ?", "request_human") == (
         "weekend_hours"
     )
+
+
+@pytest.mark.parametrize(
+    "previous, text, topic, expected",
+    [
+        # Another address, after the address asked at checkout or the addresses shown.
+        (["utter_address_at_checkout"], "et si j'en veux une 2e après ?", None, "addresses_change"),
+        (
+            ["utter_addresses_on_file"],
+            "je veux en ajouter une pour l'atelier de mon mari",
+            "update_personal_data",
+            "addresses_change",
+        ),
+        (["utter_greet"], "je veux en ajouter une", None, None),
+        # Still failing after the steps or the reset e-mail: the phone line.
+        (["utter_update_personal_data"], "et si ça marche pas ?", None, "phone"),
+        (["utter_password_email_sent"], "et si ça marche pas ?", None, "phone"),
+        (["utter_greet"], "et si ça marche pas ?", None, None),
+        # « pareil » names the steps just given, whatever topic the NLU reads.
+        (
+            ["utter_change_password"],
+            "et sur mon téléphone c'est pareil ?",
+            "update_personal_data",
+            "where_exactly",
+        ),
+        (
+            ["utter_change_password"],
+            "et mon téléphone, je le change où ?",
+            "update_personal_data",
+            None,
+        ),
+    ],
+)
+def test_follow_ups_of_session_24s_twelfth_set(previous, text, topic, expected):
+    assert follow_up(previous, text, topic) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("je croyais que les comptes de plus de 3 ans étaient supprimés ?", True),
+        ("mon compte a été effacé parce que je ne venais plus depuis des années ?", True),
+        ("je veux que mon compte soit supprimé, je ne m'en sers plus depuis 5 ans", False),
+        ("je voudrais que mon compte soit fermé, ça fait longtemps que je commande plus", False),
+        ("mon compte est supprimé ?", False),
+    ],
+)
+def test_a_question_about_the_purge_of_inactive_accounts(text, expected):
+    assert asks_about_the_purge(text) is expected
 
 
 def test_a_weekend_wish_after_the_phone_line_is_no_follow_up():

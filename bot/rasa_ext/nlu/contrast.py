@@ -190,16 +190,27 @@ def _verb_before(tokens: Sequence[Token], index: int, clause: Sequence[int]) -> 
 
 
 def verbless_rejection(tokens: Sequence[Token], clause: Sequence[int]) -> bool:
-    """« pas mon adresse de livraison », « pas de souci de mot de passe », « pas besoin de … »."""
-    words = [tokens[i].text.lower() for i in clause]
-    while words and words[0] in LEADING:
-        words = words[1:]
+    """« pas mon adresse de livraison », « pas de souci de mot de passe », « pas besoin de … »,
+    « pas supprimer le compte »."""
+    rest = list(clause)
+    while rest and tokens[rest[0]].text.lower() in LEADING:
+        rest = rest[1:]
+    words = [tokens[i].text.lower() for i in rest]
     if len(words) < 2 or words[0] not in NEGATIONS:
         return False
     after = words[1]
     if after in DETERMINERS or after in ("besoin", "pour"):
         return True
+    if _is_infinitive(tokens[rest[1]]):
+        # « je voulais juste me déconnecter, pas supprimer le compte »
+        return True
     return after in ("de", "d'") and len(words) > 2 and words[2] in TROUBLES
+
+
+def _is_infinitive(token: Token) -> bool:
+    """A verb in the infinitive, as spaCy's lemma and part of speech tell: « supprimer »."""
+    pos = (token.data or {}).get("pos")
+    return pos in ("VERB", "AUX") and token.text.lower() == _lemma(token)
 
 
 def _subject_is_ce(tokens: Sequence[Token], verb: int) -> bool:
