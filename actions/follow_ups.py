@@ -29,6 +29,7 @@ PLAIN = {
     "reset_email_delay": "utter_reset_email_delay",
     "address_at_checkout": "utter_address_at_checkout",
     "recreate_account": "utter_create_account",
+    "password_too": "utter_change_password",
     "personal_data_too": "utter_update_personal_data",
     "personal_data_change": "utter_update_personal_data",
     "addresses_change": "utter_manage_addresses",

@@ -352,6 +352,11 @@ _STILL_FAILS = _any(
         r"si (?:ca|sa) bloque (?:encore|toujours)",
     ]
 )
+# « et le password aussi c'est là ? » after the personal data's steps: « Modifier mon mot de
+# passe » is on that page (the FAQ); not when it was forgotten or lost.
+AFTER_PERSONAL_DATA_STEPS = {"utter_update_personal_data"}
+_PASSWORD = _any([r"mot de passe", r"mdp", r"password", r"mot passe"])
+_LOST = _any([r"perdu", r"egare"])
 # A move: the address book again.
 _MOVING = _any([r"demenag\w*", r"(?:change|changer|changement) d adresse"])
 # « et pour le compte de ma femme ? » right after the reset e-mail went out: the same
@@ -574,7 +579,7 @@ def follow_up(
     "account_purged", "reset_email_delay", "address_at_checkout", "invoice_timing",
     "change_it_yourself", "where_exactly", "reset_email_after_all", "personal_data_too",
     "personal_data_change", "addresses_change", "reset_for_another_account", "login_needed",
-    "recreate_account".
+    "recreate_account", "password_too".
     A person asked for in words and surely (`topic` request_human) is never a follow-up
     but to the phone line's answer: « bizarre, j'ai commandé hier, je peux parler à quelqu'un ? »
     after the invoices wants the person. `topic`:
@@ -632,6 +637,9 @@ def _about_what_was_just_done(
     changed = _change_of_what_was_shown(previous_actions, words) if count <= 12 else None
     if changed:
         return changed
+    password = _PASSWORD.search(words) and not (_FORGOT.search(words) or _LOST.search(words))
+    if done & AFTER_PERSONAL_DATA_STEPS and password and count <= 12:
+        return "password_too"
     if done & AFTER_ADDRESS_AT_CHECKOUT and _MOVING.search(words):
         return "addresses_change"
     # (After the addresses' steps, « comment j'en rajoute une ? » is where_exactly.)

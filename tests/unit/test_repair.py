@@ -403,6 +403,14 @@ def test_a_person_surely_asked_for_is_no_follow_up():
         (["utter_update_personal_data"], "et si ça marche pas ?", None, "phone"),
         (["utter_password_email_sent"], "et si ça marche pas ?", None, "phone"),
         (["utter_greet"], "et si ça marche pas ?", None, None),
+        # The password's link is on the personal data's page.
+        (
+            ["utter_update_personal_data"],
+            "et le password aussi c'est là ?",
+            "change_password",
+            "password_too",
+        ),
+        (["utter_update_personal_data"], "et si j'ai oublié mon mot de passe ?", None, None),
         # « pareil » names the steps just given, whatever topic the NLU reads.
         (
             ["utter_change_password"],
