@@ -14,15 +14,17 @@ rejects a request, next to another clause of the same message that says what is 
   talking (vouloir, chercher, demander, souhaiter, parler, s'agir), on « ce n'est pas »,
   on « pas besoin », or on a past participle of a claim (« je l'ai pas perdu »,
   « je n'ai pas oublié »); or a clause with no verb that starts with « pas » and a
-  determiner (« …, pas mon adresse de livraison »), « pas de souci / problème »,
-  « pas besoin », « pas pour ».
+  determiner (« …, pas mon adresse de livraison »), an infinitive (« …, pas supprimer le
+  compte »), « pas de souci / problème », « pas besoin », « pas pour ».
 - A verb clause is dropped only when another clause carries a marker of what is wanted
   (« juste », « seulement », « mais », « c'est », « plutôt », « en fait », or a verb of
   wanting said positively): « je ne veux pas perdre mes factures, comment les récupérer ? »
   keeps its words.
 - Something must be left: at least one content word outside the rejected clauses.
 Clauses are cut at punctuation and before « mais », « juste », « seulement »… The
-rejected clauses' tokens leave the token list only; the text is untouched.
+rejected clauses' tokens leave the token list only; the text is untouched, and their
+character spans go with the parse (`rejected_spans`) for question_focus.py, which never
+takes a rejected piece for the message's question.
 """
 
 from __future__ import annotations
