@@ -508,6 +508,10 @@ STEPS_TOPICS = {
 # In the parse of each question of a split message: its rank (0 first). A follow-up to the
 # message then reads what the bot said to all of its questions (previous_turn_actions).
 SPLIT_PART = "split_part"
+# In the parse of a message with a contrast: the (start, end) character spans of the clauses
+# it rejects (bot/rasa_ext/nlu/contrast.py), which bot/rasa_ext/question_focus.py never takes
+# for the message's question.
+REJECTED = "rejected_spans"
 # In the parse of a cancelling message: the account question it also asks (its intent).
 ASKS = "asks"
 # How sure the NLU must be of an intent for the repair layer to act on it (a detour inside

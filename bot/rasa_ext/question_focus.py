@@ -24,9 +24,8 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.domain.repair import ASKS, fragments, opens_with_cancel
+from bot.domain.repair import ASKS, REJECTED, fragments, opens_with_cancel
 from bot.domain.topics import TOPIC_NAMES
-from bot.rasa_ext.nlu.contrast import REJECTED
 
 MIN_WORDS = 12
 FOCUS_CONFIDENCE = 0.9

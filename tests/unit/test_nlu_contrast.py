@@ -13,7 +13,8 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.rasa_ext.nlu.contrast import REJECTED, ContrastFocus
+from bot.domain.repair import REJECTED
+from bot.rasa_ext.nlu.contrast import ContrastFocus
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,7 @@ from typing import Dict, Tuple
 
 import pytest
 
-from bot.domain.repair import fragments
-from bot.rasa_ext.nlu.contrast import REJECTED
+from bot.domain.repair import REJECTED, fragments
 from bot.rasa_ext.question_focus import focus
 
 STORY = "j'ai rempli mon panier avec deux roulements 6204 pour ma tondeuse"

@@ -39,11 +39,9 @@ from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.domain.repair import REJECTED
 from bot.rasa_ext.nlu.tokens import set_text_tokens, text_tokens
 
-# In the parse result: the (start, end) character spans of the rejected clauses, so that
-# what reads the message's pieces on their own (bot/rasa_ext/question_focus.py) skips them.
-REJECTED = "rejected_spans"
 PUNCTUATION = {",", ".", ";", ":", "!", "?", "…", "(", ")", "/", "--", "—", "–"}
 # A new clause starts at these words: « je ne veux pas X mais Y », « … pas X juste Y ».
 CLAUSE_STARTS = {"mais", "juste", "seulement", "uniquement", "simplement", "plutôt", "plutot"}
