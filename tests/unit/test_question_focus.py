@@ -2,6 +2,8 @@
 (bot/rasa_ext/question_focus.py), with a stand-in NLU."""
 
 import asyncio
+import subprocess
+import sys
 from typing import Dict, Tuple
 
 import pytest
@@ -168,3 +170,13 @@ def test_otherwise_a_deny_carries_no_question(text, pieces):
     parsed = asyncio.run(agent.parse(text))
 
     assert parsed["intent"]["name"] == "deny" and "asks" not in parsed
+
+
+def test_the_module_imports_first_without_a_circular_import():
+    """It reads ContrastFocus's parse key; imported before the NLU package it once failed."""
+    done = subprocess.run(
+        [sys.executable, "-c", "import bot.rasa_ext.question_focus"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr[-500:]
