@@ -11,28 +11,24 @@ When a message names one kind of address and not the other, the other topic's pr
 moves to the named one, when the ranking hesitates between the two: they are its two
 first and the message asks a question or a change (« changer », « modifier »,
 « corriger »…), or it asks a change and they are two of its three first, one of them
-among the two first. « je me connecte avec
-quelle adresse mail ? » stays a login question, « mon numéro client est … et mon adresse
-mail … » a value, and « mon numéro a changé, le livreur ne me trouve pas » a personal
-detail. The words are read
-from the token list (after ContrastFocus: « pas mon adresse de livraison » is gone);
-listed after the intent classifiers, before FallbackClassifier.
+among the two first. « je me connecte avec quelle adresse mail ? » stays a login question,
+« mon numéro client est … et mon adresse mail … » a value, and « mon numéro a changé, le
+livreur ne me trouve pas » a personal detail. The words are read from the token list
+(after ContrastFocus: « pas mon adresse de livraison » is gone); listed after the intent
+classifiers, before FallbackClassifier.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.rasa_ext.nlu.tokens import text_tokens
+from bot.rasa_ext.nlu.spelling import strip_accents
+from bot.rasa_ext.nlu.tokens import StatelessComponent, text_tokens
 
 EMAIL_TOPIC, POSTAL_TOPIC = "update_personal_data", "manage_addresses"
 EMAIL = re.compile(r"\b(?:e ?-?mails?|mails?|courriels?|mel|adresse electronique)\b")
@@ -58,8 +54,7 @@ def plain_words(message: Message) -> str:
     """The message's words as the featurizers see them, lower case, without accents."""
     tokens = text_tokens(message)
     text = " ".join(t.text for t in tokens) if tokens else message.get(TEXT) or ""
-    folded = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in folded if not unicodedata.combining(c))
+    return strip_accents(text.lower())
 
 
 def named_topic(words: str) -> Optional[str]:
@@ -101,22 +96,8 @@ def _merged(ranking: List[Dict[str, Any]], named: str, other: str) -> List[Dict[
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class AddressKind(GraphComponent):
+class AddressKind(StatelessComponent):
     """Gives the data topic the message names the other one's probability."""
-
-    @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        return {}
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "AddressKind":
-        return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

@@ -29,18 +29,15 @@ takes a rejected piece for the message's question.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Sequence, Text, Type
+from typing import List, Sequence
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
+from rasa.nlu.tokenizers.spacy_tokenizer import POS_TAG_KEY
+from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.domain.repair import REJECTED
-from bot.rasa_ext.nlu.tokens import set_text_tokens, text_tokens
+from bot.rasa_ext.nlu.tokens import TokenRewriter, set_text_tokens
 
 PUNCTUATION = {",", ".", ";", ":", "!", "?", "…", "(", ")", "/", "--", "—", "–"}
 # A new clause starts at these words: « je ne veux pas X mais Y », « … pas X juste Y ».
@@ -153,10 +150,6 @@ EMPTY = {
 }
 
 
-def _words(tokens: Sequence[Token]) -> List[str]:
-    return [token.text.lower() for token in tokens]
-
-
 def _lemma(token: Token) -> str:
     return (token.lemma or token.text).lower()
 
@@ -209,7 +202,7 @@ def verbless_rejection(tokens: Sequence[Token], clause: Sequence[int]) -> bool:
 
 def _is_infinitive(token: Token) -> bool:
     """A verb in the infinitive, as spaCy's lemma and part of speech tell: « supprimer »."""
-    pos = (token.data or {}).get("pos")
+    pos = (token.data or {}).get(POS_TAG_KEY)
     return pos in ("VERB", "AUX") and token.text.lower() == _lemma(token)
 
 
@@ -260,7 +253,7 @@ def _has_content(tokens: Sequence[Token], indices: Sequence[int]) -> bool:
         len(tokens[i].text) > 2
         and _lemma(tokens[i]) not in EMPTY
         and tokens[i].text.lower() not in CLITICS | DETERMINERS | NEGATIONS | LEADING
-        and (tokens[i].data or {}).get("pos", "NOUN") in ("NOUN", "VERB", "PROPN", "ADJ")
+        and (tokens[i].data or {}).get(POS_TAG_KEY, "NOUN") in ("NOUN", "VERB", "PROPN", "ADJ")
         for i in indices
     )
 
@@ -281,41 +274,15 @@ def rejected(tokens: Sequence[Token]) -> List[int]:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
-class ContrastFocus(GraphComponent):
+class ContrastFocus(TokenRewriter):
     """Drops the rejected half of « pas X, (juste) Y » from the token list; list it after
     the tokenizer and ValueMasker, before the featurizers."""
 
-    @classmethod
-    def required_components(cls) -> List[Type]:
-        return [Tokenizer]
-
-    @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        return {}
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "ContrastFocus":
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self.process(training_data.training_examples)
-        return training_data
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            tokens = text_tokens(message)
-            if tokens:
-                dropped = set(rejected(tokens))
-                if dropped:
-                    set_text_tokens(message, [t for i, t in enumerate(tokens) if i not in dropped])
-                    message.set(REJECTED, spans(tokens, sorted(dropped)), add_to_output=True)
-        return messages
+    def rewrite(self, message: Message, tokens: List[Token]) -> None:
+        dropped = set(rejected(tokens))
+        if dropped:
+            set_text_tokens(message, [t for i, t in enumerate(tokens) if i not in dropped])
+            message.set(REJECTED, spans(tokens, sorted(dropped)), add_to_output=True)
 
 
 def spans(tokens: Sequence[Token], indices: Sequence[int]) -> List[List[int]]:

@@ -14,18 +14,14 @@ of bot/domain/identifiers.py, the one home of these identifiers.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Text, Tuple, Type
+from typing import List, Tuple
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
+from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.domain.identifiers import CUSTOMER_ID, EMAIL
-from bot.rasa_ext.nlu.tokens import set_text_tokens, text_tokens
+from bot.rasa_ext.nlu.tokens import TokenRewriter, set_text_tokens
 
 # French numbers: 06 12 34 56 78, 06.12.34.56.78, 0612345678, +33 6 12 34 56 78.
 PHONE = re.compile(r"(?<![\w+])(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\w)")
@@ -80,39 +76,10 @@ def mask_tokens(tokens: List[Token], text: str) -> List[Token]:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
-class ValueMasker(GraphComponent):
+class ValueMasker(TokenRewriter):
     """Replaces values by placeholder tokens; list it right after the tokenizer."""
 
-    @classmethod
-    def required_components(cls) -> List[Type]:
-        return [Tokenizer]
-
-    @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        return {}
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "ValueMasker":
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self.process(training_data.training_examples)
-        return training_data
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            self._mask(message)
-        return messages
-
-    @staticmethod
-    def _mask(message: Message) -> None:
-        tokens: Optional[List[Token]] = text_tokens(message)
+    def rewrite(self, message: Message, tokens: List[Token]) -> None:
         text = message.get("text")
-        if tokens and text:
+        if text:
             set_text_tokens(message, mask_tokens(tokens, text))
