@@ -42,6 +42,18 @@ STEPS_AGAIN = ("where_exactly", "change_it_yourself")
 ANSWERED_IN_FULL = (*PLAIN, *STEPS_AGAIN)
 
 
+async def _reset_offer_taken(
+    context: ActionContext, tracker: Tracker, *more: EventType
+) -> List[EventType]:
+    """The reset form started with its offer already accepted: it asks the address."""
+    return [
+        *await prefill(context, tracker),
+        *more,
+        SlotSet("wants_reset_email", True),
+        FollowupAction("password_email_form"),
+    ]
+
+
 def previous_actions(tracker: Tracker) -> List[str]:
     """What the bot did and said between the customer's previous message and the latest
     one (actions by name, responses by their `utter_action` name)."""
@@ -88,20 +100,11 @@ async def answer_follow_up(
     if kind == "reset_email_after_all" and not in_a_flow:
         # The offer declined just before, now taken: the form asks the address (or sends
         # to the logged-in customer's) without offering again.
-        return [
-            *await prefill(context, tracker),
-            SlotSet("wants_reset_email", True),
-            FollowupAction("password_email_form"),
-        ]
+        return await _reset_offer_taken(context, tracker)
     if kind == "reset_for_another_account" and not in_a_flow:
         # The same request for another account: its address is asked, never the one the
         # e-mail just went to, nor the logged-in customer's own.
-        return [
-            *await prefill(context, tracker),
-            SlotSet("email", None),
-            SlotSet("wants_reset_email", True),
-            FollowupAction("password_email_form"),
-        ]
+        return await _reset_offer_taken(context, tracker, SlotSet("email", None))
     if kind == "login_needed":
         dispatcher.utter_message(response="utter_login_needed")
         dispatcher.utter_message(response="utter_invite_login")

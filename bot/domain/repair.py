@@ -342,7 +342,7 @@ _ANOTHER_ADDRESS = _any(
         r"(?:une|la) (?:2e|2eme|deuxieme|seconde|autre)(?: adresse)?",
     ]
 )
-AFTER_ADDRESSES = {"utter_addresses_on_file", "utter_no_address_on_file"}
+AFTER_ADDRESSES = {name for name, kind in AFTER_DATA_SHOWN.items() if kind == "addresses_change"}
 # « et si ça marche (toujours) pas ? » after steps or the reset e-mail: the phone line.
 _STILL_FAILS = _any(
     [
