@@ -70,6 +70,31 @@ def test_what_is_never_corrected(speller, typed):
     assert speller.correct(typed) is None
 
 
+@pytest.mark.parametrize(
+    "typed, usual",
+    [
+        ("oublie", "oublié"),  # a word too, but « oublié » is the usual spelling
+        ("ou", "où"),  # short words too
+        ("OU", "où"),
+        ("telechargé", "télécharger"),  # misplaced accent
+    ],
+)
+def test_one_spelling_per_accent_free_form(typed, usual):
+    counts = {"oublié": 3, "oublie": 1, "où": 4, "ou": 2, "télécharger": 1}
+    assert Speller(counts, min_length=5, long_word=9, one_spelling=True).correct(typed) == usual
+
+
+def test_without_one_spelling_a_known_word_stays():
+    counts = {"oublié": 3, "oublie": 1, "où": 4, "ou": 2}
+    speller = Speller(counts, min_length=5, long_word=9)
+    assert speller.correct("oublie") is None and speller.correct("ou") is None
+
+
+def test_the_usual_spelling_itself_stays():
+    counts = {"oublié": 3, "oublie": 1}
+    assert Speller(counts, min_length=5, long_word=9, one_spelling=True).correct("oublié") is None
+
+
 def test_ties_go_to_the_more_frequent_word(speller):
     assert speller.correct("facturs") == "facture"
 

@@ -7,7 +7,10 @@ used with the closest word it did use (Damerau-Levenshtein distance 1, 2 from 9 
 accents ignored; ties go to the more frequent word), in the token list only. The
 vocabulary is learnt at training time from the tokens of data/nlu.yml, so it follows the
 data. Words shorter than `min_length`, tokens holding a digit, an @ or a placeholder of
-ValueMasker are never touched. The look-up uses symspellpy (chosen over rapidfuzz by the
+ValueMasker are never touched. With `one_spelling`, a training word typed without its
+accents becomes the spelling the training data uses most (« ou » -> « où », « oublie » ->
+« oublié »), whatever its length: phones drop accents, and the bare form must not read as
+another word. The look-up uses symspellpy (chosen over rapidfuzz by the
 measurement in docs/BENCHMARKS.md: the same corrections, far quicker per look-up).
 """
 
@@ -44,10 +47,13 @@ def strip_accents(word: str) -> str:
 class Speller:
     """The closest known word of a vocabulary {word: count}, accents ignored."""
 
-    def __init__(self, counts: Dict[str, int], min_length: int, long_word: int) -> None:
+    def __init__(
+        self, counts: Dict[str, int], min_length: int, long_word: int, one_spelling: bool = False
+    ) -> None:
         self.counts = counts
         self.min_length = min_length
         self.long_word = long_word
+        self.one_spelling = one_spelling
         # Several spellings can share an accent-free form: the most frequent one wins.
         self.by_form: Dict[str, str] = {}
         for word, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
@@ -57,13 +63,20 @@ class Speller:
             self.symspell.create_dictionary_entry(form, counts[word])
 
     def correct(self, word: str) -> Optional[str]:
-        """The known word meant, or None when the word is known, too short, or too far."""
+        """The known word meant, or None when the word is known, too short, or too far.
+        With `one_spelling`, a known word whose accent-free form has a more frequent
+        spelling becomes that spelling (« ou est ma facture » reads as « où est… »)."""
         lowered = word.lower()
-        if len(lowered) < self.min_length or lowered in self.counts or not WORD.match(lowered):
+        if not WORD.match(lowered):
             return None
         form = strip_accents(lowered)
-        if form in self.by_form:
+        if lowered in self.counts:
+            usual = self.by_form[form]
+            return usual if self.one_spelling and usual != lowered else None
+        if form in self.by_form and (self.one_spelling or len(lowered) >= self.min_length):
             return self.by_form[form]
+        if len(lowered) < self.min_length:
+            return None
         distance = 2 if len(form) >= self.long_word else 1
         found = self.symspell.lookup(form, Verbosity.TOP, max_edit_distance=distance)
         return self.by_form[found[0].term] if found else None
@@ -92,7 +105,7 @@ class SpellingNormaliser(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"min_length": 5, "long_word": 9}
+        return {"min_length": 5, "long_word": 9, "one_spelling": False}
 
     @staticmethod
     def required_packages() -> List[Text]:
@@ -116,6 +129,7 @@ class SpellingNormaliser(GraphComponent):
             {w: v["count"] for w, v in words.items()},
             self._config["min_length"],
             self._config["long_word"],
+            self._config["one_spelling"],
         )
 
     @classmethod
