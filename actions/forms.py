@@ -66,6 +66,7 @@ from bot.domain.repair import (
     plain,
     says_goodbye,
     says_yes_plainly,
+    takes_it_back,
     wants_to_cancel,
     wants_to_resume,
     wants_to_switch,
@@ -319,7 +320,8 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
         if turn.is_confident(*ANSWERS) and not same_flow and not value_attempt:
             await answer_topic(self.context, turn.intent or "", dispatcher, tracker, domain)
             detours = int(tracker.get_slot(DIGRESSIONS) or 0) + 1
-            if slot in OFFER_SLOTS and detours > 1:
+            if (slot in OFFER_SLOTS and detours > 1) or takes_it_back(turn.text):
+                # « non non je voulais juste me déconnecter »: the request was misread.
                 return {slot: None, OUTCOME: "dropped"}
             dispatcher.utter_message(response="utter_resume")
             return {slot: None, DIGRESSIONS: float(detours), RETRIES: None}

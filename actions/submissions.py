@@ -24,7 +24,7 @@ from actions.flows import (
 from actions.forms import Turn
 from actions.handover import handover_with_offer, utter_handover
 from bot.clients.account import BackendUnavailable, RateLimited
-from bot.domain.repair import DELETION_REQUESTED, LAST_RESET_EMAIL
+from bot.domain.repair import DELETION_REQUESTED, LAST_RESET_EMAIL, will_phone
 from bot.domain.summary import message_ticket_body
 from bot.domain.tickets import DELETION_SUBJECT, OTHER_SUBJECT
 
@@ -80,6 +80,9 @@ class FormSubmission(ContextAction, ABC):
             dispatcher.utter_message(response="utter_form_cancelled")
             if outcome == "cancelled_goodbye":
                 dispatcher.utter_message(response="utter_goodbye")
+            elif will_phone(tracker.latest_message.get("text") or ""):
+                # « oubliez, j'appellerai plutôt »: the number and whether the line is open.
+                utter_handover(self.context, dispatcher)
             elif await answer_question_after_cancel(self.context, dispatcher, tracker, domain):
                 dispatcher.utter_message(response="utter_anything_else")
         elif outcome == "failed":

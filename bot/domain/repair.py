@@ -155,7 +155,22 @@ _SWITCH = _any(
 
 def wants_to_switch(text: str) -> bool:
     """« en fait, je veux plutôt supprimer mon compte »: another request replaces this one."""
-    return _SWITCH.search(plain(text)) is not None
+    return _SWITCH.search(plain(text)) is not None or takes_it_back(text)
+
+
+# « non non je voulais juste me déconnecter, pas le supprimer ! », « non c'est pas ça,
+# je parlais de ma facture »: a no that opens the message, then what was meant.
+_TAKEN_BACK = re.compile(
+    r"^(?:(?:ah|oh|mais|euh|ben)[ ,]+)*(?:non|nan)\b[ ,!.]*"
+    r"(?:(?:non|nan|mais|pardon|en fait|attendez?)\b[ ,!.]*)*"
+    r"(?:je (?:voulais|veux|voudrais|parlais|demandais)|c est pas ca|ce n est pas ca|pas ca)\b"
+)
+
+
+def takes_it_back(text: str) -> bool:
+    """The customer says the request under way is not what they meant: inside a flow, the
+    answer to what they meant ends it instead of coming back to it."""
+    return _TAKEN_BACK.search(plain(text)) is not None
 
 
 # « allez tant pis, je confirme la suppression »: resigned, yet a yes.
@@ -173,6 +188,24 @@ def wants_to_cancel(text: str) -> bool:
         # « allez tant pis, je confirme », « ok tant pis. on reprend la suppression »
         return False
     return bool(found)
+
+
+# « oubliez, j'appellerai plutôt »: the customer will phone.
+_WILL_PHONE = _any(
+    [
+        r"j appellerai",
+        r"je vais (?:vous |les )?(?:appeler|telephoner|rappeler)(?! (?:mon|ma|mes)\b)",
+        r"je vous (?:appelle|telephone|rappelle)",
+        r"je (?:vous |les )?(?:telephonerai|rappellerai)",
+        r"je passerai (?:un coup de fil|par le telephone)",
+        r"(?:je vais|je prefere|plutot) (?:passer )?par (?:le )?telephone",
+    ]
+)
+
+
+def will_phone(text: str) -> bool:
+    """« oubliez, j'appellerai plutôt », « bon je vais vous appeler »."""
+    return _WILL_PHONE.search(plain(text)) is not None
 
 
 def opens_with_cancel(text: str) -> bool:
@@ -672,11 +705,13 @@ def _about_the_line(text: str, words: str) -> Optional[str]:
     return None
 
 
-# The follow-ups known by their words alone after a given answer, first match wins.
+# The follow-ups known by their words alone after a given answer, first match wins: the
+# lost mailbox before the e-mail not received (« et si j'ai plus accès à cette boîte
+# mail ? » names the « boîte » too).
 _AFTER_AN_ANSWER = (
     ("forgot_current_password", AFTER_CHANGE_PASSWORD, _FORGOT),
-    ("reset_email_not_received", AFTER_RESET_EMAIL, _NOT_RECEIVED),
     ("mailbox_lost", AFTER_PASSWORD_HELP, _MAILBOX_LOST),
+    ("reset_email_not_received", AFTER_RESET_EMAIL, _NOT_RECEIVED),
     ("account_purged", AFTER_PASSWORD_HELP, _YEARS),
     ("recreate_account", AFTER_PASSWORD_HELP, _RECREATE),
     ("reset_email_delay", AFTER_RESET_EMAIL, _DELAY),
@@ -857,6 +892,23 @@ def clauses(text: str) -> List[str]:
     if carried and parts:
         parts[-1] = f"{parts[-1]} {carried}"
     return parts if len(parts) > 1 else [text]
+
+
+# « est-ce que je dois créer un deuxième compte ou je peux avoir deux adresses ? »: one
+# question offering two ways, each said with its own verb.
+_OR_ELSE = re.compile(
+    r"\s*,?\s+ou\s+(?:bien\s+|alors\s+|plut[oô]t\s+)?"
+    r"(?=(?:je|j'|j’|est[ -]ce|il|on|c'est|c’est|faut|dois[ -]je|puis[ -]je)\b)",
+    re.IGNORECASE,
+)
+
+
+def alternatives(text: str) -> List[str]:
+    """The ways a question offers (« je dois créer un compte ou je peux changer
+    l'adresse ? »), or the text alone when it offers none."""
+    ways = [way.strip(" ,?") for way in _OR_ELSE.split(text)]
+    ways = [way for way in ways if len(way.split()) >= MIN_CLAUSE_WORDS]
+    return ways if len(ways) > 1 else [text]
 
 
 _FRAGMENT_BREAK = re.compile(r"[.,;:!?\n]+|\b(?:mais|donc|du coup|alors que|parce que)\b", re.I)

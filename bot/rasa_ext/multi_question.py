@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Tuple
 
-from bot.domain.repair import SPLIT_PART, clauses
+from bot.domain.repair import SPLIT_PART, alternatives, clauses
 from bot.domain.topics import TOPIC_NAMES
 
 # Each part must be this sure of its topic: a split must never lose the customer's meaning.
@@ -21,6 +21,10 @@ SPLIT_CONFIDENCE = 0.7
 # has an answer of its own (« t'es un robot ? et vous ouvrez à quelle heure ? »).
 QUESTIONS = {*TOPIC_NAMES, "bot_challenge"}
 ANYTHING_ELSE = "utter_anything_else"
+# A way offered by a question (« … ou je peux avoir deux adresses ? ») is on the topic
+# before when the topic is one of its two first readings, this sure: half a question is
+# read less surely than a whole one (« deux adresses » also suggests two accounts).
+WAY_CONFIDENCE = 0.2
 
 
 Question = Tuple[str, Optional[Dict[str, Any]]]
@@ -46,6 +50,8 @@ async def questions(agent: Any, text: str) -> List[Question]:
         parse = await agent.parse_message(part)
         intent = parse.get("intent") or {}
         sure = intent.get("name") in QUESTIONS and intent.get("confidence", 0) >= SPLIT_CONFIDENCE
+        if sure and groups and await _offers_a_way_to(agent, part, _topic(groups[-1][1])):
+            sure = False  # « … ou je peux avoir deux adresses ? »: the question before's
         if sure and not (groups and _topic(groups[-1][1]) == intent.get("name")):
             groups.append(([*waiting, part], parse))
             waiting = []
@@ -78,6 +84,25 @@ async def _read_by_its_question(agent: Any, text: str, question: Dict[str, Any])
         entry for entry in whole.get("intent_ranking") or [] if entry.get("name") != asked["name"]
     ]
     return text, {**whole, "text": text, "intent": asked, "intent_ranking": ranking}
+
+
+async def _offers_a_way_to(agent: Any, part: str, topic: Optional[str]) -> bool:
+    """Whether a question offering two ways (« je dois créer un deuxième compte ou je peux
+    avoir deux adresses ? ») offers one on the topic just asked about (one of its two first
+    readings): then it asks how to do what the question before said, and is no second
+    question."""
+    ways = alternatives(part)
+    if len(ways) < 2 or topic is None:
+        return False
+    for way in ways:
+        parse = await agent.parse_message(way)
+        ranking = parse.get("intent_ranking") or [parse.get("intent") or {}]
+        if any(
+            entry.get("name") == topic and entry.get("confidence", 0) >= WAY_CONFIDENCE
+            for entry in ranking[:2]
+        ):
+            return True
+    return False
 
 
 def _topic(parse: Optional[Dict[str, Any]]) -> Optional[str]:

@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from bot.domain.repair import clauses
+from bot.domain.repair import alternatives, clauses
 from bot.rasa_ext.multi_question import once_anything_else, questions
 
 
@@ -106,6 +106,49 @@ def test_parts_without_a_sure_question_go_with_the_question_before():
     assert split[0][1]["text"] == split[0][0]
     # Their rank, so that a follow-up reads what was said to both (previous_turn_actions).
     assert [parse["split_part"] for _, parse in split] == [0, 1]
+
+
+def test_a_question_offering_a_way_to_do_the_first_is_no_second_question():
+    # The first sentence asks about invoices; the second, read whole as the password,
+    # offers two ways, one of them the invoices: one question, one answer.
+    second = "Est-ce que je dois changer de mot de passe ou je peux garder ma facture ?"
+    text = f"Ma facture doit partir à l'ancienne adresse depuis mon déménagement. {second}"
+    agent = Agent()
+    agent.read_as[second] = {"intent": {"name": "change_password", "confidence": 0.95}}
+    [(part, parse)] = asyncio.run(questions(agent, text))
+    assert part == text and parse is None
+
+
+def test_a_way_read_second_still_counts():
+    # « je peux avoir deux adresses différentes » reads two accounts first, addresses second.
+    second = "Est-ce que je dois créer un deuxième compte ou je peux avoir deux adresses ?"
+    text = f"Ma facture doit partir à l'ancienne adresse depuis mon déménagement. {second}"
+    agent = Agent()
+    agent.read_as[second] = {"intent": {"name": "change_password", "confidence": 0.95}}
+    agent.read_as["je peux avoir deux adresses"] = {
+        "intent": {"name": "change_password", "confidence": 0.7},
+        "intent_ranking": [
+            {"name": "change_password", "confidence": 0.7},
+            {"name": "find_invoices", "confidence": 0.25},
+        ],
+    }
+    [(part, parse)] = asyncio.run(questions(agent, text))
+    assert part == text
+
+
+@pytest.mark.parametrize(
+    "text, ways",
+    [
+        (
+            "Est-ce que je dois créer un deuxième compte pour ça ou je peux avoir deux adresses ?",
+            ["Est-ce que je dois créer un deuxième compte pour ça", "je peux avoir deux adresses"],
+        ),
+        ("par mail ou par courrier ?", ["par mail ou par courrier ?"]),
+        ("je le fais moi-même ou c'est vous ?", ["je le fais moi-même ou c'est vous ?"]),
+    ],
+)
+def test_alternatives(text, ways):
+    assert alternatives(text) == ways
 
 
 def test_one_sure_question_among_remarks_gives_the_message_its_topic():

@@ -20,11 +20,13 @@ from bot.domain.repair import (
     says_goodbye,
     says_yes_plainly,
     steps_given,
+    takes_it_back,
     topic_list,
     wants_a_person,
     wants_to_cancel,
     wants_to_resume,
     wants_to_switch,
+    will_phone,
     yes_or_no,
 )
 from bot.domain.summary import message_ticket_body
@@ -189,6 +191,39 @@ def test_wants_to_switch(text, expected):
     assert wants_to_switch(text) is expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("oubliez, j'appellerai plutôt", True),
+        ("laissez tomber je vais vous appeler", True),
+        ("bon je vous téléphonerai lundi", True),
+        ("je préfère passer par téléphone", True),
+        ("annuler", False),
+        ("je vais appeler mon comptable d'abord", False),
+        ("mon numéro de téléphone a changé", False),
+    ],
+)
+def test_will_phone(text, expected):
+    assert will_phone(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("non non je voulais juste me déconnecter, pas le supprimer !", True),
+        ("Non, c'est pas ça, je parlais de ma facture", True),
+        ("ah non pardon je voulais dire mon adresse de livraison", True),
+        ("nan je veux juste changer mon mot de passe", True),
+        ("non", False),
+        ("non merci", False),
+        ("je voulais aussi savoir vos horaires", False),
+        ("c'est pas ça qui m'inquiète, c'est quoi vos horaires ?", False),
+    ],
+)
+def test_takes_it_back(text, expected):
+    assert takes_it_back(text) is expected
+
+
 def test_previous_turn_actions_are_the_bot_s_last_turn_only():
     events = [
         ("action", "action_listen"),
@@ -270,11 +305,13 @@ def test_a_trouble_with_an_address_of_no_kind_is_asked_about():
         "je n'ai plus accès à mon mail",
         "mon adresse e-mail n'existe plus",
         "c'est mon ancienne adresse",
+        "et si j'ai plus accès à cette boîte mail ?",  # « boîte », yet not « not received »
     ],
 )
 def test_a_lost_mailbox_after_the_password_help(text):
     assert follow_up(["utter_forgot_password"], text) == "mailbox_lost"
     assert follow_up(["action_send_password_email"], text) == "mailbox_lost"
+    assert follow_up(["utter_reset_email_not_received"], text) == "mailbox_lost"
     assert follow_up(["utter_greet"], text) is None
 
 
