@@ -88,6 +88,11 @@ def focused(tokenised, text: str) -> str:
             "je veux pas supprimer mon compte juste me désinscrire de la newsletter",
             "juste me désinscrire de la newsletter",
         ),
+        (
+            # « wow », an interjection, before the rejection.
+            "wow non surtout pas supprimer le compte !! je veux juste plus vos mails de promo",
+            "! ! je veux juste plus vos mails de promo",
+        ),
     ],
 )
 def test_the_rejected_clause_leaves_the_tokens(tokenised, text, left):

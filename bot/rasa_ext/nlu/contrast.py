@@ -116,7 +116,7 @@ DETERMINERS = {
     "aux",
 }
 TROUBLES = {"souci", "soucis", "problème", "problèmes", "probleme", "problemes"}
-LEADING = {"et", "mais", "non", "surtout", "donc", "alors"}
+LEADING = {"et", "mais", "non", "nan", "surtout", "donc", "alors", "ah", "oh", "wow", "bah", "ben"}
 MARKERS = {
     "juste",
     "seulement",
