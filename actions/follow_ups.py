@@ -12,7 +12,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import ActionContext
-from actions.flows import prefill, start_flow
+from actions.flows import PERSONALISED, prefill, start_flow
 from actions.handover import utter_handover
 from bot.domain.repair import continues_a_message, previous_turn_actions, steps_given
 
@@ -34,12 +34,28 @@ PLAIN = {
     "personal_data_change": "utter_update_personal_data",
     "addresses_change": "utter_manage_addresses",
 }
+# Follow-ups answered with responses that ask something back (no « autre chose ? » after).
+ASKING_BACK = {
+    "login_needed": ("utter_login_needed", "utter_invite_login"),
+    # « non c'est pas ça » after an answer: rephrase, or pick a topic.
+    "not_that": ("utter_fallback_topics",),
+}
+# Follow-ups that start the reset form with its offer taken, and the events that go with:
+# the offer declined just before, now taken (the form asks the address, or sends to the
+# logged-in customer's, without offering again); the same request for another account
+# (its address is asked, never the one the e-mail just went to, nor the customer's own).
+RESET_OFFER_TAKEN: Dict[str, Tuple[EventType, ...]] = {
+    "reset_email_after_all": (),
+    "reset_for_another_account": (SlotSet("email", None),),
+}
+# Follow-ups answered with the customer's own data, read again from the backend.
+DATA_AGAIN = {"orders_again": "find_invoices", "addresses_again": "manage_addresses"}
 # Follow-ups answered with the path on the site given just before, again (after « la
 # nouvelle c'est … », the bot first says it cannot make the change itself).
 STEPS_AGAIN = ("where_exactly", "change_it_yourself")
 # The follow-ups that end the answer, after which « autre chose ? » may come (the others
 # end with the phone line or start a flow).
-ANSWERED_IN_FULL = (*PLAIN, *STEPS_AGAIN)
+ANSWERED_IN_FULL = (*PLAIN, *STEPS_AGAIN, *DATA_AGAIN)
 
 
 async def _reset_offer_taken(
@@ -86,8 +102,10 @@ async def answer_follow_up(
     if kind == "phone":
         utter_handover(context, dispatcher)
         return []
-    if kind in PLAIN:
-        dispatcher.utter_message(response=PLAIN[kind])
+    responses = (PLAIN[kind],) if kind in PLAIN else ASKING_BACK.get(kind)
+    if responses:
+        for response in responses:
+            dispatcher.utter_message(response=response)
         return []
     if kind in STEPS_AGAIN:
         if kind == "change_it_yourself":
@@ -97,17 +115,11 @@ async def answer_follow_up(
         return []
     if kind == "forgot_current_password" and not in_a_flow:
         return await start_flow(context, "forgot_password", dispatcher, tracker)
-    if kind == "reset_email_after_all" and not in_a_flow:
-        # The offer declined just before, now taken: the form asks the address (or sends
-        # to the logged-in customer's) without offering again.
-        return await _reset_offer_taken(context, tracker)
-    if kind == "reset_for_another_account" and not in_a_flow:
-        # The same request for another account: its address is asked, never the one the
-        # e-mail just went to, nor the logged-in customer's own.
-        return await _reset_offer_taken(context, tracker, SlotSet("email", None))
-    if kind == "login_needed":
-        dispatcher.utter_message(response="utter_login_needed")
-        dispatcher.utter_message(response="utter_invite_login")
+    if kind in RESET_OFFER_TAKEN and not in_a_flow:
+        return await _reset_offer_taken(context, tracker, *RESET_OFFER_TAKEN[kind])
+    if kind in DATA_AGAIN:
+        # « et la 2e commande ? » after the orders: the customer's own list again.
+        await PERSONALISED[DATA_AGAIN[kind]](context).run(dispatcher, tracker, {})
         return []
     if kind == "reset_email_not_received":
         dispatcher.utter_message(response="utter_reset_email_not_received")

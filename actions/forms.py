@@ -364,6 +364,9 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
         kind = follow_up(done, turn.text, turn.sure_topic())
         if kind is None:
             return None
+        if kind == "not_that":
+            # « non c'est pas ça » inside a request: the request was not what was meant.
+            return {slot: None, OUTCOME: "cancelled"}
         if (
             await answer_follow_up(self.context, kind, done, dispatcher, tracker, in_a_flow=True)
             is None

@@ -53,10 +53,15 @@ def is_email(value: str) -> bool:
     return len(value) <= MAX_EMAIL_LENGTH and EMAIL_FIELD.fullmatch(value) is not None
 
 
+# « jp.roy @ videotron.ca »: spaces typed around the at sign (a phone keyboard's habit).
+_SPACED_AT = re.compile(r"(?<=[\w.+-])\s*@\s*(?=[\w-]+\.[a-zA-Z]{2,})")
+
+
 def find_emails(text: str) -> List[str]:
-    """Every e-mail address in the text, lower-cased, in order, without repeats."""
+    """Every e-mail address in the text, lower-cased, in order, without repeats; spaces
+    around the at sign are ignored."""
     found: List[str] = []
-    for match in EMAIL.finditer(text or ""):
+    for match in EMAIL.finditer(_SPACED_AT.sub("@", text or "")):
         address = match.group(0).lower().strip(".")
         if len(address) <= MAX_EMAIL_LENGTH and address not in found:
             found.append(address)
@@ -74,8 +79,20 @@ def parse_email(text: str) -> Optional[str]:
 SPELLED_EMAIL = re.compile(r"\b(?:arr?obase|at)\b.*\bpoint\b|\barr?obase\b", re.IGNORECASE)
 
 
+# « thomas.girard.gmail.com »: an address typed in one word, its at sign forgotten.
+AT_FORGOTTEN = re.compile(
+    r"^[\w.+-]+\.(?:gmail|yahoo|hotmail|outlook|orange|free|sfr|laposte|wanadoo|icloud|live"
+    r"|bbox|neuf|aol|protonmail|gmx|skynet|bluewin|videotron)\.[a-z]{2,}$",
+    re.IGNORECASE,
+)
+
+
 def is_spelled_email(text: str) -> bool:
-    return "@" not in text and SPELLED_EMAIL.search(text) is not None
+    """An e-mail address written without its at sign: spelled out (« … arobase free point
+    fr ») or forgotten (« thomas.girard.gmail.com »)."""
+    if "@" in text:
+        return False
+    return SPELLED_EMAIL.search(text) is not None or AT_FORGOTTEN.match(text.strip()) is not None
 
 
 def find_customer_ids(text: str) -> List[str]:

@@ -129,6 +129,8 @@ _NOT_RECEIVED = _any(
         r"spam",
         r"indesirables?",
         r"pas de (?:mail|e mail|courriel)",
+        # « oups je crois que je l'ai effacé sans faire exprès »: to be sent again.
+        r"(?:je l ai|j l ai|jl ai|l ai) (?:efface|supprime|jete|mis a la corbeille)",
         r"aucun (?:mail|e mail|courriel)",
     ]
 )
@@ -158,12 +160,20 @@ def wants_to_switch(text: str) -> bool:
     return _SWITCH.search(plain(text)) is not None or takes_it_back(text)
 
 
-# « non non je voulais juste me déconnecter, pas le supprimer ! », « non c'est pas ça,
-# je parlais de ma facture »: a no that opens the message, then what was meant.
+# « non non je voulais juste me déconnecter, pas le supprimer ! », « ah non pardon, pas le
+# compte !! juste une vieille adresse », « non non pas 2 comptes, UN seul compte »: a no
+# that opens the message, then what was meant or what was not.
+_NO_FIRST = (
+    r"^(?:(?:ah|oh|wow|ouh|mais|euh|ben|bah|hein|oula|oups)[ ,!.]+)*(?:non|nan)\b[ ,!.]*"
+    r"(?:(?:non|nan|mais|pardon|en fait|attendez?|surtout|merci)\b[ ,!.]*)*"
+)
 _TAKEN_BACK = re.compile(
-    r"^(?:(?:ah|oh|mais|euh|ben)[ ,]+)*(?:non|nan)\b[ ,!.]*"
-    r"(?:(?:non|nan|mais|pardon|en fait|attendez?)\b[ ,!.]*)*"
-    r"(?:je (?:voulais|veux|voudrais|parlais|demandais)|c est pas ca|ce n est pas ca|pas ca)\b"
+    _NO_FIRST
+    + r"(?:je (?:voulais|veux|voudrais|parlais|demandais|cherchais)|c est pas ca|ce n est pas ca"
+    r"|pas\b|je me suis mal|vous m avez mal)"
+    # Said anywhere: « pardon je me suis mal exprimé, … », « vous m'avez mal comprise ».
+    r"|\bje me suis mal (?:exprime|explique)\w*|\bvous m avez mal compris\w*"
+    r"|\bc est pas (?:ca|ce) que je\b"
 )
 
 
@@ -279,9 +289,9 @@ AFTER_PASSWORD_HELP = AFTER_RESET_EMAIL | {
 # « et si je n'ai plus accès à cette adresse ? » after the reset steps or e-mail.
 _MAILBOX_LOST = _any(
     [
-        r"(?:plus|pas|perdu) (?:d |l )?acces\w* a (?:cette|ce|cet|mon|ma|l) ?"
+        r"(?:plus|pas|perdu) (?:d |l )?acces\w* a (?:cette|ce|cet|mon|ma|la|l) ?"
         r"(?:adresse|mail|boite|messagerie)",
-        r"(?:plus|pas|perdu) (?:d |l )?acces\w* (?:a|au) (?:mon |ma )?"
+        r"(?:plus|pas|perdu) (?:d |l )?acces\w* (?:a|au) (?:mon |ma |la )?"
         r"(?:e ?mail|courriel|boite|messagerie)",
         r"(?:adresse|e ?mail|courriel|boite)(?: mail| e ?mail| electronique)? (?:a ete |est )?"
         r"(?:n existe plus|ne marche plus|fermee|supprimee|desactivee|cloturee)",
@@ -406,6 +416,10 @@ _ANOTHER_ACCOUNT = _any(
 # A customer number or e-mail typed after the anonymous invoices answer, which asked to log
 # in: the invoices are only shown to a logged-in customer, whatever number is given.
 AFTER_LOGIN_INVITED = {"utter_invite_login"}
+# « je vous ai donné mon numéro pourtant » after the invitation to log in.
+_GAVE_IT = _any(
+    [r"(?:je vous (?:l )?ai|j ai|je l ai) (?:deja )?(?:donne|mis|ecrit|indique|envoye|fourni)"]
+)
 
 
 # The reset e-mail offered and declined (« non merci ça ira »), and the customer changing
@@ -433,8 +447,8 @@ _NEW_VALUE = re.compile(
 # « combien de temps ? » after the reset e-mail: when it comes.
 _DELAY = _any(
     [
-        r"combien de temps",
-        r"dans combien",
+        r"(?:combien|cb|cbn|cmb) de temps",
+        r"dans (?:combien|cb)",
         r"(?:ca|il|elle) (?:prend|met) combien",
         r"(?:recois|recevrai|aurai|arrive|arrivera) quand",
         r"quand (?:est ce que )?(?:je (?:le |la )?)?(?:recois|recevrai|aurai|arrive|arrivera)",
@@ -616,7 +630,7 @@ def follow_up(
     "account_purged", "reset_email_delay", "address_at_checkout", "invoice_timing",
     "change_it_yourself", "where_exactly", "reset_email_after_all", "personal_data_too",
     "personal_data_change", "addresses_change", "reset_for_another_account", "login_needed",
-    "recreate_account", "password_too".
+    "recreate_account", "password_too", "not_that", "orders_again", "addresses_again".
     A person asked for in words and surely (`topic` request_human) is never a follow-up
     but to the phone line's answer: « bizarre, j'ai commandé hier, je peux parler à quelqu'un ? »
     after the invoices wants the person. `topic`:
@@ -669,6 +683,8 @@ def _about_what_was_just_done(
     the addresses' steps, « la changer » after the data shown, a move after the checkout
     address, another account after the reset e-mail, a number after the log-in asked."""
     done = set(previous_actions)
+    if done and _NOT_THAT.search(words):
+        return "not_that"
     if done & AFTER_ADDRESS_STEPS and _names_own_data(words, count):
         return "personal_data_too"
     changed = _change_of_what_was_shown(previous_actions, words) if count <= 12 else None
@@ -687,9 +703,10 @@ def _about_what_was_just_done(
         return "phone"
     if done & AFTER_RESET_EMAIL and _ANOTHER_ACCOUNT.search(words):
         return "reset_for_another_account"
-    if done & AFTER_LOGIN_INVITED and (find_customer_ids(text) or find_emails(text)):
+    identified = find_customer_ids(text) or find_emails(text) or _GAVE_IT.search(words)
+    if done & AFTER_LOGIN_INVITED and identified:
         return "login_needed"
-    return None
+    return _the_data_again(previous_actions, words, count)
 
 
 def _about_the_line(text: str, words: str) -> Optional[str]:
@@ -702,6 +719,56 @@ def _about_the_line(text: str, words: str) -> Optional[str]:
         return "phone"
     if _CALL.search(words) and asks_a_question(text):
         return "phone"
+    return None
+
+
+# « non c'est pas ça », « vous avez mal compris », « ça répond pas à ma question », and
+# nothing else: the answer just given missed.
+_NOT_THAT = re.compile(
+    r"^(?:(?:non|nan|mais|ah|bah|ben|euh)[ ,!.]+)*"
+    r"(?:c est pas ca|ce n est pas ca"
+    r"|c est pas (?:du tout )?ce que je (?:demandais|voulais|cherchais)"
+    r"|vous (?:m )?avez mal compris\w*|ca (?:ne )?repond pas a ma question|rien a voir)"
+    r"(?:[ ,!.?]+(?:du tout|pas du tout|merci|svp|desole))*[ ,!.?]*$"
+)
+# « et la 2e commande ? », « et celle de mars ? » right after the customer's orders were
+# listed: the list again, which says each order's invoice or when it comes.
+AFTER_ORDERS_SHOWN = {"utter_invoices_list"}
+_AN_ORDER = _any(
+    [
+        r"(?:la |le |l )?(?:1re|1ere|premiere|2e|2eme|2nde|deuxieme|seconde|3e|3eme|troisieme"
+        r"|derniere|autre) (?:commande|facture|cde|cmd)",
+        r"(?:celle|la commande|la facture|la cde) (?:de|du|d) (?:janvier|fevrier|mars|avril|mai"
+        r"|juin|juillet|aout|septembre|octobre|novembre|decembre|\d{1,2})",
+        r"(?:et )?(?:la |celle (?:d )?)?(?:en )?(?:1re|1ere|premiere|2e|2eme|deuxieme|seconde|3e"
+        r"|troisieme|derniere)",
+        r"(?:cmd|cde|commande) ?(?:n ?)?-? ?\d+",
+    ]
+)
+# « et celle de livraison ? » right after the addresses on file: the addresses again.
+_AN_ADDRESS_KIND = _any(
+    [
+        r"(?:celle|l adresse|adresse|la) (?:de |d )?(?:livraison|facturation)",
+        r"livraison",
+        r"facturation",
+    ]
+)
+# « et je change celle de livraison comment ? » asks the steps, not the addresses again.
+_A_CHANGE = _any(
+    [r"chang\w*", r"modifi\w*", r"corrig\w*", r"ajout\w*", r"supprim\w*", r"mettre a jour"]
+)
+MAX_DATA_AGAIN_WORDS = 10
+
+
+def _the_data_again(previous_actions: Sequence[str], words: str, count: int) -> Optional[str]:
+    """A short question about one of the orders or addresses just listed."""
+    done = set(previous_actions)
+    if count > MAX_DATA_AGAIN_WORDS:
+        return None
+    if done & AFTER_ORDERS_SHOWN and _AN_ORDER.search(words):
+        return "orders_again"
+    if done & AFTER_ADDRESSES and _AN_ADDRESS_KIND.search(words) and not _A_CHANGE.search(words):
+        return "addresses_again"
     return None
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Tuple
 
-from bot.domain.repair import SPLIT_PART, alternatives, clauses
+from bot.domain.repair import SPLIT_PART, alternatives, clauses, takes_it_back
 from bot.domain.topics import TOPIC_NAMES
 
 # Each part must be this sure of its topic: a split must never lose the customer's meaning.
@@ -50,6 +50,8 @@ async def questions(agent: Any, text: str) -> List[Question]:
         parse = await agent.parse_message(part)
         intent = parse.get("intent") or {}
         sure = intent.get("name") in QUESTIONS and intent.get("confidence", 0) >= SPLIT_CONFIDENCE
+        # « non non pas 2 comptes, UN seul compte ! » names what is NOT asked: no question.
+        sure = sure and not takes_it_back(part)
         if sure and groups and await _offers_a_way_to(agent, part, _topic(groups[-1][1])):
             sure = False  # « … ou je peux avoir deux adresses ? »: the question before's
         if sure and not (groups and _topic(groups[-1][1]) == intent.get("name")):

@@ -111,7 +111,21 @@ def test_is_email(value, expected):
         ("jean.dupont@free.fr", False),
         ("je regarde ça au point de vente", False),
         ("on se voit at home", False),
+        ("thomas.girard.gmail.com", True),  # the at sign forgotten
+        ("www.123roulement.com", False),
     ],
 )
 def test_an_address_written_out_is_recognised(text, spelled):
     assert is_spelled_email(text) is spelled
+
+
+@pytest.mark.parametrize(
+    "text, emails",
+    [
+        ("oui svp c'est jp.roy @ videotron.ca", ["jp.roy@videotron.ca"]),
+        ("marc@ gmail.com", ["marc@gmail.com"]),
+        ("je suis @ la maison. mon mail: x@y.fr", ["x@y.fr"]),
+    ],
+)
+def test_spaces_around_the_at_sign_are_ignored(text, emails):
+    assert find_emails(text) == emails

@@ -136,6 +136,13 @@ def test_a_way_read_second_still_counts():
     assert part == text
 
 
+def test_a_part_that_takes_the_request_back_is_no_question():
+    # « non non pas 2 comptes ! » reads as the rejected topic; the message is one correction.
+    text = "non non pas de mot de passe, pas ça ! je veux juste ma facture de mars"
+    [(part, parse)] = asyncio.run(questions(Agent(), text))
+    assert part == text
+
+
 @pytest.mark.parametrize(
     "text, ways",
     [

@@ -214,6 +214,10 @@ def test_will_phone(text, expected):
         ("Non, c'est pas ça, je parlais de ma facture", True),
         ("ah non pardon je voulais dire mon adresse de livraison", True),
         ("nan je veux juste changer mon mot de passe", True),
+        ("ah non pardon je me suis mal exprimé, pas le compte !! juste une adresse", True),
+        ("non non pas 2 comptes, UN seul compte ! je veux juste une adresse de plus", True),
+        ("wow non surtout pas supprimer le compte !! je veux plus vos mails de promo", True),
+        ("vous m'avez mal comprise, je veux le changer", True),
         ("non", False),
         ("non merci", False),
         ("je voulais aussi savoir vos horaires", False),
@@ -932,3 +936,39 @@ def test_own_data_named_after_the_addresses_is_personal_data(text, kind):
 def test_the_delay_asked_after_the_not_received_answer_is_the_reset_email_s():
     done = ["password_email_form", "utter_reset_email_not_received", "utter_handover_closed"]
     assert follow_up(done, "ça prend combien de temps normalement ?") == "reset_email_delay"
+
+
+@pytest.mark.parametrize(
+    "previous, text, kind",
+    [
+        (["action_send_password_email"], "ça prend cb de temps ?", "reset_email_delay"),
+        (
+            ["utter_forgot_password"],
+            "et si j'ai plus accès à la boite mail ? c'était celle de mon ancien taf",
+            "mailbox_lost",
+        ),
+        (
+            ["action_send_password_email"],
+            "oups je crois que je l'ai effacé sans faire exprès",
+            "reset_email_not_received",
+        ),
+        (["utter_invite_login"], "je vous ai donné mon numéro pourtant", "login_needed"),
+        (["utter_find_invoices", "utter_anything_else"], "non c'est pas ça", "not_that"),
+        (["utter_manage_addresses"], "vous m'avez mal compris", "not_that"),
+        (["utter_find_invoices"], "non c'est pas ça, je parlais de mon adresse", None),
+        ([], "non c'est pas ça", None),
+        (["utter_invoices_list"], "et la 2e commande ?", "orders_again"),
+        (["utter_invoices_list"], "et celle de mars ?", "orders_again"),
+        (["utter_find_invoices"], "et la 2e commande ?", None),  # no list shown
+        (["utter_addresses_on_file"], "et celle de livraison ?", "addresses_again"),
+        (
+            ["utter_addresses_on_file"],
+            "et je change celle de livraison comment ?",
+            None,
+        ),
+        (["utter_manage_addresses"], "et celle de livraison ?", None),
+        (["utter_greet"], "je vous ai donné mon numéro pourtant", None),
+    ],
+)
+def test_follow_ups_of_the_fourteenth_blind_set(previous, text, kind):
+    assert follow_up(previous, text) == kind
