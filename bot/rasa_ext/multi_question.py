@@ -21,6 +21,12 @@ SPLIT_CONFIDENCE = 0.7
 # has an answer of its own (« t'es un robot ? et vous ouvrez à quelle heure ? »).
 QUESTIONS = {*TOPIC_NAMES, "bot_challenge"}
 ANYTHING_ELSE = "utter_anything_else"
+# A question out of the account's scope is a part of its own from this confidence, and only
+# with a question mark: a remark in a long story (« je commence à m'impatienter ») is none.
+OUT_OF_SCOPE = "out_of_scope"
+OUT_OF_SCOPE_CONFIDENCE = 0.8
+# … and with some substance: « Vous pouvez m'aider ? » closing a story asks for the story.
+OUT_OF_SCOPE_MIN_WORDS = 6
 # A way offered by a question (« … ou je peux avoir deux adresses ? ») is on the topic
 # before when the topic is one of its two first readings, this sure: half a question is
 # read less surely than a whole one (« deux adresses » also suggests two accounts).
@@ -50,6 +56,9 @@ async def questions(agent: Any, text: str) -> List[Question]:
         parse = await agent.parse_message(part)
         intent = parse.get("intent") or {}
         sure = intent.get("name") in QUESTIONS and intent.get("confidence", 0) >= SPLIT_CONFIDENCE
+        # « … Par ailleurs le colis n'est toujours pas arrivé, il est où ? »: a question out
+        # of the account's scope gets its answer (the phone line) after the account one.
+        sure = sure or _asks_out_of_scope(part, intent)
         # « non non pas 2 comptes, UN seul compte ! » names what is NOT asked: no question.
         sure = sure and not takes_it_back(part)
         if sure and groups and await _offers_a_way_to(agent, part, _topic(groups[-1][1])):
@@ -61,6 +70,9 @@ async def questions(agent: Any, text: str) -> List[Question]:
             groups[-1][0].append(part)
         else:
             waiting.append(part)
+    if all(_topic(parse) == OUT_OF_SCOPE for _, parse in groups):
+        # Only questions out of scope: the message is read whole, as before any split.
+        return [(text, None)]
     if len(groups) == 1 and len(parts) > 1:
         return [await _read_by_its_question(agent, text, groups[0][1] or {})]
     if len(groups) < 2:
@@ -86,6 +98,17 @@ async def _read_by_its_question(agent: Any, text: str, question: Dict[str, Any])
         entry for entry in whole.get("intent_ranking") or [] if entry.get("name") != asked["name"]
     ]
     return text, {**whole, "text": text, "intent": asked, "intent_ranking": ranking}
+
+
+def _asks_out_of_scope(part: str, intent: Dict[str, Any]) -> bool:
+    """A question (« ? ») of some length the NLU surely reads as out of the account's
+    scope."""
+    return (
+        "?" in part
+        and len(part.split()) >= OUT_OF_SCOPE_MIN_WORDS
+        and intent.get("name") == OUT_OF_SCOPE
+        and intent.get("confidence", 0) >= OUT_OF_SCOPE_CONFIDENCE
+    )
 
 
 async def _offers_a_way_to(agent: Any, part: str, topic: Optional[str]) -> bool:

@@ -136,6 +136,41 @@ def test_a_way_read_second_still_counts():
     assert part == text
 
 
+def test_a_question_out_of_scope_is_a_question_of_its_own():
+    agent = Agent()
+    oos = {"intent": {"name": "out_of_scope", "confidence": 0.95}}
+    agent.read_as["Et le colis, il est où ?"] = oos
+    agent.read_as["Je commence à m'impatienter."] = oos  # a remark: no question mark
+    text = "Je cherche ma facture de mars. Je commence à m'impatienter. Et le colis, il est où ?"
+    split = asyncio.run(questions(agent, text))
+    assert [part for part, _ in split] == [
+        "Je cherche ma facture de mars. Je commence à m'impatienter.",
+        "Et le colis, il est où ?",
+    ]
+    assert [parse["intent"]["name"] for _, parse in split] == ["find_invoices", "out_of_scope"]
+
+
+def test_a_short_call_for_help_is_no_question_out_of_scope():
+    agent = Agent()
+    agent.read_as["Vous pouvez m'aider ?"] = {"intent": {"name": "out_of_scope", "confidence": 0.9}}
+    [(part, _)] = asyncio.run(
+        questions(agent, "J'ai perdu ma facture de mars. Vous pouvez m'aider ?")
+    )
+    assert part == "J'ai perdu ma facture de mars. Vous pouvez m'aider ?"
+
+
+def test_questions_out_of_scope_alone_leave_the_message_whole():
+    agent = Agent()
+    agent.read_as["Vous vendez des 6204 ?"] = {
+        "intent": {"name": "out_of_scope", "confidence": 0.95}
+    }
+    agent.unsure = {"Mon vieux compte, je sais plus."}
+    [(part, parse)] = asyncio.run(
+        questions(agent, "Mon vieux compte, je sais plus. Vous vendez des 6204 ?")
+    )
+    assert parse is None
+
+
 def test_a_part_that_takes_the_request_back_is_no_question():
     # « non non pas 2 comptes ! » reads as the rejected topic; the message is one correction.
     text = "non non pas de mot de passe, pas ça ! je veux juste ma facture de mars"
