@@ -33,6 +33,7 @@ PLAIN = {
     "personal_data_too": "utter_update_personal_data",
     "personal_data_change": "utter_update_personal_data",
     "addresses_change": "utter_manage_addresses",
+    "reset_steps": "utter_forgot_password",
 }
 # Follow-ups answered with responses that ask something back (no « autre chose ? » after).
 ASKING_BACK = {

@@ -51,7 +51,16 @@ async def answer_question_after_cancel(
         return await answer_topic(context, turn.intent or "", dispatcher, tracker, domain)
     if turn.asks in QUESTIONS_AFTER_CANCEL:
         return await answer_topic(context, turn.asks or "", dispatcher, tracker, domain)
+    if _asks_out_of_scope(turn):
+        # « annuler, je garde mon compte. Vous acceptez les retours sous combien de
+        # jours ? »: that question's answer (the phone line) after the cancellation.
+        return await answer_topic(context, "out_of_scope", dispatcher, tracker, domain)
     return False
+
+
+def _asks_out_of_scope(turn: Turn) -> bool:
+    """A question surely out of scope; a bare « laissez tomber » read out of scope is not."""
+    return "?" in turn.text and turn.intent == "out_of_scope" and turn.confidence >= 0.8
 
 
 class FormSubmission(ContextAction, ABC):

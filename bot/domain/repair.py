@@ -121,6 +121,7 @@ _FORGOT = _any(
 _NOT_RECEIVED = _any(
     [
         r"(?:rien|pas|jamais) (?:recu|arrive|eu)",
+        r"n arrive (?:jamais|pas)",
         r"(?:recois|recoit|vois|trouve|ai) (?:rien|pas|toujours pas|jamais)",
         r"recu (?:aucun|rien)",
         r"toujours (?:rien|pas)",
@@ -134,6 +135,9 @@ _NOT_RECEIVED = _any(
         r"aucun (?:mail|e mail|courriel)",
     ]
 )
+
+
+_NEVER_ARRIVES = _any([r"n arrive (?:jamais|pas)", r"(?:jamais|pas) (?:recu|arrive)"])
 
 
 def wants_to_resume(text: str) -> bool:
@@ -253,6 +257,8 @@ AFTER_HOURS = {
     # The message offered while the line is closed, right after its hours: declined or
     # left, the hours are still what « et dimanche ? » asks about.
     "action_leave_message",
+    # Its questions too: « vous rouvrez quand exactement ? » while it asks the e-mail.
+    "leave_message_form",
 }
 # « ok c'est quoi le numéro ? », « je les appelle où ? » after an answer that gave the
 # phone line: the line again.
@@ -456,6 +462,19 @@ _DELAY = _any(
         r"c est long",
     ]
 )
+# « ça met cmb de temps à arriver ton mail ? » at the offer of the reset e-mail.
+_MAIL_DELAY = re.compile(
+    r"\b(?:combien|cb|cbn|cmb) de temps\b.*\b(?:mail|e mail|courriel|lien)\b"
+    r"|\b(?:mail|e mail|courriel|lien)\b.*\b(?:combien|cb|cbn|cmb) de temps\b"
+)
+# « et une fois que j'ai cliqué dans le mail, je fais quoi ? » after the reset e-mail: the
+# steps, which go on after the link.
+_LINK_CLICKED = _any(
+    [
+        r"(?:clique|ouvert|appuye) (?:sur|dans) (?:le|ce) (?:lien|mail|e mail|courriel|bouton)",
+        r"apres (?:le|avoir clique sur le) lien",
+    ]
+)
 # « et l'adresse de livraison je la mets où ? » after the account-creation steps: the
 # FAQ's answer, at the basket's validation.
 AFTER_CREATE_ACCOUNT = {"utter_create_account", "utter_account_purged"}
@@ -630,17 +649,36 @@ def follow_up(
     "account_purged", "reset_email_delay", "address_at_checkout", "invoice_timing",
     "change_it_yourself", "where_exactly", "reset_email_after_all", "personal_data_too",
     "personal_data_change", "addresses_change", "reset_for_another_account", "login_needed",
-    "recreate_account", "password_too", "not_that", "orders_again", "addresses_again".
+    "recreate_account", "password_too", "not_that", "orders_again", "addresses_again",
+    "reset_steps".
     A person asked for in words and surely (`topic` request_human) is never a follow-up
     but to the phone line's answer: « bizarre, j'ai commandé hier, je peux parler à quelqu'un ? »
     after the invoices wants the person. `topic`:
     the account topic the NLU is sure the message asks about, if any (« ok donc je refais
     un compte, c'est où ? » after the deleted-account answer asks where to create one, not
     where the last steps were)."""
+    if _word_count(text) <= MAX_FOLLOW_UP_WORDS:
+        return _follow_up_of(previous_actions, text, topic)
+    # « Et si je n'ai plus accès à cette boîte ? C'était l'adresse de mon ancien travail à
+    # la mairie, … »: a first sentence that asks is the follow-up, the rest explains it
+    # (one that states may be half a contrast: « je l'ai pas oublié. je veux juste … »).
+    first = _SENTENCE_END.split(text.strip())[0]
+    asks = first.endswith("?") and first != text.strip()
+    if asks and _word_count(first) <= MAX_FOLLOW_UP_WORDS:
+        return _follow_up_of(previous_actions, first, topic)
+    return None
+
+
+def _word_count(text: str) -> int:
+    return len(re.findall(r"\w+", plain(text)))
+
+
+def _follow_up_of(
+    previous_actions: Sequence[str], text: str, topic: Optional[str]
+) -> Optional[str]:
+    """follow_up for a message short enough to be one."""
     words = plain(text)
     count = len(re.findall(r"\w+", words))
-    if count > MAX_FOLLOW_UP_WORDS:
-        return None
     done = set(previous_actions)
     if done & AFTER_HOURS and count <= MAX_HOURS_FOLLOW_UP_WORDS:
         kind = _about_the_line(text, words)
@@ -779,9 +817,13 @@ _AFTER_AN_ANSWER = (
     ("forgot_current_password", AFTER_CHANGE_PASSWORD, _FORGOT),
     ("mailbox_lost", AFTER_PASSWORD_HELP, _MAILBOX_LOST),
     ("reset_email_not_received", AFTER_RESET_EMAIL, _NOT_RECEIVED),
+    # « et si le courrier électronique n'arrive jamais ? » right after the reset steps.
+    ("reset_email_not_received", AFTER_PASSWORD_HELP, _NEVER_ARRIVES),
     ("account_purged", AFTER_PASSWORD_HELP, _YEARS),
     ("recreate_account", AFTER_PASSWORD_HELP, _RECREATE),
     ("reset_email_delay", AFTER_RESET_EMAIL, _DELAY),
+    ("reset_email_delay", AFTER_PASSWORD_HELP, _MAIL_DELAY),
+    ("reset_steps", AFTER_RESET_EMAIL, _LINK_CLICKED),
     ("invoice_timing", AFTER_INVOICES, _RECENT_ORDER),
 )
 
@@ -933,7 +975,10 @@ _SECOND_QUESTION = re.compile(
     # the infinitive after a comma (« ajouter et modifier une adresse » is one).
     r"|\s*,\s*(?:et|puis)\s+(?=(?:savoir|conna[iî]tre|changer|modifier|supprimer"
     r"|cr[ée]er|r[ée]cup[ée]rer|t[ée]l[ée]charger|ajouter|mettre [àa] jour|parler)\b)"
-    r"|\s+(?:et aussi|et [ée]galement|ainsi que)[ ,:]+(?=\w)",
+    r"|\s+(?:et aussi|et [ée]galement|ainsi que)[ ,:]+(?=\w)"
+    # « retourner un roulement et ensuite supprimer mon compte »: a second wish in order.
+    r"|\s*,?\s+(?:et|puis)\s+(?:ensuite|apr[eè]s|aussi)\s+(?=(?:savoir|conna[iî]tre|changer"
+    r"|modifier|supprimer|cr[ée]er|r[ée]cup[ée]rer|t[ée]l[ée]charger|ajouter|parler)\b)",
     re.IGNORECASE,
 )
 MIN_CLAUSE_WORDS = 3
@@ -959,6 +1004,35 @@ def clauses(text: str) -> List[str]:
     if carried and parts:
         parts[-1] = f"{parts[-1]} {carried}"
     return parts if len(parts) > 1 else [text]
+
+
+# « je voudrais vous retourner un roulement », « pouvez-vous me dire … »: a request.
+_REQUEST = re.compile(
+    r"^(?:(?:bonjour|bonsoir|salut|hello|alors|et|aussi|sinon)[ ,!.]+)*"
+    r"(?:je voudrais|je veux|j aimerais|je souhaite|je souhaiterais|pourriez vous|pouvez vous"
+    r"|vous pouvez|est ce que vous|est ce qu on)\b"
+)
+# « vous pouvez m'aider ? », « je fais comment ? »: a call for help about the rest.
+_CALL_FOR_HELP = _any(
+    [
+        r"(?:vous pouvez|pouvez vous|pourriez vous|tu peux|tu pourrais) m aider",
+        r"aidez moi",
+        r"(?:je fais|on fait|je dois faire) comment",
+        r"comment (?:faire|je fais|on fait)",
+        r"que (?:dois je|faire)",
+        r"qu est ce que je (?:fais|dois faire)",
+    ]
+)
+
+
+def asks_for_something(text: str) -> bool:
+    return _REQUEST.search(plain(text)) is not None
+
+
+def calls_for_help(text: str) -> bool:
+    """A part that only asks for help with the rest of the message."""
+    words = plain(text)
+    return _CALL_FOR_HELP.search(words) is not None and len(words.split()) <= 8
 
 
 # « est-ce que je dois créer un deuxième compte ou je peux avoir deux adresses ? »: one

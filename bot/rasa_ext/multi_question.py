@@ -12,7 +12,14 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Tuple
 
-from bot.domain.repair import SPLIT_PART, alternatives, clauses, takes_it_back
+from bot.domain.repair import (
+    SPLIT_PART,
+    alternatives,
+    asks_for_something,
+    calls_for_help,
+    clauses,
+    takes_it_back,
+)
 from bot.domain.topics import TOPIC_NAMES
 
 # Each part must be this sure of its topic: a split must never lose the customer's meaning.
@@ -26,7 +33,7 @@ ANYTHING_ELSE = "utter_anything_else"
 OUT_OF_SCOPE = "out_of_scope"
 OUT_OF_SCOPE_CONFIDENCE = 0.8
 # … and with some substance: « Vous pouvez m'aider ? » closing a story asks for the story.
-OUT_OF_SCOPE_MIN_WORDS = 6
+OUT_OF_SCOPE_MIN_WORDS = 4
 # A way offered by a question (« … ou je peux avoir deux adresses ? ») is on the topic
 # before when the topic is one of its two first readings, this sure: half a question is
 # read less surely than a whole one (« deux adresses » also suggests two accounts).
@@ -101,11 +108,14 @@ async def _read_by_its_question(agent: Any, text: str, question: Dict[str, Any])
 
 
 def _asks_out_of_scope(part: str, intent: Dict[str, Any]) -> bool:
-    """A question (« ? ») of some length the NLU surely reads as out of the account's
-    scope."""
+    """A question (« ? ») or a request (« je voudrais vous retourner un roulement ») the NLU
+    surely reads as out of the account's scope; never a bare call for help (« vous pouvez
+    m'aider ? »), which asks about the rest of the message."""
+    asked = "?" in part or asks_for_something(part)
     return (
-        "?" in part
+        asked
         and len(part.split()) >= OUT_OF_SCOPE_MIN_WORDS
+        and not calls_for_help(part)
         and intent.get("name") == OUT_OF_SCOPE
         and intent.get("confidence", 0) >= OUT_OF_SCOPE_CONFIDENCE
     )

@@ -159,6 +159,19 @@ def test_a_short_call_for_help_is_no_question_out_of_scope():
     assert part == "J'ai perdu ma facture de mars. Vous pouvez m'aider ?"
 
 
+def test_a_request_out_of_scope_is_a_question_of_its_own():
+    agent = Agent()
+    agent.read_as["Bonjour, je voudrais vous retourner un roulement défectueux"] = {
+        "intent": {"name": "out_of_scope", "confidence": 0.9}
+    }
+    text = (
+        "Bonjour, je voudrais vous retourner un roulement défectueux "
+        "et ensuite changer mon mot de passe."
+    )
+    split = asyncio.run(questions(agent, text))
+    assert [parse["intent"]["name"] for _, parse in split] == ["out_of_scope", "change_password"]
+
+
 def test_questions_out_of_scope_alone_leave_the_message_whole():
     agent = Agent()
     agent.read_as["Vous vendez des 6204 ?"] = {

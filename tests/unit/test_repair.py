@@ -953,6 +953,38 @@ def test_the_delay_asked_after_the_not_received_answer_is_the_reset_email_s():
             "reset_email_not_received",
         ),
         (["utter_invite_login"], "je vous ai donné mon numéro pourtant", "login_needed"),
+        (
+            ["utter_reset_email_not_received"],
+            "Et si je n'ai plus accès à cette boîte aux lettres ? C'était l'adresse de mon "
+            "ancien travail à la mairie, je suis à la retraite depuis longtemps.",
+            "mailbox_lost",
+        ),
+        (
+            ["leave_message_form", "utter_ask_message_email"],
+            "vous rouvrez quand exactement ?",
+            "hours",
+        ),
+        (
+            ["utter_change_password"],
+            "non vous m'avez mal comprise, je l'ai pas oublié, je le connais tres bien. je veux "
+            "juste en mettre un plus sécurisé, un vrai avec des chiffres",
+            None,
+        ),
+        (
+            ["utter_forgot_password"],
+            "Et si le courrier électronique n'arrive jamais ?",
+            "reset_email_not_received",
+        ),
+        (
+            ["utter_forgot_password"],
+            "ca met cmb de temps a arriver ton mail ?",
+            "reset_email_delay",
+        ),
+        (
+            ["action_send_password_email"],
+            "Et une fois que j'ai cliqué dans le mail, je fais quoi ?",
+            "reset_steps",
+        ),
         (["utter_find_invoices", "utter_anything_else"], "non c'est pas ça", "not_that"),
         (["utter_manage_addresses"], "vous m'avez mal compris", "not_that"),
         (["utter_find_invoices"], "non c'est pas ça, je parlais de mon adresse", None),
