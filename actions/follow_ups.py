@@ -30,7 +30,6 @@ PLAIN = {
     "address_at_checkout": "utter_address_at_checkout",
     "recreate_account": "utter_create_account",
     "password_too": "utter_change_password",
-    "personal_data_too": "utter_update_personal_data",
     "personal_data_change": "utter_update_personal_data",
     "addresses_change": "utter_manage_addresses",
     "reset_steps": "utter_forgot_password",
@@ -50,13 +49,28 @@ RESET_OFFER_TAKEN: Dict[str, Tuple[EventType, ...]] = {
     "reset_for_another_account": (SlotSet("email", None),),
 }
 # Follow-ups answered with the customer's own data, read again from the backend.
-DATA_AGAIN = {"orders_again": "find_invoices", "addresses_again": "manage_addresses"}
+# A logged-in customer's details follow the steps of « et mon numéro de téléphone ? » after
+# the addresses' steps (nothing more when anonymous).
+DATA_AGAIN: Dict[str, Tuple[Tuple[str, ...], str]] = {
+    "orders_again": ((), "find_invoices"),
+    "addresses_again": ((), "manage_addresses"),
+    "personal_data_too": (("utter_update_personal_data",), "update_personal_data"),
+}
 # Follow-ups answered with the path on the site given just before, again (after « la
 # nouvelle c'est … », the bot first says it cannot make the change itself).
 STEPS_AGAIN = ("where_exactly", "change_it_yourself")
 # The follow-ups that end the answer, after which « autre chose ? » may come (the others
 # end with the phone line or start a flow).
 ANSWERED_IN_FULL = (*PLAIN, *STEPS_AGAIN, *DATA_AGAIN)
+
+
+async def _own_data(
+    context: ActionContext, kind: str, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> None:
+    responses, topic = DATA_AGAIN[kind]
+    for response in responses:
+        dispatcher.utter_message(response=response)
+    await PERSONALISED[topic](context).run(dispatcher, tracker, {})
 
 
 async def _reset_offer_taken(
@@ -120,7 +134,7 @@ async def answer_follow_up(
         return await _reset_offer_taken(context, tracker, *RESET_OFFER_TAKEN[kind])
     if kind in DATA_AGAIN:
         # « et la 2e commande ? » after the orders: the customer's own list again.
-        await PERSONALISED[DATA_AGAIN[kind]](context).run(dispatcher, tracker, {})
+        await _own_data(context, kind, dispatcher, tracker)
         return []
     if kind == "reset_email_not_received":
         dispatcher.utter_message(response="utter_reset_email_not_received")

@@ -345,10 +345,17 @@ _OTHER_DATA = _any(
 _THE_SHOP = _any([r"votre", r"vos", r"vous", r"appeler", r"joindre", r"conseiller"])
 
 
+# « le numéro de téléphone que vous avez »: the one on file, not the shop's.
+_ON_FILE = _any([r"(?:que |qu )?vous (?:avez|aviez)(?: enregistre\w*| sur moi| pour moi| de moi)?"])
+MAX_ON_FILE_FOLLOW_UP_WORDS = 12
+
+
 def _names_own_data(words: str, count: int) -> bool:
     """A short message naming the customer's phone, e-mail or name, not the shop's."""
-    short = count <= MAX_DATA_FOLLOW_UP_WORDS
-    return short and bool(_OTHER_DATA.search(words)) and not _THE_SHOP.search(words)
+    on_file = _ON_FILE.search(words) is not None
+    short = count <= (MAX_ON_FILE_FOLLOW_UP_WORDS if on_file else MAX_DATA_FOLLOW_UP_WORDS)
+    rest = _ON_FILE.sub(" ", words)
+    return short and bool(_OTHER_DATA.search(rest)) and not _THE_SHOP.search(rest)
 
 
 # The customer's details or addresses just read out to her, and a change of « it » asked

@@ -924,6 +924,7 @@ ADDRESS_STEPS = ["utter_manage_addresses", "utter_anything_else"]
         ("et pour le numero de tel ?", "personal_data_too"),
         ("et mon mail ?", "personal_data_too"),
         ("et mon portable ?", "personal_data_too"),
+        ("Et le numéro de téléphone que vous avez, c'est lequel ?", "personal_data_too"),
         ("et votre numéro de téléphone ?", None),
         ("je peux vous appeler au téléphone ?", None),
         ("merci beaucoup", None),
