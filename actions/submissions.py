@@ -24,7 +24,12 @@ from actions.flows import (
 from actions.forms import Turn
 from actions.handover import handover_with_offer, utter_handover
 from bot.clients.account import BackendUnavailable, RateLimited
-from bot.domain.repair import DELETION_REQUESTED, LAST_RESET_EMAIL, will_phone
+from bot.domain.repair import (
+    DELETION_REQUESTED,
+    LAST_RESET_EMAIL,
+    OUT_OF_SCOPE_CONFIDENCE,
+    will_phone,
+)
 from bot.domain.summary import message_ticket_body
 from bot.domain.tickets import DELETION_SUBJECT, OTHER_SUBJECT
 
@@ -60,7 +65,11 @@ async def answer_question_after_cancel(
 
 def _asks_out_of_scope(turn: Turn) -> bool:
     """A question surely out of scope; a bare « laissez tomber » read out of scope is not."""
-    return "?" in turn.text and turn.intent == "out_of_scope" and turn.confidence >= 0.8
+    return (
+        "?" in turn.text
+        and turn.intent == "out_of_scope"
+        and turn.confidence >= OUT_OF_SCOPE_CONFIDENCE
+    )
 
 
 class FormSubmission(ContextAction, ABC):

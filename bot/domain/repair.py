@@ -118,10 +118,12 @@ _FORGOT = _any(
         r"perdu",
     ]
 )
+# « et si le mail n'arrive jamais ? »: said before the e-mail went too (_NEVER_ARRIVES).
+_NEVER_ARRIVES_WORDS = [r"n arrive (?:jamais|pas)", r"(?:jamais|pas) (?:recu|arrive)"]
 _NOT_RECEIVED = _any(
     [
+        *_NEVER_ARRIVES_WORDS,
         r"(?:rien|pas|jamais) (?:recu|arrive|eu)",
-        r"n arrive (?:jamais|pas)",
         r"(?:recois|recoit|vois|trouve|ai) (?:rien|pas|toujours pas|jamais)",
         r"recu (?:aucun|rien)",
         r"toujours (?:rien|pas)",
@@ -137,7 +139,7 @@ _NOT_RECEIVED = _any(
 )
 
 
-_NEVER_ARRIVES = _any([r"n arrive (?:jamais|pas)", r"(?:jamais|pas) (?:recu|arrive)"])
+_NEVER_ARRIVES = _any(_NEVER_ARRIVES_WORDS)
 
 
 def wants_to_resume(text: str) -> bool:
@@ -458,9 +460,10 @@ _NEW_VALUE = re.compile(
     r"|\b(?:rue|avenue|av|boulevard|bd|chemin|allee|place|impasse|route)\b"
 )
 # « combien de temps ? » after the reset e-mail: when it comes.
+_HOW_LONG = r"(?:combien|cb|cbn|cmb) de temps"
 _DELAY = _any(
     [
-        r"(?:combien|cb|cbn|cmb) de temps",
+        _HOW_LONG,
         r"dans (?:combien|cb)",
         r"(?:ca|il|elle) (?:prend|met) combien",
         r"(?:recois|recevrai|aurai|arrive|arrivera) quand",
@@ -471,8 +474,8 @@ _DELAY = _any(
 )
 # « ça met cmb de temps à arriver ton mail ? » at the offer of the reset e-mail.
 _MAIL_DELAY = re.compile(
-    r"\b(?:combien|cb|cbn|cmb) de temps\b.*\b(?:mail|e mail|courriel|lien)\b"
-    r"|\b(?:mail|e mail|courriel|lien)\b.*\b(?:combien|cb|cbn|cmb) de temps\b"
+    rf"\b{_HOW_LONG}\b.*\b(?:mail|e mail|courriel|lien)\b"
+    rf"|\b(?:mail|e mail|courriel|lien)\b.*\b{_HOW_LONG}\b"
 )
 # « et une fois que j'ai cliqué dans le mail, je fais quoi ? » after the reset e-mail: the
 # steps, which go on after the link.
@@ -590,6 +593,9 @@ ASKS = "asks"
 # How sure the NLU must be of an intent for the repair layer to act on it (a detour inside
 # a flow, a topic that makes « c'est où ? » a new question): the actions and the policy.
 SURE_CONFIDENCE = 0.5
+# A question read out of the account's scope at least this surely gets its own answer next
+# to another (a part of a long message, a question after « annuler »).
+OUT_OF_SCOPE_CONFIDENCE = 0.8
 # The slot holding the deletion request this conversation already made ({"reference"} for
 # the verified owner, {"email"} when a confirmation link went out): asking again gets it
 # back instead of a second flow the backend would refuse at its end.
@@ -664,28 +670,32 @@ def follow_up(
     the account topic the NLU is sure the message asks about, if any (« ok donc je refais
     un compte, c'est où ? » after the deleted-account answer asks where to create one, not
     where the last steps were)."""
-    if _word_count(text) <= MAX_FOLLOW_UP_WORDS:
-        return _follow_up_of(previous_actions, text, topic)
+    words = plain(text)
+    count = _word_count(words)
+    if count <= MAX_FOLLOW_UP_WORDS:
+        return _follow_up_of(previous_actions, text, words, count, topic)
     # « Et si je n'ai plus accès à cette boîte ? C'était l'adresse de mon ancien travail à
     # la mairie, … »: a first sentence that asks is the follow-up, the rest explains it
     # (one that states may be half a contrast: « je l'ai pas oublié. je veux juste … »).
     first = _SENTENCE_END.split(text.strip())[0]
     asks = first.endswith("?") and first != text.strip()
-    if asks and _word_count(first) <= MAX_FOLLOW_UP_WORDS:
-        return _follow_up_of(previous_actions, first, topic)
+    if not asks:
+        return None
+    first_words = plain(first)
+    first_count = _word_count(first_words)
+    if first_count <= MAX_FOLLOW_UP_WORDS:
+        return _follow_up_of(previous_actions, first, first_words, first_count, topic)
     return None
 
 
-def _word_count(text: str) -> int:
-    return len(re.findall(r"\w+", plain(text)))
+def _word_count(words: str) -> int:
+    return len(re.findall(r"\w+", words))
 
 
 def _follow_up_of(
-    previous_actions: Sequence[str], text: str, topic: Optional[str]
+    previous_actions: Sequence[str], text: str, words: str, count: int, topic: Optional[str]
 ) -> Optional[str]:
-    """follow_up for a message short enough to be one."""
-    words = plain(text)
-    count = len(re.findall(r"\w+", words))
+    """follow_up for a message short enough to be one (`words`: its plain text)."""
     done = set(previous_actions)
     if done & AFTER_HOURS and count <= MAX_HOURS_FOLLOW_UP_WORDS:
         kind = _about_the_line(text, words)

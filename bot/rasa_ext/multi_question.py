@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Tuple
 
 from bot.domain.repair import (
+    OUT_OF_SCOPE_CONFIDENCE,
     SPLIT_PART,
     alternatives,
     asks_for_something,
@@ -28,10 +29,9 @@ SPLIT_CONFIDENCE = 0.7
 # has an answer of its own (« t'es un robot ? et vous ouvrez à quelle heure ? »).
 QUESTIONS = {*TOPIC_NAMES, "bot_challenge"}
 ANYTHING_ELSE = "utter_anything_else"
-# A question out of the account's scope is a part of its own from this confidence, and only
-# with a question mark: a remark in a long story (« je commence à m'impatienter ») is none.
+# A question out of the account's scope is a part of its own from OUT_OF_SCOPE_CONFIDENCE, and
+# only asked or requested: a remark in a long story (« je commence à m'impatienter ») is none.
 OUT_OF_SCOPE = "out_of_scope"
-OUT_OF_SCOPE_CONFIDENCE = 0.8
 # … and with some substance: « Vous pouvez m'aider ? » closing a story asks for the story.
 OUT_OF_SCOPE_MIN_WORDS = 4
 # A way offered by a question (« … ou je peux avoir deux adresses ? ») is on the topic

@@ -21,18 +21,18 @@ import logging
 import re
 import unicodedata
 from collections import Counter
-from typing import Any, Dict, List, Optional, Text, Type
+from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
+from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from symspellpy import SymSpell, Verbosity
 
-from bot.rasa_ext.nlu.tokens import set_text_tokens, text_tokens
+from bot.rasa_ext.nlu.tokens import RewritesTokens, set_text_tokens, text_tokens
 
 logger = logging.getLogger(__name__)
 
@@ -96,12 +96,8 @@ def vocabulary(messages: List[Message]) -> Dict[str, Dict[str, Any]]:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=True)
-class SpellingNormaliser(GraphComponent):
+class SpellingNormaliser(RewritesTokens, GraphComponent):
     """Replaces unknown words by the closest training word; list it after ValueMasker."""
-
-    @classmethod
-    def required_components(cls) -> List[Type]:
-        return [Tokenizer]
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -167,16 +163,8 @@ class SpellingNormaliser(GraphComponent):
             )
         return self._resource
 
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self.process(training_data.training_examples)
-        return training_data
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            tokens = text_tokens(message)
-            if tokens:
-                set_text_tokens(message, [self._normalised(token) for token in tokens])
-        return messages
+    def rewrite(self, message: Message, tokens: List[Token]) -> None:
+        set_text_tokens(message, [self._normalised(token) for token in tokens])
 
     def _normalised(self, token: Token) -> Token:
         word = self._speller.correct(token.text)

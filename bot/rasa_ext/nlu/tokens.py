@@ -43,9 +43,10 @@ class StatelessComponent(GraphComponent):
         return cls()
 
 
-class TokenRewriter(StatelessComponent):
+class RewritesTokens:
     """Rewrites the tokens of each message with text, for the training examples as for the
-    messages parsed; listed after the tokenizer."""
+    messages parsed; listed after the tokenizer. A mixin for a graph component, trained or
+    not."""
 
     @classmethod
     def required_components(cls) -> List[Type]:
@@ -65,3 +66,7 @@ class TokenRewriter(StatelessComponent):
     def rewrite(self, message: Message, tokens: List[Token]) -> None:
         """Replaces the message's tokens (set_text_tokens) where it must."""
         raise NotImplementedError
+
+
+class TokenRewriter(RewritesTokens, StatelessComponent):
+    """A token rewriter with no settings and nothing learnt."""
