@@ -72,6 +72,9 @@ _CANCEL = _any(
         r"(?:ca|sa) (?:re)?marche (?:maintenant|a nouveau|de nouveau)",
         r"(?:ca|sa) remarche",
         r"c est regle",
+        # « en fait non, je garde mon compte »: what the flow would change stays as it is.
+        r"(?:je|on) (?:vais |va |prefere |prefererais )?(?:le |la |les )?(?:garde|conserve)r?"
+        r" (?:mon compte|le compte|mon espace|mon mot de passe|finalement|quand meme|tel quel)",
     ]
 )
 # A cancel word this early in a longer message opens it: « laissez tomber, en fait je
@@ -430,10 +433,15 @@ _ANOTHER_ACCOUNT = _any(
 )
 # A customer number or e-mail typed after the anonymous invoices answer, which asked to log
 # in: the invoices are only shown to a logged-in customer, whatever number is given.
-AFTER_LOGIN_INVITED = {"utter_invite_login"}
-# « je vous ai donné mon numéro pourtant » after the invitation to log in.
+AFTER_LOGIN_INVITED = {"utter_invite_login", "utter_login_needed"}
+# « je vous ai donné mon numéro pourtant », « mais je vous donne mon numéro, ça suffit
+# pas ? » after the invitation to log in.
 _GAVE_IT = _any(
-    [r"(?:je vous (?:l )?ai|j ai|je l ai) (?:deja )?(?:donne|mis|ecrit|indique|envoye|fourni)"]
+    [
+        r"(?:je vous (?:l )?ai|j ai|je l ai) (?:deja )?(?:donne|mis|ecrit|indique|envoye|fourni)",
+        r"je vous (?:le |l )?(?:donne|ecris|indique|envoie|fournis)",
+        r"(?:ca|sa|mon numero|le numero|mon mail) (?:ne )?(?:suffit|suffira|suffisait) pas",
+    ]
 )
 
 

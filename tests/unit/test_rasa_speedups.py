@@ -1,5 +1,6 @@
-"""The speed-ups answer exactly what Rasa's own code does: the cached action-result
-validation accepts and refuses the same results, the event table resolves the same classes."""
+"""The speed-ups answer what Rasa's own code does: the action-result check on the envelope
+refuses the results Rasa's schema refuses for their shape, and an event it lets through that
+Rasa cannot read still fails the action; the event table resolves the same classes."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from rasa.shared.core.events import (
     SessionStarted,
     SlotSet,
     UserUttered,
+    deserialise_events,
 )
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
@@ -60,6 +62,21 @@ def test_same_verdict_as_jsonschema_validate(result):
             validate_action_result(None, result)
         assert raised.value.message.startswith(expected)
         assert "Failed to validate Action server response" in raised.value.message
+
+
+@pytest.mark.parametrize(
+    "event",
+    [{"event": "nonsense"}, {"event": "user", "text": "oui", "parse_data": "not an object"}],
+)
+def test_an_event_rasa_cannot_read_still_fails_the_action(event):
+    """Past the envelope, Rasa's reading of the events raises: the processor fails the
+    action, as it did when the whole schema refused the answer."""
+    result = {"events": [event], "responses": []}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(result, SCHEMA)
+    assert validate_action_result(None, result) is True
+    with pytest.raises((ValueError, AttributeError)):
+        deserialise_events(result["events"])
 
 
 def _rasa_event_types():

@@ -70,6 +70,10 @@ def test_wants_to_resume(text, expected):
         ("bof non en fait je vais réfléchir encore un peu", True),
         ("laissez-moi y réfléchir", True),
         ("je le ferai plus tard", True),
+        # What the flow would change stays as it is.
+        ("en fait non, je garde mon compte", True),
+        ("finalement je préfère le conserver tel quel", True),
+        ("je garde le même identifiant ?", False),
         ("j'ai réfléchi, je veux supprimer mon compte", False),
         ("je veux supprimer mon compte", False),
         ("oui", False),
@@ -954,6 +958,7 @@ def test_the_delay_asked_after_the_not_received_answer_is_the_reset_email_s():
             "reset_email_not_received",
         ),
         (["utter_invite_login"], "je vous ai donné mon numéro pourtant", "login_needed"),
+        (["utter_login_needed"], "mais je vous donne mon numéro, ça suffit pas ?", "login_needed"),
         (
             ["utter_reset_email_not_received"],
             "Et si je n'ai plus accès à cette boîte aux lettres ? C'était l'adresse de mon "
