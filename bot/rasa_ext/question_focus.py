@@ -18,13 +18,14 @@ any process that loads our model reads messages this way.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Awaitable, Callable, Dict, Optional, Sequence
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.domain.repair import ASKS, REJECTED, fragments, opens_with_cancel
+from bot.domain.repair import ASKS, REJECTED, asks_a_question, fragments, opens_with_cancel
 from bot.domain.topics import TOPIC_NAMES
 
 MIN_WORDS = 12
@@ -33,6 +34,15 @@ UNFOCUSED = frozenset({"out_of_scope", "nlu_fallback"})
 VALUE_QUESTION_WORDS = 5
 # A cancel this long may carry a question (« laissez tomber, en fait je cherchais X »).
 CANCEL_QUESTION_WORDS = 8
+# « merci, et je peux appeler aussi ? »: the courtesy is the NLU's whole reading (thank),
+# the question after it what the customer wants answered.
+COURTESIES = frozenset({"thank", "affirm"})
+_COURTESY = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|d'accord|dac|super|parfait|top|g[ée]nial|tr[èe]s bien|merci"
+    r"(?: beaucoup| bien| bcp)?|ah|bon)\b[\s,.!]*)+",
+    re.IGNORECASE,
+)
+QUESTION_AFTER_COURTESY_WORDS = 3
 
 
 def _intent(parse: Dict[str, Any]) -> tuple:
@@ -59,6 +69,8 @@ async def focus(
         return await _question_around_values(text, whole, read)
     if _intent(whole)[0] == "deny":
         return await _question_in_cancel(text, whole, read)
+    if _intent(whole)[0] in COURTESIES:
+        return await _question_after_courtesy(text, whole, read)
     if _intent(whole)[0] not in UNFOCUSED or len(text.split()) < MIN_WORDS:
         return whole
     best = await _surest_topic(text, read, whole.get(REJECTED) or [])
@@ -103,6 +115,26 @@ async def _question_in_cancel(
         return whole
     best = await _surest_topic(text, read)
     return {**whole, ASKS: best["intent"]} if best else whole
+
+
+async def _question_after_courtesy(
+    text: str, whole: Dict[str, Any], read: Callable[[str], Awaitable[Dict[str, Any]]]
+) -> Dict[str, Any]:
+    """« merci, et je peux appeler aussi ? », « ok super. Et pour supprimer mon compte ? »:
+    a question after a courtesy is read alone and gives the message its reading, unless
+    that is a courtesy again (« merci, vous êtes gentil ! »)."""
+    courtesy = _COURTESY.match(text)
+    if not courtesy:
+        return whole
+    rest = text[courtesy.end() :].strip()
+    if len(rest.split()) < QUESTION_AFTER_COURTESY_WORDS or not (
+        "?" in rest and asks_a_question(rest)
+    ):
+        return whole
+    candidate = await read(rest)
+    if _intent(candidate)[0] in COURTESIES:
+        return whole
+    return focused(whole, candidate)
 
 
 async def _question_around_values(

@@ -91,6 +91,41 @@ def test_otherwise_the_whole_message_is_kept(text, pieces):
     assert understood["intent"]["name"] == "out_of_scope" and "focus" not in understood
 
 
+@pytest.mark.parametrize(
+    "text, rest, reading",
+    [
+        ("merci, et je peux appeler aussi ?", "et je peux appeler aussi ?", "request_human"),
+        (
+            "ok super merci. Et pour supprimer mon compte ?",
+            "Et pour supprimer mon compte ?",
+            "delete_account",
+        ),
+        # A follow-up the NLU does not place: its own reading, for the policy to place.
+        ("ok merci, et si je le reçois pas ?", "et si je le reçois pas ?", "out_of_scope"),
+    ],
+)
+def test_a_question_after_a_courtesy_gives_the_reading(text, rest, reading):
+    agent = Agent({text: ("thank", 0.89), rest: (reading, 0.5)})
+    understood = asyncio.run(agent.parse(text))
+    assert understood["intent"]["name"] == reading and understood["focus"] == rest
+
+
+@pytest.mark.parametrize(
+    "text, rest",
+    [
+        # No question after the courtesy.
+        ("merci, je vais essayer tout de suite", "je vais essayer tout de suite"),
+        # A courtesy again.
+        ("merci beaucoup, vous êtes top vous savez ?", "vous êtes top vous savez ?"),
+        # Too short to stand alone.
+        ("merci, et vous ?", "et vous ?"),
+    ],
+)
+def test_a_courtesy_alone_stays_a_courtesy(text, rest):
+    agent = Agent({text: ("thank", 0.95), rest: ("thank", 0.9)})
+    assert asyncio.run(agent.parse(text))["intent"]["name"] == "thank"
+
+
 def test_a_message_understood_whole_is_parsed_once():
     text = f"{STORY}, {QUESTION} ?"
     agent = Agent({text: ("create_account", 0.99)})
