@@ -23,6 +23,9 @@ MAX_EMAIL_LENGTH = 254
 MAX_CONVERSATION_ID = 200
 # In free text: "C1234567", "c 1234567", "1234567", "n° 123456".
 CUSTOMER_ID = re.compile(r"(?<![\w])[Cc]?\s?(\d{6,8})(?![\w])")
+# « C 1000 002 », « c1.000.002 »: a C, then its digits in groups, as a number is read out;
+# only after a C, since « 02 808 18 02 » is a phone number.
+GROUPED_CUSTOMER_ID = re.compile(r"(?<!\w)[Cc]\s?(\d{1,4}(?:[ .]\d{2,4}){1,3})(?!\w|[ .]\d)")
 # A value that is only a customer number, in its canonical form.
 CANONICAL_CUSTOMER_ID = re.compile(r"^C\d{7,8}$")
 
@@ -32,9 +35,19 @@ def canonical_customer_id(digits: str) -> str:
     return f"C{int(digits):07d}"
 
 
+def ungrouped(text: str) -> str:
+    """The text with a customer number typed in groups (« C 1000 002 ») written in one."""
+
+    def joined(match: re.Match) -> str:
+        digits = re.sub(r"\D", "", match.group(1))
+        return f"C{digits}" if 6 <= len(digits) <= 8 else match.group(0)
+
+    return GROUPED_CUSTOMER_ID.sub(joined, text)
+
+
 def customer_id_of(value: str) -> Optional[str]:
     """The canonical number when the whole value is a customer number, else None."""
-    match = CUSTOMER_ID.fullmatch((value or "").strip())
+    match = CUSTOMER_ID.fullmatch(ungrouped((value or "").strip()))
     return canonical_customer_id(match.group(1)) if match else None
 
 
@@ -99,7 +112,7 @@ def find_customer_ids(text: str) -> List[str]:
     """Every customer number in the text (digits inside e-mail addresses excepted), canonical,
     in order, without repeats."""
     found: List[str] = []
-    for digits in CUSTOMER_ID.findall(EMAIL.sub(" ", text or "")):
+    for digits in CUSTOMER_ID.findall(ungrouped(EMAIL.sub(" ", text or ""))):
         number = canonical_customer_id(digits)
         if number not in found:
             found.append(number)

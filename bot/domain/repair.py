@@ -528,6 +528,9 @@ _RECENT_ORDER = _any(
         r"(?:pas encore|deja|toujours pas) (?:la|dispo|disponible|visible|en ligne|expediee)",
         r"(?:y est|est la|sera la) deja",
         r"vient? (?:de|d) (?:passer|commander)",
+        # « je l'ai commandée il y a trois jours, c'est normal ? »
+        r"il y a (?:un|une|deux|trois|quatre|cinq|quelques|\d+) (?:jours?|heures?)",
+        r"avant hier",
         r"pas encore (?:expediee|partie|livree)",
         r"(?:aurai|aura|recevrai|sera dispo\w*|sera disponible) quand",
         r"quand (?:est ce que )?(?:je l aurai|je la recevrai|elle sera|j aurai)",
@@ -577,6 +580,13 @@ _WHERE = _any(
         # « comment j'en rajoute une ? », « je fais comment ? »: the same steps.
         r"comment (?:je |j |on )(?:en )?(?:fais|fait|rajoute|ajoute|cree|mets|met)",
         r"(?:je|on) (?:fais|fait) comment",
+        # « oui mais concrètement je clique où ? »: where, asked again.
+        r"je clique ou",
+        r"concretement",
+        # « je comprends pas » after the steps: the path again, step by step.
+        r"je (?:ne )?(?:comprends|comprend|capte|pige) (?:pas|rien)",
+        r"(?:j ai |j |jai )?(?:pas|rien) compris",
+        r"c est pas clair",
     ]
 )
 _DEVICE = _any([_ON_A_DEVICE])
@@ -979,10 +989,27 @@ def explicit_yes_or_no(text: str) -> Optional[bool]:
     return None
 
 
+# « pourquoi pas » agrees; « euh je sais pas trop » neither agrees nor refuses.
+_WHY_NOT = _any([r"pourquoi pas"])
+_UNSURE = _any(
+    [
+        r"je (?:ne )?sais (?:pas|plus)",
+        r"j sais pas",
+        r"jsais pas",
+        r"jsp",
+        r"j hesite",
+        r"aucune idee",
+    ]
+)
+
+
 def yes_or_no(text: str) -> Optional[bool]:
     """A yes or a no in words, when the NLU gave another intent (« c'est bon, oui je
-    confirme la suppression »); None when the message says both or neither."""
-    words = plain(text)
+    confirme la suppression »); None when the message says both or neither, or that the
+    customer does not know yet."""
+    words = _WHY_NOT.sub(" oui ", plain(text))
+    if _UNSURE.search(words):
+        return None
     yes, no = _YES.search(words) is not None, _NO.search(words) is not None
     if yes != no:
         return yes

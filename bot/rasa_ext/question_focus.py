@@ -25,7 +25,16 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.domain.repair import ASKS, REJECTED, asks_a_question, fragments, opens_with_cancel
+from bot.domain.repair import (
+    ASKS,
+    REJECTED,
+    asks_a_question,
+    fragments,
+    opens_with_cancel,
+    plain,
+    says_goodbye,
+    says_yes_plainly,
+)
 from bot.domain.topics import TOPIC_NAMES
 
 MIN_WORDS = 12
@@ -34,15 +43,22 @@ UNFOCUSED = frozenset({"out_of_scope", "nlu_fallback"})
 VALUE_QUESTION_WORDS = 5
 # A cancel this long may carry a question (« laissez tomber, en fait je cherchais X »).
 CANCEL_QUESTION_WORDS = 8
-# « merci, et je peux appeler aussi ? »: the courtesy is the NLU's whole reading (thank),
-# the question after it what the customer wants answered.
+# « merci, et je peux appeler aussi ? », « oui mais concrètement je clique où ? »: the
+# courtesy is the NLU's whole reading (thank, affirm), the question after it what the
+# customer wants answered.
 COURTESIES = frozenset({"thank", "affirm"})
 _COURTESY = re.compile(
     r"^\s*(?:(?:ok(?:ay)?|d'accord|dac|super|parfait|top|g[ée]nial|tr[èe]s bien|merci"
-    r"(?: beaucoup| bien| bcp)?|ah|bon)\b[\s,.!]*)+",
+    r"(?: beaucoup| bien| bcp)?|ah|bon|(?:oui|ouais),? mais)\b[\s,.!]*)+",
     re.IGNORECASE,
 )
 QUESTION_AFTER_COURTESY_WORDS = 3
+# « d'accord donc faut attendre que ça parte, merci »: thank 0.46 and affirm 0.45 (hence
+# nlu_fallback), or affirm 0.49 and thank 0.43; a courtesy either way, and the one said in
+# words wins.
+COURTESY_TIE = 0.8
+# An affirm that long is more than « ok merci », which may accept an offer.
+ACKNOWLEDGEMENT_WORDS = 4
 
 
 def _intent(parse: Dict[str, Any]) -> tuple:
@@ -69,12 +85,41 @@ async def focus(
         return await _question_around_values(text, whole, read)
     if _intent(whole)[0] == "deny":
         return await _question_in_cancel(text, whole, read)
+    if _intent(whole)[0] == "nlu_fallback" or (
+        _intent(whole)[0] == "affirm" and len(text.split()) >= ACKNOWLEDGEMENT_WORDS
+    ):
+        whole = _courtesy_of_a_tie(text, whole)
+    if _intent(whole)[0] == "thank" and says_goodbye(text):
+        # « merci beaucoup, au revoir »: the thanks close the conversation.
+        return _as(whole, "goodbye")
     if _intent(whole)[0] in COURTESIES:
         return await _question_after_courtesy(text, whole, read)
     if _intent(whole)[0] not in UNFOCUSED or len(text.split()) < MIN_WORDS:
         return whole
     best = await _surest_topic(text, read, whole.get(REJECTED) or [])
     return focused(whole, best) if best else whole
+
+
+def _as(whole: Dict[str, Any], name: str) -> Dict[str, Any]:
+    """`whole` read as `name`, at the confidence of its first reading."""
+    return focused(whole, {"text": whole.get("text"), "intent": {**whole["intent"], "name": name}})
+
+
+def _courtesy_of_a_tie(text: str, whole: Dict[str, Any]) -> Dict[str, Any]:
+    """A fallback, or an affirm, between thank and affirm: the thanks when « merci » is
+    said and no plain yes (« d'accord donc faut attendre que ça parte, merci », not « oui
+    merci »)."""
+    if says_yes_plainly(text):
+        return whole
+    ranked = [e for e in whole.get("intent_ranking") or [] if e.get("name") != "nlu_fallback"]
+    if len(ranked) < 2 or {ranked[0].get("name"), ranked[1].get("name")} != COURTESIES:
+        return whole
+    if ranked[0]["confidence"] + ranked[1]["confidence"] < COURTESY_TIE:
+        return whole
+    if "merci" not in plain(text).split():
+        return whole
+    thanks = next(e for e in ranked[:2] if e["name"] == "thank")
+    return focused(whole, {"text": whole.get("text"), "intent": dict(thanks)})
 
 
 def _rejected(text: str, piece: str, rejected: Sequence[Sequence[int]]) -> bool:

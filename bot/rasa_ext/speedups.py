@@ -61,7 +61,6 @@ from rasa.utils.endpoints import EndpointConfig
 
 from bot.rasa_ext import action_payload, dialogue_states
 
-
 # Rasa's action_response_format_spec, each event reduced to an object naming its type.
 ACTION_RESULT_ENVELOPE = {
     "type": "object",

@@ -51,6 +51,12 @@ def test_find_emails_keeps_order_and_drops_repeats():
         ("C1000001 et C1000002", None),
         ("annuler", None),
         ("jean1234567@example.com", None),
+        # Typed in groups, as a number is read out, after a C.
+        ("C 1000 002", "C1000002"),
+        ("mon numéro c'est le c1.000.002 merci", "C1000002"),
+        # Without the C, groups of digits are a phone number.
+        ("appelez-moi au 02 808 18 02", None),
+        ("C 1000 002 34 56", None),
     ],
 )
 def test_parse_customer_id(text, expected):

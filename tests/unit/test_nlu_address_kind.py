@@ -64,6 +64,16 @@ def test_a_second_place_is_enough_for_a_change_asked():
     assert merged[0] == {"name": EMAIL, "confidence": pytest.approx(0.43)}
 
 
+def test_the_subject_said_again_counts_as_a_change_asked():
+    """« Non, je parle de mon adresse mail, pas de mon adresse postale. » (ContrastFocus has
+    taken the rejected half out)."""
+    merged = resolved(
+        ranking((POSTAL, 0.61), ("deny", 0.15), (EMAIL, 0.12)),
+        "non , je parle de mon adresse mail ,",
+    )
+    assert merged[0] == {"name": EMAIL, "confidence": pytest.approx(0.73)}
+
+
 @pytest.mark.parametrize(
     "pairs, words",
     [

@@ -81,6 +81,10 @@ def focused(tokenised, text: str) -> str:
             ", je voulais juste savoir si le 6008 est dispo .",
         ),
         (
+            "Non, je parle de mon adresse mail, pas de mon adresse postale.",
+            "Non , je parle de mon adresse mail , .",
+        ),
+        (
             "je voulais juste me déconnecter, pas supprimer le compte !",
             "je voulais juste me déconnecter , !",
         ),

@@ -100,6 +100,7 @@ def test_otherwise_the_whole_message_is_kept(text, pieces):
             "Et pour supprimer mon compte ?",
             "delete_account",
         ),
+        ("oui mais concrètement je clique où ?", "concrètement je clique où ?", "out_of_scope"),
         # A follow-up the NLU does not place: its own reading, for the policy to place.
         ("ok merci, et si je le reçois pas ?", "et si je le reçois pas ?", "out_of_scope"),
     ],
@@ -124,6 +125,65 @@ def test_a_question_after_a_courtesy_gives_the_reading(text, rest, reading):
 def test_a_courtesy_alone_stays_a_courtesy(text, rest):
     agent = Agent({text: ("thank", 0.95), rest: ("thank", 0.9)})
     assert asyncio.run(agent.parse(text))["intent"]["name"] == "thank"
+
+
+def test_thanks_and_goodbye_close_the_conversation():
+    text = "Merci beaucoup, au revoir"
+    understood = asyncio.run(Agent({text: ("thank", 0.9)}).parse(text))
+    assert understood["intent"] == {"name": "goodbye", "confidence": 0.9}
+
+
+def _tie(first: str, second: str) -> dict:
+    return {
+        "text": "",
+        "intent": {"name": "nlu_fallback", "confidence": 0.4},
+        "intent_ranking": [
+            {"name": "nlu_fallback", "confidence": 0.4},
+            {"name": first, "confidence": 0.46},
+            {"name": second, "confidence": 0.45},
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    "text, ranking, reading",
+    [
+        ("d'accord donc faut attendre que ça parte, merci", ("affirm", "thank"), "thank"),
+        ("d'accord donc faut attendre que ça parte, merci", ("thank", "affirm"), "thank"),
+        # No « merci »: no reading to prefer.
+        ("d'accord donc faut attendre que ça parte", ("thank", "affirm"), "nlu_fallback"),
+        # Not two courtesies.
+        ("merci mais c'est où", ("thank", "find_invoices"), "nlu_fallback"),
+        # A plain yes: no reading to prefer.
+        ("oui merci", ("affirm", "thank"), "nlu_fallback"),
+    ],
+)
+def test_a_tie_between_courtesies_goes_to_the_thanks_said(text, ranking, reading):
+    async def read(piece: str) -> dict:
+        return {"text": piece, "intent": {"name": "out_of_scope", "confidence": 0.99}}
+
+    understood = asyncio.run(focus(text, {**_tie(*ranking), "text": text}, read))
+    assert understood["intent"]["name"] == reading
+
+
+def test_an_affirm_close_to_thanks_said_is_thanks():
+    text = "d'accord donc faut attendre que ça parte, merci"
+    whole = {
+        "text": text,
+        "intent": {"name": "affirm", "confidence": 0.49},
+        "intent_ranking": [
+            {"name": "affirm", "confidence": 0.49},
+            {"name": "thank", "confidence": 0.43},
+        ],
+    }
+
+    async def read(piece: str) -> dict:
+        return {"text": piece, "intent": {"name": "out_of_scope", "confidence": 0.99}}
+
+    assert asyncio.run(focus(text, whole, read))["intent"]["name"] == "thank"
+    # « ok merci » may accept an offer: the affirm stays.
+    short = {**whole, "text": "ok merci"}
+    assert asyncio.run(focus("ok merci", short, read))["intent"]["name"] == "affirm"
 
 
 def test_a_message_understood_whole_is_parsed_once():

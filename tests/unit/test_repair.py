@@ -94,6 +94,10 @@ def test_wants_to_cancel(text, expected):
         ("pas maintenant", False),
         ("oui mais non", None),
         ("mes factures", None),
+        # « pourquoi pas » agrees; not knowing yet is no answer.
+        ("pourquoi pas", True),
+        ("euh je sais pas trop", None),
+        ("jsp", None),
     ],
 )
 def test_yes_or_no(text, expected):
@@ -369,6 +373,13 @@ def test_a_lost_mailbox_after_the_password_help(text):
         (["utter_opening_hours_intro"], "et pour la commande d'hier ?", None),
         (["utter_log_out"], "c'est où exactement ce bouton ? je le vois pas", "where_exactly"),
         (["utter_manage_addresses"], "je trouve pas", "where_exactly"),
+        (["utter_manage_addresses"], "oui mais concrètement je clique où ?", "where_exactly"),
+        (["utter_log_out"], "je comprends pas", "where_exactly"),
+        (
+            ["utter_invoices_list"],
+            "Je l'ai commandée il y a trois jours, c'est normal ?",
+            "invoice_timing",
+        ),
         (["utter_greet"], "c'est où exactement ?", None),
         (["utter_log_out"], "où se trouve votre entrepôt pour venir chercher une commande ?", None),
     ],

@@ -46,6 +46,9 @@ CHANGE = re.compile(
     r"\b(?:chang\w*|modifi\w*|mettre a jour|mise a jour|updat\w*|corrig\w*|rectifi\w*"
     r"|remplac\w*)\b"
 )
+# « non, je parle de mon adresse mail »: the subject said again, which names the kind as
+# surely as a change asked does.
+SUBJECT = re.compile(r"\b(?:je parle|je parlais|je voulais dire|je veux dire|il s agit)\b")
 # « quelle adresse de livraison vous avez pour moi ? »: a question about the kind named.
 QUESTION = re.compile(r"\?|\b(?:quel(?:le)?s?|ou|comment|combien|quoi)\b")
 
@@ -69,16 +72,18 @@ def resolved(ranking: List[Dict[str, Any]], words: str) -> Optional[List[Dict[st
     """The ranking with the other data topic's probability given to the named one; None
     when the words name no kind of address, or when the two topics are not what the
     ranking hesitates on: its two first, for a change or a question asked, or, for a change
-    asked, two of its three first with one of them among the two first."""
+    asked or the subject said again, two of its three first with one of them among the two
+    first."""
     named = named_topic(words)
     if named is None:
         return None
     other = POSTAL_TOPIC if named == EMAIL_TOPIC else EMAIL_TOPIC
     names = [item.get("name") for item in ranking]
-    asks = CHANGE.search(words) is not None or QUESTION.search(words) is not None
+    change = CHANGE.search(words) is not None or SUBJECT.search(words) is not None
+    asks = change or QUESTION.search(words) is not None
     if set(names[:2]) == {named, other} and asks:
         return _merged(ranking, named, other)
-    if CHANGE.search(words) is None or named not in names[:3] or other not in names[:3]:
+    if not change or named not in names[:3] or other not in names[:3]:
         return None
     if names[0] not in (named, other) and names[1] not in (named, other):
         return None

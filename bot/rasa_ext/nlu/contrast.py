@@ -183,8 +183,8 @@ def _verb_before(tokens: Sequence[Token], index: int, clause: Sequence[int]) -> 
 
 
 def verbless_rejection(tokens: Sequence[Token], clause: Sequence[int]) -> bool:
-    """« pas mon adresse de livraison », « pas de souci de mot de passe », « pas besoin de … »,
-    « pas supprimer le compte »."""
+    """« pas mon adresse de livraison », « pas de souci de mot de passe », « pas de mon
+    adresse postale », « pas besoin de … », « pas supprimer le compte »."""
     rest = list(clause)
     while rest and tokens[rest[0]].text.lower() in LEADING:
         rest = rest[1:]
@@ -197,7 +197,8 @@ def verbless_rejection(tokens: Sequence[Token], clause: Sequence[int]) -> bool:
     if _is_infinitive(tokens[rest[1]]):
         # « je voulais juste me déconnecter, pas supprimer le compte »
         return True
-    return after in ("de", "d'") and len(words) > 2 and words[2] in TROUBLES
+    # « pas de souci de mot de passe », « pas de mon adresse postale »
+    return after in ("de", "d'") and len(words) > 2 and words[2] in TROUBLES | DETERMINERS
 
 
 def _is_infinitive(token: Token) -> bool:
