@@ -57,6 +57,7 @@ from bot.domain.repair import (
     ASKS,
     SURE_CONFIDENCE,
     asks_a_question,
+    asks_for_someone,
     closes_with_cancel,
     corrects_the_subject,
     explicit_yes_or_no,
@@ -71,6 +72,7 @@ from bot.domain.repair import (
     wants_to_resume,
     wants_to_switch,
     yes_or_no,
+    yes_with_a_question,
 )
 from bot.domain.topics import TOPIC_NAMES
 
@@ -245,6 +247,9 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
                 slot: None,
                 OUTCOME: "cancelled_goodbye" if says_goodbye(turn.text) else "cancelled",
             }
+        if slot in OFFER_SLOTS and value is False and turn.asks:
+            # « non pas de message. vous rouvrez quand ? »: declined, and a question asked.
+            return {slot: None, OUTCOME: "declined"}
         if slot in OFFER_SLOTS and says_goodbye(turn.text) and not says_yes_plainly(turn.text):
             # « ok merci, bonne journée » at an offer: a goodbye, not a yes.
             return {slot: None, OUTCOME: "closed"}
@@ -374,6 +379,11 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
             return None
         if kind == "mailbox_lost" and slot in OFFER_SLOTS:
             return {slot: None, OUTCOME: "dropped"}
+        if slot in OFFER_SLOTS and yes_with_a_question(turn.text):
+            # « oui mais il arrive au bout de combien de temps le mail ? »: answered, and the
+            # offer taken. Never a deletion's confirmation, which is no offer: a definitive
+            # deletion waits for a yes without a question attached.
+            return {slot: True, CANDIDATES: None, RETRIES: None}
         dispatcher.utter_message(response="utter_resume")
         return {slot: None}
 
@@ -435,6 +445,10 @@ def yes_no_parser(text: str, intent: Optional[str]) -> Optional[bool]:
     if intent is not None and (asks_a_question(text) or corrects_the_subject(text)):
         # A question at a yes/no question (« et ça rouvre quand exactement ? »), or the
         # subject corrected (« non pas le mot de passe, l'identifiant »): a detour.
+        return None
+    if intent == "request_human" and asks_for_someone(text):
+        # « non, je veux parler à quelqu'un » at an offer: a person asked for, not a no
+        # (« je préfère pas, je rappellerai lundi » is a no).
         return None
     by_intent = {"affirm": True, "deny": False}.get(intent or "")
     if by_intent is not None or intent is None:

@@ -77,7 +77,8 @@ class FormSubmission(ContextAction, ABC):
 
     The outcomes of the repair layer (actions/forms.py) are answered here once for every
     flow: "cancelled", "failed", "closed" (goodbye), "dropped" (an offer the customer
-    went past), "switched" (another flow starts), "handover" (a person is asked for: the
+    went past), "declined" (an offer refused with a question), "switched" (another flow
+    starts), "handover" (a person is asked for: the
     flow is paused, its values kept, and « on reprend » takes it up again), "resumed" (the
     offer to leave a message gave way to the paused flow). A completed
     flow goes to `submit`.
@@ -94,15 +95,8 @@ class FormSubmission(ContextAction, ABC):
             for slot in FLOW_SLOTS
             if not (other_paused and slot in PAUSED_VALUES)
         ]
-        if outcome in ("cancelled", "cancelled_goodbye"):
-            dispatcher.utter_message(response="utter_form_cancelled")
-            if outcome == "cancelled_goodbye":
-                dispatcher.utter_message(response="utter_goodbye")
-            elif will_phone(tracker.latest_message.get("text") or ""):
-                # « oubliez, j'appellerai plutôt »: the number and whether the line is open.
-                utter_handover(self.context, dispatcher)
-            elif await answer_question_after_cancel(self.context, dispatcher, tracker, domain):
-                dispatcher.utter_message(response="utter_anything_else")
+        if outcome in ("cancelled", "cancelled_goodbye", "declined"):
+            await self._after_cancel(outcome, dispatcher, tracker, domain)
         elif outcome == "failed":
             dispatcher.utter_message(response="utter_form_failed")
             utter_handover(self.context, dispatcher)
@@ -132,6 +126,28 @@ class FormSubmission(ContextAction, ABC):
         else:
             return [*cleared, *(await self.submit(dispatcher, tracker) or [])]
         return cleared
+
+    async def _after_cancel(
+        self,
+        outcome: str,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[Text, Any],
+    ) -> None:
+        """A request cancelled, or an offer declined with a question (« non pas de
+        message. vous rouvrez quand ? »): said, then what the message also asks."""
+        if outcome == "declined":
+            if not await answer_question_after_cancel(self.context, dispatcher, tracker, domain):
+                dispatcher.utter_message(response="utter_no_problem")
+            return
+        dispatcher.utter_message(response="utter_form_cancelled")
+        if outcome == "cancelled_goodbye":
+            dispatcher.utter_message(response="utter_goodbye")
+        elif will_phone(tracker.latest_message.get("text") or ""):
+            # « oubliez, j'appellerai plutôt »: the number and whether the line is open.
+            utter_handover(self.context, dispatcher)
+        elif await answer_question_after_cancel(self.context, dispatcher, tracker, domain):
+            dispatcher.utter_message(response="utter_anything_else")
 
     # The form this action ends (the one « on reprend » takes up again).
     form: Text = ""

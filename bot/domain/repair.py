@@ -380,6 +380,25 @@ _CHANGE_IT = _any(
 _ANOTHER_THING = _any([r"mot de passe", r"mdp", r"password", r"factures?", r"commandes?"])
 
 
+# « et le numéro de téléphone du compte, c'est au même endroit ? » after the addresses'
+# steps: a personal detail, whose steps are another page (not « sur mon téléphone »).
+_PERSONAL_DETAIL = _any(
+    [
+        r"numero de (?:telephone|tel|portable|fixe)",
+        r"(?:mon|le|ma|la) (?:telephone|tel|portable|nom|prenom|civilite)",
+        r"(?:adresse )?e ?mail",
+        r"adresse mail",
+        r"courriel",
+    ]
+)
+
+
+def _detail_at_the_same_place(words: str) -> bool:
+    return bool(
+        _WHERE.search(words) and _PERSONAL_DETAIL.search(words) and not _DEVICE.search(words)
+    )
+
+
 def _change_of_what_was_shown(previous_actions: Sequence[str], words: str) -> Optional[str]:
     if not _CHANGE_IT.search(words) or _ANOTHER_THING.search(words):
         return None
@@ -758,7 +777,9 @@ def _about_what_was_just_done(
     done = set(previous_actions)
     if done and _NOT_THAT.search(words):
         return "not_that"
-    if done & AFTER_ADDRESS_STEPS and _names_own_data(words, count):
+    if done & AFTER_ADDRESS_STEPS and (
+        _names_own_data(words, count) or _detail_at_the_same_place(words)
+    ):
         return "personal_data_too"
     changed = _change_of_what_was_shown(previous_actions, words) if count <= 12 else None
     if changed:
@@ -783,7 +804,10 @@ def _about_what_was_just_done(
 
 
 def _about_the_line(text: str, words: str) -> Optional[str]:
-    """A follow-up to an answer that gave the phone line and its hours."""
+    """A follow-up to an answer that gave the phone line and its hours; not a goodbye that
+    says when the customer will call (« je vous téléphone lundi alors. Merci, au revoir »)."""
+    if says_goodbye(text) and "?" not in text:
+        return None
     if _asks_about_the_weekend(words):
         return "weekend_hours"
     if len(words.split()) <= 9 and _HOURS.search(words):
@@ -941,8 +965,9 @@ _ANSWER_PHRASES = _any([r"pourquoi pas", r"quand vous voulez", r"comme vous voul
 
 
 # « non pas le mot de passe, l'identifiant »: not a no, the subject corrected.
+# Not « non pas besoin d'e-mail, je vais me débrouiller »: a no.
 _SUBJECT_CORRECTED = re.compile(
-    r"^(?:non,? )?pas (?:le |la |les |l |mon |ma |mes )?[a-z ]{2,30}, *(?:mais )?"
+    r"^(?:non,? )?pas (?!besoin\b)(?:le |la |les |l |mon |ma |mes )?[a-z ]{2,30}, *(?:mais )?"
     r"(?:le |la |les |l |mon |ma |mes )?[a-z]+"
 )
 
@@ -989,7 +1014,16 @@ def explicit_yes_or_no(text: str) -> Optional[bool]:
     return None
 
 
-# « pourquoi pas » agrees; « euh je sais pas trop » neither agrees nor refuses.
+# « pourquoi pas » agrees; « euh je sais pas trop » neither agrees nor refuses, nor does
+# « j'ai déjà fait mot de passe oublié, ça marche pas »: what failed, not a no.
+_FAILS = _any(
+    [
+        r"(?:ca|sa|cela|il|elle) (?:ne )?(?:marche|fonctionne) (?:toujours |encore |vraiment )?"
+        r"(?:pas|plus)",
+        r"(?:ca|sa) bloque",
+        r"(?:je n y|j y|jy) arrive (?:toujours |encore )?pas",
+    ]
+)
 _WHY_NOT = _any([r"pourquoi pas"])
 _UNSURE = _any(
     [
@@ -1008,7 +1042,7 @@ def yes_or_no(text: str) -> Optional[bool]:
     confirme la suppression »); None when the message says both or neither, or that the
     customer does not know yet."""
     words = _WHY_NOT.sub(" oui ", plain(text))
-    if _UNSURE.search(words):
+    if _UNSURE.search(words) or _FAILS.search(words):
         return None
     yes, no = _YES.search(words) is not None, _NO.search(words) is not None
     if yes != no:
@@ -1203,6 +1237,24 @@ _PLAIN_YES = _any(
 )
 
 
+# « oui mais il arrive au bout de combien de temps le mail ? »: a yes, and a question.
+_OPENS_WITH_YES = re.compile(r"^(?:oui|ouais|ouai|volontiers|yes)\b")
+# « oui mais non », « oui enfin pas maintenant »: the yes taken back (a « pas » inside the
+# question, « et si je le reçois pas ? », takes nothing back).
+_TAKEN_BACK_YES = _any([r"non", r"nan", r"pas maintenant", r"plus tard"])
+
+
+def yes_with_a_question(text: str) -> bool:
+    """A message that opens with a yes and goes on with a question, saying no no after it:
+    at an offer, the question is answered and the offer taken."""
+    words = plain(text)
+    opening = _OPENS_WITH_YES.match(words)
+    if not opening or "?" not in text:
+        return False
+    rest = words[opening.end() :]
+    return _TAKEN_BACK_YES.search(rest) is None and not wants_to_cancel(rest)
+
+
 def says_yes_plainly(text: str) -> bool:
     """« oui », « volontiers »: a yes that « ok » or « d'accord » before a goodbye is not."""
     return _PLAIN_YES.search(plain(text)) is not None
@@ -1334,6 +1386,11 @@ def asks_about_the_purge(text: str) -> bool:
     if _WISH.search(words):
         return False
     return _DELETED.search(words) is not None and _YEARS.search(words) is not None
+
+
+def asks_for_someone(text: str) -> bool:
+    """« je veux parler à quelqu'un », « un conseiller svp »: a person asked for in words."""
+    return _SOMEONE.search(plain(text)) is not None
 
 
 def wants_a_person(intent: Optional[str], text: str) -> bool:

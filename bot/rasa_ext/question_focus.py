@@ -43,6 +43,10 @@ UNFOCUSED = frozenset({"out_of_scope", "nlu_fallback"})
 VALUE_QUESTION_WORDS = 5
 # A cancel this long may carry a question (« laissez tomber, en fait je cherchais X »).
 CANCEL_QUESTION_WORDS = 8
+# « non pas de message. vous rouvrez quand ? »: a no, then a question.
+DECLINE_QUESTION_WORDS = 5
+DECLINE_CONFIDENCE = 0.8
+_NO_THEN = re.compile(r"^\s*(?:non|nan|no)\b", re.IGNORECASE)
 # « merci, et je peux appeler aussi ? », « oui mais concrètement je clique où ? »: the
 # courtesy is the NLU's whole reading (thank, affirm), the question after it what the
 # customer wants answered.
@@ -138,6 +142,7 @@ async def _surest_topic(
     text: str,
     read: Callable[[str], Awaitable[Dict[str, Any]]],
     rejected: Sequence[Sequence[int]] = (),
+    sure: float = FOCUS_CONFIDENCE,
 ) -> Optional[Dict[str, Any]]:
     """The parse of the piece of `text` most surely about an account topic, if one is;
     never a piece the message rejects (`rejected`: ContrastFocus's character spans)."""
@@ -148,7 +153,7 @@ async def _surest_topic(
         candidate = await read(piece)
         name, confidence = _intent(candidate)
         surer = best is None or confidence > _intent(best)[1]
-        if name in TOPIC_NAMES and confidence >= FOCUS_CONFIDENCE and surer:
+        if name in TOPIC_NAMES and confidence >= sure and surer:
             best = candidate
     return best
 
@@ -156,9 +161,15 @@ async def _surest_topic(
 async def _question_in_cancel(
     text: str, whole: Dict[str, Any], read: Callable[[str], Awaitable[Dict[str, Any]]]
 ) -> Dict[str, Any]:
-    if not opens_with_cancel(text) or len(text.split()) < CANCEL_QUESTION_WORDS:
+    """The account question a cancel, or a no followed by a question (« non pas de
+    message. vous rouvrez quand ? »), also asks, under ASKS."""
+    words = len(text.split())
+    declines = _NO_THEN.match(text) is not None and "?" in text and words >= DECLINE_QUESTION_WORDS
+    cancels = opens_with_cancel(text) and words >= CANCEL_QUESTION_WORDS
+    if not (cancels or declines):
         return whole
-    best = await _surest_topic(text, read)
+    # After a plain no, what follows stands out: a little less sureness is enough.
+    best = await _surest_topic(text, read, sure=FOCUS_CONFIDENCE if cancels else DECLINE_CONFIDENCE)
     return {**whole, ASKS: best["intent"]} if best else whole
 
 

@@ -69,6 +69,11 @@ def test_a_question_is_trusted_a_little_lower_when_its_reading_is_clear(text, ra
         # Answers shaped like questions.
         ("pourquoi pas", "affirm", True),
         ("quand vous voulez", "affirm", True),
+        # A person asked for is no answer: the form hands over.
+        ("non, je veux parler à quelqu'un", "request_human", None),
+        ("je préfère pas, je rappellerai lundi", "request_human", False),
+        ("non pas besoin d'e-mail, je vais me débrouiller", "deny", False),
+        ("non pas besoin d'e-mail, je vais me débrouiller", "out_of_scope", False),
     ],
 )
 def test_yes_no_answers_and_questions(text, intent, expected):

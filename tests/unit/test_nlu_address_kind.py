@@ -64,6 +64,14 @@ def test_a_second_place_is_enough_for_a_change_asked():
     assert merged[0] == {"name": EMAIL, "confidence": pytest.approx(0.43)}
 
 
+def test_a_question_naming_the_email_when_the_postal_topic_came_first():
+    merged = resolved(
+        ranking((POSTAL, 0.40), ("out_of_scope", 0.29), (EMAIL, 0.19)),
+        "et c est quelle adresse mail que vous avez ?",
+    )
+    assert merged[0] == {"name": EMAIL, "confidence": pytest.approx(0.59)}
+
+
 def test_the_subject_said_again_counts_as_a_change_asked():
     """« Non, je parle de mon adresse mail, pas de mon adresse postale. » (ContrastFocus has
     taken the rejected half out)."""

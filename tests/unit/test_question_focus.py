@@ -8,7 +8,7 @@ from typing import Dict, Tuple
 
 import pytest
 
-from bot.domain.repair import REJECTED, fragments
+from bot.domain.repair import ASKS, REJECTED, fragments
 from bot.rasa_ext.question_focus import focus
 
 STORY = "j'ai rempli mon panier avec deux roulements 6204 pour ma tondeuse"
@@ -275,3 +275,21 @@ def test_the_module_imports_first_without_a_circular_import():
         text=True,
     )
     assert done.returncode == 0, done.stderr[-500:]
+
+
+@pytest.mark.parametrize(
+    "text, piece, confidence, asks",
+    [
+        # A no, then a question: the question stands out, 0.8 is enough.
+        ("non pas de message. vous rouvrez quand ?", "vous rouvrez quand", 0.86, "opening_hours"),
+        # No question mark: nothing asked.
+        ("non pas de message, vous rouvrez lundi", "vous rouvrez lundi", 0.86, None),
+        # Not sure enough.
+        ("non pas de message. vous rouvrez quand ?", "vous rouvrez quand", 0.7, None),
+    ],
+)
+def test_a_question_after_a_no_is_what_it_also_asks(text, piece, confidence, asks):
+    agent = Agent({text: ("deny", 0.6), piece: ("opening_hours", confidence)})
+    understood = asyncio.run(agent.parse(text))
+    assert understood["intent"]["name"] == "deny"
+    assert (understood.get(ASKS) or {}).get("name") == asks

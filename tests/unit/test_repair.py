@@ -28,6 +28,7 @@ from bot.domain.repair import (
     wants_to_switch,
     will_phone,
     yes_or_no,
+    yes_with_a_question,
 )
 from bot.domain.summary import message_ticket_body
 
@@ -97,11 +98,28 @@ def test_wants_to_cancel(text, expected):
         # « pourquoi pas » agrees; not knowing yet is no answer.
         ("pourquoi pas", True),
         ("euh je sais pas trop", None),
+        ("j'ai déjà fait mot de passe oublié, ça marche pas", None),
         ("jsp", None),
     ],
 )
 def test_yes_or_no(text, expected):
     assert yes_or_no(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("oui mais il arrive au bout de combien de temps le mail ?", True),
+        ("ouais, et si je le reçois pas ?", True),
+        # No question, or a no after the yes.
+        ("oui merci", False),
+        ("oui mais non, pas maintenant ?", False),
+        ("oui enfin non laissez tomber ?", False),
+        ("mais il arrive quand ?", False),
+    ],
+)
+def test_yes_with_a_question(text, expected):
+    assert yes_with_a_question(text) is expected
 
 
 @pytest.mark.parametrize(
@@ -875,6 +893,22 @@ def test_the_same_for_another_field_said_otherwise(previous, text):
     assert follow_up(previous, text) == "where_exactly"
 
 
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("Et le numéro de téléphone du compte, c'est au même endroit ?", "personal_data_too"),
+        ("et mon e-mail, je le change où exactement ?", "personal_data_too"),
+    ],
+)
+def test_a_personal_detail_after_the_addresses_steps(text, kind):
+    assert follow_up(["utter_manage_addresses"], text) == kind
+
+
+def test_a_goodbye_after_the_hours_is_no_follow_up():
+    done = ["utter_opening_hours_intro"]
+    assert follow_up(done, "Bon, je vous téléphone lundi alors. Merci bien, au revoir") is None
+
+
 def test_the_delivery_address_when_re_creating_an_account():
     text = "et pour recréer un compte je dois redonner mon adresse de livraison ?"
     assert follow_up(["utter_greet"], text) == "address_at_checkout"
@@ -887,6 +921,7 @@ def test_the_delivery_address_when_re_creating_an_account():
         ("pas la livraison, le mail", True),
         ("non pas maintenant", False),
         ("non merci", False),
+        ("non pas besoin d'e-mail, je vais me débrouiller", False),
     ],
 )
 def test_the_subject_corrected_is_not_a_no(text, expected):

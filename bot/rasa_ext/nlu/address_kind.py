@@ -71,9 +71,9 @@ def named_topic(words: str) -> Optional[str]:
 def resolved(ranking: List[Dict[str, Any]], words: str) -> Optional[List[Dict[str, Any]]]:
     """The ranking with the other data topic's probability given to the named one; None
     when the words name no kind of address, or when the two topics are not what the
-    ranking hesitates on: its two first, for a change or a question asked, or, for a change
-    asked or the subject said again, two of its three first with one of them among the two
-    first."""
+    ranking hesitates on: its two first, for a change or a question asked; the other one
+    first and the named one among the three first, for the same; or, for a change asked or
+    the subject said again, two of its three first with one of them among the two first."""
     named = named_topic(words)
     if named is None:
         return None
@@ -82,6 +82,10 @@ def resolved(ranking: List[Dict[str, Any]], words: str) -> Optional[List[Dict[st
     change = CHANGE.search(words) is not None or SUBJECT.search(words) is not None
     asks = change or QUESTION.search(words) is not None
     if set(names[:2]) == {named, other} and asks:
+        return _merged(ranking, named, other)
+    if names[0] == other and named in names[:3] and asks:
+        # « et c'est quelle adresse mail que vous avez ? »: the postal topic first (0.40),
+        # something else second, the e-mail third: the words name the e-mail.
         return _merged(ranking, named, other)
     if not change or named not in names[:3] or other not in names[:3]:
         return None
