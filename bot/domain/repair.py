@@ -400,7 +400,9 @@ def _detail_at_the_same_place(words: str) -> bool:
 
 
 def _change_of_what_was_shown(previous_actions: Sequence[str], words: str) -> Optional[str]:
-    if not _CHANGE_IT.search(words) or _ANOTHER_THING.search(words):
+    # « je veux la changer, la nouvelle c'est … »: the new value typed goes to
+    # change_it_yourself (the bot cannot change it for the customer).
+    if not _CHANGE_IT.search(words) or _ANOTHER_THING.search(words) or _NEW_VALUE.search(words):
         return None
     return next((AFTER_DATA_SHOWN[a] for a in previous_actions if a in AFTER_DATA_SHOWN), None)
 
@@ -550,7 +552,7 @@ _RECENT_ORDER = _any(
         # « je l'ai commandée il y a trois jours, c'est normal ? »
         r"il y a (?:un|une|deux|trois|quatre|cinq|quelques|\d+) (?:jours?|heures?)",
         r"avant hier",
-        r"pas encore (?:expediee|partie|livree)",
+        r"pas (?:encore )?(?:expediee|partie|livree)",
         r"(?:aurai|aura|recevrai|sera dispo\w*|sera disponible) quand",
         r"quand (?:est ce que )?(?:je l aurai|je la recevrai|elle sera|j aurai)",
     ]
@@ -609,6 +611,13 @@ _WHERE = _any(
     ]
 )
 _DEVICE = _any([_ON_A_DEVICE])
+# « ma commande est tjrs pas arrivée, elle est où ? »: where a parcel is, not where on the site.
+_PARCEL = _any(
+    [
+        r"colis",
+        r"(?:pas|toujours pas|tjrs pas|tjs pas) (?:encore )?(?:arrivee?s?|recue?s?|livree?s?)",
+    ]
+)
 # The account topics a path on the site answers (steps answers not named after one).
 STEPS_TOPICS = {
     "utter_account_purged": ("login_problem", "forgot_password"),
@@ -763,6 +772,7 @@ def _follow_up_of(
         and _WHERE.search(words)
         and given
         and (device or not _other_topic(topic, given))
+        and not _PARCEL.search(words)
     ):
         return "where_exactly"
     return None
@@ -1054,9 +1064,9 @@ def yes_or_no(text: str) -> Optional[bool]:
 _SENTENCE_END = re.compile(r"(?<=[?!.;])\s+")
 _SECOND_QUESTION = re.compile(
     r"\s+(?:et|puis|aussi|sinon|et aussi|et sinon|et puis|et en plus|en plus|de plus"
-    r"|autre question|par contre)[ ,:]+"
+    r"|autre question|par contre)(?:[ ,:]+(?:au passage|d'ailleurs|par ailleurs))?[ ,:]+"
     r"(?=(?:comment|cmt|o[uù]|quand|qd|pourquoi|est[ -]ce|quel|quelle|quels|quelles|combien"
-    r"|je|j'|j’|il|faut|puis[ -]je|pouvez|peut|vous|mes|mon|ma|c'est|c’est|quoi|on)\b)"
+    r"|je|j'|j’|il|faut|puis[ -]je|pouvez|peut|vous|mes|mon|ma|c'est|c’est|c|quoi|on)\b)"
     # « je voudrais la facture, et savoir quelle adresse vous avez »: a second wish, in
     # the infinitive after a comma (« ajouter et modifier une adresse » is one).
     r"|\s*,\s*(?:et|puis)\s+(?=(?:savoir|conna[iî]tre|changer|modifier|supprimer"
@@ -1096,7 +1106,9 @@ def clauses(text: str) -> List[str]:
 _REQUEST = re.compile(
     r"^(?:(?:bonjour|bonsoir|salut|hello|alors|et|aussi|sinon)[ ,!.]+)*"
     r"(?:je voudrais|je veux|j aimerais|je souhaite|je souhaiterais|pourriez vous|pouvez vous"
-    r"|vous pouvez|est ce que vous|est ce qu on)\b"
+    r"|vous pouvez|est ce que vous|est ce qu on"
+    # « avez-vous des SKF 6305-2Z en stock », « vendez-vous … »: a question by inversion.
+    r"|avez vous|vendez vous|faites vous|livrez vous|acceptez vous|proposez vous)\b"
 )
 # « vous pouvez m'aider ? », « je fais comment ? »: a call for help about the rest.
 _CALL_FOR_HELP = _any(

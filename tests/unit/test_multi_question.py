@@ -72,6 +72,11 @@ class Agent:
             "Comment créer un compte et c'est quoi vos horaires d'ouverture ?",
             ["Comment créer un compte", "c'est quoi vos horaires d'ouverture ?"],
         ),
+        # « et au passage », SMS « c » for « c'est ».
+        (
+            "slt je trouve pas ma facture et au passage c combien le 6204-2RS ?",
+            ["slt je trouve pas ma facture", "c combien le 6204-2RS ?"],
+        ),
     ],
 )
 def test_clauses(text, expected):

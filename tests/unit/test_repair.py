@@ -6,6 +6,7 @@ from bot.domain.repair import (
     ambiguity,
     asks_a_question,
     asks_about_the_purge,
+    asks_for_something,
     choice,
     closes_with_cancel,
     corrects_the_reset_address,
@@ -902,6 +903,44 @@ def test_the_same_for_another_field_said_otherwise(previous, text):
 )
 def test_a_personal_detail_after_the_addresses_steps(text, kind):
     assert follow_up(["utter_manage_addresses"], text) == kind
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Et avez-vous des SKF 6305-2Z en stock, il nous en faut 40.", True),
+        ("je voudrais vous retourner un roulement", True),
+        ("ma commande est arrivée", False),
+    ],
+)
+def test_asks_for_something(text, expected):
+    assert asks_for_something(text) is expected
+
+
+def test_where_a_parcel_is_is_no_question_about_the_site():
+    text = "ma commande est tjrs pas arrivée, elle est où ???"
+    assert follow_up(["utter_forgot_password"], text) is None
+    assert follow_up(["utter_forgot_password"], "c'est où exactement ?") == "where_exactly"
+
+
+@pytest.mark.parametrize(
+    "previous, text, kind",
+    [
+        (["utter_invoices_list"], "pas expédiée ?", "invoice_timing"),
+        (
+            ["utter_personal_data_on_file"],
+            "je veux la changer, la nouvelle c'est marie.durand69@gmail.com",
+            "change_it_yourself",
+        ),
+        (
+            ["utter_personal_data_on_file"],
+            "je voudrais la changer, je fais comment ?",
+            "personal_data_change",
+        ),
+    ],
+)
+def test_follow_ups_of_session_26(previous, text, kind):
+    assert follow_up(previous, text) == kind
 
 
 def test_a_goodbye_after_the_hours_is_no_follow_up():
