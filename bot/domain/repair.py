@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 from typing import Any, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from bot.domain.identifiers import find_customer_ids, find_emails
@@ -129,7 +130,7 @@ _NOT_RECEIVED = _any(
         r"(?:rien|pas|jamais) (?:recu|arrive|eu)",
         r"(?:recois|recoit|vois|trouve|ai) (?:rien|pas|toujours pas|jamais)",
         r"recu (?:aucun|rien)",
-        r"toujours (?:rien|pas)",
+        r"(?:toujours|tjrs|tjs|tj) (?:rien|pas)",
         r"n est pas arrive",
         r"boite",
         r"spam",
@@ -307,6 +308,8 @@ _MAILBOX_LOST = _any(
         r"(?:adresse|e ?mail|courriel|boite)(?: mail| e ?mail| electronique)? (?:a ete |est )?"
         r"(?:n existe plus|ne marche plus|fermee|supprimee|desactivee|cloturee)",
         r"(?:ancienne|vieille) (?:adresse|boite)",
+        # « l'adresse mail de l'époque n'existe plus »
+        r"(?:adresse|e ?mail|courriel|boite)(?: \w+){1,4} (?:n existe plus|ne marche plus)",
         # « et si j'ai changé d'adresse mail entre-temps ? », « on n'y a plus accès ».
         r"change (?:d |de |l |le |mon |son )?(?:adresse )?(?:(?:e ?)?mail|courriel)",
         r"n y (?:a|ai|avons|ont) plus acces",
@@ -316,11 +319,15 @@ _MAILBOX_LOST = _any(
 
 # « et si ça fait 4 ans ? » after the log-in help: the part about deleted accounts (the
 # FAQ's limit is 3 years; « 2 ans » is not that case).
+# The years three or more years back, as the customer writes them (« depuis 2020 »).
+_YEARS_AGO = "|".join(str(year) for year in range(2000, date.today().year - 2))
 _YEARS = _any(
     [
         r"(?:[3-9]|\d\d) ?ans?",
         r"(?:trois|quatre|cinq|six|sept|huit|dix|plusieurs|des|quelques) ans",
         r"des annees",
+        # « même si j'ai pas remis les pieds sur le site depuis 2020 ? »: 3 years ago or more.
+        rf"depuis (?:en )?(?:19\d\d|{_YEARS_AGO})",
         r"(?:tres |super )?longtemps",
         r"une eternite",
     ]
@@ -521,7 +528,10 @@ AFTER_CREATE_ACCOUNT = {"utter_create_account", "utter_account_purged"}
 # the address book.
 AFTER_ADDRESS_AT_CHECKOUT = AFTER_CREATE_ACCOUNT | {"utter_address_at_checkout"}
 _CREATE_ACCOUNT = _any([r"(?:re)?cre\w* (?:un |mon |le |nouveau )*compte", r"inscri\w*"])
-_DELIVERY_ADDRESS = re.compile(r"\badresse (?:de livraison|postale)\b")
+# « l'adresse de livraison », « l'adresse où je veux être livré »
+_DELIVERY_ADDRESS = re.compile(
+    r"\badresse (?:de livraison|postale)\b|\badresse ou (?:\w+ ){0,3}livre"
+)
 # « est-ce que je peux enregistrer plusieurs adresses ? »: the address book, not the basket.
 _ADDRESS_BOOK = _any(
     [
@@ -601,6 +611,8 @@ _WHERE = _any(
         # « comment j'en rajoute une ? », « je fais comment ? »: the same steps.
         r"comment (?:je |j |on )(?:en )?(?:fais|fait|rajoute|ajoute|cree|mets|met)",
         r"(?:je|on) (?:fais|fait) comment",
+        # « et ça se voit où après ? »
+        r"(?:ca|on|je) (?:se |le |la |les )?voi[st] ou",
         # « oui mais concrètement je clique où ? »: where, asked again.
         r"je clique ou",
         r"concretement",
@@ -696,6 +708,9 @@ def previous_turn_actions(latest_first: Iterable[Tuple[str, Optional[str]]]) -> 
 # an hour). The others need their own words (« plus accès à cette boîte »), so a customer
 # may explain a little: « … c'était celle de mon ancien taf ».
 MAX_FOLLOW_UP_WORDS = 20
+# A lost mailbox is said with its story (« l'adresse mail de l'époque n'existe plus, c'était
+# celle de mon ancien boulot »): its words are specific enough to be read a little longer.
+MAX_MAILBOX_LOST_WORDS = 24
 MAX_HOURS_FOLLOW_UP_WORDS = 14
 
 
@@ -720,6 +735,9 @@ def follow_up(
     count = _word_count(words)
     if count <= MAX_FOLLOW_UP_WORDS:
         return _follow_up_of(previous_actions, text, words, count, topic)
+    lost = set(previous_actions) & AFTER_PASSWORD_HELP and _MAILBOX_LOST.search(words)
+    if count <= MAX_MAILBOX_LOST_WORDS and lost:
+        return "mailbox_lost"
     # « Et si je n'ai plus accès à cette boîte ? C'était l'adresse de mon ancien travail à
     # la mairie, … »: a first sentence that asks is the follow-up, the rest explains it
     # (one that states may be half a contrast: « je l'ai pas oublié. je veux juste … »).
@@ -879,11 +897,22 @@ def _the_data_again(previous_actions: Sequence[str], words: str, count: int) -> 
     return None
 
 
+class _Unnegated:
+    """A pattern that counts only where no negation comes just before it: « et si je l'ai
+    oublié ? » forgets, « je l'ai pas oublié, je le connais » does not."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+
+    def search(self, words: str) -> bool:
+        return _affirmed(self.pattern, words)
+
+
 # The follow-ups known by their words alone after a given answer, first match wins: the
 # lost mailbox before the e-mail not received (« et si j'ai plus accès à cette boîte
 # mail ? » names the « boîte » too).
 _AFTER_AN_ANSWER = (
-    ("forgot_current_password", AFTER_CHANGE_PASSWORD, _FORGOT),
+    ("forgot_current_password", AFTER_CHANGE_PASSWORD, _Unnegated(_FORGOT)),
     ("mailbox_lost", AFTER_PASSWORD_HELP, _MAILBOX_LOST),
     ("reset_email_not_received", AFTER_RESET_EMAIL, _NOT_RECEIVED),
     # « et si le courrier électronique n'arrive jamais ? » right after the reset steps.
