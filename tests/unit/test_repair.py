@@ -937,6 +937,30 @@ def test_where_a_parcel_is_is_no_question_about_the_site():
             "je voudrais la changer, je fais comment ?",
             "personal_data_change",
         ),
+        (
+            ["utter_login_problem"],
+            "même si j'ai pas remis les pieds sur le site depuis 2020 ?",
+            "account_purged",
+        ),
+        (
+            ["utter_forgot_password"],
+            "Le souci c'est que l'adresse mail de l'époque n'existe plus, c'était celle de mon "
+            "ancien boulot",
+            "mailbox_lost",
+        ),
+        (["utter_find_invoices"], "Ok et ça se voit où après ?", "where_exactly"),
+        (
+            ["utter_create_account"],
+            "Et l'adresse où je veux être livré, je la donne à quel moment ?",
+            "address_at_checkout",
+        ),
+        (["action_send_password_email"], "j'ai tjrs rien 🙁", "reset_email_not_received"),
+        (["utter_change_password"], "et si je l'ai oublié ?", "forgot_current_password"),
+        (
+            ["utter_change_password"],
+            "non non je l'ai pas oublié, je le connais, je veux juste en mettre un autre",
+            None,
+        ),
     ],
 )
 def test_follow_ups_of_session_26(previous, text, kind):
