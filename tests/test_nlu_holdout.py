@@ -25,6 +25,7 @@ from bot.ops.nlu_data import (
     BLIND7,
     BLIND8,
     EVAL,
+    EVALUATION_SETS,
     HOLDOUT,
     TRAINING,
     load_examples,
@@ -61,16 +62,7 @@ MIN_ACCURACY = {
 }
 MIN_EVAL_MESSAGES = 500
 ANNOTATED = [pytest.param(EVAL, id="eval"), pytest.param(HOLDOUT, id="holdout")]
-SETS = [
-    *ANNOTATED,
-    pytest.param(BLIND, id="blind"),
-    pytest.param(BLIND3, id="blind3"),
-    pytest.param(BLIND4, id="blind4"),
-    pytest.param(BLIND5, id="blind5"),
-    pytest.param(BLIND6, id="blind6"),
-    pytest.param(BLIND7, id="blind7"),
-    pytest.param(BLIND8, id="blind8"),
-]
+SETS = [pytest.param(path, id=name) for name, path in EVALUATION_SETS.items()]
 
 
 def parse_all(rasa: str, token: str, path: Path) -> List[Dict[str, Any]]:
@@ -99,10 +91,7 @@ def parse_all(rasa: str, token: str, path: Path) -> List[Dict[str, Any]]:
 @pytest.fixture(scope="module")
 def predictions(rasa: str, stack_settings) -> Dict[Path, List[Dict[str, Any]]]:
     token = stack_settings.rasa_auth_token
-    return {
-        path: parse_all(rasa, token, path)
-        for path in (EVAL, BLIND, BLIND3, BLIND4, BLIND5, BLIND6, BLIND7, BLIND8, HOLDOUT)
-    }
+    return {path: parse_all(rasa, token, path) for path in EVALUATION_SETS.values()}
 
 
 def test_eval_set_is_large_enough():

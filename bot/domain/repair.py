@@ -999,6 +999,14 @@ _INTERROGATIVE = _any(
 )
 # Not « ok » nor « d'accord »: « ok donc je refais un compte, c'est où ? » acknowledges.
 _OPENS_WITH_YES_OR_NO = re.compile(r"^(?:oui|ouais|non|nan)\b")
+# « non pas de message. vous rouvrez quand ? »: a no, then maybe more.
+_OPENS_WITH_NO = re.compile(r"^(?:non|nan|no)\b")
+
+
+def opens_with_no(text: str) -> bool:
+    return _OPENS_WITH_NO.match(plain(text)) is not None
+
+
 # Answers shaped like questions: « pourquoi pas », « quand vous voulez ».
 _ANSWER_PHRASES = _any([r"pourquoi pas", r"quand vous voulez", r"comme vous voulez"])
 

@@ -31,6 +31,7 @@ from bot.domain.repair import (
     asks_a_question,
     fragments,
     opens_with_cancel,
+    opens_with_no,
     plain,
     says_goodbye,
     says_yes_plainly,
@@ -46,7 +47,6 @@ CANCEL_QUESTION_WORDS = 8
 # « non pas de message. vous rouvrez quand ? »: a no, then a question.
 DECLINE_QUESTION_WORDS = 5
 DECLINE_CONFIDENCE = 0.8
-_NO_THEN = re.compile(r"^\s*(?:non|nan|no)\b", re.IGNORECASE)
 # « merci, et je peux appeler aussi ? », « oui mais concrètement je clique où ? »: the
 # courtesy is the NLU's whole reading (thank, affirm), the question after it what the
 # customer wants answered.
@@ -85,20 +85,20 @@ async def focus(
     """`whole` (what the NLU made of `text`), or its focused version when `text` is long,
     out of scope as a whole, and one of its pieces (read with `read`) is surely an account
     question."""
-    if _intent(whole)[0] == "inform":
+    name = _intent(whole)[0]
+    if name == "inform":
         return await _question_around_values(text, whole, read)
-    if _intent(whole)[0] == "deny":
+    if name == "deny":
         return await _question_in_cancel(text, whole, read)
-    if _intent(whole)[0] == "nlu_fallback" or (
-        _intent(whole)[0] == "affirm" and len(text.split()) >= ACKNOWLEDGEMENT_WORDS
-    ):
+    if name == "nlu_fallback" or (name == "affirm" and len(text.split()) >= ACKNOWLEDGEMENT_WORDS):
         whole = _courtesy_of_a_tie(text, whole)
-    if _intent(whole)[0] == "thank" and says_goodbye(text):
+        name = _intent(whole)[0]
+    if name == "thank" and says_goodbye(text):
         # « merci beaucoup, au revoir »: the thanks close the conversation.
         return _as(whole, "goodbye")
-    if _intent(whole)[0] in COURTESIES:
+    if name in COURTESIES:
         return await _question_after_courtesy(text, whole, read)
-    if _intent(whole)[0] not in UNFOCUSED or len(text.split()) < MIN_WORDS:
+    if name not in UNFOCUSED or len(text.split()) < MIN_WORDS:
         return whole
     best = await _surest_topic(text, read, whole.get(REJECTED) or [])
     return focused(whole, best) if best else whole
@@ -164,7 +164,7 @@ async def _question_in_cancel(
     """The account question a cancel, or a no followed by a question (« non pas de
     message. vous rouvrez quand ? »), also asks, under ASKS."""
     words = len(text.split())
-    declines = _NO_THEN.match(text) is not None and "?" in text and words >= DECLINE_QUESTION_WORDS
+    declines = opens_with_no(text) and "?" in text and words >= DECLINE_QUESTION_WORDS
     cancels = opens_with_cancel(text) and words >= CANCEL_QUESTION_WORDS
     if not (cancels or declines):
         return whole
