@@ -10,6 +10,7 @@ from actions.common import ActionContext, ContextAction, call_backend, logged_in
 from actions.handover import utter_handover
 from bot.clients.account import AccountClient, BackendUnavailable
 from bot.domain.answers import addresses_list, invoice_links, orders_list, personal_details
+from bot.domain.identifiers import find_customer_ids, find_emails
 from bot.domain.links import links_payload
 from bot.domain.responses import render
 
@@ -33,7 +34,7 @@ class AccountAnswer(ContextAction, ABC):
     @abstractmethod
     def answer(self, dispatcher: CollectingDispatcher, data: Any) -> None: ...
 
-    def anonymous(self, dispatcher: CollectingDispatcher) -> None:
+    def anonymous(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         pass
 
     def unavailable(self, dispatcher: CollectingDispatcher) -> None:
@@ -44,7 +45,7 @@ class AccountAnswer(ContextAction, ABC):
     ) -> List[Dict[Text, Any]]:
         customer_id = logged_in_customer(tracker)
         if customer_id is None:
-            self.anonymous(dispatcher)
+            self.anonymous(dispatcher, tracker)
             return []
         try:
             data = await call_backend(self.fetch, self.context.account_client(), customer_id)
@@ -84,8 +85,13 @@ class ActionAnswerInvoices(AccountAnswer):
             json_message=links_payload(invoice_links(orders), text=short),
         )
 
-    def anonymous(self, dispatcher: CollectingDispatcher) -> None:
+    def anonymous(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         dispatcher.utter_message(response="utter_find_invoices")
+        text = tracker.latest_message.get("text") or ""
+        if find_emails(text) or find_customer_ids(text):
+            # « mon n° client C1000002, où sont mes factures ? »: a number typed proves
+            # nothing; said before the invitation to log in.
+            dispatcher.utter_message(response="utter_login_needed")
         dispatcher.utter_message(response="utter_invite_login")
 
     def unavailable(self, dispatcher: CollectingDispatcher) -> None:

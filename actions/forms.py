@@ -63,6 +63,7 @@ from bot.domain.repair import (
     explicit_yes_or_no,
     follow_up,
     opens_with_cancel,
+    opens_with_no,
     pick,
     plain,
     says_goodbye,
@@ -247,9 +248,18 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
                 slot: None,
                 OUTCOME: "cancelled_goodbye" if says_goodbye(turn.text) else "cancelled",
             }
+        asked = (turn.asks or turn.sure_topic()) if slot in OFFER_SLOTS else None
+        if value is False and asked in FLOWS and FLOWS[asked][1] != self.flow_form:
+            # « non pas besoin. par contre je voudrais supprimer mon compte »: declined,
+            # and another request started.
+            return {slot: None, OUTCOME: "switched", NEXT_FLOW: asked}
         if slot in OFFER_SLOTS and value is False and turn.asks:
             # « non pas de message. vous rouvrez quand ? »: declined, and a question asked.
             return {slot: None, OUTCOME: "declined"}
+        if value is False and slot in OFFER_SLOTS and self._follows_up(turn, tracker):
+            # « ça fait genre 4 ans que j'y suis pas allé » at the reset offer: its « pas »
+            # tells the story the answer just given asks about; no answer to the offer.
+            return None
         if slot in OFFER_SLOTS and says_goodbye(turn.text) and not says_yes_plainly(turn.text):
             # « ok merci, bonne journée » at an offer: a goodbye, not a yes.
             return {slot: None, OUTCOME: "closed"}
@@ -267,6 +277,14 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
             )
             return {slot: None, CANDIDATES: emails}
         return None
+
+    @staticmethod
+    def _follows_up(turn: Turn, tracker: Tracker) -> bool:
+        """A message without a « non » first that is a follow-up of the previous answer."""
+        if opens_with_no(turn.text):
+            return False
+        kind = follow_up(previous_actions(tracker), turn.text, turn.sure_topic())
+        return kind not in (None, "not_that")
 
     def _also_given(self, slot: Text, turn: Turn, tracker: Tracker) -> Dict[Text, Any]:
         """The other values this form still needs that the same message gives (« C5566778,

@@ -47,8 +47,10 @@ from bot.domain.repair import (
     choice,
     corrects_the_reset_address,
     follow_up,
+    is_satisfied,
     names_only_the_account,
     postal_meant,
+    topic_in_play,
     wants_a_person,
     wants_to_resume,
 )
@@ -127,7 +129,15 @@ class ActionRepair(ContextAction):
             await answer_topic(self.context, "manage_addresses", dispatcher, tracker, domain)
             dispatcher.utter_message(response="utter_anything_else")
             return [SlotSet(CLARIFY_OPTIONS, ["manage_addresses", "update_personal_data"])]
-        options = self._clarify(turn, dispatcher, tracker)
+        close = self._close_options(turn, tracker)
+        in_play = topic_in_play(previous_actions(tracker), close or (), turn.text)
+        if close and in_play:
+            # « et je pourrai la choisir pour ma prochaine commande ? » after the addresses'
+            # steps: the topic just answered, not « Voulez-vous dire … ? »; the next
+            # message may still pick the other (« non, je parlais du mot de passe »).
+            events = await self._topic(in_play, dispatcher, tracker, domain)
+            return [*events, SlotSet(CLARIFY_OPTIONS, list(close))]
+        options = self._clarify(close, dispatcher)
         if options:
             return [
                 SlotSet(MISSED_TURN, message_times(tracker)[0]),
@@ -146,9 +156,13 @@ class ActionRepair(ContextAction):
             chosen = preferred(turn, options)
         if chosen is None:
             return None  # another question: answered as such
-        if chosen in FLOWS:
-            return await start_flow(self.context, chosen, dispatcher, tracker)
-        await answer_topic(self.context, chosen, dispatcher, tracker, domain)
+        return await self._topic(chosen, dispatcher, tracker, domain)
+
+    async def _topic(self, intent: str, dispatcher, tracker, domain) -> List[EventType]:
+        """A topic's flow started, or its answer given."""
+        if intent in FLOWS:
+            return await start_flow(self.context, intent, dispatcher, tracker)
+        await answer_topic(self.context, intent, dispatcher, tracker, domain)
         dispatcher.utter_message(response="utter_anything_else")
         return []
 
@@ -159,6 +173,10 @@ class ActionRepair(ContextAction):
         return None
 
     async def _follow_up(self, turn, dispatcher, tracker, domain) -> Optional[List[EventType]]:
+        if tracker.get_slot(PENDING) and wants_to_resume(turn.text):
+            # « bon il y a trop d'attente au téléphone, on reprend »: the paused request,
+            # not the line again.
+            return None
         done = previous_actions(tracker)
         kind = follow_up(done, turn.text, turn.sure_topic())
         if kind is None:
@@ -193,12 +211,19 @@ class ActionRepair(ContextAction):
             return []
         return None
 
-    def _clarify(self, turn: Turn, dispatcher, tracker) -> Optional[List[str]]:
-        """Asks « Voulez-vous dire A ou B ? »; returns the two intents, or None."""
+    def _close_options(self, turn: Turn, tracker) -> Optional[Tuple[str, str]]:
+        """The two topics the message hesitates between, unless the previous message
+        was missed already (then the hand-over)."""
         options = ambiguity(turn.text)
         if options is None:
             options = self._close_topics(turn)
         if options is None or self._missed_just_before(tracker):
+            return None
+        return options
+
+    def _clarify(self, options: Optional[Tuple[str, str]], dispatcher) -> Optional[List[str]]:
+        """Asks « Voulez-vous dire A ou B ? »; returns the two intents, or None."""
+        if options is None:
             return None
         names = [TOPIC_NAMES[options[0]], TOPIC_NAMES[options[1]]]
         dispatcher.utter_message(
@@ -249,7 +274,12 @@ class ActionRepair(ContextAction):
             dispatcher.utter_message(response="utter_inform_unexpected")
             return []
         if intent == "affirm":
-            dispatcher.utter_message(response="utter_ask_question")
+            # « oui » at « Puis-je vous aider pour autre chose ? » asks for the question;
+            # « ok parfait » is satisfied with the answer.
+            satisfied = is_satisfied(turn.text)
+            dispatcher.utter_message(
+                response="utter_no_problem" if satisfied else "utter_ask_question"
+            )
             return []
         if self._closing(turn):
             # « ok merci bonne journée »: thanks and goodbye too close to choose, both polite.

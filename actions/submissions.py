@@ -28,6 +28,7 @@ from bot.domain.repair import (
     DELETION_REQUESTED,
     LAST_RESET_EMAIL,
     OUT_OF_SCOPE_CONFIDENCE,
+    asks_for_someone,
     will_phone,
 )
 from bot.domain.summary import message_ticket_body
@@ -140,17 +141,23 @@ class FormSubmission(ContextAction, ABC):
             if not await answer_question_after_cancel(self.context, dispatcher, tracker, domain):
                 dispatcher.utter_message(response="utter_no_problem")
             return
-        dispatcher.utter_message(response="utter_form_cancelled")
+        text = tracker.latest_message.get("text") or ""
+        dispatcher.utter_message(response=self.cancelled_response(tracker))
         if outcome == "cancelled_goodbye":
             dispatcher.utter_message(response="utter_goodbye")
-        elif will_phone(tracker.latest_message.get("text") or ""):
-            # « oubliez, j'appellerai plutôt »: the number and whether the line is open.
+        elif will_phone(text) or asks_for_someone(text):
+            # « oubliez, j'appellerai plutôt », « laissez tomber, passez-moi un
+            # conseiller »: the number and whether the line is open.
             utter_handover(self.context, dispatcher)
         elif await answer_question_after_cancel(self.context, dispatcher, tracker, domain):
             dispatcher.utter_message(response="utter_anything_else")
 
     # The form this action ends (the one « on reprend » takes up again).
     form: Text = ""
+
+    def cancelled_response(self, tracker: Tracker) -> Text:
+        """What a cancel of this flow says."""
+        return "utter_form_cancelled"
 
     @abstractmethod
     async def submit(
@@ -216,6 +223,13 @@ class ActionOpenDeletionTicket(FormSubmission):
     address: a confirmation link went to it if one does."""
 
     form = "delete_account_form"
+
+    def cancelled_response(self, tracker: Tracker) -> Text:
+        # « attendez non, je garde mon compte » at the confirmation (the address known):
+        # the flow's own no, the account stays.
+        if tracker.get_slot("email"):
+            return "utter_deletion_not_requested"
+        return "utter_form_cancelled"
 
     def name(self) -> Text:
         return "action_open_deletion_ticket"

@@ -157,7 +157,12 @@ def test_typed_customer_number_unlocks_nothing(action_context):
     _, messages = run(
         ActionAnswerInvoices(action_context), tracker(text="je suis le client C1000001")
     )
-    assert responses(messages) == ["utter_find_invoices", "utter_invite_login"]
+    # Said plainly: a number typed is no proof of who is writing.
+    assert responses(messages) == [
+        "utter_find_invoices",
+        "utter_login_needed",
+        "utter_invite_login",
+    ]
 
 
 def test_addresses_on_file(action_context, logged_in):
@@ -374,16 +379,67 @@ def test_no_at_the_confirmation_opens_nothing(action_context, stack_settings):
     assert SlotSet("confirm_deletion", None) in events
 
 
-def test_cancelled_form_opens_nothing(action_context, stack_settings):
+@pytest.mark.parametrize(
+    "email, response",
+    [
+        # At the confirmation: the flow's no, the account stays.
+        ("paul.petit@example.com", "utter_deletion_not_requested"),
+        # While the address is asked: the request cancelled.
+        (None, "utter_form_cancelled"),
+    ],
+)
+def test_cancelled_deletion_opens_nothing(action_context, stack_settings, email, response):
     sender = f"test-{uuid.uuid4()}"
     _, messages = run(
         ActionOpenDeletionTicket(action_context),
-        tracker(
-            slots={"email": "paul.petit@example.com", "form_outcome": "cancelled"}, sender=sender
-        ),
+        tracker(slots={"email": email, "form_outcome": "cancelled"}, sender=sender),
     )
-    assert responses(messages) == ["utter_form_cancelled"]
+    assert responses(messages) == [response]
     assert not tickets_of(stack_settings, sender)
+
+
+@pytest.mark.parametrize(
+    "text", ["laissez tomber, passez moi un conseiller", "oubliez, j'appellerai plutôt"]
+)
+def test_a_cancel_that_asks_for_a_person_hands_over(action_context, text):
+    _, messages = run(
+        ActionSendPasswordEmail(action_context),
+        tracker(text, "request_human", slots={"form_outcome": "cancelled"}),
+    )
+    assert responses(messages)[0] == "utter_form_cancelled"
+    assert responses(messages)[1] in ("utter_handover_open", "utter_handover_closed")
+
+
+@pytest.mark.parametrize(
+    "text, response", [("oui", "utter_ask_question"), ("ok parfait", "utter_no_problem")]
+)
+def test_a_yes_with_nothing_pending_asks_for_the_question_unless_satisfied(
+    action_context, text, response
+):
+    _, messages = run(ActionRepair(action_context), tracker(text, "affirm"))
+    assert responses(messages) == [response]
+
+
+def test_on_reprend_after_the_line_resumes_the_paused_request(action_context):
+    """« bon il y a trop d'attente au téléphone, on reprend » right after the hand-over
+    that paused the reset: the request again, not the phone line."""
+    text = "bon il y a trop d'attente au téléphone, on reprend"
+    paused = tracker(text, "request_human", slots={"pending_form": "password_email_form"})
+    before = [
+        {"event": "user", "text": "je préfère parler à un conseiller"},
+        {"event": "action", "name": "action_send_password_email"},
+        *[
+            {"event": "bot", "metadata": {"utter_action": name}}
+            for name in ("utter_request_human_intro", "utter_handover_open", "utter_form_paused")
+        ],
+        {"event": "action", "name": "action_listen"},
+    ]
+    paused.events[:0] = before
+    events, messages = run(ActionRepair(action_context), paused)
+    assert responses(messages) == ["utter_resume"]
+    assert {"event": "followup", "name": "password_email_form"} in events or any(
+        e.get("name") == "password_email_form" for e in events
+    )
 
 
 def test_duplicate_accounts_ticket_and_phone_hours(action_context, stack_settings):

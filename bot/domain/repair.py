@@ -184,6 +184,9 @@ _TAKEN_BACK = re.compile(
     # Said anywhere: « pardon je me suis mal exprimé, … », « vous m'avez mal comprise ».
     r"|\bje me suis mal (?:exprime|explique)\w*|\bvous m avez mal compris\w*"
     r"|\bc est pas (?:ca|ce) que je\b"
+    # « une adresse de livraison qui sert plus, pas le compte ! »: a clause that rejects
+    # the account itself.
+    r"|(?:^|[,;.!?] ?)pas (?:le|mon|du) compte\b"
 )
 
 
@@ -370,6 +373,21 @@ def _names_own_data(words: str, count: int) -> bool:
     return short and bool(_OTHER_DATA.search(rest)) and not _THE_SHOP.search(rest)
 
 
+# « que vous avez », « vous avez enregistré »: on file, said so (« vous avez un numéro de
+# téléphone ? » asks for the shop's).
+_ON_FILE_SAID = _any(
+    [r"(?:que|qu) vous (?:avez|aviez)", r"vous (?:avez|aviez) (?:enregistre\w*|sur moi|pour moi)"]
+)
+
+
+def asks_about_own_details(text: str) -> bool:
+    """« Je voudrais vérifier le numéro de téléphone que vous avez pour moi »: the phone,
+    e-mail or name on file, said so (the NLU reads « vous avez pour moi » as a call for a
+    person)."""
+    words = plain(text)
+    return _ON_FILE_SAID.search(words) is not None and _names_own_data(words, _word_count(words))
+
+
 # The customer's details or addresses just read out to her, and a change of « it » asked
 # next: « je voudrais la changer, je fais comment ? » (the e-mail just shown; the NLU reads
 # « changer » as the password).
@@ -420,7 +438,7 @@ _SOMEONE = _any(
     [
         r"(?:parler|echanger|discuter) (?:a|avec) (?:quelqu un|qqn|un|une|vos|des)",
         r"(?:un|une|des|vos) (?:conseill\w+|humains?|vraie? personnes?|agents?|operat\w+)",
-        r"quelqu un (?:au telephone|de chez vous|du service)",
+        r"quelqu un (?:au telephone|de chez vous|du service|de vrai|de reel|d humain)",
     ]
 )
 # « et si j'en veux une 2e après ? », « je veux en ajouter une pour l'atelier »: another
@@ -473,9 +491,13 @@ _GAVE_IT = _any(
 )
 
 
-# The reset e-mail offered and declined (« non merci ça ira »), and the customer changing
-# her mind right after: « en fait si, envoyez-le moi ».
-RESET_OFFER_DECLINED = {"action_send_password_email", "utter_no_problem"}
+# The reset e-mail offered and declined (« non merci ça ira ») or its request cancelled
+# (« laissez tomber »), and the customer changing her mind right after: « en fait si,
+# envoyez-le moi ».
+RESET_OFFER_DECLINED = (
+    {"action_send_password_email", "utter_no_problem"},
+    {"action_send_password_email", "utter_form_cancelled"},
+)
 _AFTER_ALL = _any(
     [
         r"en fait (?:si|oui)",
@@ -546,6 +568,8 @@ _ADDRESS_BOOK = _any(
     ]
 )
 AFTER_INVOICES = {"utter_find_invoices", "utter_invoices_list", "action_answer_invoices"}
+# … and when an order's invoice comes: « on peut pas l'avoir par mail avant ? ».
+AFTER_INVOICE_ANSWERS = AFTER_INVOICES | {"utter_invoice_when_shipped"}
 # « et la commande d'hier, elle y est déjà ? » after the invoices: when it appears.
 _RECENT_ORDER = _any(
     [
@@ -566,6 +590,10 @@ _RECENT_ORDER = _any(
         r"(?:aurai|aura|recevrai|sera dispo\w*|sera disponible) quand",
         r"quand (?:est ce que )?(?:je l aurai|je la recevrai|elle sera|j aurai)",
     ]
+)
+# « on peut pas l'avoir par mail avant ? », after the invoices or when they come.
+_BEFORE_SHIPPING = _any(
+    [r"(?:l avoir|la recevoir|l obtenir|la telecharger)(?: par (?:e ?)?mail)? avant"]
 )
 # The answers that give a path on the site: « c'est où exactement ? » gets them again.
 STEPS_ANSWERS = (
@@ -767,7 +795,7 @@ def _follow_up_of(
             return kind
     if topic == "request_human" and _SOMEONE.search(words):
         return None
-    if done >= RESET_OFFER_DECLINED and _AFTER_ALL.search(words):
+    if any(done >= declined for declined in RESET_OFFER_DECLINED) and _AFTER_ALL.search(words):
         return "reset_email_after_all"
     for kind, after, pattern in _AFTER_AN_ANSWER:
         if done & after and pattern.search(words):
@@ -827,6 +855,11 @@ def _about_what_was_just_done(
         return "reset_for_another_account"
     identified = find_customer_ids(text) or find_emails(text) or _GAVE_IT.search(words)
     if done & AFTER_LOGIN_INVITED and identified:
+        return "login_needed"
+    # « mon numéro client c'est C1000001, vous pouvez me les lister ? » after the invoices'
+    # answer: asked with a number typed, which is no log-in (a bare number is no request).
+    named = find_emails(text) or re.search(r"\bclient\b", words)
+    if done & AFTER_INVOICE_ANSWERS and identified and named and "?" in text:
         return "login_needed"
     return _the_data_again(previous_actions, words, count)
 
@@ -923,6 +956,7 @@ _AFTER_AN_ANSWER = (
     ("reset_email_delay", AFTER_PASSWORD_HELP, _MAIL_DELAY),
     ("reset_steps", AFTER_RESET_EMAIL, _LINK_CLICKED),
     ("invoice_timing", AFTER_INVOICES, _RECENT_ORDER),
+    ("invoice_timing", AFTER_INVOICE_ANSWERS, _BEFORE_SHIPPING),
 )
 
 
@@ -944,6 +978,38 @@ def _other_topic(topic: Optional[str], given: str) -> bool:
 def steps_given(previous_actions: Sequence[str]) -> Optional[str]:
     """The latest answer of the previous turn that gave a path on the site."""
     return next((name for name in previous_actions if name in STEPS_ANSWERS), None)
+
+
+# The customer's own data shown for a topic.
+_DATA_ANSWERS = {
+    "action_answer_invoices": "find_invoices",
+    "action_answer_addresses": "manage_addresses",
+    "action_answer_personal_data": "update_personal_data",
+}
+MAX_TOPIC_FOLLOW_UP_WORDS = 14
+
+
+def topic_in_play(
+    previous_actions: Sequence[str], options: Sequence[str], text: str
+) -> Optional[str]:
+    """Of the two topics a short message hesitates between, the one the previous turn
+    answered (« et je pourrai la choisir pour ma prochaine commande ? » after the
+    addresses' steps): read in the light of that answer. None when neither or both were."""
+    if len(plain(text).split()) > MAX_TOPIC_FOLLOW_UP_WORDS:
+        return None
+    answered = {
+        topic
+        for action in previous_actions
+        for topic in (
+            (_DATA_ANSWERS[action],)
+            if action in _DATA_ANSWERS
+            else _topics_of(action)
+            if action in STEPS_ANSWERS
+            else ()
+        )
+    }
+    in_play = [option for option in options if option in answered]
+    return in_play[0] if len(in_play) == 1 else None
 
 
 def topic_list(intents: Sequence[str]) -> List[str]:
@@ -1098,7 +1164,8 @@ def yes_or_no(text: str) -> Optional[bool]:
 
 
 # Where a message may hold a second question: after ? ! . ; or before « et comment … ».
-_SENTENCE_END = re.compile(r"(?<=[?!.;])\s+")
+# Not after a list's number: « 1. changer mon mot de passe ».
+_SENTENCE_END = re.compile(r"(?:(?<=[?!;])|(?<=\D\.)|(?<=^\.))\s+")
 _SECOND_QUESTION = re.compile(
     r"\s+(?:et|puis|aussi|sinon|et aussi|et sinon|et puis|et en plus|en plus|de plus"
     r"|autre question|par contre)(?:[ ,:]+(?:au passage|d'ailleurs|par ailleurs))?[ ,:]+"
@@ -1111,9 +1178,13 @@ _SECOND_QUESTION = re.compile(
     r"|\s+(?:et aussi|et [ée]galement|ainsi que)[ ,:]+(?=\w)"
     # « retourner un roulement et ensuite supprimer mon compte »: a second wish in order.
     r"|\s*,?\s+(?:et|puis)\s+(?:ensuite|apr[eè]s|aussi)\s+(?=(?:savoir|conna[iî]tre|changer"
-    r"|modifier|supprimer|cr[ée]er|r[ée]cup[ée]rer|t[ée]l[ée]charger|ajouter|parler)\b)",
+    r"|modifier|supprimer|cr[ée]er|r[ée]cup[ée]rer|t[ée]l[ée]charger|ajouter|parler)\b)"
+    # « 3 choses : 1) changer mon mot de passe 2) modifier mon numéro »: a list.
+    r"|\s+(?=\(?\d{1,2}\)\s)|\s*\n\s*(?=(?:[-•*]|\(?\d{1,2}[).-])\s)",
     re.IGNORECASE,
 )
+# The mark of a list item: « 2) », « (2) », « - », « • ».
+_LIST_MARK = re.compile(r"^(?:\(?\d{1,2}[).-]|[-•*])\s+")
 MIN_CLAUSE_WORDS = 3
 
 
@@ -1121,7 +1192,7 @@ def clauses(text: str) -> List[str]:
     """The parts of a message that may each be a question of their own, in order; a part
     too short to judge alone (« Bonjour. ») goes with the next one."""
     pieces = [
-        piece.strip(" ,;")
+        _LIST_MARK.sub("", piece.strip(" ,;"))
         for sentence in _SENTENCE_END.split(text.strip())
         for piece in _SECOND_QUESTION.split(sentence)
     ]
@@ -1141,7 +1212,7 @@ def clauses(text: str) -> List[str]:
 
 # « je voudrais vous retourner un roulement », « pouvez-vous me dire … »: a request.
 _REQUEST = re.compile(
-    r"^(?:(?:bonjour|bonsoir|salut|hello|alors|et|aussi|sinon)[ ,!.]+)*"
+    r"^(?:(?:bonjour|bonsoir|salut|hello|alors|et|aussi|sinon|par contre|en revanche)[ ,!.]+)*"
     r"(?:je voudrais|je veux|j aimerais|je souhaite|je souhaiterais|pourriez vous|pouvez vous"
     r"|vous pouvez|est ce que vous|est ce qu on"
     # « avez-vous des SKF 6305-2Z en stock », « vendez-vous … »: a question by inversion.
@@ -1258,14 +1329,20 @@ _FILLER_WORDS = frozenset(
 )
 
 
+# « aide », « j'ai un problème svp »: help asked, and nothing said of what about.
+_HELP_WORDS = {"aide", "help", "probleme", "problemes", "souci", "soucis", "besoin", "aidez"}
+_HELP_FILLER = {"moi", "urgent", "assistance", "m", "me", "pouvez", "pourriez", "vous", "un"}
+
+
 def names_only_the_account(text: str) -> bool:
-    """« mon compte », « problème compte client svp »: the account and nothing it is about."""
+    """« mon compte », « problème compte client svp », « aide »: the account, or a call
+    for help, and nothing it is about."""
     words = re.findall(r"[a-z0-9]+", plain(text))
-    return (
-        bool(words)
-        and any(word in _ACCOUNT_WORDS for word in words)
-        and all(word in _ACCOUNT_WORDS or word in _FILLER_WORDS for word in words)
-    )
+    known = _ACCOUNT_WORDS | _FILLER_WORDS | _HELP_WORDS | _HELP_FILLER
+    account = any(word in _ACCOUNT_WORDS for word in words)
+    # « merci pour votre aide » thanks for the help given.
+    helped = any(word in _HELP_WORDS for word in words) and not {"merci", "votre"} & set(words)
+    return (account or helped) and all(word in known for word in words)
 
 
 _GOODBYE = _any(
@@ -1309,6 +1386,34 @@ def says_yes_plainly(text: str) -> bool:
     return _PLAIN_YES.search(plain(text)) is not None
 
 
+# « ok top », « parfait », « super merci » after an answer: satisfied, no new question.
+_SATISFIED = _any(
+    [
+        r"parfait",
+        r"top",
+        r"super",
+        r"nickel",
+        r"genial",
+        r"impec\w*",
+        r"excellent",
+        r"cool",
+        r"tres bien",
+        r"c est (?:bon|clair|note|compris)",
+        r"compris",
+        r"note",
+        r"ca marche",
+    ]
+)
+_ACKNOWLEDGING = {"ok", "okay", "d", "accord", "dac", "bon", "ah", "ben", "bah", "alors", "merci"}
+
+
+def is_satisfied(text: str) -> bool:
+    """« ok top », « ah parfait » : satisfaction and nothing else, no plain « oui »."""
+    words = " ".join(re.findall(r"\w+", plain(text)))
+    rest = _SATISFIED.sub(" ", words).split()
+    return _SATISFIED.search(words) is not None and all(w in _ACKNOWLEDGING for w in rest)
+
+
 def says_goodbye(text: str) -> bool:
     """« bye », « au revoir », « bonne journée » anywhere in the message."""
     return _GOODBYE.search(plain(text)) is not None
@@ -1349,6 +1454,11 @@ _ACCESS_KIND = _any(
         r"connect\w*",
         r"marche",
         r"fonctionne",
+        # « et mon identifiant c'est quoi déjà ? »: what it is (the e-mail), which the
+        # answer to a forgotten password tells; a code asked about stays ambiguous.
+        r"(?:identifiant|login) (?:c est|c etait|c) (?:quoi|lequel)",
+        r"(?:c est|c etait|c) quoi (?:mon |l )?(?:identifiant|login)",
+        r"quel (?:est|etait) (?:mon |l )?(?:identifiant|login)",
     ]
 )
 _ACCOUNT_CHANGE = _any([r"(?:changer|modifier|mettre a jour) (?:mon|de) compte"])

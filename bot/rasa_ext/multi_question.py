@@ -16,6 +16,7 @@ from bot.domain.repair import (
     OUT_OF_SCOPE_CONFIDENCE,
     SPLIT_PART,
     alternatives,
+    asks_for_someone,
     asks_for_something,
     calls_for_help,
     clauses,
@@ -34,6 +35,9 @@ ANYTHING_ELSE = "utter_anything_else"
 OUT_OF_SCOPE = "out_of_scope"
 # … and with some substance: « Vous pouvez m'aider ? » closing a story asks for the story.
 OUT_OF_SCOPE_MIN_WORDS = 4
+# A request for a person, asked in words, is a part of its own from this confidence.
+PERSON = "request_human"
+PERSON_CONFIDENCE = 0.4
 # A way offered by a question (« … ou je peux avoir deux adresses ? ») is on the topic
 # before when the topic is one of its two first readings, this sure: half a question is
 # read less surely than a whole one (« deux adresses » also suggests two accounts).
@@ -66,6 +70,9 @@ async def questions(agent: Any, text: str) -> List[Question]:
         # « … Par ailleurs le colis n'est toujours pas arrivé, il est où ? »: a question out
         # of the account's scope gets its answer (the phone line) after the account one.
         sure = sure or _asks_out_of_scope(part, intent)
+        # « … pis ça marche pas. Y'a-tu quelqu'un de vrai qui peut m'aider ? »: a person
+        # asked for in words is what the customer wants, whatever the story before.
+        sure = sure or _asks_for_a_person(part, intent)
         # « non non pas 2 comptes, UN seul compte ! » names what is NOT asked: no question.
         sure = sure and not takes_it_back(part)
         if sure and groups and await _offers_a_way_to(agent, part, _topic(groups[-1][1])):
@@ -97,14 +104,25 @@ async def _read_by_its_question(agent: Any, text: str, question: Dict[str, Any])
     whole message's text and entities."""
     whole = await agent.parse_message(text)
     asked, read = question.get("intent") or {}, whole.get("intent") or {}
-    if read.get("name") == asked.get("name") or read.get("confidence", 0) >= asked.get(
-        "confidence", 0
+    person = asked.get("name") == PERSON and read.get("name") != PERSON
+    if not person and (
+        read.get("name") == asked.get("name")
+        or read.get("confidence", 0) >= asked.get("confidence", 0)
     ):
         return text, None
     ranking = [asked] + [
         entry for entry in whole.get("intent_ranking") or [] if entry.get("name") != asked["name"]
     ]
     return text, {**whole, "text": text, "intent": asked, "intent_ranking": ranking}
+
+
+def _asks_for_a_person(part: str, intent: Dict[str, Any]) -> bool:
+    """A part the NLU reads first as a request for a person, asking for one in words."""
+    return (
+        intent.get("name") == PERSON
+        and intent.get("confidence", 0) >= PERSON_CONFIDENCE
+        and asks_for_someone(part)
+    )
 
 
 def _asks_out_of_scope(part: str, intent: Dict[str, Any]) -> bool:

@@ -29,6 +29,8 @@ from bot.domain.repair import (
     ASKS,
     REJECTED,
     asks_a_question,
+    asks_about_own_details,
+    asks_for_something,
     fragments,
     opens_with_cancel,
     opens_with_no,
@@ -93,6 +95,9 @@ async def focus(
     if name == "nlu_fallback" or (name == "affirm" and len(text.split()) >= ACKNOWLEDGEMENT_WORDS):
         whole = _courtesy_of_a_tie(text, whole)
         name = _intent(whole)[0]
+    if name == "request_human" and asks_about_own_details(text):
+        # « … le numéro de téléphone que vous avez pour moi »: the customer's own details.
+        return _as(whole, "update_personal_data")
     if name == "thank" and says_goodbye(text):
         # « merci beaucoup, au revoir »: the thanks close the conversation.
         return _as(whole, "goodbye")
@@ -164,7 +169,10 @@ async def _question_in_cancel(
     """The account question a cancel, or a no followed by a question (« non pas de
     message. vous rouvrez quand ? »), also asks, under ASKS."""
     words = len(text.split())
-    declines = opens_with_no(text) and "?" in text and words >= DECLINE_QUESTION_WORDS
+    # « non pas besoin. par contre je voudrais savoir comment supprimer mon compte »: a
+    # request said after the no asks as surely as a question mark.
+    asked = "?" in text or any(asks_for_something(piece) for piece in fragments(text)[1:])
+    declines = opens_with_no(text) and asked and words >= DECLINE_QUESTION_WORDS
     cancels = opens_with_cancel(text) and words >= CANCEL_QUESTION_WORDS
     if not (cancels or declines):
         return whole

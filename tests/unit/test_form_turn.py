@@ -255,3 +255,64 @@ def test_the_subject_corrected_at_the_reset_offer_gets_the_topics_answer():
     asyncio.run(form._detour("wants_reset_email", Turn(tracker), dispatcher, tracker, {}))
     said = [message["response"] for message in dispatcher.messages]
     assert said == ["utter_forgot_password", "utter_resume"]
+
+
+@pytest.mark.parametrize(
+    "asks, outcome",
+    [
+        # « non pas besoin. par contre je voudrais supprimer mon compte »: another request.
+        ("delete_account", {"form_outcome": "switched", "next_flow": "delete_account"}),
+        # « non pas besoin. et vous rouvrez quand ? »: a question, answered after the no.
+        ("opening_hours", {"form_outcome": "declined"}),
+    ],
+)
+def test_a_no_to_the_offer_with_something_else_asked(asks, outcome):
+    form = ValidatePasswordEmailForm(ActionContext.from_settings(load_settings()))
+    text = "non pas besoin. par contre je voudrais savoir comment supprimer mon compte"
+    message = {
+        "text": text,
+        "intent": {"name": "deny", "confidence": 0.6},
+        "asks": {"name": asks, "confidence": 0.9},
+    }
+    tracker = Tracker("c", {}, message, [], False, None, {}, "action_listen")
+    updates = form._value("wants_reset_email", Turn(tracker), CollectingDispatcher(), tracker)
+    assert updates is not None
+    assert {key: updates.get(key) for key in outcome} == outcome
+
+
+def test_a_no_to_the_offer_read_whole_as_another_request_starts_it():
+    """ContrastFocus drops « non pas besoin »: the whole reads delete_account, sure."""
+    form = ValidatePasswordEmailForm(ActionContext.from_settings(load_settings()))
+    text = "non pas besoin. par contre je voudrais savoir comment supprimer mon compte"
+    tracker = form_tracker(text, [("delete_account", 0.99)])
+    updates = form._value("wants_reset_email", Turn(tracker), CollectingDispatcher(), tracker)
+    assert updates == {
+        "wants_reset_email": None,
+        "form_outcome": "switched",
+        "next_flow": "delete_account",
+    }
+
+
+@pytest.mark.parametrize(
+    "text, answered",
+    [
+        # A follow-up of the log-in help whose « pas » tells a story: no answer.
+        ("ca fait genre 4 ans que jy suis pas allé", None),
+        # A no first stays a no.
+        ("non, ça fait 4 ans", False),
+        ("pas besoin merci", False),
+    ],
+)
+def test_a_follow_up_with_a_pas_at_the_offer_is_no_no(text, answered):
+    form = ValidatePasswordEmailForm(ActionContext.from_settings(load_settings()))
+    events = [
+        {"event": "user", "text": "jarrive pa a me connecter"},
+        {"event": "bot", "metadata": {"utter_action": "utter_login_problem"}},
+        {"event": "action", "name": "password_email_form"},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": text},
+    ]
+    message = {"text": text, "intent": {"name": "deny", "confidence": 0.5}}
+    tracker = Tracker("c", {}, message, events, False, None, {}, "action_listen")
+    updates = form._value("wants_reset_email", Turn(tracker), CollectingDispatcher(), tracker)
+    assert (updates or {}).get("wants_reset_email") is answered

@@ -77,6 +77,22 @@ class Agent:
             "slt je trouve pas ma facture et au passage c combien le 6204-2RS ?",
             ["slt je trouve pas ma facture", "c combien le 6204-2RS ?"],
         ),
+        # A list, inline or one item per line; its marks go.
+        (
+            "Bonjour, 3 choses svp : 1) changer mon mot de passe 2) modifier mon numéro de "
+            "tel 3) supprimer une vieille adresse de facturation",
+            [
+                "Bonjour, 3 choses svp :",
+                "changer mon mot de passe",
+                "modifier mon numéro de tel",
+                "supprimer une vieille adresse de facturation",
+            ],
+        ),
+        (
+            "bonjour\n1. changer mon mot de passe\n2. trouver mes factures",
+            ["bonjour changer mon mot de passe", "trouver mes factures"],
+        ),
+        ("commande de 2 roulements 6204 - 2RS", ["commande de 2 roulements 6204 - 2RS"]),
     ],
 )
 def test_clauses(text, expected):
@@ -249,3 +265,27 @@ def test_are_you_a_robot_is_a_question_of_its_own():
     }
     split = asyncio.run(questions(agent, text))
     assert [parse["intent"]["name"] for _, parse in split] == ["bot_challenge", "opening_hours"]
+
+
+def test_a_person_asked_for_in_words_after_a_story_is_what_is_asked():
+    """« Chu tanné, … ça marche pas. Y'a-tu quelqu'un de vrai qui peut m'aider ? »: the
+    story reads login_problem more surely than the request reads request_human."""
+    story = "Chu tanné, ça fait une heure que j'essaie pis ça marche pas."
+    ask = "Y'a-tu quelqu'un de vrai qui peut m'aider?"
+    text = f"{story} {ask}"
+    agent = Agent()
+    agent.read_as[story] = {"intent": {"name": "login_problem", "confidence": 0.69}}
+    agent.read_as[ask] = {"intent": {"name": "request_human", "confidence": 0.55}}
+    agent.read_as[text] = {"intent": {"name": "login_problem", "confidence": 0.58}}
+    [(part, parse)] = asyncio.run(questions(agent, text))
+    assert part == text and parse["intent"]["name"] == "request_human"
+
+
+def test_a_request_for_a_person_without_the_words_is_no_question_of_its_own():
+    story = "Chu tanné, ça fait une heure que j'essaie pis ça marche pas."
+    ask = "Vous pouvez faire quelque chose?"
+    text = f"{story} {ask}"
+    agent = Agent()
+    agent.read_as[story] = {"intent": {"name": "login_problem", "confidence": 0.69}}
+    agent.read_as[ask] = {"intent": {"name": "request_human", "confidence": 0.55}}
+    assert asyncio.run(questions(agent, text)) == [(text, None)]

@@ -82,6 +82,17 @@ def test_the_subject_said_again_counts_as_a_change_asked():
     assert merged[0] == {"name": EMAIL, "confidence": pytest.approx(0.73)}
 
 
+def test_a_change_asked_in_the_rejected_half_counts():
+    """« Je ne veux pas changer d'adresse de livraison mais mon adresse mail »: ContrastFocus
+    left « mais mon adresse mail »; the change was asked before it."""
+    merged = resolved(
+        ranking((POSTAL, 0.74), (EMAIL, 0.18), ("login_problem", 0.03)),
+        "mais mon adresse mail",
+        "je ne veux pas changer d'adresse de livraison mais mon adresse mail",
+    )
+    assert merged[0] == {"name": EMAIL, "confidence": pytest.approx(0.92)}
+
+
 @pytest.mark.parametrize(
     "pairs, words",
     [

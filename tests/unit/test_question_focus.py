@@ -293,3 +293,31 @@ def test_a_question_after_a_no_is_what_it_also_asks(text, piece, confidence, ask
     understood = asyncio.run(agent.parse(text))
     assert understood["intent"]["name"] == "deny"
     assert (understood.get(ASKS) or {}).get("name") == asks
+
+
+def test_a_request_after_a_no_is_what_it_also_asks():
+    """« non pas besoin. par contre je voudrais … »: no question mark, a request."""
+    text = "non pas besoin. par contre je voudrais savoir comment supprimer mon compte"
+    piece = "par contre je voudrais savoir comment supprimer mon compte"
+    agent = Agent({text: ("deny", 0.6), piece: ("delete_account", 0.9)})
+    understood = asyncio.run(agent.parse(text))
+    assert (understood.get(ASKS) or {}).get("name") == "delete_account"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Je voudrais vérifier le numéro de téléphone que vous avez pour moi",
+            "update_personal_data",
+        ),
+        ("c'est quoi le mail que vous avez enregistré ?", "update_personal_data"),
+        # The shop's number, or a person: left as read.
+        ("je voudrais votre numéro de téléphone pour vous appeler", "request_human"),
+        ("vous avez un numero de telephone ?", "request_human"),
+        ("je veux parler à quelqu'un", "request_human"),
+    ],
+)
+def test_own_details_on_file_are_no_call_for_a_person(text, expected):
+    agent = Agent({text: ("request_human", 0.61)})
+    assert asyncio.run(agent.parse(text))["intent"]["name"] == expected

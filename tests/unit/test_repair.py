@@ -12,6 +12,7 @@ from bot.domain.repair import (
     corrects_the_reset_address,
     corrects_the_subject,
     follow_up,
+    is_satisfied,
     names_only_the_account,
     names_the_weekend,
     opens_with_cancel,
@@ -22,6 +23,7 @@ from bot.domain.repair import (
     says_yes_plainly,
     steps_given,
     takes_it_back,
+    topic_in_play,
     topic_list,
     wants_a_person,
     wants_to_cancel,
@@ -178,6 +180,9 @@ def test_message_ticket_body_puts_the_message_first_then_the_topics():
         ("je veux changer mon adresse mail", None),
         ("comment modifier mon adresse de facturation ?", None),
         ("j'ai oublié mon code d'accès", None),
+        ("et mon identifiant c'est quoi deja ?", None),
+        ("quel est mon identifiant ?", None),
+        ("c'est quoi mon code d'accès ?", ("forgot_password", "change_password")),
         ("je n'ai plus accès à mon compte", None),
         ("je veux supprimer mon compte", None),
     ],
@@ -197,6 +202,23 @@ def test_ambiguity(text, expected):
 )
 def test_choice_between_two_topics(text, expected):
     assert choice(text, ["manage_addresses", "update_personal_data"]) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("ok top", True),
+        ("ok parfait", True),
+        ("ah super merci", True),
+        ("d'accord, c'est noté", True),
+        ("ok", False),
+        ("oui", False),
+        ("oui parfait", False),
+        ("parfait, et pour les factures ?", False),
+    ],
+)
+def test_is_satisfied(text, expected):
+    assert is_satisfied(text) is expected
 
 
 @pytest.mark.parametrize(
@@ -245,6 +267,8 @@ def test_will_phone(text, expected):
         ("non non pas 2 comptes, UN seul compte ! je veux juste une adresse de plus", True),
         ("wow non surtout pas supprimer le compte !! je veux plus vos mails de promo", True),
         ("vous m'avez mal comprise, je veux le changer", True),
+        ("une adresse de livraison qui sert plus, pas le compte !", True),
+        ("je veux pas le compte supprimé tout de suite", False),
         ("non", False),
         ("non merci", False),
         ("je voulais aussi savoir vos horaires", False),
@@ -282,6 +306,10 @@ def test_previous_turn_actions_are_the_bot_s_last_turn_only():
         "Mon compte client svp",
         "j'ai un souci avec mon espace client",
         "problème compte",
+        "aide",
+        "j'ai besoin d'aide svp",
+        "probleme",
+        "aidez-moi",
     ],
 )
 def test_a_message_naming_only_the_account_is_vague(text):
@@ -299,6 +327,11 @@ def test_a_message_naming_only_the_account_is_vague(text):
         "j'ai deux comptes",
         "j'ai 2 comptes client",
         "mes factures",
+        "merci",
+        "j'ai un problème de connexion",
+        "aide pour mes factures",
+        "merci pour votre aide",
+        "merci de votre aide",
     ],
 )
 def test_a_message_saying_what_about_the_account_is_not(text):
@@ -367,6 +400,16 @@ def test_a_lost_mailbox_after_the_password_help(text):
         # When the invoice of an order not shipped yet comes.
         (["action_answer_invoices"], "je l'aurai quand alors ?", "invoice_timing"),
         (["utter_find_invoices"], "elle sera dispo quand ?", "invoice_timing"),
+        (
+            ["utter_invoice_when_shipped"],
+            "on peut pas l'avoir par mail avant ? mon comptable la veut",
+            "invoice_timing",
+        ),
+        (
+            ["utter_invoice_when_shipped"],
+            "et quand elle sera là je pourrai la télécharger en pdf ?",
+            None,
+        ),
         (
             ["utter_login_problem"],
             "et si ça fait genre 4 ans que je suis pas venu ?",
@@ -1024,6 +1067,12 @@ def test_a_declined_reset_offer_may_be_taken_right_after(text, kind):
     assert follow_up(DECLINED, text) == kind
 
 
+def test_a_cancelled_reset_request_may_be_taken_up_right_after():
+    cancelled = ["action_send_password_email", "utter_form_cancelled"]
+    text = "bon finalement si, envoyez le à claudine.petitjean@orange.fr"
+    assert follow_up(cancelled, text) == "reset_email_after_all"
+
+
 def test_after_all_needs_the_declined_offer_just_before():
     assert follow_up(["utter_no_problem"], "en fait si") is None
 
@@ -1068,6 +1117,12 @@ def test_the_delay_asked_after_the_not_received_answer_is_the_reset_email_s():
         ),
         (["utter_invite_login"], "je vous ai donné mon numéro pourtant", "login_needed"),
         (["utter_login_needed"], "mais je vous donne mon numéro, ça suffit pas ?", "login_needed"),
+        (
+            ["utter_invoice_when_shipped"],
+            "mon numéro client c'est C1000001, vous pouvez me les lister ?",
+            "login_needed",
+        ),
+        (["action_answer_invoices"], "et la CMD-240392 elle est ou sa facture ?", None),
         (
             ["utter_reset_email_not_received"],
             "Et si je n'ai plus accès à cette boîte aux lettres ? C'était l'adresse de mon "
@@ -1119,3 +1174,28 @@ def test_the_delay_asked_after_the_not_received_answer_is_the_reset_email_s():
 )
 def test_follow_ups_of_the_fourteenth_blind_set(previous, text, kind):
     assert follow_up(previous, text) == kind
+
+
+@pytest.mark.parametrize(
+    "previous, text, expected",
+    [
+        (
+            ["utter_manage_addresses", "utter_anything_else"],
+            "et je pourrai la choisir pour ma prochaine commande ?",
+            "manage_addresses",
+        ),
+        (["action_answer_addresses"], "et je la choisis comment ?", "manage_addresses"),
+        # Neither topic was just answered: the clarification stands.
+        (["utter_find_invoices"], "et je pourrai la choisir ?", None),
+        # A long message is its own question.
+        (
+            ["utter_manage_addresses"],
+            "bon alors en fait je voudrais savoir si je pourrai la choisir moi-même pour "
+            "la prochaine commande que je passerai chez vous",
+            None,
+        ),
+    ],
+)
+def test_topic_in_play(previous, text, expected):
+    options = ("manage_addresses", "change_password")
+    assert topic_in_play(previous, options, text) == expected

@@ -68,18 +68,22 @@ def named_topic(words: str) -> Optional[str]:
     return EMAIL_TOPIC if email else POSTAL_TOPIC
 
 
-def resolved(ranking: List[Dict[str, Any]], words: str) -> Optional[List[Dict[str, Any]]]:
+def resolved(
+    ranking: List[Dict[str, Any]], words: str, said: str = ""
+) -> Optional[List[Dict[str, Any]]]:
     """The ranking with the other data topic's probability given to the named one; None
     when the words name no kind of address, or when the two topics are not what the
     ranking hesitates on: its two first, for a change or a question asked; the other one
     first and the named one among the three first, for the same; or, for a change asked or
-    the subject said again, two of its three first with one of them among the two first."""
+    the subject said again, two of its three first with one of them among the two first.
+    The change may be asked in the rejected half (`said`: the whole message's words):
+    « je ne veux pas changer d'adresse de livraison mais mon adresse mail »."""
     named = named_topic(words)
     if named is None:
         return None
     other = POSTAL_TOPIC if named == EMAIL_TOPIC else EMAIL_TOPIC
     names = [item.get("name") for item in ranking]
-    change = CHANGE.search(words) is not None or SUBJECT.search(words) is not None
+    change = any(CHANGE.search(w) or SUBJECT.search(w) for w in (words, said))
     asks = change or QUESTION.search(words) is not None
     if set(names[:2]) == {named, other} and asks:
         return _merged(ranking, named, other)
@@ -110,7 +114,8 @@ class AddressKind(StatelessComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            ranking = resolved(message.get(INTENT_RANKING_KEY) or [], plain_words(message))
+            said = strip_accents((message.get(TEXT) or "").lower())
+            ranking = resolved(message.get(INTENT_RANKING_KEY) or [], plain_words(message), said)
             if ranking:
                 message.set(INTENT, ranking[0], add_to_output=True)
                 message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
