@@ -69,6 +69,7 @@ from bot.domain.repair import (
     says_goodbye,
     says_yes_plainly,
     takes_it_back,
+    thanks_resigned,
     wants_to_cancel,
     wants_to_resume,
     wants_to_switch,
@@ -243,6 +244,10 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
         says_no = slot in self.yes_no_slots and value is False
         # « ok tant pis. mon mail : … »: the address asked for answers, whatever closed the
         # detour before it.
+        if cancels and slot in OFFER_SLOTS and thanks_resigned(turn.text):
+            # « Ah d'accord, tant pis. Merci » at an offer: thanks, and no.
+            dispatcher.utter_message(response="utter_you_are_welcome")
+            return {slot: None, OUTCOME: "dropped"}
         if cancels and not given and not says_no:
             return {
                 slot: None,

@@ -49,6 +49,7 @@ from bot.domain.repair import (
     follow_up,
     is_satisfied,
     names_only_the_account,
+    names_the_deletion,
     postal_meant,
     topic_in_play,
     wants_a_person,
@@ -167,8 +168,11 @@ class ActionRepair(ContextAction):
         return []
 
     async def _recalled(self, turn, dispatcher, tracker, domain) -> Optional[List[EventType]]:
-        """A deletion asked for again: the request already made, not a second flow."""
-        if turn.nlu_intent == "delete_account" and recall_deletion(dispatcher, tracker):
+        """A deletion asked for again: the request already made, not a second flow; also
+        when the NLU reads it otherwise (« C'est bien pris en compte ? Je préfère refaire la
+        demande de suppression »: out of scope)."""
+        asked = turn.nlu_intent == "delete_account" or names_the_deletion(turn.text)
+        if asked and recall_deletion(dispatcher, tracker):
             return []
         return None
 

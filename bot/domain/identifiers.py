@@ -26,6 +26,9 @@ CUSTOMER_ID = re.compile(r"(?<![\w])[Cc]?\s?(\d{6,8})(?![\w])")
 # « C 1000 002 », « c1.000.002 »: a C, then its digits in groups, as a number is read out;
 # only after a C, since « 02 808 18 02 » is a phone number.
 GROUPED_CUSTOMER_ID = re.compile(r"(?<!\w)[Cc]\s?(\d{1,4}(?:[ .]\d{2,4}){1,3})(?!\w|[ .]\d)")
+# « le 1 000 003 »: 7 or 8 digits grouped by thousands, as French writes large numbers
+# (a phone number's pairs, « 02 808 18 02 », are no such groups).
+THOUSANDS_GROUPED = re.compile(r"(?<![\w.,])(\d{1,2}(?:[ .\u00a0\u202f]\d{3}){2})(?![\w]|[ .,]\d)")
 # A value that is only a customer number, in its canonical form.
 CANONICAL_CUSTOMER_ID = re.compile(r"^C\d{7,8}$")
 
@@ -42,7 +45,7 @@ def ungrouped(text: str) -> str:
         digits = re.sub(r"\D", "", match.group(1))
         return f"C{digits}" if 6 <= len(digits) <= 8 else match.group(0)
 
-    return GROUPED_CUSTOMER_ID.sub(joined, text)
+    return THOUSANDS_GROUPED.sub(joined, GROUPED_CUSTOMER_ID.sub(joined, text))
 
 
 def customer_id_of(value: str) -> Optional[str]:
@@ -70,11 +73,26 @@ def is_email(value: str) -> bool:
 _SPACED_AT = re.compile(r"(?<=[\w.+-])\s*@\s*(?=[\w-]+\.[a-zA-Z]{2,})")
 
 
+# « sophie point bernard arobase example point com »: an address spelled out in words.
+_SPELLED_EMAIL = re.compile(
+    r"(?<![\w.+-])([\w+-]+(?:\s+(?:point|dot)\s+[\w+-]+)*)\s+(?:arobase|arrobase|arobaz)\s+"
+    r"([\w-]+(?:\s+(?:point|dot)\s+[\w-]+)+)",
+    re.IGNORECASE,
+)
+_SPOKEN_DOT = re.compile(r"\s+(?:point|dot)\s+", re.IGNORECASE)
+
+
+def _written(match: re.Match) -> str:
+    local, domain = (_SPOKEN_DOT.sub(".", part) for part in match.groups())
+    return f"{local}@{domain}"
+
+
 def find_emails(text: str) -> List[str]:
     """Every e-mail address in the text, lower-cased, in order, without repeats; spaces
-    around the at sign are ignored."""
+    around the at sign are ignored, and an address spelled out in words is read."""
     found: List[str] = []
-    for match in EMAIL.finditer(_SPACED_AT.sub("@", text or "")):
+    written = _SPELLED_EMAIL.sub(_written, text or "")
+    for match in EMAIL.finditer(_SPACED_AT.sub("@", written)):
         address = match.group(0).lower().strip(".")
         if len(address) <= MAX_EMAIL_LENGTH and address not in found:
             found.append(address)

@@ -59,8 +59,11 @@ _CANCEL = _any(
         r"(?:je dois|laissez moi|laisse moi) (?:y )?reflechir",
         r"je (?:le )?ferai? plus tard",
         r"on verra plus tard",
+        r"je (?:verrai|reviendrai) plus tard",
         r"je (?:vais|prefere) plutot (?:appeler|telephoner)",
         r"tant pis",
+        # « … donc non, ne supprimez rien »
+        r"ne (?:le |la )?supprimez (?:rien|pas)",
         r"je ne veux plus",
         r"je veux plus",
         r"plus besoin",
@@ -84,7 +87,28 @@ CANCEL_LEAD_WORDS = 6
 _FIRST = _any([r"(?:la |le )?premiere?", r"1(?:ere|er)?", r"celle du haut", r"la 1re"])
 _SECOND = _any([r"(?:la |le )?deuxieme", r"(?:la |le )?seconde?", r"2(?:e|eme)?", r"l autre"])
 
-_WEEKEND = _any([r"week ?end", r"samedi", r"dimanche", r"ferie", r"jours? feries?"])
+_WEEKEND = _any(
+    [
+        r"week ?end",
+        r"samedi",
+        r"dimanche",
+        r"ferie",
+        r"jours? feries?",
+        # The public holidays by name: « ouvert le lundi de Pâques ? »
+        r"paques",
+        r"pentecote",
+        r"ascension",
+        r"toussaint",
+        r"noel",
+        r"jour de l an",
+        r"nouvel an",
+        r"14 juillet",
+        r"15 aout",
+        r"(?:1er|premier) (?:mai|novembre|janvier)",
+        r"8 mai",
+        r"11 novembre",
+    ]
+)
 # « merci, bon week-end »: a wish, not a question about the days the line is shut.
 _WEEKEND_WISH = _any([r"(?:tres )?bon(?:ne)? (?:week ?end|samedi|dimanche|fin de semaine)"])
 
@@ -224,6 +248,27 @@ _WILL_PHONE = _any(
         r"(?:je vais|je prefere|plutot) (?:passer )?par (?:le )?telephone",
     ]
 )
+
+
+# « je préfère refaire la demande de suppression »: the deletion named, of the account or
+# as a request (« supprimer une adresse » is not).
+_DELETION = _any(
+    [r"suppression", r"supprim\w*", r"effac\w*", r"fermeture", r"ferm\w* (?:mon|le) compte"]
+)
+_DELETION_OF = _any([r"compte", r"demande", r"espace client"])
+
+
+def names_the_deletion(text: str) -> bool:
+    words = plain(text)
+    return _DELETION.search(words) is not None and _DELETION_OF.search(words) is not None
+
+
+def thanks_resigned(text: str) -> bool:
+    """« Ah d'accord, tant pis. Merci »: resigned to what was just said, and thanks; at an
+    offer, thanks and no, not a request cancelled."""
+    words = plain(text)
+    found = {match.group() for match in _CANCEL.finditer(words)}
+    return found == {"tant pis"} and "merci" in words.split()
 
 
 def will_phone(text: str) -> bool:
@@ -380,6 +425,37 @@ _ON_FILE_SAID = _any(
 )
 
 
+# « j'ai créé un second compte sans faire exprès », « je pense avoir ouvert un second
+# compte »: an account made in the past beside the first, which the customer already has.
+_SECOND_ACCOUNT_MADE = _any(
+    [
+        r"(?:ai|avais|a|avoir|avons|avions) (?:\w+ ){0,3}?(?:re)?(?:cree+s?|ouvert|fait)"
+        r" (?:un|une) (?:second|seconde|deuxieme|2e|2eme|2nd|autre|nouveau|nouvel|nouvelle)"
+        r" (?:compte|espace)"
+    ]
+)
+
+
+def made_a_second_account(text: str) -> bool:
+    return _SECOND_ACCOUNT_MADE.search(plain(text)) is not None
+
+
+# « tu t'appelles comment ? », « qui t'a créé ? »: who the bot is (the NLU reads « créé »
+# as creating an account, « comment » as anything).
+_ABOUT_THE_BOT = _any(
+    [
+        r"(?:tu t appelles|vous vous appelez|ton nom|votre nom a vous)",
+        r"qui (?:t a|vous a) (?:cree+|fait|programme|developpe|concu|invente)",
+        r"(?:t es|tu es|vous etes) qui",
+        r"qui (?:es tu|etes vous)",
+    ]
+)
+
+
+def asks_about_the_bot(text: str) -> bool:
+    return _ABOUT_THE_BOT.search(plain(text)) is not None
+
+
 def asks_about_own_details(text: str) -> bool:
     """« Je voudrais vérifier le numéro de téléphone que vous avez pour moi »: the phone,
     e-mail or name on file, said so (the NLU reads « vous avez pour moi » as a call for a
@@ -436,9 +512,13 @@ def _change_of_what_was_shown(previous_actions: Sequence[str], words: str) -> Op
 # « même endroit ? » as a call for one too).
 _SOMEONE = _any(
     [
-        r"(?:parler|echanger|discuter) (?:a|avec) (?:quelqu un|qqn|un|une|vos|des)",
+        r"(?:parler|parle|echanger|discuter) (?:a|avec) (?:quelqu un|qqn|un|une|vos|des)",
         r"(?:un|une|des|vos) (?:conseill\w+|humains?|vraie? personnes?|agents?|operat\w+)",
+        r"(?:un|une|des) (?:vrai|vraie|vrais|vraies|veritable) (?:humains?|conseill\w+|agents?)",
         r"quelqu un (?:au telephone|de chez vous|du service|de vrai|de reel|d humain)",
+        # « donnez-moi le numéro direct »: the line asked for, to reach someone.
+        r"(?:donnez|donne|filez|file|passez|passe)(?: moi| nous)? (?:le|votre|un|ce|vot)"
+        r" (?:numero|num|tel|telephone)",
     ]
 )
 # « et si j'en veux une 2e après ? », « je veux en ajouter une pour l'atelier »: another
@@ -515,6 +595,8 @@ _AFTER_ALL = _any(
 AFTER_DATA_STEPS = {"utter_update_personal_data", "utter_manage_addresses"}
 _NEW_VALUE = re.compile(
     r"@|\b0\d(?:[ .]?\d\d){4}\b|\+\d{2}|\b\d{5}\b"
+    # Swiss (« 079 123 45 67 ») and Belgian (« 0470 12 34 56 ») numbers.
+    r"|\b0\d\d[ .]?\d{3}[ .]?\d\d[ .]?\d\d\b|\b0\d{3}(?:[ .]?\d\d){3}\b"
     r"|\b(?:rue|avenue|av|boulevard|bd|chemin|allee|place|impasse|route)\b"
 )
 # « combien de temps ? » after the reset e-mail: when it comes.
@@ -784,6 +866,9 @@ def _word_count(words: str) -> int:
     return len(re.findall(r"\w+", words))
 
 
+_RESET_TOPICS = ("forgot_password", "login_problem")
+
+
 def _follow_up_of(
     previous_actions: Sequence[str], text: str, words: str, count: int, topic: Optional[str]
 ) -> Optional[str]:
@@ -795,7 +880,9 @@ def _follow_up_of(
             return kind
     if topic == "request_human" and _SOMEONE.search(words):
         return None
-    if any(done >= declined for declined in RESET_OFFER_DECLINED) and _AFTER_ALL.search(words):
+    declined = any(done >= offer for offer in RESET_OFFER_DECLINED)
+    # « ah si, une dernière chose : je me déconnecte comment ? » is another question.
+    if declined and _AFTER_ALL.search(words) and topic in (None, *_RESET_TOPICS):
         return "reset_email_after_all"
     for kind, after, pattern in _AFTER_AN_ANSWER:
         if done & after and pattern.search(words):
@@ -1074,13 +1161,18 @@ def opens_with_no(text: str) -> bool:
 
 
 # Answers shaped like questions: « pourquoi pas », « quand vous voulez ».
-_ANSWER_PHRASES = _any([r"pourquoi pas", r"quand vous voulez", r"comme vous voulez"])
+_ANSWER_PHRASES = _any(
+    [r"pourquoi pas", r"(?:si|comme|quand) (?:vous voulez|tu veux|vous le souhaitez)"]
+)
 
 
 # « non pas le mot de passe, l'identifiant »: not a no, the subject corrected.
 # Not « non pas besoin d'e-mail, je vais me débrouiller »: a no.
 _SUBJECT_CORRECTED = re.compile(
-    r"^(?:non,? )?pas (?!besoin\b)(?:le |la |les |l |mon |ma |mes )?[a-z ]{2,30}, *(?:mais )?"
+    # Not a time (« pas maintenant, je verrai plus tard » is a no).
+    r"^(?:non,? )?pas (?!besoin\b|maintenant\b|tout de suite\b|aujourd hui\b|pour l instant\b"
+    r"|pour le moment\b|encore\b|tout\b|trop\b|vraiment\b|du tout\b)"
+    r"(?:le |la |les |l |mon |ma |mes )?[a-z ]{2,30}, *(?:mais )?"
     r"(?:le |la |les |l |mon |ma |mes )?[a-z]+"
 )
 
@@ -1137,7 +1229,11 @@ _FAILS = _any(
         r"(?:je n y|j y|jy) arrive (?:toujours |encore )?pas",
     ]
 )
-_WHY_NOT = _any([r"pourquoi pas"])
+# « pourquoi pas », « si vous voulez », « comme vous voulez »: a yes left to the bot.
+_WHY_NOT = _any([r"pourquoi pas", r"(?:si|comme|quand) (?:vous voulez|tu veux|vous le souhaitez)"])
+# A thumb up or down, a tick or a cross: a yes or a no without words.
+_YES_SIGNS = re.compile("[\U0001f44d\U0001f44c\u2705\u2714]")
+_NO_SIGNS = re.compile("[\U0001f44e\u274c\u2716]")
 _UNSURE = _any(
     [
         r"je (?:ne )?sais (?:pas|plus)",
@@ -1154,7 +1250,8 @@ def yes_or_no(text: str) -> Optional[bool]:
     """A yes or a no in words, when the NLU gave another intent (« c'est bon, oui je
     confirme la suppression »); None when the message says both or neither, or that the
     customer does not know yet."""
-    words = _WHY_NOT.sub(" oui ", plain(text))
+    signed = _NO_SIGNS.sub(" non ", _YES_SIGNS.sub(" oui ", text))
+    words = _WHY_NOT.sub(" oui ", plain(signed))
     if _UNSURE.search(words) or _FAILS.search(words):
         return None
     yes, no = _YES.search(words) is not None, _NO.search(words) is not None
@@ -1555,7 +1652,10 @@ def asks_for_someone(text: str) -> bool:
 def wants_a_person(intent: Optional[str], text: str) -> bool:
     """« Y a-t-il un humain qui peut me répondre ? », « un humain avec qui je peux
     échanger ? »: read as a bot challenge, a question about people that asks for one, to
-    be handed over."""
+    be handed over; or a person asked for in words that the NLU could not read."""
+    if intent == "nlu_fallback":
+        # « jpeu parlé a qqn ? »: the NLU cannot choose, the words ask for someone.
+        return asks_for_someone(text)
     return intent == "bot_challenge" and _PERSON_FOR_SOMETHING.search(plain(text)) is not None
 
 

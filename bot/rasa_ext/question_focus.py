@@ -30,8 +30,11 @@ from bot.domain.repair import (
     REJECTED,
     asks_a_question,
     asks_about_own_details,
+    asks_about_the_bot,
+    asks_for_someone,
     asks_for_something,
     fragments,
+    made_a_second_account,
     opens_with_cancel,
     opens_with_no,
     plain,
@@ -63,6 +66,14 @@ QUESTION_AFTER_COURTESY_WORDS = 3
 # nlu_fallback), or affirm 0.49 and thank 0.43; a courtesy either way, and the one said in
 # words wins.
 COURTESY_TIE = 0.8
+# A request for a person, second in the ranking from this confidence, is taken when the
+# words ask for someone.
+PERSON = "request_human"
+PERSON_SECOND_CONFIDENCE = 0.3
+# What the NLU makes of a question about the bot itself (« qui t'a créé ? »).
+ABOUT_THE_BOT_MISREAD = frozenset(
+    {"create_account", "nlu_fallback", "out_of_scope", "request_human", "greet"}
+)
 # An affirm that long is more than « ok merci », which may accept an offer.
 ACKNOWLEDGEMENT_WORDS = 4
 
@@ -95,6 +106,17 @@ async def focus(
     if name == "nlu_fallback" or (name == "affirm" and len(text.split()) >= ACKNOWLEDGEMENT_WORDS):
         whole = _courtesy_of_a_tie(text, whole)
         name = _intent(whole)[0]
+    if name in ABOUT_THE_BOT_MISREAD and asks_about_the_bot(text):
+        # « qui t'a créé ? », « tu t'appelles comment ? »: who the bot is.
+        return _as(whole, "bot_challenge")
+    if name in ("create_account", "nlu_fallback") and made_a_second_account(text):
+        # « j'ai créé un second compte sans faire exprès »: the « créé » is done, the
+        # customer has two accounts now.
+        return _as(whole, "duplicate_accounts")
+    if name != PERSON and _person_close_behind(whole) and asks_for_someone(text):
+        # « ça fait 3 fois que j'essaie de me connecter, … je veux un vrai humain » (login
+        # 0.45, a person 0.38): a person asked for in words is what the customer wants.
+        return _as(whole, PERSON)
     if name == "request_human" and asks_about_own_details(text):
         # « … le numéro de téléphone que vous avez pour moi »: the customer's own details.
         return _as(whole, "update_personal_data")
@@ -107,6 +129,15 @@ async def focus(
         return whole
     best = await _surest_topic(text, read, whole.get(REJECTED) or [])
     return focused(whole, best) if best else whole
+
+
+def _person_close_behind(whole: Dict[str, Any]) -> bool:
+    """A request for a person second in the ranking, this sure."""
+    ranking = whole.get("intent_ranking") or []
+    return len(ranking) > 1 and (
+        ranking[1].get("name") == PERSON
+        and float(ranking[1].get("confidence") or 0.0) >= PERSON_SECOND_CONFIDENCE
+    )
 
 
 def _as(whole: Dict[str, Any], name: str) -> Dict[str, Any]:

@@ -69,6 +69,12 @@ def test_a_question_is_trusted_a_little_lower_when_its_reading_is_clear(text, ra
         # Answers shaped like questions.
         ("pourquoi pas", "affirm", True),
         ("quand vous voulez", "affirm", True),
+        # Read out of scope, or unread: a yes left to the bot, a thumb up.
+        ("pas maintenant, je verrai plus tard", "goodbye", False),
+        ("si vous voulez", "out_of_scope", True),
+        ("comme vous voulez", "nlu_fallback", True),
+        ("👍", "nlu_fallback", True),
+        ("👎", "nlu_fallback", False),
         # A person asked for is no answer: the form hands over.
         ("non, je veux parler à quelqu'un", "request_human", None),
         ("je préfère pas, je rappellerai lundi", "request_human", False),
@@ -316,3 +322,18 @@ def test_a_follow_up_with_a_pas_at_the_offer_is_no_no(text, answered):
     tracker = Tracker("c", {}, message, events, False, None, {}, "action_listen")
     updates = form._value("wants_reset_email", Turn(tracker), CollectingDispatcher(), tracker)
     assert (updates or {}).get("wants_reset_email") is answered
+
+
+@pytest.mark.parametrize(
+    "text, outcome",
+    [
+        ("Ah d'accord, tant pis. Merci", "dropped"),
+        ("tant pis", "cancelled"),
+        ("laissez tomber merci", "cancelled"),
+    ],
+)
+def test_resigned_thanks_at_an_offer_are_thanks(text, outcome):
+    form = ValidatePasswordEmailForm(ActionContext.from_settings(load_settings()))
+    tracker = form_tracker(text, [("thank", 0.6)])
+    updates = form._value("wants_reset_email", Turn(tracker), CollectingDispatcher(), tracker)
+    assert (updates or {}).get("form_outcome") == outcome

@@ -26,6 +26,13 @@ from bot.domain.identifiers import (
         ("a@example.com et b@example.com", None),  # two addresses: which one?
         ("<script>@x.fr", None),
         ("x" * 300 + "@example.com", None),
+        # Spelled out in words.
+        ("paul point lemoine62 arobase gmail point com", "paul.lemoine62@gmail.com"),
+        (
+            "c'est s point bernard arobase atelier-bernard point example point fr",
+            "s.bernard@atelier-bernard.example.fr",
+        ),
+        ("le point de vente arobase", None),
     ],
 )
 def test_parse_email(text, expected):
@@ -54,6 +61,10 @@ def test_find_emails_keeps_order_and_drops_repeats():
         # Typed in groups, as a number is read out, after a C.
         ("C 1000 002", "C1000002"),
         ("mon numéro c'est le c1.000.002 merci", "C1000002"),
+        # Grouped by thousands, as French writes large numbers.
+        ("mon numéro client c'est le 1 000 003", "C1000003"),
+        ("n° 12 345 678", "C12345678"),
+        ("1 000 €", None),
         # Without the C, groups of digits are a phone number.
         ("appelez-moi au 02 808 18 02", None),
         ("C 1000 002 34 56", None),
@@ -69,6 +80,8 @@ def test_mask_email():
 
 def test_find_customer_ids_lists_every_number_canonical():
     assert find_customer_ids("C1234567 et 7654321, encore c1234567") == ["C1234567", "C7654321"]
+    grouped = "Mes numéros clients sont le 1 000 003 et le 1 000 004."
+    assert find_customer_ids(grouped) == ["C1000003", "C1000004"]
 
 
 @pytest.mark.parametrize(

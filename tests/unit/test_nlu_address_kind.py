@@ -11,7 +11,12 @@ from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.rasa_ext.nlu.address_kind import AddressKind, named_topic, resolved
+from bot.rasa_ext.nlu.address_kind import (
+    AddressKind,
+    email_not_password,
+    named_topic,
+    resolved,
+)
 
 EMAIL, POSTAL = "update_personal_data", "manage_addresses"
 
@@ -124,3 +129,43 @@ def test_the_message_gets_the_merged_ranking_from_its_tokens():
     AddressKind().process([message])
     assert message.get(INTENT) == {"name": EMAIL, "confidence": pytest.approx(0.95)}
     assert message.get(TEXT) == "changer mon adresse e-mail, pas celle de livraison"
+
+
+@pytest.mark.parametrize(
+    "pairs, words, expected",
+    [
+        (
+            ((EMAIL, 0.46), ("change_password", 0.30), ("delete_account", 0.1)),
+            "juste avant : on peut pas simplement changer l adresse mail du compte ?",
+            0.76,
+        ),
+        # The password named: left alone.
+        (
+            ((EMAIL, 0.46), ("change_password", 0.30)),
+            "changer le mot de passe envoye par mail ?",
+            None,
+        ),
+        # Not the two first.
+        (((EMAIL, 0.46), ("greet", 0.3), ("change_password", 0.2)), "changer mon mail ?", None),
+    ],
+)
+def test_the_email_named_and_no_password(pairs, words, expected):
+    merged = email_not_password(ranking(*pairs), words)
+    if expected is None:
+        assert merged is None
+    else:
+        assert merged[0] == {"name": EMAIL, "confidence": pytest.approx(expected)}
+
+
+def test_the_postal_share_then_the_passwords_go_to_the_email():
+    """« juste avant : on peut pas simplement changer l'adresse mail du compte ? »: the
+    password first (0.35), the e-mail (0.24), the postal addresses (0.17)."""
+    text = "juste avant : on peut pas simplement changer l'adresse mail du compte ?"
+    message = Message(data={TEXT: text})
+    WhitespaceTokenizer(WhitespaceTokenizer.get_default_config()).process([message])
+    message.set(
+        INTENT_RANKING_KEY,
+        ranking(("change_password", 0.35), (EMAIL, 0.24), (POSTAL, 0.17), ("greet", 0.1)),
+    )
+    AddressKind().process([message])
+    assert message.get(INTENT) == {"name": EMAIL, "confidence": pytest.approx(0.76)}

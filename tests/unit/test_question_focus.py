@@ -321,3 +321,70 @@ def test_a_request_after_a_no_is_what_it_also_asks():
 def test_own_details_on_file_are_no_call_for_a_person(text, expected):
     agent = Agent({text: ("request_human", 0.61)})
     assert asyncio.run(agent.parse(text))["intent"]["name"] == expected
+
+
+@pytest.mark.parametrize(
+    "text, read, expected",
+    [
+        (
+            "Bonjour, j'ai créé un second compte sans faire exprès",
+            "create_account",
+            "duplicate_accounts",
+        ),
+        (
+            "Je pense avoir ouvert un second compte pour mon atelier, il faudrait les rassembler",
+            "nlu_fallback",
+            "duplicate_accounts",
+        ),
+        ("j'ai recréé un nouveau compte par erreur", "create_account", "duplicate_accounts"),
+        # A wish to create one, or an account made once: left as read.
+        (
+            "je voudrais créer un second compte pour mon entreprise",
+            "create_account",
+            "create_account",
+        ),
+        ("comment créer un nouveau compte ?", "create_account", "create_account"),
+    ],
+)
+def test_a_second_account_made_is_two_accounts(text, read, expected):
+    agent = Agent({text: (read, 0.6)})
+    assert asyncio.run(agent.parse(text))["intent"]["name"] == expected
+
+
+@pytest.mark.parametrize(
+    "text, read, expected",
+    [
+        ("qui t'a créé ?", "create_account", "bot_challenge"),
+        ("tu t'appelles comment ?", "nlu_fallback", "bot_challenge"),
+        ("t'es qui toi ?", "out_of_scope", "bot_challenge"),
+        ("qui a créé mon compte ?", "create_account", "create_account"),
+    ],
+)
+def test_questions_about_the_bot(text, read, expected):
+    agent = Agent({text: (read, 0.5)})
+    assert asyncio.run(agent.parse(text))["intent"]["name"] == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "ça fait 3 fois que j'essaie de me connecter, votre site est nul, "
+            "je veux un vrai humain MAINTENANT",
+            "request_human",
+        ),
+        # No person asked for in words: the reading stands.
+        ("ça fait 3 fois que j'essaie de me connecter, votre site est nul", "login_problem"),
+    ],
+)
+def test_a_person_asked_for_in_words_close_behind_is_taken(text, expected):
+    ranking = [
+        {"name": "login_problem", "confidence": 0.45},
+        {"name": "request_human", "confidence": 0.38},
+    ]
+    whole = {"text": text, "intent": ranking[0], "intent_ranking": ranking}
+
+    async def read(piece):
+        return {"text": piece, "intent": {"name": "out_of_scope", "confidence": 0.99}}
+
+    assert asyncio.run(focus(text, whole, read))["intent"]["name"] == expected

@@ -14,6 +14,7 @@ from bot.domain.repair import (
     follow_up,
     is_satisfied,
     names_only_the_account,
+    names_the_deletion,
     names_the_weekend,
     opens_with_cancel,
     pick,
@@ -100,6 +101,8 @@ def test_wants_to_cancel(text, expected):
         ("mes factures", None),
         # « pourquoi pas » agrees; not knowing yet is no answer.
         ("pourquoi pas", True),
+        ("si vous voulez", True),
+        ("ok 👍", True),
         ("euh je sais pas trop", None),
         ("j'ai déjà fait mot de passe oublié, ça marche pas", None),
         ("jsp", None),
@@ -744,6 +747,11 @@ def test_forget_it_cancels(text, expected):
     [
         ("Ah, si je perds l'historique des factures, alors non, oubliez ma demande.", True),
         ("je ne sais plus laquelle c'était, tant pis, laissez tomber", True),
+        (
+            "Je voulais faire le ménage dans mes comptes, mais mon patron va repasser commande. "
+            "Donc non, on laisse tomber pour l'instant, ne supprimez rien.",
+            True,
+        ),
         ("laissez tomber la suppression, où sont mes factures ?", False),
         ("je veux annuler une commande, où sont mes factures ?", False),
     ],
@@ -804,6 +812,8 @@ def test_see_you_later_is_a_goodbye(text, expected):
         ("vous bossez le samedi au service client ?", True),
         ("ouvert le dimanche ?", True),
         ("et les jours fériés ?", True),
+        ("est-ce que votre service client est ouvert le lundi de Pâques ?", True),
+        ("vous êtes ouverts le 14 juillet ?", True),
         ("vous ouvrez à quelle heure ?", False),
         # A wish, not a question.
         ("merci, bon week-end", False),
@@ -823,6 +833,12 @@ CHANGE = "change_it_yourself"
     [
         (["utter_update_personal_data"], "la nouvelle c'est s.perrin@gmail.com", CHANGE),
         (["utter_update_personal_data"], "mon nouveau numéro : 06 45 12 78 90", CHANGE),
+        (
+            ["utter_update_personal_data"],
+            "C'est le 079 123 45 67, vous pouvez le mettre à jour vous-même ?",
+            CHANGE,
+        ),
+        (["utter_update_personal_data"], "mon gsm c'est le 0470 12 34 56", CHANGE),
         (["utter_manage_addresses"], "c'est 12 rue des Lilas 69003 Lyon maintenant", CHANGE),
         (["utter_log_out"], "la nouvelle c'est s.perrin@gmail.com", None),
         (["utter_update_personal_data"], "merci", None),
@@ -1026,6 +1042,7 @@ def test_the_delivery_address_when_re_creating_an_account():
         ("non pas le mot de passe, l'identifiant", True),
         ("pas la livraison, le mail", True),
         ("non pas maintenant", False),
+        ("pas maintenant, je verrai plus tard", False),
         ("non merci", False),
         ("non pas besoin d'e-mail, je vais me débrouiller", False),
     ],
@@ -1071,6 +1088,12 @@ def test_a_cancelled_reset_request_may_be_taken_up_right_after():
     cancelled = ["action_send_password_email", "utter_form_cancelled"]
     text = "bon finalement si, envoyez le à claudine.petitjean@orange.fr"
     assert follow_up(cancelled, text) == "reset_email_after_all"
+
+
+def test_another_question_after_ah_si_is_no_change_of_mind():
+    text = "ah si, une dernière chose : je me déconnecte comment ?"
+    assert follow_up(DECLINED, text, "log_out") is None
+    assert follow_up(DECLINED, "ah si si, envoyez-le", None) == "reset_email_after_all"
 
 
 def test_after_all_needs_the_declined_offer_just_before():
@@ -1199,3 +1222,30 @@ def test_follow_ups_of_the_fourteenth_blind_set(previous, text, kind):
 def test_topic_in_play(previous, text, expected):
     options = ("manage_addresses", "change_password")
     assert topic_in_play(previous, options, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Je préfère refaire la demande de suppression pour être tranquille.", True),
+        ("effacez mon compte", True),
+        ("comment supprimer une adresse de livraison ?", False),
+        ("c'est bien pris en compte ?", False),
+        ("vous êtes fermés ? ma demande est urgente", False),
+    ],
+)
+def test_names_the_deletion(text, expected):
+    assert names_the_deletion(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, wanted",
+    [
+        ("jpeu parlé a qqn ?", True),
+        ("un conseiller svp", True),
+        ("donnez moi le numero direct au lieu de tourner en rond", True),
+        ("jpeu changé mon mdp ?", False),
+    ],
+)
+def test_a_person_asked_for_in_words_the_nlu_could_not_read(text, wanted):
+    assert wants_a_person("nlu_fallback", text) is wanted

@@ -98,6 +98,26 @@ def resolved(
     return _merged(ranking, named, other)
 
 
+PASSWORD_TOPIC = "change_password"
+PASSWORD = re.compile(r"\b(?:mot de passe|mots de passe|mdp|password|code)\b")
+
+
+def email_not_password(
+    ranking: List[Dict[str, Any]], words: str, said: str = ""
+) -> Optional[List[Dict[str, Any]]]:
+    """« on peut pas simplement changer l'adresse mail du compte ? »: the e-mail named, no
+    password, a change or a question, and the ranking hesitating between the e-mail
+    (personal data) and the password as its two first: the password's probability goes to
+    the e-mail. None otherwise."""
+    if not EMAIL.search(words) or PASSWORD.search(words) or POSTAL.search(words):
+        return None
+    names = [item.get("name") for item in ranking]
+    asks = any(CHANGE.search(w) or QUESTION.search(w) for w in (words, said))
+    if set(names[:2]) != {EMAIL_TOPIC, PASSWORD_TOPIC} or not asks:
+        return None
+    return _merged(ranking, EMAIL_TOPIC, PASSWORD_TOPIC)
+
+
 def _merged(ranking: List[Dict[str, Any]], named: str, other: str) -> List[Dict[str, Any]]:
     mass = {item["name"]: float(item.get("confidence") or 0.0) for item in ranking}
     merged = [
@@ -110,12 +130,18 @@ def _merged(ranking: List[Dict[str, Any]], named: str, other: str) -> List[Dict[
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class AddressKind(StatelessComponent):
-    """Gives the data topic the message names the other one's probability."""
+    """Gives the data topic the message names the other one's probability (and the
+    password's, when the e-mail is named and no password)."""
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             said = strip_accents((message.get(TEXT) or "").lower())
-            ranking = resolved(message.get(INTENT_RANKING_KEY) or [], plain_words(message), said)
+            current, words = message.get(INTENT_RANKING_KEY) or [], plain_words(message)
+            # The postal address's share first, then the password's: « changer l'adresse
+            # mail » may hesitate between all three.
+            kind = resolved(current, words, said)
+            credential = email_not_password(kind or current, words, said)
+            ranking = credential or kind
             if ranking:
                 message.set(INTENT, ranking[0], add_to_output=True)
                 message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
