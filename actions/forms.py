@@ -258,6 +258,11 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
             # « non pas besoin. par contre je voudrais supprimer mon compte »: declined,
             # and another request started.
             return {slot: None, OUTCOME: "switched", NEXT_FLOW: asked}
+        leaves = says_goodbye(turn.text) and not asks_a_question(turn.text)
+        if leaves and not given and self.parsers[slot] in VALUE_PARSERS:
+            # « ah bah merci, je viens de le retrouver dans mon carnet, bonne journée » while
+            # a value is asked: the customer leaves, the request with her.
+            return {slot: None, OUTCOME: "cancelled_goodbye"}
         if slot in OFFER_SLOTS and value is False and turn.asks:
             # « non pas de message. vous rouvrez quand ? »: declined, and a question asked.
             return {slot: None, OUTCOME: "declined"}

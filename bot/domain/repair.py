@@ -41,7 +41,7 @@ _RESUME = _any(
         r"(?:retour|revenir) a (?:ma|la) demande",
         r"ou en etions nous",
         # « bon je reviens », not « au cas où je reviens » nor « si je reviens plus tard ».
-        r"(?<!cas ou )(?<!si )(?<!quand )je reviens",
+        r"(?<!cas ou )(?<!si )(?<!quand )je reviens(?! plus tard| demain| apres| dans| lundi)",
     ]
 )
 _CANCEL = _any(
@@ -73,6 +73,7 @@ _CANCEL = _any(
         # What was missing is found again, or works again: nothing left to do.
         r"(?:l |j )ai retrouve",
         r"jlai retrouve",
+        r"(?:je viens de|j ai fini par) (?:le |la |les )?retrouver",
         r"(?:ca|sa) (?:re)?marche (?:maintenant|a nouveau|de nouveau)",
         r"(?:ca|sa) remarche",
         r"c est regle",
@@ -253,7 +254,17 @@ _WILL_PHONE = _any(
 # « je préfère refaire la demande de suppression »: the deletion named, of the account or
 # as a request (« supprimer une adresse » is not).
 _DELETION = _any(
-    [r"suppression", r"supprim\w*", r"effac\w*", r"fermeture", r"ferm\w* (?:mon|le) compte"]
+    [
+        r"suppression",
+        r"supprim\w*",
+        r"effac\w*",
+        r"fermeture",
+        r"cloture\w*",
+        r"resili\w*",
+        r"ferm\w* (?:mon|le) compte",
+        # « Le compte … ne sert plus à rien. Comment je fais pour le fermer ? »
+        r"(?:le|l) (?:fermer|cloturer|resilier)",
+    ]
 )
 _DELETION_OF = _any([r"compte", r"demande", r"espace client"])
 
@@ -456,12 +467,27 @@ def asks_about_the_bot(text: str) -> bool:
     return _ABOUT_THE_BOT.search(plain(text)) is not None
 
 
-def asks_about_own_details(text: str) -> bool:
-    """« Je voudrais vérifier le numéro de téléphone que vous avez pour moi »: the phone,
-    e-mail or name on file, said so (the NLU reads « vous avez pour moi » as a call for a
-    person)."""
+# « est-ce que vous avez toujours mon adresse à Nantes ? »: the customer's own address.
+_OWN_ADDRESS_ON_FILE = _any(
+    [
+        r"vous avez (?:toujours |encore |bien |deja )?(?:mon|mes|ma) (?:adresses?|domicile)"
+        r"(?! mail| e ?mail| electronique)"
+    ]
+)
+
+
+def own_data_asked(text: str) -> Optional[str]:
+    """The topic of the customer's own data a message asks about, said to be on file:
+    « Je voudrais vérifier le numéro de téléphone que vous avez pour moi » (personal data),
+    « vous avez toujours mon adresse à Nantes ? » (addresses); None otherwise. The NLU
+    reads « vous avez pour moi » as a call for a person, a story around it as out of
+    scope."""
     words = plain(text)
-    return _ON_FILE_SAID.search(words) is not None and _names_own_data(words, _word_count(words))
+    if _ON_FILE_SAID.search(words) and _names_own_data(words, _word_count(words)):
+        return "update_personal_data"
+    if _OWN_ADDRESS_ON_FILE.search(words):
+        return "manage_addresses"
+    return None
 
 
 # The customer's details or addresses just read out to her, and a change of « it » asked
@@ -475,6 +501,9 @@ AFTER_DATA_SHOWN = {
 _CHANGE_IT = _any(
     [
         r"(?:la|le|les|l) (?:changer|modifier|mettre a jour|corriger|rectifier|remplacer)",
+        # « ah bon ? je l'ajoute où alors » after no address on file.
+        r"(?:je |j )?(?:l|en) (?:ajoute|ajouter|rajoute|rajouter|mets|mettre)"
+        r" (?:une )?(?:ou|comment)",
         r"(?:changer|modifier|corriger|rectifier) (?:ca|cela|celle ci|celui ci)",
     ]
 )
@@ -610,6 +639,7 @@ _DELAY = _any(
         r"quand (?:est ce que )?(?:je (?:le |la )?)?(?:recois|recevrai|aurai|arrive|arrivera)",
         r"delai",
         r"c est long",
+        r"how long",
     ]
 )
 # « ça met cmb de temps à arriver ton mail ? » at the offer of the reset e-mail.
@@ -945,9 +975,14 @@ def _about_what_was_just_done(
         return "login_needed"
     # « mon numéro client c'est C1000001, vous pouvez me les lister ? » after the invoices'
     # answer: asked with a number typed, which is no log-in (a bare number is no request).
-    named = find_emails(text) or re.search(r"\bclient\b", words)
+    # A number is named as a customer's (« client », a C) or an address typed: an order's
+    # reference (« CMD-240392 ») is none.
+    named = find_emails(text) or re.search(r"\bclient\b|(?<![\w-])c ?\d{6,8}\b", words)
     if done & AFTER_INVOICE_ANSWERS and identified and named and "?" in text:
         return "login_needed"
+    if done & (AFTER_INVOICE_ANSWERS | AFTER_LOGIN_INVITED) and _MINE.search(words):
+        # « bon et les miennes alors ? » after someone else's invoices were refused.
+        return "orders_again"
     return _the_data_again(previous_actions, words, count)
 
 
@@ -979,6 +1014,8 @@ _NOT_THAT = re.compile(
 # « et la 2e commande ? », « et celle de mars ? » right after the customer's orders were
 # listed: the list again, which says each order's invoice or when it comes.
 AFTER_ORDERS_SHOWN = {"utter_invoices_list"}
+# « et les miennes ? »: the customer's own orders.
+_MINE = _any([r"(?:les|la|le) (?:miennes?|miens?)", r"(?:mes|ma) (?:factures?|commandes?) a moi"])
 _AN_ORDER = _any(
     [
         r"(?:la |le |l )?(?:1re|1ere|premiere|2e|2eme|2nde|deuxieme|seconde|3e|3eme|troisieme"
@@ -1446,7 +1483,8 @@ _GOODBYE = _any(
     [
         r"bye",
         r"au revoir",
-        r"a (?:plus|\+|bientot|la prochaine|demain|tout a l heure)",
+        # Not « il y a plus de trois ans ».
+        r"(?<!y )a (?:plus|\+|bientot|la prochaine|demain|tout a l heure)(?! de\b| d\b| que\b)",
         r"a (?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)",
         r"bonne (?:journee|soiree)",
         r"ciao",

@@ -19,7 +19,7 @@ any process that loads our model reads messages this way.
 from __future__ import annotations
 
 import re
-from typing import Any, Awaitable, Callable, Dict, Optional, Sequence
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
@@ -29,14 +29,15 @@ from bot.domain.repair import (
     ASKS,
     REJECTED,
     asks_a_question,
-    asks_about_own_details,
     asks_about_the_bot,
     asks_for_someone,
     asks_for_something,
     fragments,
     made_a_second_account,
+    names_the_deletion,
     opens_with_cancel,
     opens_with_no,
+    own_data_asked,
     plain,
     says_goodbye,
     says_yes_plainly,
@@ -70,6 +71,7 @@ COURTESY_TIE = 0.8
 # words ask for someone.
 PERSON = "request_human"
 PERSON_SECOND_CONFIDENCE = 0.3
+DELETION = "delete_account"
 # What the NLU makes of a question about the bot itself (« qui t'a créé ? »).
 ABOUT_THE_BOT_MISREAD = frozenset(
     {"create_account", "nlu_fallback", "out_of_scope", "request_human", "greet"}
@@ -117,9 +119,15 @@ async def focus(
         # « ça fait 3 fois que j'essaie de me connecter, … je veux un vrai humain » (login
         # 0.45, a person 0.38): a person asked for in words is what the customer wants.
         return _as(whole, PERSON)
-    if name == "request_human" and asks_about_own_details(text):
-        # « … le numéro de téléphone que vous avez pour moi »: the customer's own details.
-        return _as(whole, "update_personal_data")
+    if name == "nlu_fallback" and DELETION in _first_readings(whole) and names_the_deletion(text):
+        # « Le compte à notre nom ne sert plus à rien. Comment je fais pour le fermer ? »
+        # (delete_account 0.37): the account and its closing both said.
+        return _as(whole, DELETION)
+    own = own_data_asked(text) if name in ("request_human", *UNFOCUSED) else None
+    if own:
+        # « … le numéro de téléphone que vous avez pour moi », « est-ce que vous avez
+        # toujours mon adresse à Nantes ? »: the customer's own details or addresses.
+        return _as(whole, own)
     if name == "thank" and says_goodbye(text):
         # « merci beaucoup, au revoir »: the thanks close the conversation.
         return _as(whole, "goodbye")
@@ -129,6 +137,12 @@ async def focus(
         return whole
     best = await _surest_topic(text, read, whole.get(REJECTED) or [])
     return focused(whole, best) if best else whole
+
+
+def _first_readings(whole: Dict[str, Any]) -> List[str]:
+    """The NLU's two first account topics (what a clarification would offer)."""
+    names = [entry.get("name") for entry in whole.get("intent_ranking") or []]
+    return [name for name in names if name in TOPIC_NAMES][:2]
 
 
 def _person_close_behind(whole: Dict[str, Any]) -> bool:

@@ -337,3 +337,25 @@ def test_resigned_thanks_at_an_offer_are_thanks(text, outcome):
     tracker = form_tracker(text, [("thank", 0.6)])
     updates = form._value("wants_reset_email", Turn(tracker), CollectingDispatcher(), tracker)
     assert (updates or {}).get("form_outcome") == outcome
+
+
+@pytest.mark.parametrize(
+    "text, outcome",
+    [
+        (
+            "ah bah merci en fait je viens de le retrouver dans mon carnet, bonne journée",
+            "cancelled_goodbye",
+        ),
+        (
+            "ok merci, je dois retrouver mon 2e courriel, je reviens plus tard. bonne journée !",
+            "cancelled_goodbye",
+        ),
+        # The value asked for, with a goodbye: the value.
+        ("c'est marie@free.fr, bonne journée", None),
+    ],
+)
+def test_a_goodbye_while_a_value_is_asked_leaves(text, outcome):
+    form = ValidatePasswordEmailForm(ActionContext.from_settings(load_settings()))
+    tracker = form_tracker(text, [("goodbye", 0.45)])
+    updates = form._value("email", Turn(tracker), CollectingDispatcher(), tracker) or {}
+    assert updates.get("form_outcome") == outcome

@@ -315,6 +315,11 @@ def test_a_request_after_a_no_is_what_it_also_asks():
         # The shop's number, or a person: left as read.
         ("je voudrais votre numéro de téléphone pour vous appeler", "request_human"),
         ("vous avez un numero de telephone ?", "request_human"),
+        (
+            "Bonjour, c'est Jean Martin. Je n'ai pas commandé depuis longtemps. Est-ce que "
+            "vous avez toujours mon adresse à Nantes ?",
+            "manage_addresses",
+        ),
         ("je veux parler à quelqu'un", "request_human"),
     ],
 )
@@ -381,6 +386,31 @@ def test_a_person_asked_for_in_words_close_behind_is_taken(text, expected):
     ranking = [
         {"name": "login_problem", "confidence": 0.45},
         {"name": "request_human", "confidence": 0.38},
+    ]
+    whole = {"text": text, "intent": ranking[0], "intent_ranking": ranking}
+
+    async def read(piece):
+        return {"text": piece, "intent": {"name": "out_of_scope", "confidence": 0.99}}
+
+    assert asyncio.run(focus(text, whole, read))["intent"]["name"] == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Nous avons été rachetés. Le compte à notre nom ne sert donc plus à rien. "
+            "Comment je fais pour le fermer ?",
+            "delete_account",
+        ),
+        ("Comment je fais pour le fermer ?", "nlu_fallback"),  # which « le »?
+    ],
+)
+def test_closing_the_account_said_around_a_hesitation(text, expected):
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.4},
+        {"name": "duplicate_accounts", "confidence": 0.37},
+        {"name": "delete_account", "confidence": 0.3},
     ]
     whole = {"text": text, "intent": ranking[0], "intent_ranking": ranking}
 

@@ -226,7 +226,13 @@ def test_is_satisfied(text, expected):
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("laissez tomber, bye", True), ("merci au revoir", True), ("laisse tomber", False)],
+    [
+        ("laissez tomber, bye", True),
+        ("merci au revoir", True),
+        ("laisse tomber", False),
+        ("ok à plus", True),
+        ("j'ai commandé il y a plus de trois ans un roulement", False),
+    ],
 )
 def test_says_goodbye(text, expected):
     assert says_goodbye(text) is expected
@@ -762,7 +768,12 @@ def test_a_cancel_closing_a_long_message(text, expected):
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("au cas où je reviens", False), ("si je reviens plus tard", False), ("bon je reviens", True)],
+    [
+        ("au cas où je reviens", False),
+        ("si je reviens plus tard", False),
+        ("bon je reviens", True),
+        ("je dois retrouver mon 2e courriel, je reviens plus tard", False),
+    ],
 )
 def test_coming_back_later_is_no_resume(text, expected):
     assert wants_to_resume(text) is expected
@@ -1249,3 +1260,35 @@ def test_names_the_deletion(text, expected):
 )
 def test_a_person_asked_for_in_words_the_nlu_could_not_read(text, wanted):
     assert wants_a_person("nlu_fallback", text) is wanted
+
+
+def test_adding_what_was_missing_after_no_address_on_file():
+    assert follow_up(["utter_no_address_on_file"], "ah bon ? je l'ajoute où alors") == (
+        "addresses_change"
+    )
+
+
+def test_how_long_in_english_after_the_reset_email():
+    assert follow_up(["action_send_password_email"], "how long does it take ?") == (
+        "reset_email_delay"
+    )
+
+
+@pytest.mark.parametrize(
+    "previous, text, expected",
+    [
+        (
+            ["utter_login_needed", "utter_invite_login"],
+            "bon et les miennes alors ?",
+            "orders_again",
+        ),
+        (
+            ["action_answer_invoices"],
+            "et celles de mon autre compte, le C1000003 ?",
+            "login_needed",
+        ),
+        (["action_answer_invoices"], "et la CMD-240392 elle est ou sa facture ?", None),
+    ],
+)
+def test_own_or_another_accounts_invoices_after_the_invoices(previous, text, expected):
+    assert follow_up(previous, text) == expected
