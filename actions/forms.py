@@ -242,12 +242,12 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
         # « finalement non, je garde mon compte » at « Confirmez-vous … ? »: a no, which the
         # flow answers in its own words.
         says_no = slot in self.yes_no_slots and value is False
-        # « ok tant pis. mon mail : … »: the address asked for answers, whatever closed the
-        # detour before it.
         if cancels and slot in OFFER_SLOTS and thanks_resigned(turn.text):
             # « Ah d'accord, tant pis. Merci » at an offer: thanks, and no.
             dispatcher.utter_message(response="utter_you_are_welcome")
             return {slot: None, OUTCOME: "dropped"}
+        # « ok tant pis. mon mail : … »: the address asked for answers, whatever closed the
+        # detour before it.
         if cancels and not given and not says_no:
             return {
                 slot: None,
@@ -259,7 +259,9 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
             # and another request started.
             return {slot: None, OUTCOME: "switched", NEXT_FLOW: asked}
         leaves = says_goodbye(turn.text) and not asks_a_question(turn.text)
-        if leaves and not given and self.parsers[slot] in VALUE_PARSERS:
+        # (A goodbye the NLU is sure of closes the flow in `_steering`.)
+        unread = not turn.is_confident("goodbye")
+        if leaves and unread and not given and self.parsers[slot] in VALUE_PARSERS:
             # « ah bah merci, je viens de le retrouver dans mon carnet, bonne journée » while
             # a value is asked: the customer leaves, the request with her.
             return {slot: None, OUTCOME: "cancelled_goodbye"}
