@@ -131,7 +131,7 @@ class ActionRepair(ContextAction):
             dispatcher.utter_message(response="utter_anything_else")
             return [SlotSet(CLARIFY_OPTIONS, ["manage_addresses", "update_personal_data"])]
         close = self._close_options(turn, tracker)
-        in_play = topic_in_play(previous_actions(tracker), close or (), turn.text)
+        in_play = close and topic_in_play(previous_actions(tracker), close, turn.text)
         if close and in_play:
             # « et je pourrai la choisir pour ma prochaine commande ? » after the addresses'
             # steps: the topic just answered, not « Voulez-vous dire … ? »; the next

@@ -227,11 +227,16 @@ _GOES_AHEAD = _any(
 )
 
 
+def _cancel_words(words: str) -> set:
+    """The cancel words of a message's plain words (« tant pis », « laissez tomber »…)."""
+    return {match.group() for match in _CANCEL.finditer(words)}
+
+
 def wants_to_cancel(text: str) -> bool:
     """« annuler », « laissez tomber », « finalement non »… (« tant pis » only when the
     message does not go ahead, or take the request up, anyway)."""
     words = plain(text)
-    found = {match.group() for match in _CANCEL.finditer(words)}
+    found = _cancel_words(words)
     if found == {"tant pis"} and (_GOES_AHEAD.search(words) or _RESUME.search(words)):
         # « allez tant pis, je confirme », « ok tant pis. on reprend la suppression »
         return False
@@ -278,8 +283,7 @@ def thanks_resigned(text: str) -> bool:
     """« Ah d'accord, tant pis. Merci »: resigned to what was just said, and thanks; at an
     offer, thanks and no, not a request cancelled."""
     words = plain(text)
-    found = {match.group() for match in _CANCEL.finditer(words)}
-    return found == {"tant pis"} and "merci" in words.split()
+    return _cancel_words(words) == {"tant pis"} and "merci" in words.split()
 
 
 def will_phone(text: str) -> bool:
@@ -1197,7 +1201,8 @@ def opens_with_no(text: str) -> bool:
     return _OPENS_WITH_NO.match(plain(text)) is not None
 
 
-# Answers shaped like questions: « pourquoi pas », « quand vous voulez ».
+# Answers shaped like questions, a yes left to the bot: « pourquoi pas », « quand vous
+# voulez », « si vous voulez ».
 _ANSWER_PHRASES = _any(
     [r"pourquoi pas", r"(?:si|comme|quand) (?:vous voulez|tu veux|vous le souhaitez)"]
 )
@@ -1266,8 +1271,6 @@ _FAILS = _any(
         r"(?:je n y|j y|jy) arrive (?:toujours |encore )?pas",
     ]
 )
-# « pourquoi pas », « si vous voulez », « comme vous voulez »: a yes left to the bot.
-_WHY_NOT = _any([r"pourquoi pas", r"(?:si|comme|quand) (?:vous voulez|tu veux|vous le souhaitez)"])
 # A thumb up or down, a tick or a cross: a yes or a no without words.
 _YES_SIGNS = re.compile("[\U0001f44d\U0001f44c\u2705\u2714]")
 _NO_SIGNS = re.compile("[\U0001f44e\u274c\u2716]")
@@ -1288,7 +1291,7 @@ def yes_or_no(text: str) -> Optional[bool]:
     confirme la suppression »); None when the message says both or neither, or that the
     customer does not know yet."""
     signed = _NO_SIGNS.sub(" non ", _YES_SIGNS.sub(" oui ", text))
-    words = _WHY_NOT.sub(" oui ", plain(signed))
+    words = _ANSWER_PHRASES.sub(" oui ", plain(signed))
     if _UNSURE.search(words) or _FAILS.search(words):
         return None
     yes, no = _YES.search(words) is not None, _NO.search(words) is not None
@@ -1468,15 +1471,18 @@ _HELP_WORDS = {"aide", "help", "probleme", "problemes", "souci", "soucis", "beso
 _HELP_FILLER = {"moi", "urgent", "assistance", "m", "me", "pouvez", "pourriez", "vous", "un"}
 
 
+# Every word a message naming nothing it is about may hold.
+_VAGUE_WORDS = _ACCOUNT_WORDS | _FILLER_WORDS | _HELP_WORDS | _HELP_FILLER
+
+
 def names_only_the_account(text: str) -> bool:
     """« mon compte », « problème compte client svp », « aide »: the account, or a call
     for help, and nothing it is about."""
     words = re.findall(r"[a-z0-9]+", plain(text))
-    known = _ACCOUNT_WORDS | _FILLER_WORDS | _HELP_WORDS | _HELP_FILLER
     account = any(word in _ACCOUNT_WORDS for word in words)
     # « merci pour votre aide » thanks for the help given.
     helped = any(word in _HELP_WORDS for word in words) and not {"merci", "votre"} & set(words)
-    return (account or helped) and all(word in known for word in words)
+    return (account or helped) and all(word in _VAGUE_WORDS for word in words)
 
 
 _GOODBYE = _any(
@@ -1680,6 +1686,10 @@ def asks_about_the_purge(text: str) -> bool:
     if _WISH.search(words):
         return False
     return _DELETED.search(words) is not None and _YEARS.search(words) is not None
+
+
+# The intent of a request for a person, which a person asked for in words confirms.
+PERSON = "request_human"
 
 
 def asks_for_someone(text: str) -> bool:

@@ -14,6 +14,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from bot.domain.repair import (
     OUT_OF_SCOPE_CONFIDENCE,
+    PERSON,
     SPLIT_PART,
     alternatives,
     asks_for_someone,
@@ -36,7 +37,6 @@ OUT_OF_SCOPE = "out_of_scope"
 # … and with some substance: « Vous pouvez m'aider ? » closing a story asks for the story.
 OUT_OF_SCOPE_MIN_WORDS = 4
 # A request for a person, asked in words, is a part of its own from this confidence.
-PERSON = "request_human"
 PERSON_CONFIDENCE = 0.4
 # A way offered by a question (« … ou je peux avoir deux adresses ? ») is on the topic
 # before when the topic is one of its two first readings, this sure: half a question is

@@ -27,6 +27,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.domain.repair import (
     ASKS,
+    PERSON,
     REJECTED,
     asks_a_question,
     asks_about_the_bot,
@@ -69,7 +70,6 @@ QUESTION_AFTER_COURTESY_WORDS = 3
 COURTESY_TIE = 0.8
 # A request for a person, second in the ranking from this confidence, is taken when the
 # words ask for someone.
-PERSON = "request_human"
 PERSON_SECOND_CONFIDENCE = 0.3
 DELETION = "delete_account"
 # What the NLU makes of a question about the bot itself (« qui t'a créé ? »).
@@ -123,7 +123,7 @@ async def focus(
         # « Le compte à notre nom ne sert plus à rien. Comment je fais pour le fermer ? »
         # (delete_account 0.37): the account and its closing both said.
         return _as(whole, DELETION)
-    own = own_data_asked(text) if name in ("request_human", *UNFOCUSED) else None
+    own = own_data_asked(text) if name in (PERSON, *UNFOCUSED) else None
     if own:
         # « … le numéro de téléphone que vous avez pour moi », « est-ce que vous avez
         # toujours mon adresse à Nantes ? »: the customer's own details or addresses.

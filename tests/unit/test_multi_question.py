@@ -267,25 +267,22 @@ def test_are_you_a_robot_is_a_question_of_its_own():
     assert [parse["intent"]["name"] for _, parse in split] == ["bot_challenge", "opening_hours"]
 
 
-def test_a_person_asked_for_in_words_after_a_story_is_what_is_asked():
-    """« Chu tanné, … ça marche pas. Y'a-tu quelqu'un de vrai qui peut m'aider ? »: the
-    story reads login_problem more surely than the request reads request_human."""
+@pytest.mark.parametrize(
+    "ask, reading",
+    [
+        # The story reads login_problem more surely than the request reads request_human.
+        ("Y'a-tu quelqu'un de vrai qui peut m'aider?", "request_human"),
+        # Without the words, a request for a person is no question of its own.
+        ("Vous pouvez faire quelque chose?", None),
+    ],
+)
+def test_a_person_asked_for_in_words_after_a_story_is_what_is_asked(ask, reading):
+    """« Chu tanné, … ça marche pas. Y'a-tu quelqu'un de vrai qui peut m'aider ? »."""
     story = "Chu tanné, ça fait une heure que j'essaie pis ça marche pas."
-    ask = "Y'a-tu quelqu'un de vrai qui peut m'aider?"
     text = f"{story} {ask}"
     agent = Agent()
     agent.read_as[story] = {"intent": {"name": "login_problem", "confidence": 0.69}}
     agent.read_as[ask] = {"intent": {"name": "request_human", "confidence": 0.55}}
     agent.read_as[text] = {"intent": {"name": "login_problem", "confidence": 0.58}}
     [(part, parse)] = asyncio.run(questions(agent, text))
-    assert part == text and parse["intent"]["name"] == "request_human"
-
-
-def test_a_request_for_a_person_without_the_words_is_no_question_of_its_own():
-    story = "Chu tanné, ça fait une heure que j'essaie pis ça marche pas."
-    ask = "Vous pouvez faire quelque chose?"
-    text = f"{story} {ask}"
-    agent = Agent()
-    agent.read_as[story] = {"intent": {"name": "login_problem", "confidence": 0.69}}
-    agent.read_as[ask] = {"intent": {"name": "request_human", "confidence": 0.55}}
-    assert asyncio.run(questions(agent, text)) == [(text, None)]
+    assert part == text and (parse and parse["intent"]["name"]) == reading
