@@ -48,6 +48,7 @@ from bot.domain.repair import (
     corrects_the_reset_address,
     follow_up,
     is_satisfied,
+    names_nothing,
     names_only_the_account,
     names_the_deletion,
     postal_meant,
@@ -271,7 +272,8 @@ class ActionRepair(ContextAction):
             await answer_topic(self.context, intent, dispatcher, tracker, domain)
             dispatcher.utter_message(response="utter_anything_else")
             return []
-        if intent == "out_of_scope":
+        if intent == "out_of_scope" and not names_nothing(turn.text):
+            # (« ça marche pas votre truc » names nothing out of scope: a miss, below.)
             dispatcher.utter_message(response="utter_out_of_scope")
             return handover_with_offer(self.context, dispatcher, tracker)
         if intent == "inform":

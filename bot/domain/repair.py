@@ -389,8 +389,9 @@ _YEARS = _any(
         r"(?:[3-9]|\d\d) ?ans?",
         r"(?:trois|quatre|cinq|six|sept|huit|dix|plusieurs|des|quelques) ans",
         r"des annees",
-        # « même si j'ai pas remis les pieds sur le site depuis 2020 ? »: 3 years ago or more.
-        rf"depuis (?:en )?(?:19\d\d|{_YEARS_AGO})",
+        # « même si j'ai pas remis les pieds sur le site depuis 2020 ? », « la dernière fois
+        # ça devait être en 2019 »: 3 years ago or more.
+        rf"(?:depuis|en|vers) (?:en )?(?:19\d\d|{_YEARS_AGO})",
         r"(?:tres |super )?longtemps",
         r"une eternite",
     ]
@@ -552,6 +553,12 @@ _SOMEONE = _any(
         # « donnez-moi le numéro direct »: the line asked for, to reach someone.
         r"(?:donnez|donne|filez|file|passez|passe)(?: moi| nous)? (?:le|votre|un|ce|vot)"
         r" (?:numero|num|tel|telephone)",
+        # « j'préfère appeler quelqu'un », « je peux joindre quelqu'un par téléphone ? »
+        r"(?:appeler|appelle|joindre|contacter|telephoner a|avoir) (?:quelqu un|qqn)",
+        # « c quoi le numéro ? », « quel est le numéro pour vous appeler »: the shop's line,
+        # not the customer's own numbers (« c quoi le numéro client ? »).
+        r"(?:quoi|quel est|c est quoi) (?:le|votre|vot) (?:numero|num|tel|telephone)"
+        r"(?! (?:client|de client|de commande|de facture|de suivi|de tva|siret|de colis))",
     ]
 )
 # « et si j'en veux une 2e après ? », « je veux en ajouter une pour l'atelier »: another
@@ -879,13 +886,19 @@ def follow_up(
     count = _word_count(words)
     if count <= MAX_FOLLOW_UP_WORDS:
         return _follow_up_of(previous_actions, text, words, count, topic)
-    lost = set(previous_actions) & AFTER_PASSWORD_HELP and _MAILBOX_LOST.search(words)
+    done = set(previous_actions)
+    lost = done & AFTER_PASSWORD_HELP and _MAILBOX_LOST.search(words)
     if count <= MAX_MAILBOX_LOST_WORDS and lost:
         return "mailbox_lost"
+    # « ah non mais en fait je m'en rappelle plus du tout de l'ancien, c'est bien ça le
+    # problème » after the change's steps: the forgetting is said with its story too.
+    forgot = done & AFTER_CHANGE_PASSWORD and _Unnegated(_FORGOT).search(words)
+    if count <= MAX_MAILBOX_LOST_WORDS and forgot:
+        return "forgot_current_password"
     # « Et si je n'ai plus accès à cette boîte ? C'était l'adresse de mon ancien travail à
     # la mairie, … »: a first sentence that asks is the follow-up, the rest explains it
     # (one that states may be half a contrast: « je l'ai pas oublié. je veux juste … »).
-    first = _SENTENCE_END.split(text.strip())[0]
+    first = sentences(text)[0]
     asks = first.endswith("?") and first != text.strip()
     if not asks:
         return None
@@ -1303,6 +1316,14 @@ def yes_or_no(text: str) -> Optional[bool]:
 # Where a message may hold a second question: after ? ! . ; or before « et comment … ».
 # Not after a list's number: « 1. changer mon mot de passe ».
 _SENTENCE_END = re.compile(r"(?:(?<=[?!;])|(?<=\D\.)|(?<=^\.))\s+")
+
+
+def sentences(text: str) -> List[str]:
+    """The message's sentences, cut after « ? », « ! », « ; » and a full stop that ends no
+    number; one at least."""
+    return _SENTENCE_END.split(text.strip())
+
+
 _SECOND_QUESTION = re.compile(
     r"\s+(?:et|puis|aussi|sinon|et aussi|et sinon|et puis|et en plus|en plus|de plus"
     r"|autre question|par contre)(?:[ ,:]+(?:au passage|d'ailleurs|par ailleurs))?[ ,:]+"
@@ -1330,7 +1351,7 @@ def clauses(text: str) -> List[str]:
     too short to judge alone (« Bonjour. ») goes with the next one."""
     pieces = [
         _LIST_MARK.sub("", piece.strip(" ,;"))
-        for sentence in _SENTENCE_END.split(text.strip())
+        for sentence in sentences(text)
         for piece in _SECOND_QUESTION.split(sentence)
     ]
     parts: List[str] = []
@@ -1483,6 +1504,42 @@ def names_only_the_account(text: str) -> bool:
     # « merci pour votre aide » thanks for the help given.
     helped = any(word in _HELP_WORDS for word in words) and not {"merci", "votre"} & set(words)
     return (account or helped) and all(word in _VAGUE_WORDS for word in words)
+
+
+# « ça marche pas votre truc », « jkdf le truc il veut po »: something does not work, and
+# nothing says what. The site itself is something (« votre site marche pas »).
+_VAGUE_THINGS = {"truc", "trucs", "machin", "machins", "bidule", "bidules", "chose", "choses"}
+_NOT_WORKING = {
+    "marche",
+    "marchent",
+    "marcher",
+    "fonctionne",
+    "fonctionnent",
+    "fonctionner",
+    "veut",
+    "veulent",
+    "bug",
+    "bugue",
+    "beug",
+    "beugue",
+    "plante",
+}
+_SMALL_WORDS = {
+    *("ca", "cela", "ce", "ci", "la", "ici", "y", "en", "tout", "rien", "toujours", "encore"),
+    *("je", "tu", "on", "elle", "ils", "me", "m", "te", "t", "ne", "n", "pas", "po", "plus"),
+    *("jamais", "mais", "bah", "ben", "bon", "alors", "hein", "quoi", "dis", "dit", "sa", "va"),
+    *("vos", "ton", "ta", "ce", "cet", "cette", "ces", "des", "vraiment", "du"),
+}
+_SOME_THING = (_VAGUE_WORDS - {"site"}) | _VAGUE_THINGS | _NOT_WORKING | _SMALL_WORDS
+_NO_VOWEL = re.compile(r"^[^aeiouy\d]{3,}$")
+
+
+def names_nothing(text: str) -> bool:
+    """A complaint that something does not work, or a vague thing, that says nothing of
+    what it is about: every word vague, small, or typed at random (« jkdf »)."""
+    words = re.findall(r"[a-z0-9]+", plain(text))
+    complains = any(word in _NOT_WORKING | _VAGUE_THINGS for word in words)
+    return complains and all(word in _SOME_THING or _NO_VOWEL.match(word) for word in words)
 
 
 _GOODBYE = _any(

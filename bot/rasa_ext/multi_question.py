@@ -31,6 +31,7 @@ SPLIT_CONFIDENCE = 0.7
 # has an answer of its own (« t'es un robot ? et vous ouvrez à quelle heure ? »).
 QUESTIONS = {*TOPIC_NAMES, "bot_challenge"}
 ANYTHING_ELSE = "utter_anything_else"
+HOURS = "opening_hours"
 # A question out of the account's scope is a part of its own from OUT_OF_SCOPE_CONFIDENCE, and
 # only asked or requested: a remark in a long story (« je commence à m'impatienter ») is none.
 OUT_OF_SCOPE = "out_of_scope"
@@ -84,6 +85,7 @@ async def questions(agent: Any, text: str) -> List[Question]:
             groups[-1][0].append(part)
         else:
             waiting.append(part)
+    groups = _hours_with_the_person(groups)
     if all(_topic(parse) == OUT_OF_SCOPE for _, parse in groups):
         # Only questions out of scope: the message is read whole, as before any split.
         return [(text, None)]
@@ -95,6 +97,21 @@ async def questions(agent: Any, text: str) -> List[Question]:
         (" ".join(group), {**(parse or {}), "text": " ".join(group), SPLIT_PART: number})
         for number, (group, parse) in enumerate(groups)
     ]
+
+
+def _hours_with_the_person(
+    groups: List[Tuple[List[str], Optional[Dict[str, Any]]]],
+) -> List[Tuple[List[str], Optional[Dict[str, Any]]]]:
+    """« vous avez pas un numéro de tel plutôt ? c'est ouvert là ? »: the hand-over gives the
+    line's hours and whether it is open now, so a question about the hours goes with the
+    request for a person instead of getting the same lines a second time."""
+    person = next((group for group in groups if _topic(group[1]) == PERSON), None)
+    if person is None:
+        return groups
+    for parts, parse in groups:
+        if _topic(parse) == HOURS:
+            person[0].extend(parts)
+    return [group for group in groups if _topic(group[1]) != HOURS]
 
 
 async def _read_by_its_question(agent: Any, text: str, question: Dict[str, Any]) -> Question:

@@ -42,6 +42,7 @@ from bot.domain.repair import (
     plain,
     says_goodbye,
     says_yes_plainly,
+    sentences,
 )
 from bot.domain.topics import TOPIC_NAMES
 
@@ -64,6 +65,8 @@ _COURTESY = re.compile(
     re.IGNORECASE,
 )
 QUESTION_AFTER_COURTESY_WORDS = 3
+# A first sentence read alone as thanks or a yes this surely is a courtesy.
+ACKNOWLEDGED_CONFIDENCE = 0.5
 # « d'accord donc faut attendre que ça parte, merci »: thank 0.46 and affirm 0.45 (hence
 # nlu_fallback), or affirm 0.49 and thank 0.43; a courtesy either way, and the one said in
 # words wins.
@@ -108,35 +111,50 @@ async def focus(
     if name == "nlu_fallback" or (name == "affirm" and len(text.split()) >= ACKNOWLEDGEMENT_WORDS):
         whole = _courtesy_of_a_tie(text, whole)
         name = _intent(whole)[0]
-    if name in ABOUT_THE_BOT_MISREAD and asks_about_the_bot(text):
-        # « qui t'a créé ? », « tu t'appelles comment ? »: who the bot is.
-        return _as(whole, "bot_challenge")
-    if name in ("create_account", "nlu_fallback") and made_a_second_account(text):
-        # « j'ai créé un second compte sans faire exprès »: the « créé » is done, the
-        # customer has two accounts now.
-        return _as(whole, "duplicate_accounts")
-    if name != PERSON and _person_close_behind(whole) and asks_for_someone(text):
-        # « ça fait 3 fois que j'essaie de me connecter, … je veux un vrai humain » (login
-        # 0.45, a person 0.38): a person asked for in words is what the customer wants.
-        return _as(whole, PERSON)
-    if name == "nlu_fallback" and DELETION in _first_readings(whole) and names_the_deletion(text):
-        # « Le compte à notre nom ne sert plus à rien. Comment je fais pour le fermer ? »
-        # (delete_account 0.37): the account and its closing both said.
-        return _as(whole, DELETION)
-    own = own_data_asked(text) if name in (PERSON, *UNFOCUSED) else None
-    if own:
-        # « … le numéro de téléphone que vous avez pour moi », « est-ce que vous avez
-        # toujours mon adresse à Nantes ? »: the customer's own details or addresses.
-        return _as(whole, own)
-    if name == "thank" and says_goodbye(text):
-        # « merci beaucoup, au revoir »: the thanks close the conversation.
-        return _as(whole, "goodbye")
-    if name in COURTESIES:
-        return await _question_after_courtesy(text, whole, read)
+    said = _said_in_words(text, whole, name)
+    if said:
+        return _as(whole, said)
+    if name in COURTESIES or name == "nlu_fallback":
+        # « ah ok c'était lui alors. Et s'il veut se faire son propre compte il fait
+        # comment ? »: when the NLU hesitates on the whole too, the question after the
+        # acknowledgement is what is asked.
+        asked = await _question_after_courtesy(text, whole, read)
+        if asked is not whole or name in COURTESIES:
+            return asked
     if name not in UNFOCUSED or len(text.split()) < MIN_WORDS:
         return whole
     best = await _surest_topic(text, read, whole.get(REJECTED) or [])
     return focused(whole, best) if best else whole
+
+
+def _said_in_words(text: str, whole: Dict[str, Any], name: Optional[str]) -> Optional[str]:
+    """The reading the message's words give where the NLU's (`name`) misses them: who the
+    bot is, a second account made, a person, the account's closing, one's own details,
+    thanks that say goodbye; None otherwise."""
+    if name in ABOUT_THE_BOT_MISREAD and asks_about_the_bot(text):
+        # « qui t'a créé ? », « tu t'appelles comment ? »: who the bot is.
+        return "bot_challenge"
+    if name in ("create_account", "nlu_fallback") and made_a_second_account(text):
+        # « j'ai créé un second compte sans faire exprès »: the « créé » is done, the
+        # customer has two accounts now.
+        return "duplicate_accounts"
+    if name != PERSON and _person_close_behind(whole) and asks_for_someone(text):
+        # « ça fait 3 fois que j'essaie de me connecter, … je veux un vrai humain » (login
+        # 0.45, a person 0.38): a person asked for in words is what the customer wants.
+        return PERSON
+    if name == "nlu_fallback" and DELETION in _first_readings(whole) and names_the_deletion(text):
+        # « Le compte à notre nom ne sert plus à rien. Comment je fais pour le fermer ? »
+        # (delete_account 0.37): the account and its closing both said.
+        return DELETION
+    own = own_data_asked(text) if name in (PERSON, *UNFOCUSED) else None
+    if own:
+        # « … le numéro de téléphone que vous avez pour moi », « est-ce que vous avez
+        # toujours mon adresse à Nantes ? »: the customer's own details or addresses.
+        return own
+    if name == "thank" and says_goodbye(text):
+        # « merci beaucoup, au revoir »: the thanks close the conversation.
+        return "goodbye"
+    return None
 
 
 def _first_readings(whole: Dict[str, Any]) -> List[str]:
@@ -229,21 +247,38 @@ async def _question_in_cancel(
 async def _question_after_courtesy(
     text: str, whole: Dict[str, Any], read: Callable[[str], Awaitable[Dict[str, Any]]]
 ) -> Dict[str, Any]:
-    """« merci, et je peux appeler aussi ? », « ok super. Et pour supprimer mon compte ? »:
-    a question after a courtesy is read alone and gives the message its reading, unless
-    that is a courtesy again (« merci, vous êtes gentil ! »)."""
+    """« merci, et je peux appeler aussi ? », « ok super. Et pour supprimer mon compte ? »,
+    « ah ok c'était lui alors. Et s'il veut … il fait comment ? »: a question after a
+    courtesy, or after a first sentence the NLU reads alone as one, is read alone and gives
+    the message its reading, unless that is a courtesy again (« merci, vous êtes
+    gentil ! ») or, for a message the NLU hesitated on, a hesitation again."""
+    unsure = _intent(whole)[0] == "nlu_fallback"
+    for rest in await _after_courtesy(text, read):
+        if len(rest.split()) < QUESTION_AFTER_COURTESY_WORDS or not (
+            "?" in rest and asks_a_question(rest)
+        ):
+            continue
+        candidate = await read(rest)
+        name = _intent(candidate)[0]
+        if name in COURTESIES or (unsure and name in UNFOCUSED):
+            continue
+        return focused(whole, candidate)
+    return whole
+
+
+async def _after_courtesy(text: str, read: Callable[[str], Awaitable[Dict[str, Any]]]) -> List[str]:
+    """What follows the message's courtesy: after a first sentence read alone as thanks or
+    a yes (« ah ok c'était lui alors. »), then after its courtesy words (« ok super »)."""
+    found = []
+    said = sentences(text)
+    if len(said) > 1:
+        name, confidence = _intent(await read(said[0]))
+        if name in COURTESIES and confidence >= ACKNOWLEDGED_CONFIDENCE:
+            found.append(" ".join(said[1:]))
     courtesy = _COURTESY.match(text)
-    if not courtesy:
-        return whole
-    rest = text[courtesy.end() :].strip()
-    if len(rest.split()) < QUESTION_AFTER_COURTESY_WORDS or not (
-        "?" in rest and asks_a_question(rest)
-    ):
-        return whole
-    candidate = await read(rest)
-    if _intent(candidate)[0] in COURTESIES:
-        return whole
-    return focused(whole, candidate)
+    if courtesy:
+        found.append(text[courtesy.end() :].strip())
+    return found
 
 
 async def _question_around_values(

@@ -78,6 +78,7 @@ def test_a_question_is_trusted_a_little_lower_when_its_reading_is_clear(text, ra
         # A person asked for is no answer: the form hands over.
         ("non, je veux parler à quelqu'un", "request_human", None),
         ("je préfère pas, je rappellerai lundi", "request_human", False),
+        ("non j'prefere appeler quelqu'un, c quoi le numero ?", "request_human", None),
         ("non pas besoin d'e-mail, je vais me débrouiller", "deny", False),
         ("non pas besoin d'e-mail, je vais me débrouiller", "out_of_scope", False),
     ],

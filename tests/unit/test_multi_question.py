@@ -286,3 +286,17 @@ def test_a_person_asked_for_in_words_after_a_story_is_what_is_asked(ask, reading
     agent.read_as[text] = {"intent": {"name": "login_problem", "confidence": 0.58}}
     [(part, parse)] = asyncio.run(questions(agent, text))
     assert part == text and (parse and parse["intent"]["name"]) == reading
+
+
+def test_the_hours_asked_with_a_person_are_in_the_hand_over():
+    """« vous avez pas un numéro de tel plutôt ? c'est ouvert là ? »: the hand-over gives
+    the line, its hours and whether it is open now; the hours are not answered twice."""
+    text = "vous avez pas un numero de tel plutot ? c'est ouvert la ?"
+    agent = Agent()
+    agent.read_as["vous avez pas un numero de tel plutot ?"] = {
+        "intent": {"name": "request_human", "confidence": 0.9}
+    }
+    agent.read_as["c'est ouvert la ?"] = {"intent": {"name": "opening_hours", "confidence": 0.95}}
+    agent.read_as[text] = {"intent": {"name": "request_human", "confidence": 0.84}}
+    [(part, parse)] = asyncio.run(questions(agent, text))
+    assert part == text and parse is None

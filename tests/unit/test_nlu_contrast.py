@@ -72,6 +72,11 @@ def focused(tokenised, text: str) -> str:
             "Je voudrais changer mon adresse e-mail, pas mon adresse de livraison.",
             "Je voudrais changer mon adresse e-mail , .",
         ),
+        # A pronoun for the address just named: « pas celle de livraison ».
+        (
+            "je voudrais changer mon adresse. pas celle de livraison hein, l'adresse mail",
+            "je voudrais changer mon adresse . , l' adresse mail",
+        ),
         (
             "Ce n'est pas une déconnexion que je demande, c'est la suppression du compte.",
             ", c' est la suppression du compte .",

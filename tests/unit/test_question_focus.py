@@ -405,3 +405,37 @@ def test_closing_the_account_said_around_a_hesitation(text, expected):
     ranking = [("nlu_fallback", 0.4), ("duplicate_accounts", 0.37), ("delete_account", 0.3)]
     agent = Agent({text: ranking})
     assert asyncio.run(agent.parse(text))["intent"]["name"] == expected
+
+
+@pytest.mark.parametrize(
+    "first, reading",
+    [("ah ok c'etait lui alors.", ("affirm", 0.77)), ("D'accord je vois.", ("thank", 0.6))],
+)
+def test_a_question_after_an_acknowledging_sentence_gives_the_reading(first, reading):
+    """« ah ok c'etait lui alors. Et s'il veut se faire son propre compte il fait comment ? »
+    (fallback between log_out and create_account): the first sentence acknowledges, the
+    question after it is what is asked."""
+    question = "Et s'il veut se faire son propre compte il fait comment ?"
+    text = f"{first} {question}"
+    agent = Agent(
+        {
+            text: [("nlu_fallback", 0.4), ("log_out", 0.22), ("create_account", 0.22)],
+            first: reading,
+            question: ("create_account", 0.63),
+        }
+    )
+    understood = asyncio.run(agent.parse(text))
+    assert understood["intent"]["name"] == "create_account" and understood["focus"] == question
+
+
+def test_a_sentence_that_is_no_acknowledgement_keeps_the_hesitation():
+    first, question = "mon fils s'est inscrit hier.", "Et il fait comment pour partir ?"
+    text = f"{first} {question}"
+    agent = Agent(
+        {
+            text: [("nlu_fallback", 0.4), ("log_out", 0.22), ("create_account", 0.22)],
+            first: ("create_account", 0.7),
+            question: ("log_out", 0.63),
+        }
+    )
+    assert asyncio.run(agent.parse(text))["intent"]["name"] == "nlu_fallback"

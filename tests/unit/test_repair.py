@@ -6,6 +6,7 @@ from bot.domain.repair import (
     ambiguity,
     asks_a_question,
     asks_about_the_purge,
+    asks_for_someone,
     asks_for_something,
     choice,
     closes_with_cancel,
@@ -13,6 +14,7 @@ from bot.domain.repair import (
     corrects_the_subject,
     follow_up,
     is_satisfied,
+    names_nothing,
     names_only_the_account,
     names_the_deletion,
     names_the_weekend,
@@ -1292,3 +1294,55 @@ def test_how_long_in_english_after_the_reset_email():
 )
 def test_own_or_another_accounts_invoices_after_the_invoices(previous, text, expected):
     assert follow_up(previous, text) == expected
+
+
+def test_forgetting_the_current_password_said_with_its_story():
+    """« ah non mais en fait je m'en rappelle plus du tout de l'ancien, c'est bien ça le
+    probleme » after the change-password steps: 21 words, the forgetting still the point."""
+    text = (
+        "ah non mais en fait je m'en rappelle plus du tout de l'ancien, c'est bien ça le probleme"
+    )
+    assert follow_up(["utter_change_password"], text) == "forgot_current_password"
+    # Long enough, the message is its own question again.
+    story = f"{text}, et puis j'ai aussi des soucis avec mes factures et mes adresses de livraison"
+    assert follow_up(["utter_change_password"], story) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["la derniere fois ca devait etre en 2019", "vers 2015 je crois", "en 2020 je pense"]
+)
+def test_a_year_long_ago_after_the_password_help(text):
+    assert follow_up(["utter_login_problem"], text) == "account_purged"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("non j'prefere appeler quelqu'un, c quoi le numero ?", True),
+        ("je peux joindre quelqu'un par téléphone ?", True),
+        ("c'est quoi votre numéro ?", True),
+        ("quel est le numéro pour vous appeler", True),
+        ("c quoi le numero client ?", False),
+        ("quel est mon numéro client ?", False),
+        ("le numéro de commande c'est quoi ?", False),
+    ],
+)
+def test_a_person_asked_for_by_the_line(text, expected):
+    assert asks_for_someone(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("ça marche pas votre truc la", True),
+        ("jkdf le truc il veut po", True),
+        ("mais le truc la il marche po je vous dis", True),
+        ("ça bug encore", True),
+        ("votre site marche pas", False),
+        ("le paiement marche pas", False),
+        ("je veux pas", False),
+        ("mon colis n'arrive pas", False),
+    ],
+)
+def test_a_complaint_that_names_nothing(text, expected):
+    assert names_nothing(text) is expected

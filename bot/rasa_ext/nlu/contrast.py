@@ -14,8 +14,9 @@ rejects a request, next to another clause of the same message that says what is 
   talking (vouloir, chercher, demander, souhaiter, parler, s'agir), on « ce n'est pas »,
   on « pas besoin », or on a past participle of a claim (« je l'ai pas perdu »,
   « je n'ai pas oublié »); or a clause with no verb that starts with « pas » and a
-  determiner (« …, pas mon adresse de livraison »), an infinitive (« …, pas supprimer le
-  compte »), « pas de souci / problème », « pas besoin », « pas pour ».
+  determiner or « celle », « celui »… (« …, pas mon adresse de livraison »), an
+  infinitive (« …, pas supprimer le compte »), « pas de souci / problème », « pas
+  besoin », « pas pour ».
 - A verb clause is dropped only when another clause carries a marker of what is wanted
   (« juste », « seulement », « mais », « c'est », « plutôt », « en fait », or a verb of
   wanting said positively): « je ne veux pas perdre mes factures, comment les récupérer ? »
@@ -115,6 +116,8 @@ DETERMINERS = {
     "au",
     "aux",
 }
+# « …, pas celle de livraison »: the thing named before, taken back.
+PRONOUNS = {"celle", "celui", "celles", "ceux"}
 TROUBLES = {"souci", "soucis", "problème", "problèmes", "probleme", "problemes"}
 LEADING = {"et", "mais", "non", "nan", "surtout", "donc", "alors", "ah", "oh", "wow", "bah", "ben"}
 MARKERS = {
@@ -183,8 +186,9 @@ def _verb_before(tokens: Sequence[Token], index: int, clause: Sequence[int]) -> 
 
 
 def verbless_rejection(tokens: Sequence[Token], clause: Sequence[int]) -> bool:
-    """« pas mon adresse de livraison », « pas de souci de mot de passe », « pas de mon
-    adresse postale », « pas besoin de … », « pas supprimer le compte »."""
+    """« pas mon adresse de livraison », « pas celle de livraison », « pas de souci de mot
+    de passe », « pas de mon adresse postale », « pas besoin de … », « pas supprimer le
+    compte »."""
     rest = list(clause)
     while rest and tokens[rest[0]].text.lower() in LEADING:
         rest = rest[1:]
@@ -192,7 +196,7 @@ def verbless_rejection(tokens: Sequence[Token], clause: Sequence[int]) -> bool:
     if len(words) < 2 or words[0] not in NEGATIONS:
         return False
     after = words[1]
-    if after in DETERMINERS or after in ("besoin", "pour"):
+    if after in DETERMINERS or after in PRONOUNS or after in ("besoin", "pour"):
         return True
     if _is_infinitive(tokens[rest[1]]):
         # « je voulais juste me déconnecter, pas supprimer le compte »
