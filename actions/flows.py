@@ -21,7 +21,7 @@ from actions.common import ActionContext, ContextAction, call_backend, logged_in
 from actions.handover import hours_answer, utter_handover
 from bot.clients.account import BackendUnavailable
 from bot.domain.identifiers import find_customer_ids, find_emails
-from bot.domain.repair import DELETION_REQUESTED
+from bot.domain.repair import DELETION_REQUESTED, asks_for_the_reset_email
 
 OUTCOME, RETRIES, DIGRESSIONS = "form_outcome", "form_retries", "form_digressions"
 CANDIDATES, PENDING, NEXT_FLOW = "email_candidates", "pending_form", "next_flow"
@@ -124,7 +124,23 @@ async def prefill(context: ActionContext, tracker: Tracker) -> List[EventType]:
         SlotSet("customer_id", customer_id),
         SlotSet("account_emails", typed_emails or None),
         SlotSet(PENDING, None),
+        # « oui envoyez-moi le mail de réinitialisation »: the reset e-mail's offer answered.
+        *([SlotSet("wants_reset_email", True)] if _reset_email_asked(tracker) else []),
     ]
+
+
+def _reset_email_asked(tracker: Tracker) -> bool:
+    """The message opening the reset's flow asks for its e-mail in words, and the reset
+    was paused at its offer (« bon pour ma connexion, oui envoyez-moi le mail » after a
+    detour to the phone line): the offer is answered. A first request (« mot de passe
+    oublié, vous pouvez m'envoyer un lien ? ») still gets the steps and the offer."""
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    flow = FLOWS.get(intent or "")
+    text = tracker.latest_message.get("text") or ""
+    paused = tracker.get_slot(PENDING) == "password_email_form"
+    return bool(flow and flow[1] == "password_email_form" and paused) and asks_for_the_reset_email(
+        text
+    )
 
 
 async def start_flow(

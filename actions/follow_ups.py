@@ -126,7 +126,11 @@ async def answer_follow_up(
         if kind == "change_it_yourself":
             dispatcher.utter_message(response="utter_change_it_yourself")
         dispatcher.utter_message(response="utter_steps_again")
-        dispatcher.utter_message(response=steps_given(previous_actions))
+        message = tracker.latest_message
+        ranking = message.get("intent_ranking") or []
+        dispatcher.utter_message(
+            response=steps_given(previous_actions, message.get("text") or "", ranking)
+        )
         return []
     if kind == "forgot_current_password" and not in_a_flow:
         return await start_flow(context, "forgot_password", dispatcher, tracker)

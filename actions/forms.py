@@ -58,10 +58,12 @@ from bot.domain.repair import (
     SURE_CONFIDENCE,
     asks_a_question,
     asks_for_someone,
+    asks_for_the_reset_email,
     closes_with_cancel,
     corrects_the_subject,
     explicit_yes_or_no,
     follow_up,
+    opens_with_a_plain_no,
     opens_with_cancel,
     opens_with_no,
     pick,
@@ -265,9 +267,12 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
             # « ah bah merci, je viens de le retrouver dans mon carnet, bonne journée » while
             # a value is asked: the customer leaves, the request with her.
             return {slot: None, OUTCOME: "cancelled_goodbye"}
-        if slot in OFFER_SLOTS and value is False and turn.asks:
-            # « non pas de message. vous rouvrez quand ? »: declined, and a question asked.
-            return {slot: None, OUTCOME: "declined"}
+        more = turn.asks or (opens_with_a_plain_no(turn.text) and "?" in turn.text)
+        if value is False and slot in self.yes_no_slots and more:
+            # « non pas de message. vous rouvrez quand ? »: declined, and a question asked;
+            # at a confirmation (« non en fait non. et pour l'adresse … ? »), the request
+            # cancelled in the flow's own words, then the question.
+            return {slot: None, OUTCOME: "declined" if slot in OFFER_SLOTS else "cancelled"}
         if value is False and slot in OFFER_SLOTS and self._follows_up(turn, tracker):
             # « ça fait genre 4 ans que j'y suis pas allé » at the reset offer: its « pas »
             # tells the story the answer just given asks about; no answer to the offer.
@@ -480,6 +485,9 @@ def yes_no_parser(text: str, intent: Optional[str]) -> Optional[bool]:
         # « non, je veux parler à quelqu'un » at an offer: a person asked for, not a no
         # (« je préfère pas, je rappellerai lundi » is a no).
         return None
+    if opens_with_a_plain_no(text):
+        # « non pas besoin de message. pour revenir à mon nom, c'est où ? »: a no, then more.
+        return False
     by_intent = {"affirm": True, "deny": False}.get(intent or "")
     if by_intent is not None or intent is None:
         return by_intent
@@ -519,6 +527,9 @@ class ValidatePasswordEmailForm(GuidedFormValidation):
         # An e-mail typed in answer to the offer is a yes, with the address.
         if slot == "wants_reset_email" and email_parser(turn.text, None):
             return {slot: True, "email": email_parser(turn.text, None), RETRIES: None}
+        # « ok send moi le mail de reset stp », « vous pouvez m'envoyer le mail ? »: a yes.
+        if slot == "wants_reset_email" and asks_for_the_reset_email(turn.text):
+            return {slot: True, RETRIES: None}
         return super()._value(slot, turn, dispatcher, tracker)
 
 

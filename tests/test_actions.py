@@ -208,6 +208,23 @@ def test_prefill_takes_a_typed_address_but_no_identity(action_context):
     assert SlotSet("email", "paul.petit@example.com") in events
 
 
+def test_prefill_takes_the_reset_email_asked_for_in_words(action_context):
+    """« bon pour ma connexion, oui envoyez-moi le mail de réinitialisation »: no offer."""
+    text = "bon pour ma connexion, oui envoyez moi le mail de réinitialisation"
+    paused = {"pending_form": "password_email_form"}
+    events, _ = run(
+        ActionPrefillFormSlots(action_context), tracker(text, "forgot_password", slots=paused)
+    )
+    assert SlotSet("wants_reset_email", True) in events
+    # A first request still gets the offer.
+    events, _ = run(ActionPrefillFormSlots(action_context), tracker(text, "forgot_password"))
+    assert SlotSet("wants_reset_email", True) not in events
+    events, _ = run(
+        ActionPrefillFormSlots(action_context), tracker("mdp oublié", "forgot_password")
+    )
+    assert SlotSet("wants_reset_email", True) not in events
+
+
 def validate(form, text: str, intent: str, slot: str, retries: Optional[float] = None):
     return run(
         form,

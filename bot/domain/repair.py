@@ -714,6 +714,8 @@ _RECENT_ORDER = _any(
         r"quand (?:est ce que )?(?:je l aurai|je la recevrai|elle sera|j aurai)",
     ]
 )
+_ADDRESS = _any([r"adresses?", r"(?:e ?)?mail", r"courriel"])
+_OTHER_ORDER = _any([r"(?:l )?autres? commandes?"])
 # « on peut pas l'avoir par mail avant ? », after the invoices or when they come.
 _BEFORE_SHIPPING = _any(
     [r"(?:l avoir|la recevoir|l obtenir|la telecharger)(?: par (?:e ?)?mail)? avant"]
@@ -739,6 +741,8 @@ _ON_A_DEVICE = (
 )
 _WHERE = _any(
     [
+        # « comment ? » alone, right after a path.
+        r"^comment(?: (?:ca|faire|on fait|je fais|donc))?(?=[\s?!.]*$)",
         r"c est ou",
         r"ou (?:ca|exactement|precisement)",
         r"ou est (?:il|elle|ce bouton|cet onglet|ce lien|ce menu)",
@@ -927,6 +931,12 @@ def _follow_up_of(
             return kind
     if topic == "request_human" and _SOMEONE.search(words):
         return None
+    # « et l'autre commande ? » after the orders listed: the list again, before the
+    # invoice's timing that « autre commande » names after the invoices' general answer.
+    again = _the_data_again(previous_actions, words, count)
+    # (« ma dernière commande n'apparaît pas » is the invoice's timing: not there yet.)
+    if again == "orders_again" and not _RECENT_ORDER.search(_OTHER_ORDER.sub(" ", words)):
+        return again
     declined = any(done >= offer for offer in RESET_OFFER_DECLINED)
     # « ah si, une dernière chose : je me déconnecte comment ? » is another question.
     if declined and _AFTER_ALL.search(words) and topic in (None, *_RESET_TOPICS):
@@ -943,7 +953,7 @@ def _follow_up_of(
     shown = done & (AFTER_DATA_STEPS | set(AFTER_DATA_SHOWN))
     if shown and _NEW_VALUE.search(words) and topic in (None, *_DATA_TOPICS):
         return "change_it_yourself"
-    given = steps_given(previous_actions)
+    given = steps_given(previous_actions, text)
     # « et sur mon téléphone c'est pareil ? » asks for the same steps on a phone, whatever
     # topic the NLU reads in « téléphone ».
     device = _DEVICE.search(words) is not None
@@ -997,7 +1007,9 @@ def _about_what_was_just_done(
     named = find_emails(text) or re.search(r"\bclient\b|(?<![\w-])c ?\d{6,8}\b", words)
     if done & AFTER_INVOICE_ANSWERS and identified and named and "?" in text:
         return "login_needed"
-    if done & (AFTER_INVOICE_ANSWERS | AFTER_LOGIN_INVITED) and _MINE.search(words):
+    # (Not « changer l'adresse mail de son compte pour mettre la mienne »: an address.)
+    mine = _MINE.search(words) and not (_A_CHANGE.search(words) or _ADDRESS.search(words))
+    if done & (AFTER_INVOICE_ANSWERS | AFTER_LOGIN_INVITED) and mine:
         # « bon et les miennes alors ? » after someone else's invoices were refused.
         return "orders_again"
     return _the_data_again(previous_actions, words, count)
@@ -1042,6 +1054,9 @@ _AN_ORDER = _any(
         r"(?:et )?(?:la |celle (?:d )?)?(?:en )?(?:1re|1ere|premiere|2e|2eme|deuxieme|seconde|3e"
         r"|troisieme|derniere)",
         r"(?:cmd|cde|commande) ?(?:n ?)?-? ?\d+",
+        # « c'est bien la seule commande que j'ai sur ce compte ? »
+        r"(?:seule|unique) commande",
+        r"(?:d )?autres commandes",
     ]
 )
 # « et celle de livraison ? » right after the addresses on file: the addresses again.
@@ -1056,7 +1071,7 @@ _AN_ADDRESS_KIND = _any(
 _A_CHANGE = _any(
     [r"chang\w*", r"modifi\w*", r"corrig\w*", r"ajout\w*", r"supprim\w*", r"mettre a jour"]
 )
-MAX_DATA_AGAIN_WORDS = 10
+MAX_DATA_AGAIN_WORDS = 14
 
 
 def _the_data_again(previous_actions: Sequence[str], words: str, count: int) -> Optional[str]:
@@ -1116,9 +1131,40 @@ def _other_topic(topic: Optional[str], given: str) -> bool:
     return topic in with_steps and topic not in _topics_of(given)
 
 
-def steps_given(previous_actions: Sequence[str]) -> Optional[str]:
-    """The latest answer of the previous turn that gave a path on the site."""
-    return next((name for name in previous_actions if name in STEPS_ANSWERS), None)
+def steps_given(
+    previous_actions: Sequence[str], text: str = "", ranking: Sequence[Mapping[str, Any]] = ()
+) -> Optional[str]:
+    """The latest answer of the previous turn that gave a path on the site; of two (two
+    questions answered), the one whose topic the NLU ranks first in the message (`ranking`:
+    « pour le mdp c'est dans quel onglet ? »). After the customer's own orders, addresses or
+    details listed (no steps), their topic's path, unless the message names an order
+    (« et la CMD-240392 elle est où sa facture ? » asks about that order)."""
+    given = [name for name in previous_actions if name in STEPS_ANSWERS]
+    if len(given) > 1 and ranking:
+        rank = {entry.get("name"): float(entry.get("confidence") or 0.0) for entry in ranking}
+        return max(given, key=lambda name: max(rank.get(t, 0.0) for t in _topics_of(name)))
+    if given:
+        return given[0]
+    words = plain(text)
+    shown = [name for name in previous_actions if name in _DATA_PATHS]
+    if not (shown and text) or _AN_ORDER.search(words) or re.search(r"\d", text):
+        return None
+    # « et le mot de passe, je peux le changer ? » after the details: another thing.
+    named = {word.split()[-1].rstrip("s") for word in _ANOTHER_THING.findall(words)}
+    return None if named - _DATA_WORDS[shown[0]] else _DATA_PATHS[shown[0]]
+
+
+# The path of the customer's own data listed: « je la vois pas, c'est où exactement ? ».
+_DATA_PATHS = {
+    "utter_invoices_list": "utter_find_invoices",
+    "utter_addresses_on_file": "utter_manage_addresses",
+    "utter_personal_data_on_file": "utter_update_personal_data",
+}
+_DATA_WORDS = {
+    "utter_invoices_list": {"facture", "commande"},
+    "utter_addresses_on_file": set(),
+    "utter_personal_data_on_file": set(),
+}
 
 
 # The customer's own data shown for a topic.
@@ -1212,6 +1258,39 @@ _OPENS_WITH_NO = re.compile(r"^(?:non|nan|no)\b")
 
 def opens_with_no(text: str) -> bool:
     return _OPENS_WITH_NO.match(plain(text)) is not None
+
+
+# « non en fait non. et du coup pour l'adresse… », « non pas besoin de message. pour
+# revenir à mon nom… »: a first sentence or clause that only says no.
+_PLAIN_NO = re.compile(
+    r"^(?:(?:bon|ah|euh|alors|en fait|finalement) )*(?:non|nan|no)"
+    r"(?: (?:non|merci|en fait|finalement|pas besoin(?: d \w+| de \w+)?|pas maintenant"
+    r"|ca ira|c est bon|surtout pas|pas la peine))*$"
+)
+
+
+def opens_with_a_plain_no(text: str) -> bool:
+    """Whether the message's first sentence, or its first clause, only says no, and more
+    follows (a question, another request)."""
+    first = re.split(r"[.,;:!?]", plain(text), maxsplit=1)
+    if len(first) < 2 or not first[1].strip() or not _PLAIN_NO.match(first[0].strip()):
+        return False
+    # « euh non... enfait oui, allez-y »: the no taken back.
+    return _YES.search(first[1]) is None
+
+
+# « send moi le mail de reset », « vous pouvez m'envoyer le lien ? »: the reset e-mail
+# asked for in words (not « vous m'avez pas envoyé le mail »: sent, or not, already).
+_SEND_IT = _any(
+    [
+        r"(?:r?envoy(?:ez|er)|r?envoie|send)(?: moi| me| nous)?(?: le| un| ce| votre| the| a)?"
+        r" (?:mail|e mail|email|courriel|lien|link)",
+    ]
+)
+
+
+def asks_for_the_reset_email(text: str) -> bool:
+    return _affirmed(_SEND_IT, plain(text))
 
 
 # Answers shaped like questions, a yes left to the bot: « pourquoi pas », « quand vous
@@ -1334,6 +1413,8 @@ _SECOND_QUESTION = re.compile(
     r"|\s*,\s*(?:et|puis)\s+(?=(?:savoir|conna[iî]tre|changer|modifier|supprimer"
     r"|cr[ée]er|r[ée]cup[ée]rer|t[ée]l[ée]charger|ajouter|mettre [àa] jour|parler)\b)"
     r"|\s+(?:et aussi|et [ée]galement|ainsi que)[ ,:]+(?=\w)"
+    # « la modification de mon adresse ainsi qu'à l'ajout de mon numéro »
+    r"|\s+ainsi qu['’](?=\w)"
     # « retourner un roulement et ensuite supprimer mon compte »: a second wish in order.
     r"|\s*,?\s+(?:et|puis)\s+(?:ensuite|apr[eè]s|aussi)\s+(?=(?:savoir|conna[iî]tre|changer"
     r"|modifier|supprimer|cr[ée]er|r[ée]cup[ée]rer|t[ée]l[ée]charger|ajouter|parler)\b)"
@@ -1538,6 +1619,8 @@ def names_nothing(text: str) -> bool:
     """A complaint that something does not work, or a vague thing, that says nothing of
     what it is about: every word vague, small, or typed at random (« jkdf »)."""
     words = re.findall(r"[a-z0-9]+", plain(text))
+    if not words:
+        return True  # « ? », « ... »
     complains = any(word in _NOT_WORKING | _VAGUE_THINGS for word in words)
     return complains and all(word in _SOME_THING or _NO_VOWEL.match(word) for word in words)
 

@@ -34,8 +34,10 @@ from bot.domain.repair import (
     asks_for_someone,
     asks_for_something,
     fragments,
+    is_satisfied,
     made_a_second_account,
     names_the_deletion,
+    opens_with_a_plain_no,
     opens_with_cancel,
     opens_with_no,
     own_data_asked,
@@ -114,6 +116,10 @@ async def focus(
     said = _said_in_words(text, whole, name)
     if said:
         return _as(whole, said)
+    if name in UNFOCUSED and opens_with_a_plain_no(text):
+        # « non pas besoin de message. pour revenir à mon nom, c'est en bas à gauche ? »:
+        # a no the NLU could not read for the question after it, which it also asks.
+        return await _question_in_cancel(text, whole, read)
     if name in COURTESIES or name == "nlu_fallback":
         # « ah ok c'était lui alors. Et s'il veut se faire son propre compte il fait
         # comment ? »: when the NLU hesitates on the whole too, the question after the
@@ -154,6 +160,9 @@ def _said_in_words(text: str, whole: Dict[str, Any], name: Optional[str]) -> Opt
     if name == "thank" and says_goodbye(text):
         # « merci beaucoup, au revoir »: the thanks close the conversation.
         return "goodbye"
+    if name == "nlu_fallback" and is_satisfied(text):
+        # « top », « nickel »: satisfied with the answer, which the NLU could not place.
+        return "affirm"
     return None
 
 

@@ -360,3 +360,47 @@ def test_a_goodbye_while_a_value_is_asked_leaves(text, outcome):
     tracker = form_tracker(text, [("goodbye", 0.45)])
     updates = form._value("email", Turn(tracker), CollectingDispatcher(), tracker) or {}
     assert updates.get("form_outcome") == outcome
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("ok send moi le mail de reset stp", "forgot_password"),
+        ("ok. pour revenir au mot de passe, vous pouvez m'envoyer le mail ?", "forgot_password"),
+        ("oui envoyez moi le lien", "nlu_fallback"),
+    ],
+)
+def test_the_reset_email_asked_for_in_words_takes_the_offer(text, intent):
+    form = ValidatePasswordEmailForm(ActionContext.from_settings(load_settings()))
+    tracker = form_tracker(text, [(intent, 0.9)], trigger="forgot_password")
+    updates = form._value("wants_reset_email", Turn(tracker), CollectingDispatcher(), tracker)
+    assert updates is not None and updates["wants_reset_email"] is True
+
+
+@pytest.mark.parametrize(
+    "form_class, slot, outcome",
+    [
+        (ValidateDeleteAccountForm, "confirm_deletion", "cancelled"),
+        (ValidateLeaveMessageForm, "wants_to_leave_message", "declined"),
+    ],
+)
+def test_a_plain_no_then_a_question_at_a_yes_no_question(form_class, slot, outcome):
+    """« non en fait non. et du coup pour l'adresse, je peux en avoir plusieurs ? »: the
+    no answers, the question after it is answered after the flow's own words."""
+    form = form_class(ActionContext.from_settings(load_settings()))
+    text = "non en fait non. et du coup pour l'adresse, je peux en avoir plusieurs ?"
+    tracker = form_tracker(text, [("manage_addresses", 0.64), ("deny", 0.31)])
+    updates = form._value(slot, Turn(tracker), CollectingDispatcher(), tracker)
+    assert updates is not None and updates.get("form_outcome") == outcome
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("non en fait non. et du coup pour l'adresse, je peux en avoir plusieurs ?", False),
+        ("non pas besoin de message. pour revenir à mon nom, c'est en bas à gauche ?", False),
+        ("non mais c'est où exactement dans le menu de gauche, je ne trouve pas ?", None),
+    ],
+)
+def test_a_long_message_opening_with_a_plain_no(text, expected):
+    assert yes_no_parser(text, "update_personal_data") is expected

@@ -56,6 +56,10 @@ class Agent:
             ["je voudrais ajouter une adresse de facturation", "changer le numéro de GSM"],
         ),
         (
+            "la modification de mon adresse de livraison ainsi qu'à l'ajout de mon numéro",
+            ["la modification de mon adresse de livraison", "à l'ajout de mon numéro"],
+        ),
+        (
             "je voudrais ajouter et modifier une adresse de livraison",
             ["je voudrais ajouter et modifier une adresse de livraison"],
         ),

@@ -439,3 +439,24 @@ def test_a_sentence_that_is_no_acknowledgement_keeps_the_hesitation():
         }
     )
     assert asyncio.run(agent.parse(text))["intent"]["name"] == "nlu_fallback"
+
+
+def test_a_plain_no_the_nlu_hesitates_on_carries_the_question_after_it():
+    text = "non pas besoin de message. pour revenir à mon nom, c'est en bas à gauche ?"
+    agent = Agent(
+        {
+            text: [("nlu_fallback", 0.4), ("affirm", 0.29), ("update_personal_data", 0.23)],
+            "pour revenir à mon nom": ("update_personal_data", 0.85),
+        }
+    )
+    understood = asyncio.run(agent.parse(text))
+    assert understood["intent"]["name"] == "nlu_fallback"
+    assert understood[ASKS]["name"] == "update_personal_data"
+
+
+@pytest.mark.parametrize(
+    "text, reading", [("top", "affirm"), ("top, et les factures ?", "nlu_fallback")]
+)
+def test_satisfaction_the_nlu_hesitates_on_is_a_yes(text, reading):
+    agent = Agent({text: [("nlu_fallback", 0.4), ("deny", 0.19), ("thank", 0.18)]})
+    assert asyncio.run(agent.parse(text))["intent"]["name"] == reading

@@ -18,6 +18,7 @@ from bot.domain.repair import (
     names_only_the_account,
     names_the_deletion,
     names_the_weekend,
+    opens_with_a_plain_no,
     opens_with_cancel,
     pick,
     postal_meant,
@@ -1346,3 +1347,65 @@ def test_a_person_asked_for_by_the_line(text, expected):
 )
 def test_a_complaint_that_names_nothing(text, expected):
     assert names_nothing(text) is expected
+
+
+@pytest.mark.parametrize(
+    "previous, text, expected",
+    [
+        (
+            ["action_answer_invoices", "utter_invoices_list"],
+            "et l'autre commande ?",
+            "orders_again",
+        ),
+        (
+            ["action_answer_invoices", "utter_invoices_list"],
+            "c'est bien la seule commande que j'ai sur ce compte là ?",
+            "orders_again",
+        ),
+        (["action_answer_invoices", "utter_invoices_list"], "où ça", "where_exactly"),
+        (
+            ["action_answer_invoices", "utter_invoices_list"],
+            "je la vois pas dans mon espace client, c'est ou exactement ?",
+            "where_exactly",
+        ),
+        (["utter_manage_addresses", "action_answer_addresses"], "comment ?", "where_exactly"),
+        # Another thing named after one's own invoices: no where-exactly.
+        (
+            ["action_answer_invoices", "utter_invoices_list"],
+            "et pour l'adresse mail de son compte, vous pouvez mettre la mienne ?",
+            None,
+        ),
+    ],
+)
+def test_follow_ups_after_ones_own_data_listed(previous, text, expected):
+    assert follow_up(previous, text) == expected
+
+
+def test_of_two_paths_given_the_one_the_message_names():
+    previous = ["utter_change_password", "utter_log_out"]
+    ranking = [
+        {"name": "forgot_password", "confidence": 0.41},
+        {"name": "change_password", "confidence": 0.31},
+    ]
+    assert steps_given(previous, "pour le mdp c'est dans quel onglet ?", ranking) == (
+        "utter_change_password"
+    )
+    assert steps_given(previous) == "utter_change_password"
+    assert steps_given(["utter_log_out", "utter_change_password"]) == "utter_log_out"
+
+
+def test_nothing_typed_but_punctuation_names_nothing():
+    assert names_nothing("?") and names_nothing("...")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("non en fait non. et pour l'adresse, je peux en avoir plusieurs ?", True),
+        ("euh non... enfait oui, allez-y", False),
+        ("non mais c'est où ?", False),
+        ("non", False),
+    ],
+)
+def test_a_plain_no_first(text, expected):
+    assert opens_with_a_plain_no(text) is expected
