@@ -12,7 +12,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import ActionContext
-from actions.flows import PERSONALISED, prefill, start_flow
+from actions.flows import PERSONALISED, answer_topic, prefill, start_flow
 from actions.handover import utter_handover
 from bot.domain.repair import continues_a_message, previous_turn_actions, steps_given
 
@@ -100,6 +100,20 @@ def _kind_and_name(event: Dict[str, Any]) -> Tuple[str, Optional[str]]:
     return kind, event.get("name")
 
 
+def _steps_again(
+    kind: str, previous_actions: Sequence[str], dispatcher: CollectingDispatcher, tracker: Tracker
+) -> None:
+    """The path given just before, again: of two, the one the message names."""
+    if kind == "change_it_yourself":
+        dispatcher.utter_message(response="utter_change_it_yourself")
+    dispatcher.utter_message(response="utter_steps_again")
+    message = tracker.latest_message
+    ranking = message.get("intent_ranking") or []
+    dispatcher.utter_message(
+        response=steps_given(previous_actions, message.get("text") or "", ranking)
+    )
+
+
 async def answer_follow_up(
     context: ActionContext,
     kind: str,
@@ -117,20 +131,18 @@ async def answer_follow_up(
     if kind == "phone":
         utter_handover(context, dispatcher)
         return []
+    if kind == "invoices_before_deletion":
+        # « je peux les télécharger avant ? » at the deletion's confirmation: the invoices'
+        # answer (a logged-in customer's own list).
+        await answer_topic(context, "find_invoices", dispatcher, tracker, {})
+        return []
     responses = (PLAIN[kind],) if kind in PLAIN else ASKING_BACK.get(kind)
     if responses:
         for response in responses:
             dispatcher.utter_message(response=response)
         return []
     if kind in STEPS_AGAIN:
-        if kind == "change_it_yourself":
-            dispatcher.utter_message(response="utter_change_it_yourself")
-        dispatcher.utter_message(response="utter_steps_again")
-        message = tracker.latest_message
-        ranking = message.get("intent_ranking") or []
-        dispatcher.utter_message(
-            response=steps_given(previous_actions, message.get("text") or "", ranking)
-        )
+        _steps_again(kind, previous_actions, dispatcher, tracker)
         return []
     if kind == "forgot_current_password" and not in_a_flow:
         return await start_flow(context, "forgot_password", dispatcher, tracker)

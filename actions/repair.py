@@ -198,8 +198,10 @@ class ActionRepair(ContextAction):
         corrected = corrects_the_reset_address(previous_actions(tracker), turn.text, previous)
         if corrected is None:
             return None
+        # (The same address typed again is sent again, with no « first e-mail » to undo.)
+        again = previous is not None and corrected.lower() == previous.lower()
         return await send_password_email(
-            self.context, dispatcher, tracker, corrected, previous=previous
+            self.context, dispatcher, tracker, corrected, previous=None if again else previous
         )
 
     async def _resume(self, turn, dispatcher, tracker, domain) -> Optional[List[EventType]]:

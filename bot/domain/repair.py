@@ -60,6 +60,9 @@ _CANCEL = _any(
         r"je (?:le )?ferai? plus tard",
         r"on verra plus tard",
         r"je (?:verrai|reviendrai) plus tard",
+        # « N'ouvrez aucune demande pour le moment, je reviendrai vers vous. »
+        r"je reviendrai vers vous",
+        r"n ouvrez (?:aucune|pas de|rien)",
         r"je (?:vais|prefere) plutot (?:appeler|telephoner)",
         r"tant pis",
         # « … donc non, ne supprimez rien »
@@ -116,6 +119,14 @@ _WEEKEND_WISH = _any([r"(?:tres )?bon(?:ne)? (?:week ?end|samedi|dimanche|fin de
 
 def _asks_about_the_weekend(words: str) -> bool:
     return _WEEKEND.search(_WEEKEND_WISH.sub(" ", words)) is not None
+
+
+# « attendez c'est quoi vos horaires ? »: the line's hours, named.
+_HOURS_NAMED = _any([r"horaires?", r"heures? d ouverture", r"(?:ouvrez|fermez) a quelle heure"])
+
+
+def names_the_hours(text: str) -> bool:
+    return _HOURS_NAMED.search(plain(text)) is not None
 
 
 def names_the_weekend(text: str) -> bool:
@@ -391,7 +402,7 @@ _YEARS = _any(
         r"des annees",
         # « même si j'ai pas remis les pieds sur le site depuis 2020 ? », « la dernière fois
         # ça devait être en 2019 »: 3 years ago or more.
-        rf"(?:depuis|en|vers) (?:en )?(?:19\d\d|{_YEARS_AGO})",
+        rf"(?:depuis|en|vers|remonte a|date de) (?:en )?(?:19\d\d|{_YEARS_AGO})",
         r"(?:tres |super )?longtemps",
         r"une eternite",
     ]
@@ -476,7 +487,10 @@ def asks_about_the_bot(text: str) -> bool:
 _OWN_ADDRESS_ON_FILE = _any(
     [
         r"vous avez (?:toujours |encore |bien |deja )?(?:mon|mes|ma) (?:adresses?|domicile)"
-        r"(?! mail| e ?mail| electronique)"
+        r"(?! mail| e ?mail| electronique)",
+        # « le site me demande une adresse, j'en ai pas d'enregistrée sur mon compte ? »
+        r"(?:j en ai|j ai|il y en a|y en a|y a) (?:pas|aucune|pas d adresse|aucune adresse)"
+        r" (?:d )?enregistree",
     ]
 )
 
@@ -714,11 +728,28 @@ _RECENT_ORDER = _any(
         r"quand (?:est ce que )?(?:je l aurai|je la recevrai|elle sera|j aurai)",
     ]
 )
-_ADDRESS = _any([r"adresses?", r"(?:e ?)?mail", r"courriel"])
+_ADDRESS_OR_MAIL = _any([r"adresses?", r"(?:e ?)?mail", r"courriel"])
+# « et c'est bien celle-là qui sera utilisée pour ma prochaine commande ? » after the
+# addresses: which address an order takes (the one given at the basket's validation).
+_NEXT_ORDER = _any(
+    [
+        r"(?:prochaine|future|nouvelle|prochaines) commandes?",
+        r"au moment (?:du|de la|de ma) (?:panier|commande|validation)",
+    ]
+)
+# « je peux les télécharger avant ? » after the deletion's warning that invoices go with
+# the account: where to get them first.
+_KEEP_INVOICES = _any(
+    [r"(?:telecharg|recuper|sauvegard|enregistr|imprim)\w*", r"garder", r"conserver"]
+)
+AFTER_DELETION_WARNING = {"utter_delete_account", "utter_delete_account_offer"}
 _OTHER_ORDER = _any([r"(?:l )?autres? commandes?"])
 # « on peut pas l'avoir par mail avant ? », after the invoices or when they come.
 _BEFORE_SHIPPING = _any(
-    [r"(?:l avoir|la recevoir|l obtenir|la telecharger)(?: par (?:e ?)?mail)? avant"]
+    [
+        r"(?:l avoir|la recevoir|l obtenir|la telecharger|(?:me |m )?l envoyer)"
+        r"(?: par (?:e ?)?mail)? avant"
+    ]
 )
 # The answers that give a path on the site: « c'est où exactement ? » gets them again.
 STEPS_ANSWERS = (
@@ -823,13 +854,12 @@ def corrects_the_reset_address(
 ) -> Optional[str]:
     """The address a message gives right after the reset e-mail went to another one
     (« ah non pardon c'est nadia@free.fr, j'ai oublié un e »), whatever the NLU read in it
-    (the « oublié » of that message reads forgot_password): the e-mail goes again there."""
+    (the « oublié » of that message reads forgot_password): the e-mail goes again there;
+    or to the same one, typed again (« pardon : jp.lefevre@free.fr »)."""
     if not last_address or "action_send_password_email" not in previous_actions:
         return None
     emails = find_emails(text)
-    if len(emails) == 1 and emails[0].lower() != last_address.lower():
-        return emails[0]
-    return None
+    return emails[0] if len(emails) == 1 else None
 
 
 def continues_a_message(parse_data: Optional[Mapping[str, Any]]) -> bool:
@@ -961,7 +991,8 @@ def _follow_up_of(
         count <= 12
         and _WHERE.search(words)
         and given
-        and (device or not _other_topic(topic, given))
+        # (« comment ? » alone names no topic, whatever the NLU guesses from it.)
+        and (device or count <= 2 or not _other_topic(topic, given))
         and not _PARCEL.search(words)
     ):
         return "where_exactly"
@@ -1008,7 +1039,7 @@ def _about_what_was_just_done(
     if done & AFTER_INVOICE_ANSWERS and identified and named and "?" in text:
         return "login_needed"
     # (Not « changer l'adresse mail de son compte pour mettre la mienne »: an address.)
-    mine = _MINE.search(words) and not (_A_CHANGE.search(words) or _ADDRESS.search(words))
+    mine = _MINE.search(words) and not (_A_CHANGE.search(words) or _ADDRESS_OR_MAIL.search(words))
     if done & (AFTER_INVOICE_ANSWERS | AFTER_LOGIN_INVITED) and mine:
         # « bon et les miennes alors ? » after someone else's invoices were refused.
         return "orders_again"
@@ -1112,6 +1143,8 @@ _AFTER_AN_ANSWER = (
     ("reset_email_delay", AFTER_PASSWORD_HELP, _MAIL_DELAY),
     ("reset_steps", AFTER_RESET_EMAIL, _LINK_CLICKED),
     ("invoice_timing", AFTER_INVOICES, _RECENT_ORDER),
+    ("address_at_checkout", AFTER_ADDRESS_STEPS | AFTER_ADDRESSES, _NEXT_ORDER),
+    ("invoices_before_deletion", AFTER_DELETION_WARNING, _KEEP_INVOICES),
     ("invoice_timing", AFTER_INVOICE_ANSWERS, _BEFORE_SHIPPING),
 )
 
@@ -1818,6 +1851,21 @@ _DELETED = re.compile(
 )
 # « je veux que mon compte soit supprimé, je ne m'en sers plus depuis 5 ans »: a deletion.
 _WISH = _any([r"je (?:veux|voudrais|souhaite|souhaiterais|aimerais|demande)", r"merci de"])
+
+
+# « à l'inscription ça me dit que l'adresse mail est déjà utilisée »: an account exists
+# with it, whose password the customer has not.
+_ALREADY_USED = _any(
+    [
+        r"(?:adresse|mail|e mail|email|courriel)(?: \w+){0,3} deja (?:utilise|pris|enregistre"
+        r"|associe|existant)\w*",
+        r"(?:adresse|mail|e mail|email|compte) (?:\w+ )?existe deja",
+    ]
+)
+
+
+def says_the_email_is_taken(text: str) -> bool:
+    return _ALREADY_USED.search(plain(text)) is not None
 
 
 def asks_about_the_purge(text: str) -> bool:

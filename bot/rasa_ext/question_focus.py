@@ -29,6 +29,7 @@ from bot.domain.repair import (
     ASKS,
     PERSON,
     REJECTED,
+    SURE_CONFIDENCE,
     asks_a_question,
     asks_about_the_bot,
     asks_for_someone,
@@ -37,12 +38,14 @@ from bot.domain.repair import (
     is_satisfied,
     made_a_second_account,
     names_the_deletion,
+    names_the_hours,
     opens_with_a_plain_no,
     opens_with_cancel,
     opens_with_no,
     own_data_asked,
     plain,
     says_goodbye,
+    says_the_email_is_taken,
     says_yes_plainly,
     sentences,
 )
@@ -77,10 +80,13 @@ COURTESY_TIE = 0.8
 # words ask for someone.
 PERSON_SECOND_CONFIDENCE = 0.3
 DELETION = "delete_account"
+HOURS = "opening_hours"
 # What the NLU makes of a question about the bot itself (« qui t'a créé ? »).
 ABOUT_THE_BOT_MISREAD = frozenset(
     {"create_account", "nlu_fallback", "out_of_scope", "request_human", "greet"}
 )
+# What the NLU makes of an e-mail already taken at sign-up.
+TAKEN_EMAIL_MISREAD = frozenset({"create_account", "duplicate_accounts", "nlu_fallback"})
 # An affirm that long is more than « ok merci », which may accept an offer.
 ACKNOWLEDGEMENT_WORDS = 4
 
@@ -160,6 +166,13 @@ def _said_in_words(text: str, whole: Dict[str, Any], name: Optional[str]) -> Opt
     if name == "thank" and says_goodbye(text):
         # « merci beaucoup, au revoir »: the thanks close the conversation.
         return "goodbye"
+    if name == "nlu_fallback" and HOURS in _first_readings(whole) and names_the_hours(text):
+        # « attendez c'est quoi vos horaires ? » (hours 0.49, out of scope 0.48).
+        return HOURS
+    if name in TAKEN_EMAIL_MISREAD and says_the_email_is_taken(text):
+        # « je voulais créer un compte mais ça me dit que l'adresse mail est déjà utilisée »:
+        # an account has it; its password is what the customer lacks.
+        return "forgot_password"
     if name == "nlu_fallback" and is_satisfied(text):
         # « top », « nickel »: satisfied with the answer, which the NLU could not place.
         return "affirm"
@@ -182,8 +195,13 @@ def _person_close_behind(whole: Dict[str, Any]) -> bool:
 
 
 def _as(whole: Dict[str, Any], name: str) -> Dict[str, Any]:
-    """`whole` read as `name`, at the confidence of its first reading."""
-    return focused(whole, {"text": whole.get("text"), "intent": {**whole["intent"], "name": name}})
+    """`whole` read as `name`, at the confidence of its first reading; of a fallback's, its
+    threshold says nothing of the reading the words give: sure enough then to answer
+    inside a flow (SURE_CONFIDENCE)."""
+    intent = {**whole["intent"], "name": name}
+    if _intent(whole)[0] == "nlu_fallback":
+        intent["confidence"] = max(float(intent.get("confidence") or 0.0), SURE_CONFIDENCE)
+    return focused(whole, {"text": whole.get("text"), "intent": intent})
 
 
 def _courtesy_of_a_tie(text: str, whole: Dict[str, Any]) -> Dict[str, Any]:

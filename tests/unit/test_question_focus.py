@@ -460,3 +460,29 @@ def test_a_plain_no_the_nlu_hesitates_on_carries_the_question_after_it():
 def test_satisfaction_the_nlu_hesitates_on_is_a_yes(text, reading):
     agent = Agent({text: [("nlu_fallback", 0.4), ("deny", 0.19), ("thank", 0.18)]})
     assert asyncio.run(agent.parse(text))["intent"]["name"] == reading
+
+
+@pytest.mark.parametrize(
+    "text, ranking, reading",
+    [
+        (
+            "attendez c'est quoi vos horaires ?",
+            [("nlu_fallback", 0.4), ("opening_hours", 0.49), ("out_of_scope", 0.48)],
+            "opening_hours",
+        ),
+        (
+            "je voulais creer un compte mais ca me dit que l'adresse mail est deja utilisee ?? "
+            "j'ai deja un compte je crois",
+            [("duplicate_accounts", 0.9), ("create_account", 0.05)],
+            "forgot_password",
+        ),
+        # « déjà » about something else.
+        (
+            "j'ai deja un compte mais je voulais en creer un deuxieme pour l'atelier",
+            [("duplicate_accounts", 0.9), ("create_account", 0.05)],
+            "duplicate_accounts",
+        ),
+    ],
+)
+def test_readings_the_words_name(text, ranking, reading):
+    assert asyncio.run(Agent({text: ranking}).parse(text))["intent"]["name"] == reading

@@ -20,6 +20,7 @@ from bot.domain.repair import (
     names_the_weekend,
     opens_with_a_plain_no,
     opens_with_cancel,
+    own_data_asked,
     pick,
     postal_meant,
     previous_turn_actions,
@@ -588,7 +589,8 @@ def test_a_weekend_wish_after_the_phone_line_is_no_follow_up():
             "ah non pardon c'est nadia.benali@free.fr, j'ai oublié un e",
             "nadia.benali@free.fr",
         ),
-        (["action_send_password_email"], "Nadia.Benali@fre.fr", None),  # the same one
+        # The same one, typed again (session 28): sent again, never « pour quelle demande ? ».
+        (["action_send_password_email"], "Nadia.Benali@fre.fr", "nadia.benali@fre.fr"),
         (["action_send_password_email"], "a@b.fr ou c@d.fr", None),  # which one?
         (["utter_greet"], "c'est nadia.benali@free.fr", None),  # no e-mail just sent
     ],
@@ -1409,3 +1411,65 @@ def test_nothing_typed_but_punctuation_names_nothing():
 )
 def test_a_plain_no_first(text, expected):
     assert opens_with_a_plain_no(text) is expected
+
+
+@pytest.mark.parametrize(
+    "previous, text, expected",
+    [
+        (
+            ["utter_invoice_when_shipped"],
+            "vous pouvez pas me l'envoyer par mail avant l'expedition ? c urgent",
+            "invoice_timing",
+        ),
+        (
+            ["utter_manage_addresses"],
+            "et c bien celle la qui sera utilisée pour ma prochaine commande ??",
+            "address_at_checkout",
+        ),
+        (
+            ["utter_no_address_on_file"],
+            "donc c'est bien celle que je tape au moment du panier qui sera utilisée ?",
+            "address_at_checkout",
+        ),
+        (
+            ["utter_delete_account", "utter_delete_account_offer"],
+            "ah. je peux les telecharger avant ?",
+            "invoices_before_deletion",
+        ),
+        (["utter_login_problem"], "la derniere fois ca remonte a 2019", "account_purged"),
+    ],
+)
+def test_follow_ups_of_session_28s_sets(previous, text, expected):
+    assert follow_up(previous, text) == expected
+
+
+def test_the_same_reset_address_typed_again_is_sent_again():
+    done = ["action_send_password_email"]
+    assert corrects_the_reset_address(
+        done, "pardon : jp.lefevre@free.fr", "jp.lefevre@free.fr"
+    ) == ("jp.lefevre@free.fr")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dans ce cas je préfère d'abord télécharger mes factures. N'ouvrez aucune demande pour "
+        "le moment, je reviendrai vers vous.",
+    ],
+)
+def test_putting_it_off_closes_the_message(text):
+    assert closes_with_cancel(text)
+
+
+def test_comment_alone_after_a_path_whatever_the_nlu_guesses():
+    previous = ["utter_manage_addresses", "utter_addresses_on_file"]
+    assert follow_up(previous, "comment ?", "create_account") == "where_exactly"
+    assert follow_up(previous, "comment je crée un compte ?", "create_account") is None
+
+
+def test_no_address_on_file_asked_in_a_checkout_story():
+    text = (
+        "Bonjour, je refais une commande et le site me demande une adresse, j'en ai pas "
+        "d'enregistrée sur mon compte ?"
+    )
+    assert own_data_asked(text) == "manage_addresses"
