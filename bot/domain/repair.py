@@ -223,6 +223,8 @@ _TAKEN_BACK = re.compile(
     # « une adresse de livraison qui sert plus, pas le compte ! »: a clause that rejects
     # the account itself.
     r"|(?:^|[,;.!?] ?)pas (?:le|mon|du) compte\b"
+    # « je n'ai pas deux comptes, j'en ai qu'un seul ! »: the second account denied.
+    r"|\b(?:je n ai|j ai|j en ai) pas (?:deux|2|plusieurs) comptes\b|\bj en ai qu un seul\b"
 )
 
 
@@ -569,6 +571,8 @@ _SOMEONE = _any(
         r" (?:numero|num|tel|telephone)",
         # « j'préfère appeler quelqu'un », « je peux joindre quelqu'un par téléphone ? »
         r"(?:appeler|appelle|joindre|contacter|telephoner a|avoir) (?:quelqu un|qqn)",
+        # « passe moi qqn », « passez-moi un conseiller »
+        r"(?:passez|passe|passer)(?: moi| nous)? (?:quelqu un|qqn|une personne)",
         # « c quoi le numéro ? », « quel est le numéro pour vous appeler »: the shop's line,
         # not the customer's own numbers (« c quoi le numéro client ? »).
         r"(?:quoi|quel est|c est quoi) (?:le|votre|vot) (?:numero|num|tel|telephone)"
@@ -652,6 +656,15 @@ _NEW_VALUE = re.compile(
     # Swiss (« 079 123 45 67 ») and Belgian (« 0470 12 34 56 ») numbers.
     r"|\b0\d\d[ .]?\d{3}[ .]?\d\d[ .]?\d\d\b|\b0\d{3}(?:[ .]?\d\d){3}\b"
     r"|\b(?:rue|avenue|av|boulevard|bd|chemin|allee|place|impasse|route)\b"
+)
+# « vous pouvez pas le faire pour moi ? » after the data's steps: the change asked of the bot.
+_DO_IT_FOR_ME = _any(
+    [
+        r"(?:le|la|les|l) (?:faire|changer|modifier|mettre|ajouter)(?: \w+)?"
+        r" (?:pour moi|a ma place)",
+        r"(?:faites|fais|changez|modifiez|mettez|ajoutez)(?: le| la| les)?"
+        r"(?: moi| pour moi| a ma place)",
+    ]
 )
 # « combien de temps ? » after the reset e-mail: when it comes.
 _HOW_LONG = r"(?:combien|cb|cbn|cmb) de temps"
@@ -895,7 +908,7 @@ def previous_turn_actions(latest_first: Iterable[Tuple[str, Optional[str]]]) -> 
 MAX_FOLLOW_UP_WORDS = 20
 # A lost mailbox is said with its story (« l'adresse mail de l'époque n'existe plus, c'était
 # celle de mon ancien boulot »): its words are specific enough to be read a little longer.
-MAX_MAILBOX_LOST_WORDS = 24
+MAX_MAILBOX_LOST_WORDS = 30
 MAX_HOURS_FOLLOW_UP_WORDS = 14
 
 
@@ -921,7 +934,10 @@ def follow_up(
     if count <= MAX_FOLLOW_UP_WORDS:
         return _follow_up_of(previous_actions, text, words, count, topic)
     done = set(previous_actions)
-    lost = done & AFTER_PASSWORD_HELP and _MAILBOX_LOST.search(words)
+    # (« et pour ce que je disais sur le mot de passe, comment je fais si j'ai plus accès à
+    # la boîte mail ? »: the reset named again, later, with the lost mailbox.)
+    reset = done & AFTER_PASSWORD_HELP or topic in _RESET_TOPICS
+    lost = reset and _MAILBOX_LOST.search(words)
     if count <= MAX_MAILBOX_LOST_WORDS and lost:
         return "mailbox_lost"
     # « ah non mais en fait je m'en rappelle plus du tout de l'ancien, c'est bien ça le
@@ -981,7 +997,8 @@ def _follow_up_of(
     if at_checkout and (done & AFTER_CREATE_ACCOUNT or _CREATE_ACCOUNT.search(words)):
         return "address_at_checkout"
     shown = done & (AFTER_DATA_STEPS | set(AFTER_DATA_SHOWN))
-    if shown and _NEW_VALUE.search(words) and topic in (None, *_DATA_TOPICS):
+    value_or_ask = _NEW_VALUE.search(words) or _DO_IT_FOR_ME.search(words)
+    if shown and value_or_ask and topic in (None, *_DATA_TOPICS):
         return "change_it_yourself"
     given = steps_given(previous_actions, text)
     # « et sur mon téléphone c'est pareil ? » asks for the same steps on a phone, whatever

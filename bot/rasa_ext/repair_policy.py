@@ -32,6 +32,7 @@ from bot.domain.repair import (
     SURE_CONFIDENCE,
     ambiguity,
     asks_about_the_purge,
+    choice,
     continues_a_message,
     corrects_the_reset_address,
     follow_up,
@@ -54,6 +55,8 @@ AMBIGUOUS_INTENTS = {
     "out_of_scope",
     "delete_account",
 }
+# The two topics « adresse » hesitates between, which the words name for sure.
+ADDRESS_KINDS = {"manage_addresses", "update_personal_data"}
 UNSURE_INTENTS = {"deny", "affirm", "inform", "nlu_fallback"}
 # Above this, a reply to « Voulez-vous dire … ? » on another topic is a new question.
 CLEAR_CONFIDENCE = 0.8
@@ -123,7 +126,13 @@ def needs_repair(tracker: DialogueStateTracker) -> bool:
     confidence = message.intent.get("confidence") or 0.0
     options = tracker.get_slot("clarify_options") or []
     if options:
-        return intent in options or intent in UNSURE_INTENTS or confidence < CLEAR_CONFIDENCE
+        # (« non pas la postale, l'adresse mail que je tape pour me connecter » names one
+        # kind of address, whatever the NLU reads in « me connecter »; the password's
+        # choice words, « nouveau », « changer », are too common to overrule it.)
+        kinds = set(options) <= ADDRESS_KINDS
+        chosen = kinds and choice(text, options) is not None
+        unsure = intent in UNSURE_INTENTS or confidence < CLEAR_CONFIDENCE
+        return intent in options or unsure or chosen
     if tracker.get_slot("pending_form") and wants_to_resume(text):
         return True
     if intent == "delete_account" and tracker.get_slot(DELETION_REQUESTED):

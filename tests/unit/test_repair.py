@@ -1473,3 +1473,16 @@ def test_no_address_on_file_asked_in_a_checkout_story():
         "d'enregistrée sur mon compte ?"
     )
     assert own_data_asked(text) == "manage_addresses"
+
+
+def test_session_28s_last_sets():
+    assert takes_it_back("alors je n'ai pas deux comptes, j'en ai qu'un seul !")
+    assert asks_for_someone("passe moi qqn")
+    previous = ["utter_update_personal_data", "utter_manage_addresses"]
+    assert follow_up(previous, "vous pouvez pas le faire pour moi ?") == "change_it_yourself"
+    later = (
+        "et pour ce que je disais sur le mot de passe, comment je fais si j'ai plus accès à la "
+        "boite mail de l'époque ?"
+    )
+    assert follow_up(["utter_find_invoices"], later, "forgot_password") == "mailbox_lost"
+    assert follow_up(["utter_find_invoices"], later, None) is None

@@ -84,3 +84,33 @@ def test_an_address_corrected_after_the_reset_email_is_the_repairs_whatever_the_
 
     assert needs_repair(after_the_email("ah non pardon c'est nadia@free.fr, j'ai oublié un e"))
     assert not needs_repair(after_the_email("j'ai aussi oublié mon identifiant"))
+
+
+def test_an_option_named_after_a_clarification_is_the_repairs_whatever_the_nlu_read():
+    """« non pas la postale, l'adresse mail que je tape pour me connecter » reads
+    login_problem surely; it names the e-mail, one of the two topics offered."""
+    options = SlotSet("clarify_options", ["manage_addresses", "update_personal_data"])
+    text = "non pas la postale, l'adresse mail que je tape pour me connecter"
+    tracker = conversation(
+        ActionExecuted("action_listen"),
+        UserUttered("je veux changer mon adresse", {"name": "manage_addresses", "confidence": 0.9}),
+        options,
+        ActionExecuted("action_listen"),
+        UserUttered(text, {"name": "login_problem", "confidence": 0.95}),
+    )
+    assert needs_repair(tracker)
+
+
+def test_a_password_option_named_by_a_common_word_leaves_a_sure_reading_to_the_rules():
+    options = SlotSet("clarify_options", ["forgot_password", "change_password"])
+    text = "je l'ai pas perdu hein, c juste que je veux mettre mon nouveau mail perso"
+    tracker = conversation(
+        ActionExecuted("action_listen"),
+        UserUttered(
+            "comment je change mon identifiant", {"name": "nlu_fallback", "confidence": 0.4}
+        ),
+        options,
+        ActionExecuted("action_listen"),
+        UserUttered(text, {"name": "update_personal_data", "confidence": 0.95}),
+    )
+    assert not needs_repair(tracker)
