@@ -14,7 +14,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import ActionContext
 from actions.flows import PERSONALISED, answer_topic, prefill, start_flow
 from actions.handover import utter_handover
-from bot.domain.repair import continues_a_message, previous_turn_actions, steps_given
+from bot.domain.repair import (
+    LAST_RESET_EMAIL,
+    continues_a_message,
+    previous_turn_actions,
+    steps_given,
+    with_memory,
+)
 
 # Follow-ups answered with a response and the phone line.
 WITH_HANDOVER = {
@@ -88,7 +94,8 @@ async def _reset_offer_taken(
 def previous_actions(tracker: Tracker) -> List[str]:
     """What the bot did and said between the customer's previous message and the latest
     one (actions by name, responses by their `utter_action` name)."""
-    return previous_turn_actions(_kind_and_name(event) for event in reversed(tracker.events))
+    actions = previous_turn_actions(_kind_and_name(event) for event in reversed(tracker.events))
+    return with_memory(actions, tracker.get_slot(LAST_RESET_EMAIL))
 
 
 def _kind_and_name(event: Dict[str, Any]) -> Tuple[str, Optional[str]]:

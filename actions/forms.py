@@ -213,8 +213,19 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
         for step in steps:
             updates = step(slot, turn, dispatcher, tracker)
             if updates is not None:
+                if updates.get(slot) is not None and self._asks_aside(turn, tracker):
+                    # « comment on change l'adresse de livraison ? … mon numéro c'est le
+                    # 4471203 »: the value taken, and the question asked with it answered
+                    # before the form's next question.
+                    await answer_topic(self.context, turn.intent or "", dispatcher, tracker, domain)
                 return updates
         return await self._detour(slot, turn, dispatcher, tracker, domain)
+
+    @staticmethod
+    def _asks_aside(turn: Turn, tracker: Tracker) -> bool:
+        """The message, which answers the form, also asks another account question."""
+        other = turn.intent not in (*FLOWS, _opening_intent(tracker))
+        return "?" in turn.text and other and turn.is_confident(*SIDE_QUESTIONS)
 
     def _choice(self, slot, turn, dispatcher, tracker) -> Optional[Dict[Text, Any]]:
         candidates = tracker.get_slot(CANDIDATES) or []

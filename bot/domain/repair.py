@@ -977,12 +977,9 @@ def _follow_up_of(
             return kind
     if topic == "request_human" and _SOMEONE.search(words):
         return None
-    # « et l'autre commande ? » after the orders listed: the list again, before the
-    # invoice's timing that « autre commande » names after the invoices' general answer.
-    again = _the_data_again(previous_actions, words, count)
-    # (« ma dernière commande n'apparaît pas » is the invoice's timing: not there yet.)
-    if again == "orders_again" and not _RECENT_ORDER.search(_OTHER_ORDER.sub(" ", words)):
-        return again
+    kind = _with_the_reset(words, topic) or _orders_again(previous_actions, words, count)
+    if kind:
+        return kind
     declined = any(done >= offer for offer in RESET_OFFER_DECLINED)
     # « ah si, une dernière chose : je me déconnecte comment ? » is another question.
     if declined and _AFTER_ALL.search(words) and topic in (None, *_RESET_TOPICS):
@@ -1013,6 +1010,29 @@ def _follow_up_of(
         and not _PARCEL.search(words)
     ):
         return "where_exactly"
+    return None
+
+
+def _with_the_reset(words: str, topic: Optional[str]) -> Optional[str]:
+    """Said with the reset itself, first message or later: « je voudrais me connecter mais
+    mon compte est avec mon ancienne adresse mail qui n'existe plus », « ça fait 3 fois que
+    je clique sur mot de passe oublié et je reçois jamais rien »."""
+    if topic not in _RESET_TOPICS:
+        return None
+    if _MAILBOX_LOST.search(words):
+        return "mailbox_lost"
+    if _Both(_NOT_RECEIVED_SAID, _SENT_FOR).search(words):
+        return "reset_email_not_received"
+    return None
+
+
+def _orders_again(previous_actions: Sequence[str], words: str, count: int) -> Optional[str]:
+    """« et l'autre commande ? » after the orders listed: the list again, before the
+    invoice's timing that « autre commande » names after the invoices' general answer (« ma
+    dernière commande n'apparaît pas » is the timing: not there yet)."""
+    again = _the_data_again(previous_actions, words, count)
+    if again == "orders_again" and not _RECENT_ORDER.search(_OTHER_ORDER.sub(" ", words)):
+        return again
     return None
 
 
@@ -1145,6 +1165,40 @@ class _Unnegated:
         return _affirmed(self.pattern, words)
 
 
+class _Both:
+    """Two patterns that must both be found: « toujours rien reçu pour le mail »."""
+
+    def __init__(self, first: Any, second: re.Pattern[str]) -> None:
+        self.first, self.second = first, second
+
+    def search(self, words: str) -> bool:
+        return bool(self.first.search(words)) and self.second.search(words) is not None
+
+
+# A reset e-mail sent earlier in the conversation (LAST_RESET_EMAIL remembers it): « ça fait
+# 10 min et toujours rien reçu pour le mail de tout à l'heure », two turns later, is still
+# about it when it names the e-mail.
+EARLIER_RESET_EMAIL = "earlier_reset_email"
+_THE_MAIL = _any([r"(?:e ?)?mail", r"courriel", r"lien"])
+# Not received, said in so many words (not « je n'arrive pas à me connecter »).
+_NOT_RECEIVED_SAID = _any(
+    [
+        r"(?:rien|pas|jamais) (?:encore )?recu",
+        r"(?:recois|recoit|recu) (?:rien|pas|jamais|toujours pas|aucun)",
+        r"(?:mail|e mail|lien|courriel) (?:n arrive|n est arrive|n est pas arrive|arrive) "
+        r"(?:jamais|pas|toujours pas)",
+        r"(?:toujours|tjrs|tjs|tj) rien",
+    ]
+)
+# What a customer did to get the reset e-mail, or the e-mail itself.
+_SENT_FOR = _any([r"(?:e ?)?mail", r"courriel", r"lien", r"clique\w*", r"demande\w*"])
+
+
+def with_memory(actions: Sequence[str], last_reset_email: Optional[str]) -> List[str]:
+    """The previous turn's actions, and what the conversation remembers of earlier ones."""
+    return [*actions, EARLIER_RESET_EMAIL] if last_reset_email else list(actions)
+
+
 # The follow-ups known by their words alone after a given answer, first match wins: the
 # lost mailbox before the e-mail not received (« et si j'ai plus accès à cette boîte
 # mail ? » names the « boîte » too).
@@ -1159,6 +1213,7 @@ _AFTER_AN_ANSWER = (
     ("reset_email_delay", AFTER_RESET_EMAIL, _DELAY),
     ("reset_email_delay", AFTER_PASSWORD_HELP, _MAIL_DELAY),
     ("reset_steps", AFTER_RESET_EMAIL, _LINK_CLICKED),
+    ("reset_email_not_received", {EARLIER_RESET_EMAIL}, _Both(_NOT_RECEIVED_SAID, _THE_MAIL)),
     ("invoice_timing", AFTER_INVOICES, _RECENT_ORDER),
     ("address_at_checkout", AFTER_ADDRESS_STEPS | AFTER_ADDRESSES, _NEXT_ORDER),
     ("invoices_before_deletion", AFTER_DELETION_WARNING, _KEEP_INVOICES),
@@ -1879,6 +1934,32 @@ _ALREADY_USED = _any(
         r"(?:adresse|mail|e mail|email|compte) (?:\w+ )?existe deja",
     ]
 )
+
+
+# « j'ai reçu un mail qui parle de supprimer mon compte alors que j'ai rien demandé »: a
+# deletion reported, not asked for.
+_NOT_ASKED = _any(
+    [r"(?:j ai |j avais )?(?:rien|pas|jamais) demande", r"sans (?:l avoir |avoir |rien )?demande"]
+)
+
+
+def reports_an_unasked_deletion(text: str) -> bool:
+    return _NOT_ASKED.search(plain(text)) is not None
+
+
+# « on vient de déménager à Villeurbanne… », « tu peux me mettre l'adresse 4 rue … en
+# livraison ? »: a postal address to change, whatever the story around it.
+_ADDRESS_TO_SET = _any(
+    [
+        r"demenag\w*",
+        r"(?:mettre|changer|modifier|remplacer|ajouter)(?: \w+){0,2} (?:l |mon |une |la )?adresse"
+        r"(?! (?:e ?mail|mail|electronique))",
+    ]
+)
+
+
+def asks_to_set_an_address(text: str) -> bool:
+    return _ADDRESS_TO_SET.search(plain(text)) is not None
 
 
 def says_the_email_is_taken(text: str) -> bool:

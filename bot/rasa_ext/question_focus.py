@@ -34,6 +34,7 @@ from bot.domain.repair import (
     asks_about_the_bot,
     asks_for_someone,
     asks_for_something,
+    asks_to_set_an_address,
     fragments,
     is_satisfied,
     made_a_second_account,
@@ -44,6 +45,7 @@ from bot.domain.repair import (
     opens_with_no,
     own_data_asked,
     plain,
+    reports_an_unasked_deletion,
     says_goodbye,
     says_the_email_is_taken,
     says_yes_plainly,
@@ -60,6 +62,12 @@ CANCEL_QUESTION_WORDS = 8
 # « non pas de message. vous rouvrez quand ? »: a no, then a question.
 DECLINE_QUESTION_WORDS = 5
 DECLINE_CONFIDENCE = 0.8
+# « non mais vraiment par courrier, pas en pdf »: no « no » but an objection, which says what
+# the customer wants (read alone, even unsure: never a goodbye); « non mais merci » stays a
+# no.
+_NO_BUT = re.compile(r"^\s*(?:non|nan)\s*,?\s*mais\b", re.IGNORECASE)
+NO_BUT_WORDS = 3
+NOT_AN_OBJECTION = frozenset({"deny", "affirm", "thank", "goodbye", "greet"})
 # « merci, et je peux appeler aussi ? », « oui mais concrètement je clique où ? »: the
 # courtesy is the NLU's whole reading (thank, affirm), the question after it what the
 # customer wants answered.
@@ -169,6 +177,14 @@ def _said_in_words(text: str, whole: Dict[str, Any], name: Optional[str]) -> Opt
     if name == "nlu_fallback" and HOURS in _first_readings(whole) and names_the_hours(text):
         # « attendez c'est quoi vos horaires ? » (hours 0.49, out of scope 0.48).
         return HOURS
+    if name == DELETION and reports_an_unasked_deletion(text):
+        # « j'ai reçu un mail qui parle de supprimer mon compte alors que j'ai rien
+        # demandé »: no deletion to start; out of the bot's hands (the line).
+        return "out_of_scope"
+    if name in UNFOCUSED and asks_to_set_an_address(text):
+        # « on vient de déménager à Villeurbanne et la prochaine commande va partir rue des
+        # Lilas… »: the addresses.
+        return "manage_addresses"
     if name in TAKEN_EMAIL_MISREAD and says_the_email_is_taken(text):
         # « je voulais créer un compte mais ça me dit que l'adresse mail est déjà utilisée »:
         # an account has it; its password is what the customer lacks.
@@ -257,7 +273,14 @@ async def _question_in_cancel(
     text: str, whole: Dict[str, Any], read: Callable[[str], Awaitable[Dict[str, Any]]]
 ) -> Dict[str, Any]:
     """The account question a cancel, or a no followed by a question (« non pas de
-    message. vous rouvrez quand ? »), also asks, under ASKS."""
+    message. vous rouvrez quand ? »), also asks, under ASKS; what a « non mais … » says
+    instead of a no (« non mais vraiment par courrier, pas en pdf »), as its reading."""
+    but = _NO_BUT.match(text)
+    rest = text[but.end() :].strip(" ,") if but else ""
+    if len(rest.split()) >= NO_BUT_WORDS:
+        candidate = await read(rest)
+        if _intent(candidate)[0] not in NOT_AN_OBJECTION:
+            return focused(whole, candidate)
     words = len(text.split())
     # « non pas besoin. par contre je voudrais savoir comment supprimer mon compte »: a
     # request said after the no asks as surely as a question mark.

@@ -41,6 +41,7 @@ from bot.domain.repair import (
     previous_turn_actions,
     wants_a_person,
     wants_to_resume,
+    with_memory,
 )
 
 REPAIR_ACTION = "action_repair"
@@ -65,7 +66,8 @@ CLEAR_CONFIDENCE = 0.8
 def previous_actions(tracker: DialogueStateTracker) -> List[str]:
     """The actions run and responses sent between the customer's previous message and the
     latest one."""
-    return previous_turn_actions(_kind_and_name(event) for event in reversed(tracker.events))
+    actions = previous_turn_actions(_kind_and_name(event) for event in reversed(tracker.events))
+    return with_memory(actions, tracker.get_slot(LAST_RESET_EMAIL))
 
 
 def _kind_and_name(event: Event) -> Tuple[str, Optional[str]]:

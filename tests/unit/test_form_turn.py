@@ -404,3 +404,18 @@ def test_a_plain_no_then_a_question_at_a_yes_no_question(form_class, slot, outco
 )
 def test_a_long_message_opening_with_a_plain_no(text, expected):
     assert yes_no_parser(text, "update_personal_data") is expected
+
+
+def test_a_value_given_with_another_question_answers_both():
+    form = ValidateDuplicateAccountsForm(ActionContext.from_settings(load_settings()))
+    text = "comment on change l'adresse de livraison ? j'ai déménagé. mon numéro c'est le 4471203"
+    tracker = form_tracker(text, [("manage_addresses", 0.9)], trigger="duplicate_accounts")
+    dispatcher = CollectingDispatcher()
+    updates = asyncio.run(form._answer("customer_id", Turn(tracker), dispatcher, tracker, {}))
+    assert updates["customer_id"] == "C4471203"
+    assert [m["response"] for m in dispatcher.messages] == ["utter_manage_addresses"]
+    # The value alone: no answer but the form's.
+    tracker = form_tracker("c'est le 4471203", [("inform", 0.9)], trigger="duplicate_accounts")
+    dispatcher = CollectingDispatcher()
+    asyncio.run(form._answer("customer_id", Turn(tracker), dispatcher, tracker, {}))
+    assert dispatcher.messages == []

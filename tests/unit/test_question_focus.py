@@ -486,3 +486,51 @@ def test_satisfaction_the_nlu_hesitates_on_is_a_yes(text, reading):
 )
 def test_readings_the_words_name(text, ranking, reading):
     assert asyncio.run(Agent({text: ranking}).parse(text))["intent"]["name"] == reading
+
+
+@pytest.mark.parametrize(
+    "text, ranking, reading",
+    [
+        (
+            "j'ai reçu un mail qui parle de supprimer mon compte alors que j'ai rien demandé moi",
+            [("delete_account", 0.78), ("out_of_scope", 0.2)],
+            "out_of_scope",
+        ),
+        ("je veux supprimer mon compte", [("delete_account", 0.98)], "delete_account"),
+        (
+            "on vient de déménager à Villeurbanne et la prochaine commande va partir rue des Lilas",
+            [("out_of_scope", 0.5), ("manage_addresses", 0.49)],
+            "manage_addresses",
+        ),
+        (
+            "tu peux me mettre l'adresse 4 rue Solférino 59000 Lille en livraison ?",
+            [("out_of_scope", 0.64), ("manage_addresses", 0.3)],
+            "manage_addresses",
+        ),
+        (
+            "tu peux me mettre l'adresse mail de mon fils ?",
+            [("out_of_scope", 0.64), ("update_personal_data", 0.3)],
+            "out_of_scope",
+        ),
+    ],
+)
+def test_a_deletion_reported_and_an_address_to_set(text, ranking, reading):
+    assert asyncio.run(Agent({text: ranking}).parse(text))["intent"]["name"] == reading
+
+
+@pytest.mark.parametrize(
+    "text, rest, reading",
+    [
+        (
+            "non mais vraiment par courrier, pas en pdf",
+            "vraiment par courrier, pas en pdf",
+            "out_of_scope",
+        ),
+        ("non mais merci quand même", "merci quand même", "deny"),
+    ],
+)
+def test_an_objection_after_non_mais_is_what_is_said(text, rest, reading):
+    agent = Agent(
+        {text: ("deny", 0.9), rest: ("thank", 0.9) if "merci" in rest else ("out_of_scope", 0.9)}
+    )
+    assert asyncio.run(agent.parse(text))["intent"]["name"] == reading

@@ -35,6 +35,7 @@ from bot.domain.repair import (
     wants_to_resume,
     wants_to_switch,
     will_phone,
+    with_memory,
     yes_or_no,
     yes_with_a_question,
 )
@@ -1486,3 +1487,42 @@ def test_session_28s_last_sets():
     )
     assert follow_up(["utter_find_invoices"], later, "forgot_password") == "mailbox_lost"
     assert follow_up(["utter_find_invoices"], later, None) is None
+
+
+def test_the_reset_email_not_received_said_later_names_the_email():
+    later = with_memory(["utter_you_are_welcome"], "t.garnier@sfr.fr")
+    text = "ça fait 10 min et toujours rien reçu pour le mail de tout à l'heure"
+    assert follow_up(later, text) == "reset_email_not_received"
+    # Without the e-mail named, « toujours rien » may be about anything else.
+    assert follow_up(later, "je trouve pas mes factures, toujours rien") is None
+    # Without a reset e-mail sent, no memory of one.
+    assert follow_up(with_memory(["utter_you_are_welcome"], None), text) is None
+
+
+@pytest.mark.parametrize(
+    "text, topic, expected",
+    [
+        (
+            "bonjour je voudrais me connecter mais mon compte est avec mon ancienne adresse mail "
+            "club-internet qui n'existe plus",
+            "login_problem",
+            "mailbox_lost",
+        ),
+        (
+            "ça fait 3 fois que je clique sur mot de passe oublié et je reçois jamais rien",
+            "forgot_password",
+            "reset_email_not_received",
+        ),
+        ("j'ai oublié mon mot de passe", "forgot_password", None),
+        (
+            "Je n'arrive pas à me connecter, mon numéro client est C1000002 et mon mail "
+            "jean.martin@example.com",
+            "login_problem",
+            None,
+        ),
+        # Without the reset read, the words alone are no follow-up.
+        ("je reçois jamais rien quand je clique", None, None),
+    ],
+)
+def test_said_with_the_reset_itself(text, topic, expected):
+    assert follow_up([], text, topic) == expected
