@@ -482,15 +482,6 @@ def test_satisfaction_the_nlu_hesitates_on_is_a_yes(text, reading):
             [("duplicate_accounts", 0.9), ("create_account", 0.05)],
             "duplicate_accounts",
         ),
-    ],
-)
-def test_readings_the_words_name(text, ranking, reading):
-    assert asyncio.run(Agent({text: ranking}).parse(text))["intent"]["name"] == reading
-
-
-@pytest.mark.parametrize(
-    "text, ranking, reading",
-    [
         (
             "j'ai reçu un mail qui parle de supprimer mon compte alors que j'ai rien demandé moi",
             [("delete_account", 0.78), ("out_of_scope", 0.2)],
@@ -514,7 +505,7 @@ def test_readings_the_words_name(text, ranking, reading):
         ),
     ],
 )
-def test_a_deletion_reported_and_an_address_to_set(text, ranking, reading):
+def test_readings_the_words_name(text, ranking, reading):
     assert asyncio.run(Agent({text: ranking}).parse(text))["intent"]["name"] == reading
 
 
