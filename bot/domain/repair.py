@@ -1962,6 +1962,20 @@ def asks_to_set_an_address(text: str) -> bool:
     return _ADDRESS_TO_SET.search(plain(text)) is not None
 
 
+# « mon code marche plus »: the code that opens the account, its password (not a promo code,
+# a postcode, a tracking code…).
+_BARE_CODE = _any(
+    [
+        r"(?:mon|le|ce|mes|les) codes?"
+        r"(?! (?:promo\w*|postal|de suivi|suivi|article|reduction|tva|d acces))"
+    ]
+)
+
+
+def names_a_bare_code(text: str) -> bool:
+    return _BARE_CODE.search(plain(text)) is not None
+
+
 def says_the_email_is_taken(text: str) -> bool:
     return _ALREADY_USED.search(plain(text)) is not None
 

@@ -38,6 +38,7 @@ from bot.domain.repair import (
     fragments,
     is_satisfied,
     made_a_second_account,
+    names_a_bare_code,
     names_the_deletion,
     names_the_hours,
     opens_with_a_plain_no,
@@ -174,6 +175,11 @@ def _said_in_words(text: str, whole: Dict[str, Any], name: Optional[str]) -> Opt
     if name == "thank" and says_goodbye(text):
         # « merci beaucoup, au revoir »: the thanks close the conversation.
         return "goodbye"
+    return _said_in_words_too(text, whole, name)
+
+
+def _said_in_words_too(text: str, whole: Dict[str, Any], name: Optional[str]) -> Optional[str]:
+    """_said_in_words, continued: the readings found in session 28's conversations."""
     if name == "nlu_fallback" and HOURS in _first_readings(whole) and names_the_hours(text):
         # « attendez c'est quoi vos horaires ? » (hours 0.49, out of scope 0.48).
         return HOURS
@@ -185,6 +191,11 @@ def _said_in_words(text: str, whole: Dict[str, Any], name: Optional[str]) -> Opt
         # « on vient de déménager à Villeurbanne et la prochaine commande va partir rue des
         # Lilas… »: the addresses.
         return "manage_addresses"
+    readings = _first_readings(whole)
+    if name == "out_of_scope" and readings[:1] == ["forgot_password"] and names_a_bare_code(text):
+        # « mon code marche plus » (out of scope 0.53, forgotten password 0.23): the code
+        # is the password.
+        return "forgot_password"
     if name in TAKEN_EMAIL_MISREAD and says_the_email_is_taken(text):
         # « je voulais créer un compte mais ça me dit que l'adresse mail est déjà utilisée »:
         # an account has it; its password is what the customer lacks.

@@ -503,6 +503,16 @@ def test_satisfaction_the_nlu_hesitates_on_is_a_yes(text, reading):
             [("out_of_scope", 0.64), ("update_personal_data", 0.3)],
             "out_of_scope",
         ),
+        (
+            "mon code marche plus",
+            [("out_of_scope", 0.53), ("forgot_password", 0.23)],
+            "forgot_password",
+        ),
+        (
+            "mon code promo marche plus",
+            [("out_of_scope", 0.53), ("forgot_password", 0.23)],
+            "out_of_scope",
+        ),
     ],
 )
 def test_readings_the_words_name(text, ranking, reading):
