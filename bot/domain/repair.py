@@ -1714,9 +1714,10 @@ _SMALL_WORDS = {
     *("ca", "cela", "ce", "ci", "la", "ici", "y", "en", "tout", "rien", "toujours", "encore"),
     *("je", "tu", "on", "elle", "ils", "me", "m", "te", "t", "ne", "n", "pas", "po", "plus"),
     *("jamais", "mais", "bah", "ben", "bon", "alors", "hein", "quoi", "dis", "dit", "sa", "va"),
-    *("vos", "ton", "ta", "ce", "cet", "cette", "ces", "des", "vraiment", "du"),
+    *("vos", "ton", "ta", "cet", "cette", "ces", "des", "vraiment", "du"),
 }
-_SOME_THING = (_VAGUE_WORDS - {"site"}) | _VAGUE_THINGS | _NOT_WORKING | _SMALL_WORDS
+_COMPLAINT = _NOT_WORKING | _VAGUE_THINGS
+_SOME_THING = (_VAGUE_WORDS - {"site"}) | _COMPLAINT | _SMALL_WORDS
 _NO_VOWEL = re.compile(r"^[^aeiouy\d]{3,}$")
 
 
@@ -1726,7 +1727,7 @@ def names_nothing(text: str) -> bool:
     words = re.findall(r"[a-z0-9]+", plain(text))
     if not words:
         return True  # « ? », « ... »
-    complains = any(word in _NOT_WORKING | _VAGUE_THINGS for word in words)
+    complains = any(word in _COMPLAINT for word in words)
     return complains and all(word in _SOME_THING or _NO_VOWEL.match(word) for word in words)
 
 
@@ -1951,6 +1952,7 @@ def reports_an_unasked_deletion(text: str) -> bool:
 # livraison ? »: a postal address to change, whatever the story around it.
 _ADDRESS_TO_SET = _any(
     [
+        # (Not _MOVING: its « changer d'adresse » would take « changer d'adresse mail ».)
         r"demenag\w*",
         r"(?:mettre|changer|modifier|remplacer|ajouter)(?: \w+){0,2} (?:l |mon |une |la )?adresse"
         r"(?! (?:e ?mail|mail|electronique))",
@@ -1990,6 +1992,8 @@ def asks_about_the_purge(text: str) -> bool:
 
 # The intent of a request for a person, which a person asked for in words confirms.
 PERSON = "request_human"
+# The intent of a question about the line's hours.
+HOURS = "opening_hours"
 
 
 def asks_for_someone(text: str) -> bool:

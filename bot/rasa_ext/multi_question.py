@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Tuple
 
 from bot.domain.repair import (
+    HOURS,
     OUT_OF_SCOPE_CONFIDENCE,
     PERSON,
     SPLIT_PART,
@@ -31,7 +32,6 @@ SPLIT_CONFIDENCE = 0.7
 # has an answer of its own (« t'es un robot ? et vous ouvrez à quelle heure ? »).
 QUESTIONS = {*TOPIC_NAMES, "bot_challenge"}
 ANYTHING_ELSE = "utter_anything_else"
-HOURS = "opening_hours"
 # A question out of the account's scope is a part of its own from OUT_OF_SCOPE_CONFIDENCE, and
 # only asked or requested: a remark in a long story (« je commence à m'impatienter ») is none.
 OUT_OF_SCOPE = "out_of_scope"

@@ -27,6 +27,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.domain.repair import (
     ASKS,
+    HOURS,
     PERSON,
     REJECTED,
     SURE_CONFIDENCE,
@@ -89,7 +90,6 @@ COURTESY_TIE = 0.8
 # words ask for someone.
 PERSON_SECOND_CONFIDENCE = 0.3
 DELETION = "delete_account"
-HOURS = "opening_hours"
 # What the NLU makes of a question about the bot itself (« qui t'a créé ? »).
 ABOUT_THE_BOT_MISREAD = frozenset(
     {"create_account", "nlu_fallback", "out_of_scope", "request_human", "greet"}
@@ -315,10 +315,6 @@ async def _question_after_courtesy(
     gentil ! ») or, for a message the NLU hesitated on, a hesitation again."""
     unsure = _intent(whole)[0] == "nlu_fallback"
     for rest in await _after_courtesy(text, read):
-        if len(rest.split()) < QUESTION_AFTER_COURTESY_WORDS or not (
-            "?" in rest and asks_a_question(rest)
-        ):
-            continue
         candidate = await read(rest)
         name = _intent(candidate)[0]
         if name in COURTESIES or (unsure and name in UNFOCUSED):
@@ -332,14 +328,24 @@ async def _after_courtesy(text: str, read: Callable[[str], Awaitable[Dict[str, A
     a yes (« ah ok c'était lui alors. »), then after its courtesy words (« ok super »)."""
     found = []
     said = sentences(text)
-    if len(said) > 1:
+    after_first = " ".join(said[1:])
+    # (The first sentence is read only when a question follows it.)
+    if len(said) > 1 and _a_question_of_its_own(after_first):
         name, confidence = _intent(await read(said[0]))
         if name in COURTESIES and confidence >= ACKNOWLEDGED_CONFIDENCE:
-            found.append(" ".join(said[1:]))
+            found.append(after_first)
     courtesy = _COURTESY.match(text)
-    if courtesy:
-        found.append(text[courtesy.end() :].strip())
+    rest = text[courtesy.end() :].strip() if courtesy else ""
+    if _a_question_of_its_own(rest):
+        found.append(rest)
     return found
+
+
+def _a_question_of_its_own(rest: str) -> bool:
+    """What follows a courtesy asks a question long enough to be read alone."""
+    return (
+        len(rest.split()) >= QUESTION_AFTER_COURTESY_WORDS and "?" in rest and asks_a_question(rest)
+    )
 
 
 async def _question_around_values(
