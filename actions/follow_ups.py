@@ -17,7 +17,7 @@ from actions.handover import utter_handover
 from bot.domain.repair import (
     LAST_RESET_EMAIL,
     continues_a_message,
-    previous_turn_actions,
+    recent_turns,
     steps_given,
     with_memory,
 )
@@ -93,9 +93,10 @@ async def _reset_offer_taken(
 
 def previous_actions(tracker: Tracker) -> List[str]:
     """What the bot did and said between the customer's previous message and the latest
-    one (actions by name, responses by their `utter_action` name)."""
-    actions = previous_turn_actions(_kind_and_name(event) for event in reversed(tracker.events))
-    return with_memory(actions, tracker.get_slot(LAST_RESET_EMAIL))
+    one (actions by name, responses by their `utter_action` name), and in the turn before
+    (with_memory)."""
+    previous, earlier = recent_turns(_kind_and_name(event) for event in reversed(tracker.events))
+    return with_memory(previous, tracker.get_slot(LAST_RESET_EMAIL), earlier)
 
 
 def _kind_and_name(event: Dict[str, Any]) -> Tuple[str, Optional[str]]:

@@ -477,6 +477,9 @@ _ABOUT_THE_BOT = _any(
         r"qui (?:t a|vous a) (?:cree+|fait|programme|developpe|concu|invente)",
         r"(?:t es|tu es|vous etes) qui",
         r"qui (?:es tu|etes vous)",
+        # « t un humain ? », « vous êtes une vraie personne ? »
+        r"(?:t|t es|tu es|tu est|vous etes|es tu|etes vous|c est) (?:un |une )?(?:vrai |vraie )?"
+        r"(?:humain|robot|bot|ia|machine|personne reelle|vraie personne)",
     ]
 )
 
@@ -595,6 +598,11 @@ _STILL_FAILS = _any(
         r"(?:pas|plus)",
         r"si (?:j y|je n y|on y|on n y) arrive (?:toujours |encore |vraiment )?pas",
         r"si (?:ca|sa) bloque (?:encore|toujours)",
+        # « c'est exactement ce que je fais !!! ça marche pas votre truc »: done, and fails.
+        r"(?:ca|sa|cela) (?:ne )?(?:marche|fonctionne|enregistre|s enregistre|veut) "
+        r"(?:toujours |encore |vraiment )?(?:pas|plus|rien)",
+        r"(?:ca|sa) (?:bloque|plante|beugue?|bug)",
+        r"rien ne (?:se passe|marche|fonctionne|s enregistre)",
     ]
 )
 # « et le password aussi c'est là ? » after the personal data's steps: « Modifier mon mot de
@@ -739,6 +747,10 @@ _RECENT_ORDER = _any(
         r"pas (?:encore )?(?:expediee|partie|livree)",
         r"(?:aurai|aura|recevrai|sera dispo\w*|sera disponible) quand",
         r"quand (?:est ce que )?(?:je l aurai|je la recevrai|elle sera|j aurai)",
+        # « elle arrive quand alors ? » (the invoice; not « ma commande elle arrive quand »,
+        # the parcel).
+        r"(?<!commande )(?<!colis )(?:elle|la facture) (?:arrive|arrivera|viendra) quand",
+        r"quand (?:est ce qu )?(?:elle|la facture) (?:arrive|arrivera|viendra)",
     ]
 )
 _ADDRESS_OR_MAIL = _any([r"adresses?", r"(?:e ?)?mail", r"courriel"])
@@ -860,6 +872,32 @@ DELETION_REQUESTED = "deletion_requested"
 # The slot holding the address the last reset e-mail went to (« rien reçu », « oups,
 # plutôt … »).
 LAST_RESET_EMAIL = "last_reset_email"
+# The names of the turn before the previous one, in with_memory's list: a follow-up may
+# reach back over one answer (« c'est où déjà, pour ma première question ? », « ok. et
+# l'adresse de livraison je la mets où ? » after the account's creation and a question
+# out of scope). Only the follow-ups in FROM_EARLIER do; a back-reference in words
+# (« ma première question », « tout à l'heure ») reads that turn first.
+EARLIER = "earlier:"
+FROM_EARLIER = frozenset(
+    {
+        "where_exactly",
+        "change_it_yourself",
+        "address_at_checkout",
+        "orders_again",
+        "addresses_again",
+        "addresses_change",
+        "invoice_timing",
+    }
+)
+_BACK_THEN = _any(
+    [
+        r"(?:pour |sur |concernant |a propos de )?(?:ma |la |mon |le )?"
+        r"(?:premiere?|1ere?|1re) (?:question|demande|truc|point)",
+        r"(?:de |d )?tout a l heure",
+        r"(?:pour |sur )?(?:ma |la |le )?(?:question|demande|truc|sujet) "
+        r"(?:precedente?|d avant|du debut)",
+    ]
+)
 
 
 def corrects_the_reset_address(
@@ -882,24 +920,34 @@ def continues_a_message(parse_data: Optional[Mapping[str, Any]]) -> bool:
 
 def previous_turn_actions(latest_first: Iterable[Tuple[str, Optional[str]]]) -> List[str]:
     """The actions the bot ran and the responses it sent between the customer's previous
-    message and the latest one, latest first, from the conversation's events as (kind,
-    name) pairs, latest first: kind "user" for a message, "action" for an action (its
-    name), "bot" for a message of the bot (the response's name, None for a text), "split"
-    for the second or later question of a message the REST channel split (the customer's
-    previous message is then all of its questions), anything else ignored. The action
-    server and the Rasa server each turn their own event objects into pairs, lazily:
-    nothing before the customer's previous message is read (the action server is not sent
-    it, bot/rasa_ext/action_payload.py)."""
-    done: List[str] = []
+    message and the latest one, latest first (recent_turns' first turn)."""
+    return recent_turns(latest_first, 1)[0]
+
+
+def recent_turns(
+    latest_first: Iterable[Tuple[str, Optional[str]]], count: int = 2
+) -> List[List[str]]:
+    """The actions the bot ran and the responses it sent in each of its `count` latest
+    turns, latest turn first, each latest first: the previous turn is what came between
+    the customer's previous message and the latest one, the turn before it what came
+    between the message before and the previous one. From the conversation's events as
+    (kind, name) pairs, latest first: kind "user" for a message, "action" for an action
+    (its name), "bot" for a message of the bot (the response's name, None for a text),
+    "split" for the second or later question of a message the REST channel split (the
+    customer's previous message is then all of its questions), anything else ignored. The
+    action server and the Rasa server each turn their own event objects into pairs,
+    lazily: nothing before the customer's `count + 1`-th latest message is read (the
+    action server is not sent it, bot/rasa_ext/action_payload.py)."""
+    turns: List[List[str]] = [[] for _ in range(count)]
     users = 0
     for kind, name in latest_first:
         if kind == "user" or (kind == "split" and users == 0):
             users += 1
-            if users == 2:
+            if users > count:
                 break
-        elif users == 1 and kind in ("action", "bot") and name:
-            done.append(name)
-    return done
+        elif users and kind in ("action", "bot") and name:
+            turns[users - 1].append(name)
+    return turns
 
 
 # A follow-up is short; the hours ones shorter still (any long question names a day or
@@ -915,6 +963,40 @@ MAX_HOURS_FOLLOW_UP_WORDS = 14
 def follow_up(
     previous_actions: Sequence[str], text: str, topic: Optional[str] = None
 ) -> Optional[str]:
+    """_follow_up_in the previous turn (`previous_actions`, with_memory's list), or one in
+    FROM_EARLIER in the turn before it; that turn first when the message points back to it
+    in words (EARLIER)."""
+    now, turns, spare = _turns_to_read(previous_actions, text)
+    for actions in turns:
+        kind = _follow_up_in(actions, text, topic, spare)
+        if kind and (actions is now or kind in FROM_EARLIER):
+            return kind
+    return None
+
+
+def _turns_to_read(
+    previous_actions: Sequence[str], text: str
+) -> Tuple[List[str], List[List[str]], int]:
+    """The previous turn, the turns a follow-up may be about in the order to read them, and
+    the count of the message's words that point back. The turn before the previous one
+    only when the message points back to it in words (first, then), or when the previous
+    turn answered no topic (an aside: out of scope, a miss, the phone line, a courtesy):
+    « et quand elle sera là je pourrai la télécharger ? » after the invoice's timing is
+    about that answer, not the invoices' steps before it."""
+    now, before = split_turns(previous_actions)
+    back_then = _BACK_THEN.search(plain(text)) if before else None
+    if back_then:
+        # (The words that point back are not the follow-up's: « pour ma première question
+        # je trouve pas le bouton » is as short as « je trouve pas le bouton ».)
+        return now, [before, now], _word_count(back_then.group(0))
+    if before and not set(now) & TOPIC_ANSWERS:
+        return now, [now, before], 0
+    return now, [now], 0
+
+
+def _follow_up_in(
+    previous_actions: Sequence[str], text: str, topic: Optional[str] = None, spare: int = 0
+) -> Optional[str]:
     """The short follow-up a message is, given what the bot did just before; None when the
     message stands on its own. One of: "weekend_hours", "hours", "phone",
     "forgot_current_password", "reset_email_not_received", "mailbox_lost",
@@ -928,9 +1010,9 @@ def follow_up(
     after the invoices wants the person. `topic`:
     the account topic the NLU is sure the message asks about, if any (« ok donc je refais
     un compte, c'est où ? » after the deleted-account answer asks where to create one, not
-    where the last steps were)."""
+    where the last steps were). `spare`: words of the message not counted."""
     words = plain(text)
-    count = _word_count(words)
+    count = _word_count(words) - spare
     if count <= MAX_FOLLOW_UP_WORDS:
         return _follow_up_of(previous_actions, text, words, count, topic)
     done = set(previous_actions)
@@ -1194,9 +1276,20 @@ _NOT_RECEIVED_SAID = _any(
 _SENT_FOR = _any([r"(?:e ?)?mail", r"courriel", r"lien", r"clique\w*", r"demande\w*"])
 
 
-def with_memory(actions: Sequence[str], last_reset_email: Optional[str]) -> List[str]:
-    """The previous turn's actions, and what the conversation remembers of earlier ones."""
-    return [*actions, EARLIER_RESET_EMAIL] if last_reset_email else list(actions)
+def with_memory(
+    actions: Sequence[str], last_reset_email: Optional[str], earlier: Sequence[str] = ()
+) -> List[str]:
+    """The previous turn's actions, and what the conversation remembers of earlier ones:
+    the turn before (`earlier`, its names marked EARLIER) and a reset e-mail sent."""
+    remembered = [*actions, *(EARLIER + name for name in earlier)]
+    return [*remembered, EARLIER_RESET_EMAIL] if last_reset_email else remembered
+
+
+def split_turns(previous_actions: Sequence[str]) -> Tuple[List[str], List[str]]:
+    """with_memory's list as the previous turn's names and the turn before's."""
+    now = [name for name in previous_actions if not name.startswith(EARLIER)]
+    before = [name[len(EARLIER) :] for name in previous_actions if name.startswith(EARLIER)]
+    return now, before
 
 
 # The follow-ups known by their words alone after a given answer, first match wins: the
@@ -1239,7 +1332,22 @@ def _other_topic(topic: Optional[str], given: str) -> bool:
 def steps_given(
     previous_actions: Sequence[str], text: str = "", ranking: Sequence[Mapping[str, Any]] = ()
 ) -> Optional[str]:
-    """The latest answer of the previous turn that gave a path on the site; of two (two
+    """The path on the site the previous turn gave (_steps_in), or else the turn before it
+    (with_memory's list), in _turns_to_read's order; of two, one on the topic the NLU is
+    sure of (the one follow_up read)."""
+    _, turns, _ = _turns_to_read(previous_actions, text)
+    found = [given for given in (_steps_in(turn, text, ranking) for turn in turns) if given]
+    best = ranking[0] if ranking else {}
+    sure = float(best.get("confidence") or 0.0) >= SURE_CONFIDENCE
+    topic = best.get("name") if sure else None
+    fitting = [given for given in found if not _other_topic(topic, given)]
+    return next(iter(fitting or found), None)
+
+
+def _steps_in(
+    previous_actions: Sequence[str], text: str = "", ranking: Sequence[Mapping[str, Any]] = ()
+) -> Optional[str]:
+    """The latest answer of a turn that gave a path on the site; of two (two
     questions answered), the one whose topic the NLU ranks first in the message (`ranking`:
     « pour le mdp c'est dans quel onglet ? »). After the customer's own orders, addresses or
     details listed (no steps), their topic's path, unless the message names an order
@@ -1279,6 +1387,20 @@ _DATA_ANSWERS = {
     "action_answer_personal_data": "update_personal_data",
 }
 MAX_TOPIC_FOLLOW_UP_WORDS = 14
+# The answers about a topic: a follow-up reaches back over none of them to the turn before
+# (follow_up), only over an aside (out of scope, a miss, the phone line, a courtesy…).
+TOPIC_ANSWERS = frozenset(
+    {
+        *STEPS_ANSWERS,
+        *_DATA_PATHS,
+        *_DATA_ANSWERS,
+        *AFTER_DATA_SHOWN,
+        *AFTER_ADDRESS_AT_CHECKOUT,
+        *AFTER_INVOICE_ANSWERS,
+        *AFTER_PASSWORD_HELP,
+        *AFTER_DELETION_WARNING,
+    }
+)
 
 
 def topic_in_play(
@@ -1369,7 +1491,8 @@ def opens_with_no(text: str) -> bool:
 # revenir à mon nom… »: a first sentence or clause that only says no.
 _PLAIN_NO = re.compile(
     r"^(?:(?:bon|ah|euh|alors|en fait|finalement) )*(?:non|nan|no)"
-    r"(?: (?:non|merci|en fait|finalement|pas besoin(?: d \w+| de \w+)?|pas maintenant"
+    r"(?: (?:non|merci|en fait|finalement|pas besoin(?: (?:d|de l|de|du|des) (?:e )?\w+)?"
+    r"|pas maintenant"
     r"|ca ira|c est bon|surtout pas|pas la peine))*$"
 )
 
@@ -1514,8 +1637,8 @@ _SECOND_QUESTION = re.compile(
     r"(?=(?:comment|cmt|o[uù]|quand|qd|pourquoi|est[ -]ce|quel|quelle|quels|quelles|combien"
     r"|je|j'|j’|il|faut|puis[ -]je|pouvez|peut|vous|mes|mon|ma|c'est|c’est|c|quoi|on)\b)"
     # « je voudrais la facture, et savoir quelle adresse vous avez »: a second wish, in
-    # the infinitive after a comma (« ajouter et modifier une adresse » is one).
-    r"|\s*,\s*(?:et|puis)\s+(?=(?:savoir|conna[iî]tre|changer|modifier|supprimer"
+    # the infinitive after a comma or « puis » (« ajouter et modifier une adresse » is one).
+    r"|(?:\s*,\s*(?:et|puis)|\s+puis)\s+(?=(?:savoir|conna[iî]tre|changer|modifier|supprimer"
     r"|cr[ée]er|r[ée]cup[ée]rer|t[ée]l[ée]charger|ajouter|mettre [àa] jour|parler)\b)"
     r"|\s+(?:et aussi|et [ée]galement|ainsi que)[ ,:]+(?=\w)"
     # « la modification de mon adresse ainsi qu'à l'ajout de mon numéro »
@@ -1659,8 +1782,13 @@ _FILLER_WORDS = frozenset(
         "chez",
         "probleme",
         "problemes",
+        "pb",
+        "pbs",
+        "pbm",
         "souci",
         "soucis",
+        "g",
+        "jai",
         "question",
         "questions",
         "aide",
@@ -1674,7 +1802,7 @@ _FILLER_WORDS = frozenset(
 
 
 # « aide », « j'ai un problème svp »: help asked, and nothing said of what about.
-_HELP_WORDS = {"aide", "help", "probleme", "problemes", "souci", "soucis", "besoin", "aidez"}
+_HELP_WORDS = {"aide", "help", "probleme", "problemes", "pb", "souci", "soucis", "besoin", "aidez"}
 _HELP_FILLER = {"moi", "urgent", "assistance", "m", "me", "pouvez", "pourriez", "vous", "un"}
 
 

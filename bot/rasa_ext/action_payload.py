@@ -8,13 +8,13 @@ serialise it and 11 ms of the action server's to parse it: the largest cost that
 grew with the conversation (docs/PERFORMANCE.md).
 
 What our actions read of the events (actions/*.py and rasa_sdk's form validation):
-- what happened since the customer's previous message: the follow-ups read what the bot
-  did in the previous turn (`previous_turn_actions`), a form whether the latest message
+- what happened since the customer's message before the previous one: the follow-ups read
+  what the bot did in its two latest turns (`recent_turns`), a form whether the latest message
   answers it, rasa_sdk the slots a form just extracted, the repair action whether the
   previous message was missed (by its timestamp);
 - the whole conversation: only the summary of a message left for the agents
   (`action_leave_message`, in WHOLE_CONVERSATION).
-So the events sent start at the customer's previous message; the actions in
+So the events sent start at the customer's message before the previous one; the actions in
 WHOLE_CONVERSATION get every event, as Rasa sends them. Everything else in the call (the
 slots, the latest message, the active loop, the domain) is Rasa's, unchanged.
 tests/test_action_payload.py runs every custom action on a long conversation and checks
@@ -36,7 +36,7 @@ from bot.domain.repair import continues_a_message
 # The actions that read the whole conversation (their names, as in domain.yml).
 WHOLE_CONVERSATION = frozenset({"action_leave_message"})
 # How many of the customer's latest messages the events sent start from.
-USER_MESSAGES_SENT = 2
+USER_MESSAGES_SENT = 3
 
 _rasa_action_call_format = RemoteAction._action_call_format
 

@@ -91,8 +91,10 @@ COURTESY_TIE = 0.8
 PERSON_SECOND_CONFIDENCE = 0.3
 DELETION = "delete_account"
 # What the NLU makes of a question about the bot itself (« qui t'a créé ? »).
+# The readings in words that are sure whatever the NLU read (_as).
+SURE_IN_WORDS = frozenset({"bot_challenge"})
 ABOUT_THE_BOT_MISREAD = frozenset(
-    {"create_account", "nlu_fallback", "out_of_scope", "request_human", "greet"}
+    {"create_account", "nlu_fallback", "out_of_scope", "request_human", "greet", "bot_challenge"}
 )
 # What the NLU makes of an e-mail already taken at sign-up.
 TAKEN_EMAIL_MISREAD = frozenset({"create_account", "duplicate_accounts", "nlu_fallback"})
@@ -224,9 +226,12 @@ def _person_close_behind(whole: Dict[str, Any]) -> bool:
 def _as(whole: Dict[str, Any], name: str) -> Dict[str, Any]:
     """`whole` read as `name`, at the confidence of its first reading; of a fallback's, its
     threshold says nothing of the reading the words give: sure enough then to answer
-    inside a flow (SURE_CONFIDENCE)."""
+    inside a flow (SURE_CONFIDENCE), as is a reading the words confirm."""
     intent = {**whole["intent"], "name": name}
-    if _intent(whole)[0] == "nlu_fallback":
+    # (The NLU's own reading, unsure, that the words confirm, and who the bot is asked in
+    # so many words: « au fait tu t'appelles comment ? », out of scope at 0.42, is sure
+    # enough to answer inside a flow.)
+    if _intent(whole)[0] in ("nlu_fallback", name) or name in SURE_IN_WORDS:
         intent["confidence"] = max(float(intent.get("confidence") or 0.0), SURE_CONFIDENCE)
     return focused(whole, {"text": whole.get("text"), "intent": intent})
 

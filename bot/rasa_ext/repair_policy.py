@@ -38,7 +38,7 @@ from bot.domain.repair import (
     follow_up,
     names_only_the_account,
     postal_meant,
-    previous_turn_actions,
+    recent_turns,
     wants_a_person,
     wants_to_resume,
     with_memory,
@@ -65,9 +65,9 @@ CLEAR_CONFIDENCE = 0.8
 
 def previous_actions(tracker: DialogueStateTracker) -> List[str]:
     """The actions run and responses sent between the customer's previous message and the
-    latest one."""
-    actions = previous_turn_actions(_kind_and_name(event) for event in reversed(tracker.events))
-    return with_memory(actions, tracker.get_slot(LAST_RESET_EMAIL))
+    latest one, and those of the turn before (with_memory)."""
+    previous, earlier = recent_turns(_kind_and_name(event) for event in reversed(tracker.events))
+    return with_memory(previous, tracker.get_slot(LAST_RESET_EMAIL), earlier)
 
 
 def _kind_and_name(event: Event) -> Tuple[str, Optional[str]]:

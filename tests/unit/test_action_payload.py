@@ -37,11 +37,12 @@ def conversation(turns: int) -> DialogueStateTracker:
     return DialogueStateTracker.from_events("c1", events, DOMAIN.slots)
 
 
-def test_the_latest_events_start_at_the_customer_s_previous_message():
+def test_the_latest_events_start_at_the_customer_s_message_before_the_previous_one():
     events = list(conversation(5).events)
     user_messages = [i for i, event in enumerate(events) if isinstance(event, UserUttered)]
 
-    assert latest_events(events) == events[user_messages[-2] :]
+    assert latest_events(events) == events[user_messages[-3] :]
+    assert latest_events(events, user_messages=2) == events[user_messages[-2] :]
     assert latest_events(events, user_messages=1) == events[user_messages[-1] :]
     assert latest_events(events[: user_messages[1]]) == events[: user_messages[1]]
     assert latest_events([]) == []
@@ -49,12 +50,12 @@ def test_the_latest_events_start_at_the_customer_s_previous_message():
 
 def test_a_split_message_counts_once():
     events = list(conversation(3).events)
-    previous = max(i for i, event in enumerate(events) if isinstance(event, UserUttered))
-    # The latest message was split in two: its second question comes after the first's answer.
+    earlier = sorted(i for i, event in enumerate(events) if isinstance(event, UserUttered))[-2]
+    # The previous message was split in two: its second question comes after the first's answer.
     second = UserUttered("et mes adresses ?", parse_data={"split_part": 1})
     events += [second, ActionExecuted("utter_manage_addresses"), ActionExecuted("action_listen")]
     events += [UserUttered("c'est où ?")]
-    assert latest_events(events) == events[previous:]
+    assert latest_events(events) == events[earlier:]
 
 
 def test_a_long_conversation_s_call_is_rasa_s_with_the_latest_events_only():
@@ -65,7 +66,7 @@ def test_a_long_conversation_s_call_is_rasa_s_with_the_latest_events_only():
     rasas = _rasa_action_call_format(action, tracker, DOMAIN)
 
     assert ours["tracker"]["events"] == [event.as_dict() for event in latest_events(tracker.events)]
-    assert len(ours["tracker"]["events"]) == 10 < len(rasas["tracker"]["events"])
+    assert len(ours["tracker"]["events"]) == 15 < len(rasas["tracker"]["events"])
     ours["tracker"]["events"] = rasas["tracker"]["events"]
     assert ours == rasas
 

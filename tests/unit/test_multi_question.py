@@ -67,6 +67,10 @@ class Agent:
             "deux choses : je voudrais ma dernière facture, et savoir quelle adresse vous avez",
             ["deux choses : je voudrais ma dernière facture", "savoir quelle adresse vous avez"],
         ),
+        (
+            "je veux récupérer ma facture puis supprimer mon compte",
+            ["je veux récupérer ma facture", "supprimer mon compte"],
+        ),
         # « et en plus », « et c'est quoi … »
         (
             "je ne retrouve plus la facture, et en plus je voulais savoir comment on se déconnecte",

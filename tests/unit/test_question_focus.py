@@ -8,7 +8,7 @@ from typing import Dict, Tuple
 
 import pytest
 
-from bot.domain.repair import ASKS, REJECTED, fragments
+from bot.domain.repair import ASKS, REJECTED, SURE_CONFIDENCE, fragments
 from bot.rasa_ext.question_focus import focus
 
 STORY = "j'ai rempli mon panier avec deux roulements 6204 pour ma tondeuse"
@@ -366,11 +366,22 @@ def test_a_second_account_made_is_two_accounts(text, read, expected):
         ("tu t'appelles comment ?", "nlu_fallback", "bot_challenge"),
         ("t'es qui toi ?", "out_of_scope", "bot_challenge"),
         ("qui a créé mon compte ?", "create_account", "create_account"),
+        ("t un humain ?", "request_human", "bot_challenge"),
+        ("vous êtes une vraie personne ?", "request_human", "bot_challenge"),
+        ("je veux une vraie personne", "request_human", "request_human"),
     ],
 )
 def test_questions_about_the_bot(text, read, expected):
     agent = Agent({text: (read, 0.5)})
     assert asyncio.run(agent.parse(text))["intent"]["name"] == expected
+
+
+@pytest.mark.parametrize("read", ["bot_challenge", "out_of_scope"])
+def test_who_the_bot_is_asked_in_words_is_sure(read):
+    text = "au fait tu t'appelles comment ?"
+    parse = asyncio.run(Agent({text: (read, 0.42)}).parse(text))
+    assert parse["intent"]["name"] == "bot_challenge"
+    assert parse["intent"]["confidence"] >= SURE_CONFIDENCE
 
 
 @pytest.mark.parametrize(

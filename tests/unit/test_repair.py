@@ -24,6 +24,7 @@ from bot.domain.repair import (
     pick,
     postal_meant,
     previous_turn_actions,
+    recent_turns,
     says_goodbye,
     says_yes_plainly,
     steps_given,
@@ -313,6 +314,77 @@ def test_previous_turn_actions_are_the_bot_s_last_turn_only():
     ]
 
 
+def test_recent_turns_are_the_bot_s_two_last_turns():
+    events = [
+        ("user", None),
+        ("action", "utter_greet"),
+        ("action", "action_listen"),
+        ("user", None),
+        ("action", "utter_log_out"),
+        ("action", "action_listen"),
+        ("user", None),
+        ("bot", "utter_find_invoices"),
+        ("split", None),
+        ("action", "utter_opening_hours_intro"),
+        ("action", "action_listen"),
+        ("user", None),
+    ]
+    previous, earlier = recent_turns(reversed(events))
+    # (A split message is one turn: what was said to all of its questions.)
+    assert previous == ["action_listen", "utter_opening_hours_intro", "utter_find_invoices"]
+    assert earlier == ["action_listen", "utter_log_out"]
+    assert recent_turns(reversed(events[:4])) == [["action_listen", "utter_greet"], []]
+
+
+# The account's creation, then a question out of scope: the delivery address at checkout
+# still reads the creation's answer.
+CREATED_THEN_ASIDE = with_memory(["utter_out_of_scope"], None, ["utter_create_account"])
+
+
+def test_a_follow_up_reaches_back_over_one_answer():
+    text = "ok. et pour le compte, l'adresse de livraison je la mets où du coup ?"
+    assert follow_up(CREATED_THEN_ASIDE, text) == "address_at_checkout"
+    # Someone else's invoices refused, an address typed, then « les miennes »: the orders.
+    refused = with_memory(["utter_fallback_topics"], None, ["utter_find_invoices"])
+    assert follow_up(refused, "bon et les miennes alors ?") == "orders_again"
+    # Not two turns back: the turn before that is forgotten.
+    assert follow_up(with_memory(["utter_out_of_scope"], None), text) is None
+
+
+def test_a_follow_up_reaches_back_over_an_aside_only():
+    # After the invoice's timing (an answer), « quand elle sera là » is about that answer:
+    # not the invoice's timing again from the invoices' steps before it.
+    timing = with_memory(["utter_invoice_when_shipped"], None, ["utter_find_invoices"])
+    text = "et quand elle sera là je pourrai la télécharger en pdf ?"
+    assert follow_up(timing, text, "find_invoices") is None
+    # After the checkout address (an answer), « la changer » is a new question.
+    checkout = with_memory(["utter_address_at_checkout"], None, ["utter_create_account"])
+    assert follow_up(checkout, "et pr la changer apres ?") is None
+    assert steps_given(with_memory(["utter_log_out"], None, ["utter_find_invoices"])) == (
+        "utter_log_out"
+    )
+
+
+def test_only_some_follow_ups_reach_back():
+    # « et le samedi ? » reads the hours only right after them.
+    hours_then_invoices = with_memory(["utter_find_invoices"], None, ["utter_opening_hours_intro"])
+    assert follow_up(hours_then_invoices, "et le samedi ?") is None
+    assert follow_up(with_memory(["utter_opening_hours_intro"], None), "et le samedi ?")
+
+
+def test_a_message_pointing_back_reads_the_turn_before_first():
+    log_out_then_invoices = with_memory(["utter_find_invoices"], None, ["utter_log_out"])
+    text = "pour ma première question je trouve pas le bouton, vous pouvez me redire ?"
+    assert follow_up(log_out_then_invoices, text) == "where_exactly"
+    assert steps_given(log_out_then_invoices, text) == "utter_log_out"
+    # Without the words that point back, the path given just before.
+    assert steps_given(log_out_then_invoices, "c'est où exactement ?") == "utter_find_invoices"
+    # No path just before (the customer's question was out of scope): the one before it.
+    aside = with_memory(["utter_out_of_scope"], None, ["utter_log_out"])
+    assert follow_up(aside, "c'est où exactement ?") == "where_exactly"
+    assert steps_given(aside, "c'est où exactement ?") == "utter_log_out"
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -324,6 +396,9 @@ def test_previous_turn_actions_are_the_bot_s_last_turn_only():
         "j'ai besoin d'aide svp",
         "probleme",
         "aidez-moi",
+        # SMS spelling: « g » for « j'ai », « pb » for « problème ».
+        "g un pb avec mon compte",
+        "jai un pb sur mon compte svp",
     ],
 )
 def test_a_message_naming_only_the_account_is_vague(text):
@@ -414,6 +489,8 @@ def test_a_lost_mailbox_after_the_password_help(text):
         # When the invoice of an order not shipped yet comes.
         (["action_answer_invoices"], "je l'aurai quand alors ?", "invoice_timing"),
         (["utter_find_invoices"], "elle sera dispo quand ?", "invoice_timing"),
+        (["utter_invoices_list"], "elle arrive quand alors ?", "invoice_timing"),
+        (["utter_invoices_list"], "et ma commande elle arrive quand ?", None),
         (
             ["utter_invoice_when_shipped"],
             "on peut pas l'avoir par mail avant ? mon comptable la veut",
@@ -535,6 +612,13 @@ def test_a_person_surely_asked_for_is_no_follow_up():
         (["utter_update_personal_data"], "et si ça marche pas ?", None, "phone"),
         (["utter_password_email_sent"], "et si ça marche pas ?", None, "phone"),
         (["utter_greet"], "et si ça marche pas ?", None, None),
+        (
+            ["utter_manage_addresses"],
+            "c'est exactement ce que je fais !!! ça marche pas votre truc",
+            "affirm",
+            "phone",
+        ),
+        (["utter_manage_addresses"], "ça enregistre toujours pas", None, "phone"),
         # The password's link is on the personal data's page.
         (
             ["utter_update_personal_data"],
@@ -1406,6 +1490,8 @@ def test_nothing_typed_but_punctuation_names_nothing():
     [
         ("non en fait non. et pour l'adresse, je peux en avoir plusieurs ?", True),
         ("euh non... enfait oui, allez-y", False),
+        ("non pas besoin du mail, je vais cliquer sur le lien moi-même", True),
+        ("non pas besoin de l'e-mail. merci", True),
         ("non mais c'est où ?", False),
         ("non", False),
     ],
