@@ -829,7 +829,10 @@ _WHERE = _any(
         r"concretement",
         # « je comprends pas » after the steps: the path again, step by step.
         r"je (?:ne )?(?:comprends|comprend|capte|pige) (?:pas|rien)",
-        r"(?:j ai |j |jai )?(?:pas|rien) compris",
+        r"(?:j ai |j |jai )?(?:pas|rien) (?:bien |tout |trop )?compris",
+        # « vous pouvez répéter où il faut cliquer ? »
+        r"(?:repeter|redire|reexpliquer) (?:ou|le chemin|comment)",
+        r"ou (?:il faut|faut il|je dois|dois je|on doit) (?:cliquer|aller|appuyer)",
         r"c est pas clair",
     ]
 )
@@ -958,6 +961,8 @@ MAX_FOLLOW_UP_WORDS = 20
 # celle de mon ancien boulot »): its words are specific enough to be read a little longer.
 MAX_MAILBOX_LOST_WORDS = 30
 MAX_HOURS_FOLLOW_UP_WORDS = 14
+# « Je ne sais pas faire pour la télécharger, le bouton il est où ? » asks where, with why.
+MAX_WHERE_WORDS = 14
 
 
 def follow_up(
@@ -1084,7 +1089,7 @@ def _follow_up_of(
     # topic the NLU reads in « téléphone ».
     device = _DEVICE.search(words) is not None
     if (
-        count <= 12
+        count <= MAX_WHERE_WORDS
         and _WHERE.search(words)
         and given
         # (« comment ? » alone names no topic, whatever the NLU guesses from it.)

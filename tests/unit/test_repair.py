@@ -529,6 +529,17 @@ def test_a_lost_mailbox_after_the_password_help(text):
         (["utter_manage_addresses"], "oui mais concrètement je clique où ?", "where_exactly"),
         (["utter_log_out"], "je comprends pas", "where_exactly"),
         (
+            ["utter_steps_again", "utter_find_invoices"],
+            "Pardon, je n'ai pas bien compris, vous pouvez répéter où il faut cliquer ?",
+            "where_exactly",
+        ),
+        # Where, with why (13 words).
+        (
+            ["action_answer_invoices", "utter_invoices_list"],
+            "Je ne sais pas faire pour la télécharger, le bouton il est où ?",
+            "where_exactly",
+        ),
+        (
             ["utter_invoices_list"],
             "Je l'ai commandée il y a trois jours, c'est normal ?",
             "invoice_timing",
