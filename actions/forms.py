@@ -59,6 +59,7 @@ from bot.domain.repair import (
     asks_a_question,
     asks_for_someone,
     asks_for_the_reset_email,
+    asks_to_be_called_back,
     closes_with_cancel,
     corrects_the_subject,
     explicit_yes_or_no,
@@ -444,6 +445,22 @@ def _asks_the_bot(turn: Turn) -> bool:
     )
 
 
+# A message this long typed at the leave-message offer, that asks to be called or written
+# back, neither a yes nor a no, nor a cancel, is the message itself (whatever topic it names:
+# it is for the agents).
+MIN_MESSAGE_AT_OFFER_WORDS = 12
+
+
+def _is_the_message(turn: Turn) -> bool:
+    return (
+        turn.words >= MIN_MESSAGE_AT_OFFER_WORDS
+        and asks_to_be_called_back(turn.text)
+        and yes_no_parser(turn.text, turn.intent) is None
+        and not wants_to_cancel(turn.text)
+        and not says_goodbye(turn.text)
+    )
+
+
 def _opening_intent(tracker: Tracker) -> Optional[str]:
     """The intent of the message that opened the active form."""
     trigger = (tracker.active_loop or {}).get("trigger_message") or {}
@@ -588,6 +605,10 @@ class ValidateLeaveMessageForm(GuidedFormValidation):
         )
         if slot == "wants_to_leave_message" and tracker.get_slot(PENDING) and resumes:
             return {slot: None, OUTCOME: "resumed"}
+        if slot == "wants_to_leave_message" and _is_the_message(turn):
+            # « Bonjour, je voudrais que mes prochaines factures soient au nom de ma
+            # société… Merci de me recontacter. » typed at the offer: a yes, with its text.
+            return {slot: True, "message_text": turn.text.strip()}
         if slot == "message_text" and _asks_the_bot(turn):
             return None
         return super()._value(slot, turn, dispatcher, tracker)

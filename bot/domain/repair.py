@@ -299,6 +299,23 @@ def thanks_resigned(text: str) -> bool:
     return _cancel_words(words) == {"tant pis"} and "merci" in words.split()
 
 
+# « Merci de me recontacter », « rappelez-moi demain »: the customer asks to be called or
+# written back (words for the agents, not for the bot).
+_CALL_ME_BACK = _any(
+    [
+        r"(?:me |nous |m )?(?:re)?contact(?:er|ez)(?: moi| nous)?",
+        r"rappel(?:ez|er) (?:moi|nous)",
+        r"(?:me|nous) rappel(?:er|ez|iez)",
+        r"(?:revenir|reveniez|revenez) vers (?:moi|nous)",
+        r"(?:me|nous) (?:repondre|repondiez|ecrire) par (?:e ?)?mail",
+    ]
+)
+
+
+def asks_to_be_called_back(text: str) -> bool:
+    return _CALL_ME_BACK.search(plain(text)) is not None
+
+
 def will_phone(text: str) -> bool:
     """« oubliez, j'appellerai plutôt », « bon je vais vous appeler »."""
     return _WILL_PHONE.search(plain(text)) is not None

@@ -234,6 +234,41 @@ def test_another_request_at_an_offer_replaces_it():
     assert updates is not None and updates["form_outcome"] == "switched"
 
 
+@pytest.mark.parametrize(
+    "text, ranking, is_the_message",
+    [
+        (
+            "Bonjour, je voudrais que mes prochaines factures soient au nom de ma société et "
+            "pas à mon nom perso. Merci de me recontacter.",
+            [("update_personal_data", 0.84)],
+            True,
+        ),
+        (
+            "pouvez-vous me rappeler demain matin au sujet de la facture de septembre svp ?",
+            [("request_human", 0.6)],
+            True,
+        ),
+        # Not asked to be called back: another request, or a detour.
+        (
+            "ok bon finalement je voudrais plutôt supprimer mon compte client définitivement svp",
+            [("delete_account", 0.95)],
+            False,
+        ),
+        (
+            "non merci je vous rappellerai lundi matin quand la ligne sera ouverte",
+            [("deny", 0.9)],
+            False,
+        ),
+    ],
+)
+def test_a_message_typed_at_the_offer_is_the_message(text, ranking, is_the_message):
+    form = ValidateLeaveMessageForm(ActionContext.from_settings(load_settings()))
+    tracker = form_tracker(text, ranking)
+    updates = form._value("wants_to_leave_message", Turn(tracker), CollectingDispatcher(), tracker)
+    taken = {"wants_to_leave_message": True, "message_text": text}
+    assert (updates == taken) is is_the_message
+
+
 def test_thanks_at_an_offer_decline_it():
     form = ValidatePasswordEmailForm(ActionContext.from_settings(load_settings()))
     tracker = form_tracker("ok merci", [("thank", 0.97)])
