@@ -305,6 +305,11 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
                 response="utter_ask_which_email", candidates=" ou ".join(emails)
             )
             return {slot: None, CANDIDATES: emails}
+        later = self._also_given(slot, turn, tracker) if value is None else {}
+        if later:
+            # « j'ai utilisé a@b.fr et c@d.fr » when the customer number is asked: the
+            # e-mails kept for their own question, the number asked again.
+            return {slot: None, **later, RETRIES: None}
         return None
 
     @staticmethod

@@ -316,6 +316,31 @@ def asks_to_be_called_back(text: str) -> bool:
     return _CALL_ME_BACK.search(plain(text)) is not None
 
 
+# « je voudrais me connecter sur votre site c la 1ere fois »: to log in, which the NLU may
+# read as logging out (« connecter », « déconnecter »), and no word of leaving.
+# (Not « je suis resté connecté »: a state, the wish to leave it.)
+_LOG_IN = _any([r"(?:me|m|se|s|nous) (?:re)?connect\w*", r"connexion", r"login", r"log in"])
+_LEAVING = _any(
+    [
+        r"deconn\w*",
+        r"deco",
+        # « je veux plus être connecté sur ce navigateur »
+        r"(?:plus|pas|jamais) (?:etre |rester )?connecte\w*",
+        r"sortir",
+        r"quitter",
+        r"fermer (?:la |ma |sa )?session",
+        r"log ?out",
+        r"log ?off",
+        r"sign ?out",
+    ]
+)
+
+
+def logs_in_not_out(text: str) -> bool:
+    words = plain(text)
+    return _LOG_IN.search(words) is not None and _LEAVING.search(words) is None
+
+
 def will_phone(text: str) -> bool:
     """« oubliez, j'appellerai plutôt », « bon je vais vous appeler »."""
     return _WILL_PHONE.search(plain(text)) is not None
@@ -761,7 +786,7 @@ _RECENT_ORDER = _any(
         # « je l'ai commandée il y a trois jours, c'est normal ? »
         r"il y a (?:un|une|deux|trois|quatre|cinq|quelques|\d+) (?:jours?|heures?)",
         r"avant hier",
-        r"pas (?:encore )?(?:expediee|partie|livree)",
+        r"(?:pas|pa) (?:encore |encor )?(?:expediee?s?|partie?s?|livree?s?|envoyee?s?)",
         r"(?:aurai|aura|recevrai|sera dispo\w*|sera disponible) quand",
         r"quand (?:est ce que )?(?:je l aurai|je la recevrai|elle sera|j aurai)",
         # « elle arrive quand alors ? » (the invoice; not « ma commande elle arrive quand »,
@@ -816,8 +841,9 @@ _WHERE = _any(
     [
         # « comment ? » alone, right after a path.
         r"^comment(?: (?:ca|faire|on fait|je fais|donc))?(?=[\s?!.]*$)",
-        r"c est ou",
-        r"ou (?:ca|exactement|precisement)",
+        # « c'est où », SMS « cé ou », « c ou »
+        r"(?:c est|cest|c|ce) ou",
+        r"ou (?:ca|exactement|exactemen|exactment|precisement)",
         r"ou est (?:il|elle|ce bouton|cet onglet|ce lien|ce menu)",
         r"il est ou",
         r"elle est ou",
@@ -907,6 +933,10 @@ FROM_EARLIER = frozenset(
         "addresses_again",
         "addresses_change",
         "invoice_timing",
+        # « merci. ça met combien de temps à arriver ? » after the reset e-mail and thanks.
+        "reset_email_delay",
+        "reset_email_not_received",
+        "mailbox_lost",
     }
 )
 _BACK_THEN = _any(
@@ -1463,6 +1493,11 @@ _YES = _any(
         r"oui",
         r"ouais",
         r"ouep",
+        # « wé », « yep »
+        r"we",
+        r"wep",
+        r"yep",
+        r"yup",
         r"wi",
         r"ui",
         r"ouai",
@@ -1935,7 +1970,7 @@ _SATISFIED = _any(
         r"excellent",
         r"cool",
         r"tres bien",
-        r"c est (?:bon|clair|note|compris)",
+        r"(?:c est|c|cest|ce) (?:bon|clair|note|compris)",
         r"compris",
         r"note",
         r"ca marche",

@@ -38,6 +38,7 @@ from bot.domain.repair import (
     asks_to_set_an_address,
     fragments,
     is_satisfied,
+    logs_in_not_out,
     made_a_second_account,
     names_a_bare_code,
     names_the_deletion,
@@ -91,6 +92,8 @@ COURTESY_TIE = 0.8
 PERSON_SECOND_CONFIDENCE = 0.3
 DELETION = "delete_account"
 # What the NLU makes of a question about the bot itself (« qui t'a créé ? »).
+# Below this, a log-out reading with no word of leaving is doubted (_said_in_words_too).
+LOG_OUT_DOUBT = 0.8
 # The readings in words that are sure whatever the NLU read (_as).
 SURE_IN_WORDS = frozenset({"bot_challenge"})
 ABOUT_THE_BOT_MISREAD = frozenset(
@@ -205,6 +208,10 @@ def _said_in_words_too(text: str, whole: Dict[str, Any], name: Optional[str]) ->
     if name == "nlu_fallback" and is_satisfied(text):
         # « top », « nickel »: satisfied with the answer, which the NLU could not place.
         return "affirm"
+    if name == "log_out" and _intent(whole)[1] < LOG_OUT_DOUBT and logs_in_not_out(text):
+        # « je voudrais me connecter sur votre site c la 1ere fois » (log out 0.50): to log
+        # in, no word of leaving.
+        return "login_problem"
     return None
 
 

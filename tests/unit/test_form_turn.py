@@ -269,6 +269,16 @@ def test_a_message_typed_at_the_offer_is_the_message(text, ranking, is_the_messa
     assert (updates == taken) is is_the_message
 
 
+def test_a_value_of_a_later_question_is_kept_for_it():
+    form = ValidateDuplicateAccountsForm(ActionContext.from_settings(load_settings()))
+    text = "alors j'ai utilisé m.lemaire@yahoo.fr et marc.lemaire@laposte.net"
+    tracker = form_tracker(text, [("inform", 0.9)])
+    updates = form._value("customer_id", Turn(tracker), CollectingDispatcher(), tracker)
+    assert updates is not None and updates["customer_id"] is None
+    assert "m.lemaire@yahoo.fr" in updates["account_emails"]
+    assert "marc.lemaire@laposte.net" in updates["account_emails"]
+
+
 def test_thanks_at_an_offer_decline_it():
     form = ValidatePasswordEmailForm(ActionContext.from_settings(load_settings()))
     tracker = form_tracker("ok merci", [("thank", 0.97)])

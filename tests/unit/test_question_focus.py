@@ -376,6 +376,21 @@ def test_questions_about_the_bot(text, read, expected):
     assert asyncio.run(agent.parse(text))["intent"]["name"] == expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("je voudrais me connecter sur votre site c la 1ere fois", "login_problem"),
+        ("je veux plus être connecté sur ce navigateur", "log_out"),
+        ("comment je me déconnecte ?", "log_out"),
+        # Logged in (a state): the wish to leave it.
+        ("je suis resté connecté sur l'ordi du bureau", "log_out"),
+    ],
+)
+def test_logging_in_read_as_logging_out(text, expected):
+    agent = Agent({text: ("log_out", 0.5)})
+    assert asyncio.run(agent.parse(text))["intent"]["name"] == expected
+
+
 @pytest.mark.parametrize("read", ["bot_challenge", "out_of_scope"])
 def test_who_the_bot_is_asked_in_words_is_sure(read):
     text = "au fait tu t'appelles comment ?"

@@ -101,6 +101,7 @@ def test_wants_to_cancel(text, expected):
         ("c'est bon je les ai. oui je confirme la suppression", True),
         ("ouais vas-y", True),
         ("wi", True),
+        ("wé", True),
         ("non merci", False),
         ("pas maintenant", False),
         ("oui mais non", None),
@@ -217,6 +218,7 @@ def test_choice_between_two_topics(text, expected):
     "text, expected",
     [
         ("ok top", True),
+        ("ok c bon", True),
         ("ok parfait", True),
         ("ah super merci", True),
         ("d'accord, c'est noté", True),
@@ -365,6 +367,13 @@ def test_a_follow_up_reaches_back_over_an_aside_only():
     )
 
 
+def test_the_reset_email_s_delay_reaches_back_over_thanks():
+    sent = ["action_send_password_email", "utter_password_email_sent"]
+    thanked = with_memory(["utter_you_are_welcome"], "a@b.fr", sent)
+    text = "ça met combien de temps à arriver en général ?"
+    assert follow_up(thanked, text) == "reset_email_delay"
+
+
 def test_only_some_follow_ups_reach_back():
     # « et le samedi ? » reads the hours only right after them.
     hours_then_invoices = with_memory(["utter_find_invoices"], None, ["utter_opening_hours_intro"])
@@ -490,6 +499,8 @@ def test_a_lost_mailbox_after_the_password_help(text):
         (["action_answer_invoices"], "je l'aurai quand alors ?", "invoice_timing"),
         (["utter_find_invoices"], "elle sera dispo quand ?", "invoice_timing"),
         (["utter_invoices_list"], "elle arrive quand alors ?", "invoice_timing"),
+        (["utter_find_invoices"], "et si le colis n'est pas encore parti ?", "invoice_timing"),
+        (["utter_find_invoices"], "et si ma comande é pa encor partie", "invoice_timing"),
         (["utter_invoices_list"], "et ma commande elle arrive quand ?", None),
         (
             ["utter_invoice_when_shipped"],
@@ -528,6 +539,7 @@ def test_a_lost_mailbox_after_the_password_help(text):
         (["utter_manage_addresses"], "je trouve pas", "where_exactly"),
         (["utter_manage_addresses"], "oui mais concrètement je clique où ?", "where_exactly"),
         (["utter_log_out"], "je comprends pas", "where_exactly"),
+        (["utter_change_password"], "cé ou exactemen ??", "where_exactly"),
         (
             ["utter_steps_again", "utter_find_invoices"],
             "Pardon, je n'ai pas bien compris, vous pouvez répéter où il faut cliquer ?",
