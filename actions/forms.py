@@ -61,6 +61,7 @@ from bot.domain.repair import (
     asks_for_the_reset_email,
     asks_to_be_called_back,
     closes_with_cancel,
+    corrected_to,
     corrects_the_subject,
     explicit_yes_or_no,
     follow_up,
@@ -300,6 +301,10 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
                 RETRIES: None,
             }
         emails = find_emails(turn.text)
+        corrected = corrected_to(turn.text, emails) if self.parsers[slot] is email_parser else None
+        if corrected:
+            # « c'est a@free.fr ah non celle du boulot b@free.fr »: the second.
+            return {slot: corrected, CANDIDATES: None, RETRIES: None}
         if len(emails) > 1 and self.parsers[slot] is email_parser:
             dispatcher.utter_message(
                 response="utter_ask_which_email", candidates=" ou ".join(emails)

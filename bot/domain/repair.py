@@ -164,7 +164,7 @@ _NOT_RECEIVED = _any(
     [
         *_NEVER_ARRIVES_WORDS,
         r"(?:rien|pas|jamais) (?:recu|arrive|eu)",
-        r"(?:recois|recoit|vois|trouve|ai) (?:rien|pas|toujours pas|jamais)",
+        r"(?:recois|recoit|vois|trouve|ai|jai) (?:rien|pas|toujours pas|jamais)",
         r"recu (?:aucun|rien)",
         r"(?:toujours|tjrs|tjs|tj) (?:rien|pas)",
         r"n est pas arrive",
@@ -875,6 +875,7 @@ _WHERE = _any(
         r"(?:j ai |j |jai )?(?:pas|rien) (?:bien |tout |trop )?compris",
         # « vous pouvez répéter où il faut cliquer ? »
         r"(?:repeter|redire|reexpliquer) (?:ou|le chemin|comment)",
+        r"(?:vous pouvez |pouvez vous |tu peux )?(?:me )?reexpliqu\w*",
         r"ou (?:il faut|faut il|je dois|dois je|on doit) (?:cliquer|aller|appuyer)",
         r"c est pas clair",
     ]
@@ -948,6 +949,42 @@ _BACK_THEN = _any(
         r"(?:precedente?|d avant|du debut)",
     ]
 )
+
+
+# « c julien@gmail.com euh non pardon c julien42@orange.fr »: the value typed after a
+# correction replaces the one before it, in the same message.
+_SELF_CORRECTION = _any(
+    [r"non", r"pardon", r"plutot", r"enfin", r"je veux dire", r"oups", r"erreur", r"correction"]
+)
+
+
+# « je veux changer mon mot de passe, enfin non je l'ai oublié en fait »: the customer
+# corrects the request being typed; what follows is the request.
+_CORRECTS_ITSELF = re.compile(
+    r"(?:[,.…]+\s*|\s+)(?:enfin non|non en fait|euh non|ah non|non pardon|pardon|"
+    r"je veux dire|je voulais dire)\b[ ,:]*",
+    re.IGNORECASE,
+)
+MIN_CORRECTED_WORDS = 3
+
+
+def corrected_request(text: str) -> Optional[str]:
+    """The part of a message after the customer's own correction of the request, when
+    enough words come before and after it; None otherwise."""
+    match = _CORRECTS_ITSELF.search(text)
+    if not match:
+        return None
+    before, after = text[: match.start()], text[match.end() :]
+    enough = min(len(before.split()), len(after.split())) >= MIN_CORRECTED_WORDS
+    return after.strip() if enough else None
+
+
+def corrected_to(text: str, values: Sequence[str]) -> Optional[str]:
+    """The last of two or more values a message types, when it corrects the one before."""
+    if len(values) < 2:
+        return None
+    between = text[text.find(values[-2]) + len(values[-2]) : text.rfind(values[-1])]
+    return values[-1] if _SELF_CORRECTION.search(plain(between)) else None
 
 
 def corrects_the_reset_address(
@@ -1569,7 +1606,7 @@ def opens_with_a_plain_no(text: str) -> bool:
 _SEND_IT = _any(
     [
         r"(?:r?envoy(?:ez|er)|r?envoie|send)(?: moi| me| nous)?(?: le| un| ce| votre| the| a)?"
-        r" (?:mail|e mail|email|courriel|lien|link)",
+        r"(?: reset| password reset)? (?:mail|e mail|email|courriel|lien|link)",
     ]
 )
 
@@ -1623,7 +1660,10 @@ _EXPLICIT_YES = _any(
     [
         r"je (?:la |le )?(?:confirme|valide)(?! pas| plus)",
         # « ok envoyez-moi le mail » at the offer of the reset e-mail.
-        r"envoye[zr]? (?:moi |le moi |la moi )?(?:le |la |l |un |ce )?(?:mail|e ?mail|lien)",
+        r"envoye[zr]? (?:moi |le moi |la moi )?(?:le |la |l |un |ce |cet |cette )?"
+        r"(?:mail|e ?mail|lien)",
+        # « … bon oui je veux bien laisser un message plutôt que de rappeler demain »
+        r"(?:je veux bien|je vais|ok pour|oui pour|je prefere) laisser un message",
     ]
 )
 
@@ -1690,7 +1730,8 @@ def sentences(text: str) -> List[str]:
 
 _SECOND_QUESTION = re.compile(
     r"\s+(?:et|puis|aussi|sinon|et aussi|et sinon|et puis|et en plus|en plus|de plus"
-    r"|autre question|par contre)(?:[ ,:]+(?:au passage|d'ailleurs|par ailleurs))?[ ,:]+"
+    r"|autre question|par contre|et ensuite|ensuite|et apr[eè]s|then|and then)"
+    r"(?:[ ,:]+(?:au passage|d'ailleurs|par ailleurs))?[ ,:]+"
     r"(?=(?:comment|cmt|o[uù]|quand|qd|pourquoi|est[ -]ce|quel|quelle|quels|quelles|combien"
     r"|je|j'|j’|il|faut|puis[ -]je|pouvez|peut|vous|mes|mon|ma|c'est|c’est|c|quoi|on)\b)"
     # « je voudrais la facture, et savoir quelle adresse vous avez »: a second wish, in
@@ -1703,8 +1744,10 @@ _SECOND_QUESTION = re.compile(
     # « retourner un roulement et ensuite supprimer mon compte »: a second wish in order.
     r"|\s*,?\s+(?:et|puis)\s+(?:ensuite|apr[eè]s|aussi)\s+(?=(?:savoir|conna[iî]tre|changer"
     r"|modifier|supprimer|cr[ée]er|r[ée]cup[ée]rer|t[ée]l[ée]charger|ajouter|parler)\b)"
-    # « 3 choses : 1) changer mon mot de passe 2) modifier mon numéro »: a list.
-    r"|\s+(?=\(?\d{1,2}\)\s)|\s*\n\s*(?=(?:[-•*]|\(?\d{1,2}[).-])\s)",
+    # « 3 choses : 1) changer mon mot de passe 2) modifier mon numéro »: a list, its items
+    # numbered « 1) », « 2. » or in words (« premièrement …, deuxièmement … »).
+    r"|\s+(?=\(?\d{1,2}\)\s)|\s+(?=\d{1,2}\.\s+\D)|\s*\n\s*(?=(?:[-•*]|\(?\d{1,2}[).-])\s)"
+    r"|\s*,?\s+(?=(?:deuxi[eè]mement|troisi[eè]mement|secundo|tertio)\b)",
     re.IGNORECASE,
 )
 # The mark of a list item: « 2) », « (2) », « - », « • ».

@@ -22,6 +22,7 @@ from bot.domain.repair import (
     asks_for_something,
     calls_for_help,
     clauses,
+    corrected_request,
     takes_it_back,
 )
 from bot.domain.topics import TOPIC_NAMES
@@ -60,7 +61,9 @@ async def questions(agent: Any, text: str) -> List[Question]:
     with one sure question among remarks is read by that question when the whole reads
     less surely as something else."""
     parts = clauses(text)
-    if len(parts) < 2 or agent is None:
+    if len(parts) < 2 or agent is None or corrected_request(text):
+        # (« comment je modifie mon adresse... non en fait c'est mon adresse mail » corrects
+        # its first question: one question, the one after the correction, question_focus.)
         return [(text, None)]
     groups: List[Tuple[List[str], Optional[Dict[str, Any]]]] = []
     waiting: List[str] = []  # parts read before the first sure question

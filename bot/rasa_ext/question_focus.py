@@ -36,6 +36,7 @@ from bot.domain.repair import (
     asks_for_someone,
     asks_for_something,
     asks_to_set_an_address,
+    corrected_request,
     fragments,
     is_satisfied,
     logs_in_not_out,
@@ -133,6 +134,9 @@ async def focus(
     if name == "nlu_fallback" or (name == "affirm" and len(text.split()) >= ACKNOWLEDGEMENT_WORDS):
         whole = _courtesy_of_a_tie(text, whole)
         name = _intent(whole)[0]
+    corrected = await _corrected_request(text, whole, read)
+    if corrected is not None:
+        return corrected
     said = _said_in_words(text, whole, name)
     if said:
         return _as(whole, said)
@@ -151,6 +155,21 @@ async def focus(
         return whole
     best = await _surest_topic(text, read, whole.get(REJECTED) or [])
     return focused(whole, best) if best else whole
+
+
+async def _corrected_request(
+    text: str, whole: Dict[str, Any], read: Callable[[str], Awaitable[Dict[str, Any]]]
+) -> Optional[Dict[str, Any]]:
+    """« je veux changer mon mot de passe, enfin non je l'ai oublié en fait »: the request
+    after the customer's own correction, when it is surely another account topic."""
+    after = corrected_request(text)
+    if not after:
+        return None
+    piece = await read(after)
+    name, confidence = _intent(piece)
+    if name in TOPIC_NAMES and confidence >= SURE_CONFIDENCE and name != _intent(whole)[0]:
+        return focused(whole, {**piece, "text": after})
+    return None
 
 
 def _said_in_words(text: str, whole: Dict[str, Any], name: Optional[str]) -> Optional[str]:

@@ -67,6 +67,23 @@ class Agent:
             "deux choses : je voudrais ma dernière facture, et savoir quelle adresse vous avez",
             ["deux choses : je voudrais ma dernière facture", "savoir quelle adresse vous avez"],
         ),
+        # Numbered « 2. », in words, « et ensuite », « then ».
+        (
+            "1. comment se deconnecter 2. comment modifier mon mot de passe",
+            ["comment se deconnecter", "comment modifier mon mot de passe"],
+        ),
+        (
+            "premierement je voudrais voir mes factures, deuxiemement modifier mon numero",
+            ["premierement je voudrais voir mes factures", "deuxiemement modifier mon numero"],
+        ),
+        (
+            "je veux le changer, et ensuite comment je me deconnecte ?",
+            ["je veux le changer", "comment je me deconnecte ?"],
+        ),
+        (
+            "first, c quoi les horaires, then comment je delete mon compte ?",
+            ["first, c quoi les horaires", "comment je delete mon compte ?"],
+        ),
         (
             "je veux récupérer ma facture puis supprimer mon compte",
             ["je veux récupérer ma facture", "supprimer mon compte"],
@@ -308,3 +325,10 @@ def test_the_hours_asked_with_a_person_are_in_the_hand_over():
     agent.read_as[text] = {"intent": {"name": "request_human", "confidence": 0.84}}
     [(part, parse)] = asyncio.run(questions(agent, text))
     assert part == text and parse is None
+
+
+def test_a_message_correcting_its_first_question_is_one_question():
+    text = (
+        "comment je modifie mon adresse... non en fait c'est mon adresse mail que je veux changer"
+    )
+    assert asyncio.run(questions(object(), text)) == [(text, None)]

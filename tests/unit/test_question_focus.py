@@ -561,3 +561,15 @@ def test_an_objection_after_non_mais_is_what_is_said(text, rest, reading):
         {text: ("deny", 0.9), rest: ("thank", 0.9) if "merci" in rest else ("out_of_scope", 0.9)}
     )
     assert asyncio.run(agent.parse(text))["intent"]["name"] == reading
+
+
+def test_the_request_after_the_customer_s_own_correction():
+    text = "je veux changer mon mot de passe, enfin non je l'ai oublié en fait"
+    agent = Agent(
+        {text: ("change_password", 0.6), "je l'ai oublié en fait": ("forgot_password", 0.9)}
+    )
+    assert asyncio.run(agent.parse(text))["intent"]["name"] == "forgot_password"
+    # A courtesy « pardon » with too little before it corrects nothing.
+    polite = "bonjour, pardon de vous déranger, je cherche mes factures"
+    agent = Agent({polite: ("find_invoices", 0.9)})
+    assert asyncio.run(agent.parse(polite))["intent"]["name"] == "find_invoices"

@@ -8,10 +8,13 @@ from bot.domain.repair import (
     asks_about_the_purge,
     asks_for_someone,
     asks_for_something,
+    asks_for_the_reset_email,
     choice,
     closes_with_cancel,
+    corrected_to,
     corrects_the_reset_address,
     corrects_the_subject,
+    explicit_yes_or_no,
     follow_up,
     is_satisfied,
     names_nothing,
@@ -1635,3 +1638,26 @@ def test_the_reset_email_not_received_said_later_names_the_email():
 )
 def test_said_with_the_reset_itself(text, topic, expected):
     assert follow_up([], text, topic) == expected
+
+
+def test_session_29_wordings():
+    # A yes said in full inside a long message.
+    assert explicit_yes_or_no(
+        "écoutez ça fait moins de trois ans, alors oui envoyez-moi cet e-mail ce sera plus simple"
+    )
+    assert explicit_yes_or_no(
+        "j'ai essayé d'appeler, bon oui je veux bien laisser un message plutôt que de rappeler"
+    )
+    assert asks_for_the_reset_email("ok send me the reset link")
+    # « réexpliquer » the steps; « jai rien » in the mailbox after the reset e-mail.
+    assert follow_up(["utter_log_out"], "vous pouvez réexpliquer ?") == "where_exactly"
+    sent = ["action_send_password_email", "utter_password_email_sent"]
+    assert follow_up(sent, "jai rien dans mes mails") == "reset_email_not_received"
+
+
+def test_a_value_corrected_in_the_same_message():
+    text = "c julien.moreau@gmail.com euh non pardon c julien.moreau42@orange.fr"
+    emails = ["julien.moreau@gmail.com", "julien.moreau42@orange.fr"]
+    assert corrected_to(text, emails) == "julien.moreau42@orange.fr"
+    assert corrected_to("a@b.fr et c@d.fr", ["a@b.fr", "c@d.fr"]) is None
+    assert corrected_to("a@b.fr", ["a@b.fr"]) is None
