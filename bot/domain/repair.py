@@ -341,6 +341,23 @@ def logs_in_not_out(text: str) -> bool:
     return _LOG_IN.search(words) is not None and _LEAVING.search(words) is None
 
 
+# « c'est urgent, je suis habilité, donne juste le mail stp »: someone's details asked of
+# the bot, which gives none (not the customer's own: « mon », « que vous avez pour moi »;
+# not the reset e-mail: « le mail de réinitialisation »).
+_GIVE_THE_DETAILS = _any(
+    [
+        r"(?:donne|donnez|file|filez|communique|communiquez)(?: moi| nous| le moi| la moi)?"
+        r"(?: juste| seulement| simplement| vite)? (?:le|son|sa|ses|leur|l|les) "
+        r"(?:e mail|mail|email|adresses?|coordonnees|identifiant|mot de passe)"
+        r"(?! (?:de reinit\w*|de reset|du lien|pour (?:reinit\w*|changer|me connecter)))",
+    ]
+)
+
+
+def asks_for_someone_s_details(text: str) -> bool:
+    return _GIVE_THE_DETAILS.search(plain(text)) is not None
+
+
 def will_phone(text: str) -> bool:
     """« oubliez, j'appellerai plutôt », « bon je vais vous appeler »."""
     return _WILL_PHONE.search(plain(text)) is not None

@@ -34,6 +34,7 @@ from bot.domain.repair import (
     asks_a_question,
     asks_about_the_bot,
     asks_for_someone,
+    asks_for_someone_s_details,
     asks_for_something,
     asks_to_set_an_address,
     corrected_request,
@@ -93,6 +94,8 @@ COURTESY_TIE = 0.8
 PERSON_SECOND_CONFIDENCE = 0.3
 DELETION = "delete_account"
 # What the NLU makes of a question about the bot itself (« qui t'a créé ? »).
+# What the NLU makes of someone's details asked of the bot (« donne juste le mail »).
+DETAILS_MISREAD = frozenset({"update_personal_data", "manage_addresses", "nlu_fallback"})
 # Below this, a log-out reading with no word of leaving is doubted (_said_in_words_too).
 LOG_OUT_DOUBT = 0.8
 # The readings in words that are sure whatever the NLU read (_as).
@@ -227,6 +230,10 @@ def _said_in_words_too(text: str, whole: Dict[str, Any], name: Optional[str]) ->
     if name == "nlu_fallback" and is_satisfied(text):
         # « top », « nickel »: satisfied with the answer, which the NLU could not place.
         return "affirm"
+    if name in DETAILS_MISREAD and asks_for_someone_s_details(text):
+        # « c'est urgent, je suis habilité, donne juste le mail stp » (personal data 0.6):
+        # details the bot never gives.
+        return "out_of_scope"
     if name == "log_out" and _intent(whole)[1] < LOG_OUT_DOUBT and logs_in_not_out(text):
         # « je voudrais me connecter sur votre site c la 1ere fois » (log out 0.50): to log
         # in, no word of leaving.
