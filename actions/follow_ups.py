@@ -17,9 +17,8 @@ from actions.handover import utter_handover
 from bot.domain.repair import (
     LAST_RESET_EMAIL,
     continues_a_message,
-    recent_turns,
+    remembered_actions,
     steps_given,
-    with_memory,
 )
 
 # Follow-ups answered with a response and the phone line.
@@ -94,9 +93,9 @@ async def _reset_offer_taken(
 def previous_actions(tracker: Tracker) -> List[str]:
     """What the bot did and said between the customer's previous message and the latest
     one (actions by name, responses by their `utter_action` name), and in the turn before
-    (with_memory)."""
-    previous, earlier = recent_turns(_kind_and_name(event) for event in reversed(tracker.events))
-    return with_memory(previous, tracker.get_slot(LAST_RESET_EMAIL), earlier)
+    (remembered_actions)."""
+    pairs = (_kind_and_name(event) for event in reversed(tracker.events))
+    return remembered_actions(pairs, tracker.get_slot(LAST_RESET_EMAIL))
 
 
 def _kind_and_name(event: Dict[str, Any]) -> Tuple[str, Optional[str]]:

@@ -915,7 +915,7 @@ STEPS_TOPICS = {
 
 
 # In the parse of each question of a split message: its rank (0 first). A follow-up to the
-# message then reads what the bot said to all of its questions (previous_turn_actions).
+# message then reads what the bot said to all of its questions (recent_turns).
 SPLIT_PART = "split_part"
 # In the parse of a message with a contrast: the (start, end) character spans of the clauses
 # it rejects (bot/rasa_ext/nlu/contrast.py), which bot/rasa_ext/question_focus.py never takes
@@ -1020,12 +1020,6 @@ def corrects_the_reset_address(
 def continues_a_message(parse_data: Optional[Mapping[str, Any]]) -> bool:
     """Whether a user event is the second or a later question of a split message."""
     return bool((parse_data or {}).get(SPLIT_PART))
-
-
-def previous_turn_actions(latest_first: Iterable[Tuple[str, Optional[str]]]) -> List[str]:
-    """The actions the bot ran and the responses it sent between the customer's previous
-    message and the latest one, latest first (recent_turns' first turn)."""
-    return recent_turns(latest_first, 1)[0]
 
 
 def recent_turns(
@@ -1185,7 +1179,7 @@ def _follow_up_of(
     value_or_ask = _NEW_VALUE.search(words) or _DO_IT_FOR_ME.search(words)
     if shown and value_or_ask and topic in (None, *_DATA_TOPICS):
         return "change_it_yourself"
-    given = steps_given(previous_actions, text)
+    given = _steps_in(previous_actions, text)
     # « et sur mon téléphone c'est pareil ? » asks for the same steps on a phone, whatever
     # topic the NLU reads in « téléphone ».
     device = _DEVICE.search(words) is not None
@@ -1249,7 +1243,7 @@ def _about_what_was_just_done(
     after_addresses = done & (AFTER_ADDRESS_AT_CHECKOUT | AFTER_ADDRESSES)
     if after_addresses and _ANOTHER_ADDRESS.search(words):
         return "addresses_change"
-    if (steps_given(previous_actions) or done & AFTER_RESET_EMAIL) and _STILL_FAILS.search(words):
+    if (_steps_in(previous_actions) or done & AFTER_RESET_EMAIL) and _STILL_FAILS.search(words):
         return "phone"
     if done & AFTER_RESET_EMAIL and _ANOTHER_ACCOUNT.search(words):
         return "reset_for_another_account"
@@ -1389,6 +1383,16 @@ def with_memory(
     the turn before (`earlier`, its names marked EARLIER) and a reset e-mail sent."""
     remembered = [*actions, *(EARLIER + name for name in earlier)]
     return [*remembered, EARLIER_RESET_EMAIL] if last_reset_email else remembered
+
+
+def remembered_actions(
+    latest_first: Iterable[Tuple[str, Optional[str]]], last_reset_email: Optional[str]
+) -> List[str]:
+    """What the bot did in its two latest turns (recent_turns, from the conversation's
+    events as (kind, name) pairs, latest first), with what the conversation remembers
+    (with_memory): what the follow-ups read, on the Rasa server and the action server."""
+    previous, earlier = recent_turns(latest_first)
+    return with_memory(previous, last_reset_email, earlier)
 
 
 def split_turns(previous_actions: Sequence[str]) -> Tuple[List[str], List[str]]:

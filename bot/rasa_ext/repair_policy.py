@@ -38,10 +38,9 @@ from bot.domain.repair import (
     follow_up,
     names_only_the_account,
     postal_meant,
-    recent_turns,
+    remembered_actions,
     wants_a_person,
     wants_to_resume,
-    with_memory,
 )
 
 REPAIR_ACTION = "action_repair"
@@ -65,9 +64,9 @@ CLEAR_CONFIDENCE = 0.8
 
 def previous_actions(tracker: DialogueStateTracker) -> List[str]:
     """The actions run and responses sent between the customer's previous message and the
-    latest one, and those of the turn before (with_memory)."""
-    previous, earlier = recent_turns(_kind_and_name(event) for event in reversed(tracker.events))
-    return with_memory(previous, tracker.get_slot(LAST_RESET_EMAIL), earlier)
+    latest one, and those of the turn before (remembered_actions)."""
+    pairs = (_kind_and_name(event) for event in reversed(tracker.events))
+    return remembered_actions(pairs, tracker.get_slot(LAST_RESET_EMAIL))
 
 
 def _kind_and_name(event: Event) -> Tuple[str, Optional[str]]:

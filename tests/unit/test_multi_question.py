@@ -150,7 +150,7 @@ def test_parts_without_a_sure_question_go_with_the_question_before():
     ]
     assert [parse["intent"]["name"] for _, parse in split] == ["find_invoices", "change_password"]
     assert split[0][1]["text"] == split[0][0]
-    # Their rank, so that a follow-up reads what was said to both (previous_turn_actions).
+    # Their rank, so that a follow-up reads what was said to both (recent_turns).
     assert [parse["split_part"] for _, parse in split] == [0, 1]
 
 

@@ -26,7 +26,6 @@ from bot.domain.repair import (
     own_data_asked,
     pick,
     postal_meant,
-    previous_turn_actions,
     recent_turns,
     says_goodbye,
     says_yes_plainly,
@@ -299,7 +298,7 @@ def test_takes_it_back(text, expected):
     assert takes_it_back(text) is expected
 
 
-def test_previous_turn_actions_are_the_bot_s_last_turn_only():
+def test_the_previous_turn_is_the_bot_s_last_turn_only():
     events = [
         ("action", "action_listen"),
         ("user", None),
@@ -312,7 +311,7 @@ def test_previous_turn_actions_are_the_bot_s_last_turn_only():
         ("action", "action_listen"),
         ("user", None),
     ]
-    assert previous_turn_actions(reversed(events)) == [
+    assert recent_turns(reversed(events))[0] == [
         "action_listen",
         "action_phone_handover",
         "utter_opening_hours_intro",
@@ -723,7 +722,7 @@ def test_responses_sent_by_actions_count_as_what_the_bot_did():
         ("action", "action_repair"),
         ("user", None),
     ]
-    assert previous_turn_actions(reversed(events)) == ["action_repair", "utter_hours_weekend"]
+    assert recent_turns(reversed(events))[0] == ["action_repair", "utter_hours_weekend"]
 
 
 @pytest.mark.parametrize(
@@ -836,7 +835,7 @@ def test_the_previous_turn_of_a_split_message_is_all_of_its_questions():
         ("bot", "utter_opening_hours_intro"),
         ("user", None),  # the follow-up being read
     ]
-    assert previous_turn_actions(reversed(events)) == [
+    assert recent_turns(reversed(events))[0] == [
         "utter_opening_hours_intro",
         "utter_find_invoices",
         "action_answer_invoices",
@@ -846,7 +845,7 @@ def test_the_previous_turn_of_a_split_message_is_all_of_its_questions():
 def test_a_split_question_itself_reads_what_was_said_to_the_question_before_it():
     events = [("user", None), ("bot", "utter_hours_weekend"), ("user", None)]
     events += [("bot", "utter_log_out"), ("split", None)]
-    assert previous_turn_actions(reversed(events)) == ["utter_log_out"]
+    assert recent_turns(reversed(events))[0] == ["utter_log_out"]
 
 
 # Session 22, from the sixth blind conversation set.
