@@ -38,6 +38,9 @@ PLAIN = {
     "personal_data_change": "utter_update_personal_data",
     "addresses_change": "utter_manage_addresses",
     "reset_steps": "utter_forgot_password",
+    "identifier": "utter_identifier",
+    "deletion_warning": "utter_delete_account",
+    "deletion_by_form": "utter_delete_account_by_form",
 }
 # Follow-ups answered with responses that ask something back (no « autre chose ? » after).
 ASKING_BACK = {

@@ -59,6 +59,7 @@ from bot.domain.repair import (
     asks_a_question,
     asks_for_someone,
     asks_for_the_reset_email,
+    asks_only_for_the_number,
     asks_to_be_called_back,
     closes_with_cancel,
     corrected_to,
@@ -90,6 +91,9 @@ Parser = Callable[[str, Optional[str]], Any]
 QUESTION_CONFIDENCE = 0.4
 QUESTION_MARGIN = 0.2
 OFFER_SLOTS = {"wants_reset_email", "wants_to_leave_message"}
+# Side questions answered at an offer before it is dropped (« c'est quoi vos horaires ? »,
+# then « et t'es une vraie personne ? », then « ok oui envoyez-le »: still offered).
+MAX_OFFER_DETOURS = 2
 # At « Écrivez votre message », a short question the bot answers itself (« attendez, mes
 # factures je peux les trouver tout seul sur le site non ? ») is a detour, not the message.
 SIDE_QUESTIONS = set(ANSWERS) - {"out_of_scope", "request_human"}
@@ -246,9 +250,10 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
                 return {other: value, slot: None, RETRIES: None}
         return None
 
-    def _value(self, slot, turn, dispatcher, tracker) -> Optional[Dict[Text, Any]]:
-        given = self.parsers[slot] in VALUE_PARSERS and self.parsers[slot](turn.text, None)
-        value = self.parsers[slot](turn.text, turn.nlu_intent)
+    def _ended(
+        self, slot, turn, dispatcher, tracker, value: Any, given: bool
+    ) -> Optional[Dict[Text, Any]]:
+        """The request ended by the message: cancelled, dropped for another, left."""
         cancels = (
             (turn.words <= 10 and wants_to_cancel(turn.text))
             or opens_with_cancel(turn.text)
@@ -261,6 +266,12 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
             # « Ah d'accord, tant pis. Merci » at an offer: thanks, and no.
             dispatcher.utter_message(response="utter_you_are_welcome")
             return {slot: None, OUTCOME: "dropped"}
+        other = self._another_request(turn, tracker)
+        # « laissez tomber, je veux plutôt supprimer mon compte »: this request dropped for
+        # another one, which starts.
+        drops_for = cancels and (wants_to_switch(turn.text) or opens_with_cancel(turn.text))
+        if drops_for and other in FLOWS and not given:
+            return {slot: None, OUTCOME: "switched", NEXT_FLOW: other}
         # « ok tant pis. mon mail : … »: the address asked for answers, whatever closed the
         # detour before it.
         if cancels and not given and not says_no:
@@ -268,11 +279,12 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
                 slot: None,
                 OUTCOME: "cancelled_goodbye" if says_goodbye(turn.text) else "cancelled",
             }
-        asked = (turn.asks or turn.sure_topic()) if slot in OFFER_SLOTS else None
-        if value is False and asked in FLOWS and FLOWS[asked][1] != self.flow_form:
-            # « non pas besoin. par contre je voudrais supprimer mon compte »: declined,
-            # and another request started.
-            return {slot: None, OUTCOME: "switched", NEXT_FLOW: asked}
+        switches = slot in OFFER_SLOTS or wants_to_switch(turn.text)
+        if value is False and other in FLOWS and switches:
+            # « non pas besoin. par contre je voudrais supprimer mon compte » at an offer,
+            # « non attendez, en fait je veux réinitialiser mon mot de passe » at a
+            # confirmation: declined, and another request started.
+            return {slot: None, OUTCOME: "switched", NEXT_FLOW: other}
         leaves = says_goodbye(turn.text) and not asks_a_question(turn.text)
         # (A goodbye the NLU is sure of closes the flow in `_steering`.)
         unread = not turn.is_confident("goodbye")
@@ -280,7 +292,21 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
             # « ah bah merci, je viens de le retrouver dans mon carnet, bonne journée » while
             # a value is asked: the customer leaves, the request with her.
             return {slot: None, OUTCOME: "cancelled_goodbye"}
-        more = turn.asks or (opens_with_a_plain_no(turn.text) and "?" in turn.text)
+        return None
+
+    def _value(self, slot, turn, dispatcher, tracker) -> Optional[Dict[Text, Any]]:
+        given = self.parsers[slot] in VALUE_PARSERS and self.parsers[slot](turn.text, None)
+        value = self.parsers[slot](turn.text, turn.nlu_intent)
+        ended = self._ended(slot, turn, dispatcher, tracker, value, bool(given))
+        if ended is not None:
+            return ended
+        other = self._another_request(turn, tracker)
+        more = (
+            turn.asks
+            or (opens_with_a_plain_no(turn.text) and "?" in turn.text)
+            # « non attendez, en fait je veux juste changer mon adresse de livraison »
+            or (other is not None and wants_to_switch(turn.text))
+        )
         if value is False and slot in self.yes_no_slots and more:
             # « non pas de message. vous rouvrez quand ? »: declined, and a question asked;
             # at a confirmation (« non en fait non. et pour l'adresse … ? »), the request
@@ -289,6 +315,11 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
         if value is False and slot in OFFER_SLOTS and self._follows_up(turn, tracker):
             # « ça fait genre 4 ans que j'y suis pas allé » at the reset offer: its « pas »
             # tells the story the answer just given asks about; no answer to the offer.
+            return None
+        plan = value is True and slot in OFFER_SLOTS and not says_yes_plainly(turn.text)
+        if plan and self._follows_up(turn, tracker):
+            # « ok merci je vais recréer un compte alors » at the reset offer: the
+            # customer's own plan, which the answer just given follows up; no yes.
             return None
         if slot in OFFER_SLOTS and says_goodbye(turn.text) and not says_yes_plainly(turn.text):
             # « ok merci, bonne journée » at an offer: a goodbye, not a yes.
@@ -316,6 +347,16 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
             # e-mails kept for their own question, the number asked again.
             return {slot: None, **later, RETRIES: None}
         return None
+
+    def _another_request(self, turn: Turn, tracker: Tracker) -> Optional[str]:
+        """The account request a message names besides this flow's own: the question
+        found after a cancel or a no, else the topic the NLU is sure of."""
+        topic = turn.asks or turn.sure_topic()
+        if topic is None or topic == _opening_intent(tracker):
+            return None
+        if topic in FLOWS and FLOWS[topic][1] == self.flow_form:
+            return None
+        return topic
 
     @staticmethod
     def _follows_up(turn: Turn, tracker: Tracker) -> bool:
@@ -348,6 +389,11 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
         if turn.is_confident("goodbye"):
             return {slot: None, OUTCOME: "closed"}
         if turn.is_confident("request_human"):
+            if asks_only_for_the_number(turn.text) and self.flow_form != "leave_message_form":
+                # « c'est quoi votre numéro de tel ? »: the line, then the question again.
+                utter_handover(self.context, dispatcher)
+                dispatcher.utter_message(response="utter_resume")
+                return {slot: None}
             return {slot: None, OUTCOME: "handover"}
         if turn.nlu_intent == "deny" and slot not in self.yes_no_slots:
             return {slot: None, OUTCOME: "cancelled"}
@@ -362,7 +408,10 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
         # At an offer, another request simply replaces it; inside a request, only with
         # « en fait », « plutôt »… (a misread intent must not drop what was started).
         switches = wants_to_switch(turn.text) or slot in OFFER_SLOTS
+        # (« pourquoi mon compte serait supprimé ?? » after the log-in help follows it up.)
         if flow and FLOWS[flow][1] != self.flow_form and switches:
+            if self._follows_up(turn, tracker):
+                return None
             return {slot: None, OUTCOME: "switched", NEXT_FLOW: flow}
         return None
 
@@ -382,7 +431,7 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
         if turn.is_confident(*ANSWERS) and not same_flow and not value_attempt:
             await answer_topic(self.context, turn.intent or "", dispatcher, tracker, domain)
             detours = int(tracker.get_slot(DIGRESSIONS) or 0) + 1
-            if (slot in OFFER_SLOTS and detours > 1) or takes_it_back(turn.text):
+            if (slot in OFFER_SLOTS and detours > MAX_OFFER_DETOURS) or takes_it_back(turn.text):
                 # « non non je voulais juste me déconnecter »: the request was misread.
                 return {slot: None, OUTCOME: "dropped"}
             dispatcher.utter_message(response="utter_resume")

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import ActionContext, ContextAction
 from bot.domain.handover import contact_form_links, handover_response
 from bot.domain.hours import line_status
+from bot.domain.identifiers import find_emails
 from bot.domain.repair import names_the_weekend
 
 
@@ -66,4 +67,12 @@ def handover_with_offer(
     if line_is_open(context) or tracker.active_loop.get("name"):
         return []
     slots = ("wants_to_leave_message", "message_text", "form_outcome", "form_retries")
-    return [*(SlotSet(slot, None) for slot in slots), FollowupAction("leave_message_form")]
+    # « … vous pouvez me répondre à celine.roux@hotmail.fr »: the address to answer to,
+    # given with the request, is not asked again.
+    typed = find_emails(tracker.latest_message.get("text") or "")
+    given = [SlotSet("email", typed[0])] if len(typed) == 1 else []
+    return [
+        *(SlotSet(slot, None) for slot in slots),
+        *given,
+        FollowupAction("leave_message_form"),
+    ]

@@ -148,6 +148,8 @@ class FormSubmission(ContextAction, ABC):
         elif will_phone(text) or asks_for_someone(text):
             # « oubliez, j'appellerai plutôt », « laissez tomber, passez-moi un
             # conseiller »: the number and whether the line is open.
+            if not will_phone(text):
+                dispatcher.utter_message(response="utter_request_human_intro")
             utter_handover(self.context, dispatcher)
         elif await answer_question_after_cancel(self.context, dispatcher, tracker, domain):
             dispatcher.utter_message(response="utter_anything_else")

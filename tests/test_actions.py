@@ -416,15 +416,20 @@ def test_cancelled_deletion_opens_nothing(action_context, stack_settings, email,
 
 
 @pytest.mark.parametrize(
-    "text", ["laissez tomber, passez moi un conseiller", "oubliez, j'appellerai plutôt"]
+    "text, intro",
+    [("laissez tomber, passez moi un conseiller", True), ("oubliez, j'appellerai plutôt", False)],
 )
-def test_a_cancel_that_asks_for_a_person_hands_over(action_context, text):
+def test_a_cancel_that_asks_for_a_person_hands_over(action_context, text, intro):
+    """The line after the cancel; « Bien sûr, un conseiller peut vous aider. » first when
+    a person is asked for (not when the customer says they will phone)."""
     _, messages = run(
         ActionSendPasswordEmail(action_context),
         tracker(text, "request_human", slots={"form_outcome": "cancelled"}),
     )
-    assert responses(messages)[0] == "utter_form_cancelled"
-    assert responses(messages)[1] in ("utter_handover_open", "utter_handover_closed")
+    said = responses(messages)
+    assert said[0] == "utter_form_cancelled"
+    assert (said[1] == "utter_request_human_intro") is intro
+    assert said[-1] in ("utter_handover_open", "utter_handover_closed")
 
 
 @pytest.mark.parametrize(

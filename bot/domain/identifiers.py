@@ -23,6 +23,10 @@ MAX_EMAIL_LENGTH = 254
 MAX_CONVERSATION_ID = 200
 # In free text: "C1234567", "c 1234567", "1234567", "n° 123456".
 CUSTOMER_ID = re.compile(r"(?<![\w])[Cc]?\s?(\d{6,8})(?![\w])")
+# The end of an order's or an invoice's prefix, « CMD-240355 », « FA-240117 »: the number
+# after it is that reference's, no customer's (the NLU's value masking still reads it as
+# one: its model was trained so).
+_REFERENCE_PREFIX = re.compile(r"[A-Za-z]{2}-$")
 # « C 1000 002 », « c1.000.002 »: a C, then its digits in groups, as a number is read out;
 # only after a C, since « 02 808 18 02 » is a phone number.
 GROUPED_CUSTOMER_ID = re.compile(r"(?<!\w)[Cc]\s?(\d{1,4}(?:[ .]\d{2,4}){1,3})(?!\w|[ .]\d)")
@@ -36,6 +40,28 @@ CANONICAL_CUSTOMER_ID = re.compile(r"^C\d{7,8}$")
 def canonical_customer_id(digits: str) -> str:
     """C and the number on 7 digits at least (a leading zero typed or not): as stored."""
     return f"C{int(digits):07d}"
+
+
+# « c un zéro zéro zéro zéro zéro quatre »: a number dictated digit by digit (voice typing).
+_DIGIT_WORDS = {
+    "zero": "0", "zéro": "0", "un": "1", "deux": "2", "trois": "3", "quatre": "4",
+    "cinq": "5", "six": "6", "sept": "7", "huit": "8", "neuf": "9",
+}  # fmt: skip
+_DIGIT_WORD = "(?:" + "|".join(_DIGIT_WORDS) + ")"
+SPOKEN_NUMBER = re.compile(
+    rf"(?<!\w)(?:[Cc] )?{_DIGIT_WORD}(?:[ ,-]+{_DIGIT_WORD}){{5,7}}(?!\w)", re.IGNORECASE
+)
+
+
+def spoken_digits(text: str) -> str:
+    """The text with a number dictated in 6 to 8 digit words written in digits."""
+
+    def written(match: re.Match) -> str:
+        words = re.findall(r"\w+", match.group(0).lower())
+        prefix = "C" if words[0] == "c" else ""
+        return prefix + "".join(_DIGIT_WORDS[word] for word in words if word != "c")
+
+    return SPOKEN_NUMBER.sub(written, text)
 
 
 def ungrouped(text: str) -> str:
@@ -130,8 +156,11 @@ def find_customer_ids(text: str) -> List[str]:
     """Every customer number in the text (digits inside e-mail addresses excepted), canonical,
     in order, without repeats."""
     found: List[str] = []
-    for digits in CUSTOMER_ID.findall(ungrouped(EMAIL.sub(" ", text or ""))):
-        number = canonical_customer_id(digits)
+    written = ungrouped(spoken_digits(EMAIL.sub(" ", text or "")))
+    for match in CUSTOMER_ID.finditer(written):
+        if _REFERENCE_PREFIX.search(written[: match.start()]):
+            continue
+        number = canonical_customer_id(match.group(1))
         if number not in found:
             found.append(number)
     return found

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
-from typing import Any, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from bot.domain.identifiers import find_customer_ids, find_emails
 from bot.domain.topics import TOPIC_NAMES
@@ -125,8 +125,13 @@ def _asks_about_the_weekend(words: str) -> bool:
 _HOURS_NAMED = _any([r"horaires?", r"heures? d ouverture", r"(?:ouvrez|fermez) a quelle heure"])
 
 
+# Hours that are not the line's: « les horaires de livraison du transporteur ».
+_OTHER_HOURS = _any([r"livr\w*", r"expedi\w*", r"transporteur", r"colis", r"poste", r"retrait"])
+
+
 def names_the_hours(text: str) -> bool:
-    return _HOURS_NAMED.search(plain(text)) is not None
+    words = plain(text)
+    return _HOURS_NAMED.search(words) is not None and _OTHER_HOURS.search(words) is None
 
 
 def names_the_weekend(text: str) -> bool:
@@ -358,6 +363,26 @@ def asks_for_someone_s_details(text: str) -> bool:
     return _GIVE_THE_DETAILS.search(plain(text)) is not None
 
 
+# « c'est quoi votre numéro de tel ? » inside a request: the line asked for, no one to talk
+# to yet (« passez-moi un conseiller » is a person asked for).
+_THE_NUMBER = _any(
+    [
+        r"(?:quoi|quel est|c est quoi|c quoi|donnez moi|donne moi|redonnez moi)"
+        r" (?:le|votre|vot) (?:numero|num|tel|telephone)"
+        r"(?! (?:client|de client|de commande|de facture|de suivi|de tva|siret|de colis))",
+        r"(?:votre|vot) (?:numero|num) de (?:tel|telephone)",
+    ]
+)
+_A_PERSON = _any(
+    [r"conseill\w+", r"humains?", r"personnes?", r"quelqu un", r"qqn", r"parler", r"agents?"]
+)
+
+
+def asks_only_for_the_number(text: str) -> bool:
+    words = plain(text)
+    return _THE_NUMBER.search(words) is not None and _A_PERSON.search(words) is None
+
+
 def will_phone(text: str) -> bool:
     """« oubliez, j'appellerai plutôt », « bon je vais vous appeler »."""
     return _WILL_PHONE.search(plain(text)) is not None
@@ -367,6 +392,17 @@ def opens_with_cancel(text: str) -> bool:
     """A cancel word among the first words: « bon tant pis, on arrête là, je ne me
     souviens plus de la 2e adresse »."""
     return wants_to_cancel(" ".join(plain(text).split()[:CANCEL_LEAD_WORDS]))
+
+
+def after_the_cancel(text: str) -> str:
+    """The words of a message that opens with a cancel, after it (« bon laissez tomber je
+    vais plutôt me refaire un compte » → « je vais plutôt me refaire un compte »); "" when
+    no cancel opens it or nothing follows."""
+    words = text.split()
+    for count in range(1, min(len(words), CANCEL_LEAD_WORDS) + 1):
+        if wants_to_cancel(" ".join(words[:count])):
+            return " ".join(words[count:]).strip(" ,.;:!")
+    return ""
 
 
 def closes_with_cancel(text: str) -> bool:
@@ -647,9 +683,13 @@ _ANOTHER_ADDRESS = _any(
     [
         r"en (?:veux|voudrais|ajoute\w*|rajoute\w*|mettre|mets|cree\w*) (?:une|deux|plusieurs)",
         r"(?:une|la) (?:2e|2eme|deuxieme|seconde|autre)(?: adresse)?",
+        # « ok et je peux en avoir plusieurs ? »
+        r"en avoir plusieurs",
     ]
 )
 AFTER_ADDRESSES = {name for name, kind in AFTER_DATA_SHOWN.items() if kind == "addresses_change"}
+# « je peux en avoir plusieurs ? » after the addresses' steps (which say how to add one).
+_SEVERAL = _any([r"(?:en )?avoir plusieurs", r"plusieurs adresses"])
 # « et si ça marche (toujours) pas ? » after steps or the reset e-mail: the phone line.
 _STILL_FAILS = _any(
     [
@@ -745,6 +785,10 @@ _DELAY = _any(
         r"delai",
         r"c est long",
         r"how long",
+        # « comment ça se fait que ça prenne autant de temps ? »
+        r"(?:prend|prenne|met|mette|mis) (?:autant|tant|aussi longtemps|si longtemps)",
+        r"(?:autant|tant) de temps",
+        r"(?:si|aussi|trop) (?:long|lent)",
     ]
 )
 # « ça met cmb de temps à arriver ton mail ? » at the offer of the reset e-mail.
@@ -827,7 +871,43 @@ _KEEP_INVOICES = _any(
     [r"(?:telecharg|recuper|sauvegard|enregistr|imprim)\w*", r"garder", r"conserver"]
 )
 AFTER_DELETION_WARNING = {"utter_delete_account", "utter_delete_account_offer"}
+# « ça dépend, je perds mes factures ? », « c'est définitif ? » after the deletion's
+# warning: the warning again, which says what goes.
+_WHAT_IS_LOST = _any(
+    [
+        r"(?:je )?(?:perds|perdrai|perdrais|perdre|perd) (?:quoi|tout|mes|mon|l historique)",
+        r"(?:c est|ce sera|c|ca sera) (?:vraiment |bien )?(?:definiti\w*|irreversible)",
+        r"(?:definiti\w*|irreversible) (?:ou pas|quand meme)",
+        r"(?:revenir|retour) en arriere",
+    ]
+)
 _OTHER_ORDER = _any([r"(?:l )?autres? commandes?"])
+# « et je peux le faire par mail plutôt ? » after the deletion's warning: the contact
+# form's way.
+_BY_MAIL = _any([r"par (?:e ?)?mail", r"par courrier", r"par (?:le )?formulaire", r"par ecrit"])
+# « et si je suis pas connecté ? » after the invoices' answer: logging in comes first.
+_NOT_LOGGED_IN = _any(
+    [
+        r"(?:je )?(?:ne )?(?:suis|serai|suis) pas connecte\w*",
+        r"sans (?:etre |me )?(?:connecte\w*|connecter|identifie\w*)",
+        r"sans compte",
+    ]
+)
+# « et pourquoi vous me la montrez pas direct ici ? » after the invoices' answer: shown
+# once the customer is logged in.
+_NOT_SHOWN_HERE = _any(
+    [
+        r"(?:montre|montrez|affiche|affichez|donne|donnez|envoyez|envoie)\w* pas"
+        r" (?:direct\w* )?(?:ici|dans le chat|dans la conversation|directement)",
+        r"(?:me la|me les|la|les) (?:montrer|afficher|donner) (?:ici|dans le chat|directement)",
+    ]
+)
+# « et pour les anciennes ? » after the invoices' answer: where they all are.
+_OLDER_ONES = re.compile(
+    r"^(?:et |mais |ok |alors )*(?:pour |pr )?(?:les |des |mes )?(?:plus )?"
+    r"(?:anciennes?|vieilles?|precedentes?|d avant|de l an(?:nee)? (?:dernier|derniere))"
+    r"(?: factures?| commandes?)?(?: alors| du coup| svp)?[ ?!.]*$"
+)
 # « on peut pas l'avoir par mail avant ? », after the invoices or when they come.
 _BEFORE_SHIPPING = _any(
     [
@@ -854,6 +934,12 @@ _ON_A_DEVICE = (
     r"(?:et )?(?:sur|depuis|avec) (?:le |mon |un |l )?(?:mobile|portable|smartphone|iphone"
     r"|android|tablette|appli|application|telephone|tel)"
 )
+# « vous pouvez répéter ? », « j'ai pas noté, encore une fois svp »: the answer again.
+_REPEAT_WORDS = (
+    r"(?:re ?peter|redire|redonner|repete[sz]?|redites|redis)(?! plus tard)"
+    r"|encore une fois|une (?:nouvelle|autre) fois|j ai (?:pas|mal) (?:note|entendu|lu)"
+)
+_REPEAT = re.compile(rf"\b(?:{_REPEAT_WORDS})\b")
 _WHERE = _any(
     [
         # « comment ? » alone, right after a path.
@@ -892,6 +978,8 @@ _WHERE = _any(
         r"(?:j ai |j |jai )?(?:pas|rien) (?:bien |tout |trop )?compris",
         # « vous pouvez répéter où il faut cliquer ? »
         r"(?:repeter|redire|reexpliquer) (?:ou|le chemin|comment)",
+        # « vous pouvez répéter ? », « encore une fois svp »: the path again.
+        _REPEAT_WORDS,
         r"(?:vous pouvez |pouvez vous |tu peux )?(?:me )?reexpliqu\w*",
         r"ou (?:il faut|faut il|je dois|dois je|on doit) (?:cliquer|aller|appuyer)",
         r"c est pas clair",
@@ -1104,7 +1192,7 @@ def _follow_up_in(
     "change_it_yourself", "where_exactly", "reset_email_after_all", "personal_data_too",
     "personal_data_change", "addresses_change", "reset_for_another_account", "login_needed",
     "recreate_account", "password_too", "not_that", "orders_again", "addresses_again",
-    "reset_steps".
+    "reset_steps", "identifier", "deletion_warning", "deletion_by_form".
     A person asked for in words and surely (`topic` request_human) is never a follow-up
     but to the phone line's answer: « bizarre, j'ai commandé hier, je peux parler à quelqu'un ? »
     after the invoices wants the person. `topic`:
@@ -1146,6 +1234,14 @@ def _word_count(words: str) -> int:
 
 
 _RESET_TOPICS = ("forgot_password", "login_problem")
+# « c'est quoi mon identifiant du coup ? », « c koi mon login » after the password's help:
+# the FAQ's one line.
+_IDENTIFIER = re.compile(
+    r"\b(?:quoi|koi|quel|kel|quelle)(?: est| c est)? (?:mon|l|votre|le) (?:identifiant|login|id)\b"
+    r"|\b(?:mon|l|le) (?:identifiant|login)(?: du coup| alors| svp)?"
+    r" (?:c est |c |ce serait |est )?(?:quoi|koi|lequel|laquelle|ma (?:adresse|mail))\b"
+)
+MAX_IDENTIFIER_WORDS = 10
 
 
 def _follow_up_of(
@@ -1159,7 +1255,11 @@ def _follow_up_of(
             return kind
     if topic == "request_human" and _SOMEONE.search(words):
         return None
-    kind = _with_the_reset(words, topic) or _orders_again(previous_actions, words, count)
+    kind = (
+        _about_the_account(done, text, words, count)
+        or _with_the_reset(words, topic)
+        or _orders_again(previous_actions, words, count)
+    )
     if kind:
         return kind
     declined = any(done >= offer for offer in RESET_OFFER_DECLINED)
@@ -1192,6 +1292,17 @@ def _follow_up_of(
         and not _PARCEL.search(words)
     ):
         return "where_exactly"
+    return None
+
+
+def _about_the_account(done: Set[str], text: str, words: str, count: int) -> Optional[str]:
+    """« c'est quoi mon identifiant du coup ? » after the password's help (asked first, the
+    log-in help answers it, with the rest); « pourquoi mon compte serait supprimé ? »."""
+    password_help = done & (AFTER_PASSWORD_HELP | AFTER_CHANGE_PASSWORD)
+    if password_help and count <= MAX_IDENTIFIER_WORDS and _IDENTIFIER.search(words):
+        return "identifier"
+    if asks_about_the_purge(text):
+        return "account_purged"
     return None
 
 
@@ -1237,11 +1348,7 @@ def _about_what_was_just_done(
     password = _PASSWORD.search(words) and not (_FORGOT.search(words) or _LOST.search(words))
     if done & AFTER_PERSONAL_DATA_STEPS and password and count <= 12:
         return "password_too"
-    if done & AFTER_ADDRESS_AT_CHECKOUT and _MOVING.search(words):
-        return "addresses_change"
-    # (After the addresses' steps, « comment j'en rajoute une ? » is where_exactly.)
-    after_addresses = done & (AFTER_ADDRESS_AT_CHECKOUT | AFTER_ADDRESSES)
-    if after_addresses and _ANOTHER_ADDRESS.search(words):
+    if _address_changed(done, words):
         return "addresses_change"
     if (_steps_in(previous_actions) or done & AFTER_RESET_EMAIL) and _STILL_FAILS.search(words):
         return "phone"
@@ -1265,6 +1372,18 @@ def _about_what_was_just_done(
     return _the_data_again(previous_actions, words, count)
 
 
+def _address_changed(done: Set[str], words: str) -> bool:
+    """« et après je pourrai la changer ? » after the address at checkout, a move, another
+    address, several (after the addresses' steps, « comment j'en rajoute une ? » is
+    where_exactly)."""
+    if done & AFTER_ADDRESS_AT_CHECKOUT and (_MOVING.search(words) or _CHANGE_IT.search(words)):
+        return True
+    after_addresses = done & (AFTER_ADDRESS_AT_CHECKOUT | AFTER_ADDRESSES)
+    if after_addresses and _ANOTHER_ADDRESS.search(words):
+        return True
+    return bool(done & AFTER_ADDRESS_STEPS and _SEVERAL.search(words))
+
+
 def _about_the_line(text: str, words: str) -> Optional[str]:
     """A follow-up to an answer that gave the phone line and its hours; not a goodbye that
     says when the customer will call (« je vous téléphone lundi alors. Merci, au revoir »)."""
@@ -1277,6 +1396,9 @@ def _about_the_line(text: str, words: str) -> Optional[str]:
     if _PHONE.search(words) and not _OWN_NUMBER.search(words):
         return "phone"
     if _CALL.search(words) and asks_a_question(text):
+        return "phone"
+    if _REPEAT.search(words):
+        # « j'ai pas noté, encore une fois svp »: the number again.
         return "phone"
     return None
 
@@ -1420,6 +1542,11 @@ _AFTER_AN_ANSWER = (
     ("invoice_timing", AFTER_INVOICES, _RECENT_ORDER),
     ("address_at_checkout", AFTER_ADDRESS_STEPS | AFTER_ADDRESSES, _NEXT_ORDER),
     ("invoices_before_deletion", AFTER_DELETION_WARNING, _KEEP_INVOICES),
+    ("deletion_warning", AFTER_DELETION_WARNING | {"utter_ask_confirm_deletion"}, _WHAT_IS_LOST),
+    ("deletion_by_form", AFTER_DELETION_WARNING, _BY_MAIL),
+    ("login_needed", AFTER_INVOICE_ANSWERS, _NOT_LOGGED_IN),
+    ("login_needed", AFTER_INVOICE_ANSWERS, _NOT_SHOWN_HERE),
+    ("orders_again", AFTER_INVOICES, _OLDER_ONES),
     ("invoice_timing", AFTER_INVOICE_ANSWERS, _BEFORE_SHIPPING),
 )
 
@@ -1509,6 +1636,7 @@ TOPIC_ANSWERS = frozenset(
         *AFTER_INVOICE_ANSWERS,
         *AFTER_PASSWORD_HELP,
         *AFTER_DELETION_WARNING,
+        "utter_identifier",
     }
 )
 
@@ -2171,6 +2299,9 @@ _DELETED = re.compile(
     r"\b(?:est|sont|a ete|ont ete|etaient|etait|serait|seraient|sera|seront)"
     r" (?:\w+ )?(?:supprimes?|effaces?|fermes?|desactives?|clotures?)\b"
 )
+# « pourquoi mon compte serait supprimé ?? », « on m'a écrit qu'il a été supprimé, comment
+# ça se fait ? »: surprised that it was.
+_WHY = _any([r"pourquoi", r"comment (?:ca|c|cela) se fait", r"c est normal", r"pour quelle raison"])
 # « je veux que mon compte soit supprimé, je ne m'en sers plus depuis 5 ans »: a deletion.
 _WISH = _any([r"je (?:veux|voudrais|souhaite|souhaiterais|aimerais|demande)", r"merci de"])
 
@@ -2236,7 +2367,8 @@ def asks_about_the_purge(text: str) -> bool:
     words = plain(text)
     if _WISH.search(words):
         return False
-    return _DELETED.search(words) is not None and _YEARS.search(words) is not None
+    years_or_why = _YEARS.search(words) or _WHY.search(words)
+    return _DELETED.search(words) is not None and years_or_why is not None
 
 
 # The intent of a request for a person, which a person asked for in words confirms.

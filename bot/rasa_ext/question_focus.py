@@ -31,6 +31,7 @@ from bot.domain.repair import (
     PERSON,
     REJECTED,
     SURE_CONFIDENCE,
+    after_the_cancel,
     asks_a_question,
     asks_about_the_bot,
     asks_for_someone,
@@ -132,7 +133,10 @@ async def focus(
     name = _intent(whole)[0]
     if name == "inform":
         return await _question_around_values(text, whole, read)
-    if name == "deny":
+    unsure = _intent(whole)[1] < FOCUS_CONFIDENCE
+    if name == "deny" or (unsure and opens_with_cancel(text)):
+        # (« bon laissez tomber je vais plutôt me refaire un compte, comment on fait ? »:
+        # create_account 0.44, deny 0.35.)
         return await _question_in_cancel(text, whole, read)
     if name == "nlu_fallback" or (name == "affirm" and len(text.split()) >= ACKNOWLEDGEMENT_WORDS):
         whole = _courtesy_of_a_tie(text, whole)
@@ -207,8 +211,10 @@ def _said_in_words(text: str, whole: Dict[str, Any], name: Optional[str]) -> Opt
 
 def _said_in_words_too(text: str, whole: Dict[str, Any], name: Optional[str]) -> Optional[str]:
     """_said_in_words, continued: the readings found in session 28's conversations."""
-    if name == "nlu_fallback" and HOURS in _first_readings(whole) and names_the_hours(text):
-        # « attendez c'est quoi vos horaires ? » (hours 0.49, out of scope 0.48).
+    unsure = name in ("nlu_fallback", "out_of_scope")
+    if unsure and HOURS in _first_readings(whole) and names_the_hours(text):
+        # « attendez c'est quoi vos horaires ? » (hours 0.49, out of scope 0.48), « c'est
+        # quoi vos horaires au fait » (out of scope 0.58, hours 0.37).
         return HOURS
     if name == DELETION and reports_an_unasked_deletion(text):
         # « j'ai reçu un mail qui parle de supprimer mon compte alors que j'ai rien
@@ -339,7 +345,16 @@ async def _question_in_cancel(
     if not (cancels or declines):
         return whole
     # After a plain no, what follows stands out: a little less sureness is enough.
-    best = await _surest_topic(text, read, sure=FOCUS_CONFIDENCE if cancels else DECLINE_CONFIDENCE)
+    sure = FOCUS_CONFIDENCE if cancels else DECLINE_CONFIDENCE
+    # (« bon laissez tomber je vais plutôt me refaire un compte, comment on fait ? »: the
+    # words after the cancel read alone.)
+    rest = after_the_cancel(text) if cancels else ""
+    best = await _surest_topic(text, read, sure=sure)
+    if best is None and rest:
+        whole_rest = await read(rest)
+        name, confidence = _intent(whole_rest)
+        sure_rest = name in TOPIC_NAMES and confidence >= sure
+        best = whole_rest if sure_rest else await _surest_topic(rest, read, sure=sure)
     return {**whole, ASKS: best["intent"]} if best else whole
 
 

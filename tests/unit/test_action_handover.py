@@ -127,3 +127,18 @@ def test_the_hours_answer_names_the_weekend_closure_when_asked_about_it(text, op
     events = ActionOpeningHours(context(SATURDAY, "02 808 18 02")).run(dispatcher, asked(text), {})
     assert [m["response"] for m in dispatcher.messages] == [opening, "utter_handover_closed"]
     assert FollowupAction("leave_message_form") in events
+
+
+@pytest.mark.parametrize(
+    "text, email",
+    [
+        ("je veux parler a un conseiller, vous pouvez me repondre a celine.roux@hotmail.fr", True),
+        ("un conseiller svp", False),
+    ],
+)
+def test_the_address_given_with_the_request_is_kept_for_the_message(text, email):
+    asking = Tracker("s", {}, {"text": text}, [], False, None, {}, "action_listen")
+    events = ActionPhoneHandover(context(SATURDAY, "09 87 65 43 21")).run(
+        CollectingDispatcher(), asking, {}
+    )
+    assert (SlotSet("email", "celine.roux@hotmail.fr") in events) is email

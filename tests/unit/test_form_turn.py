@@ -464,3 +464,81 @@ def test_a_value_given_with_another_question_answers_both():
     dispatcher = CollectingDispatcher()
     asyncio.run(form._answer("customer_id", Turn(tracker), dispatcher, tracker, {}))
     assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize(
+    "form_class, slot, trigger, text, ranking, outcome",
+    [
+        # A cancel that names another request: that request starts.
+        (
+            ValidatePasswordEmailForm,
+            "email",
+            "forgot_password",
+            "laissez tomber, je veux plutot supprimer mon compte",
+            [("delete_account", 0.98)],
+            {"form_outcome": "switched", "next_flow": "delete_account"},
+        ),
+        (
+            ValidateDuplicateAccountsForm,
+            "customer_id",
+            "duplicate_accounts",
+            "en fait oubliez, je veux juste recuperer mon mot de passe",
+            [("forgot_password", 0.99)],
+            {"form_outcome": "switched", "next_flow": "forgot_password"},
+        ),
+        # The request of this flow itself, cancelled: a cancel.
+        (
+            ValidateDeleteAccountForm,
+            "email",
+            "delete_account",
+            "laissez tomber, finalement je ne veux plus supprimer mon compte",
+            [("delete_account", 0.9)],
+            {"form_outcome": "cancelled"},
+        ),
+        # A no at the confirmation, then what was meant instead: cancelled, then answered
+        # (actions/submissions.py) or started.
+        (
+            ValidateDeleteAccountForm,
+            "confirm_deletion",
+            "delete_account",
+            "non attendez, en fait je veux juste changer mon adresse de livraison",
+            [("manage_addresses", 0.99)],
+            {"form_outcome": "cancelled"},
+        ),
+        (
+            ValidateDeleteAccountForm,
+            "confirm_deletion",
+            "delete_account",
+            "non attendez, en fait je voulais juste réinitialiser mon mot de passe",
+            [("forgot_password", 0.99)],
+            {"form_outcome": "switched", "next_flow": "forgot_password"},
+        ),
+    ],
+)
+def test_a_request_dropped_for_another(form_class, slot, trigger, text, ranking, outcome):
+    form = form_class(ActionContext.from_settings(load_settings()))
+    tracker = form_tracker(text, ranking, trigger=trigger)
+    updates = form._value(slot, Turn(tracker), CollectingDispatcher(), tracker)
+    assert updates is not None
+    assert {key: updates.get(key) for key in outcome} == outcome
+
+
+@pytest.mark.parametrize(
+    "text, paused",
+    [
+        # The number asked for: given, and the question again.
+        ("c'est quoi votre numero de tel ?", False),
+        # A person asked for: the request paused.
+        ("passez-moi un conseiller", True),
+        ("c'est quoi le numéro pour parler à un conseiller ?", True),
+    ],
+)
+def test_the_number_asked_inside_a_request_is_an_aside(text, paused):
+    form = ValidateDuplicateAccountsForm(ActionContext.from_settings(load_settings()))
+    tracker = form_tracker(text, [("request_human", 0.95)], trigger="duplicate_accounts")
+    dispatcher = CollectingDispatcher()
+    updates = form._steering("customer_id", Turn(tracker), dispatcher, tracker)
+    assert updates is not None
+    assert (updates.get("form_outcome") == "handover") is paused
+    said = [message.get("response") for message in dispatcher.messages]
+    assert ("utter_resume" in said) is not paused

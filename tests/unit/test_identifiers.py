@@ -68,6 +68,14 @@ def test_find_emails_keeps_order_and_drops_repeats():
         # Without the C, groups of digits are a phone number.
         ("appelez-moi au 02 808 18 02", None),
         ("C 1000 002 34 56", None),
+        # An order or an invoice number is no customer number.
+        ("CMD-240355", None),
+        ("ma facture FA-240117", None),
+        ("C-1000005", "C1000005"),
+        # Dictated digit by digit.
+        ("c'est c un zéro zéro zéro zéro zéro quatre", "C1000004"),
+        ("un, zero, zero, zero, zero, zero, deux", "C1000002"),
+        ("j'ai un compte et deux adresses", None),
     ],
 )
 def test_parse_customer_id(text, expected):

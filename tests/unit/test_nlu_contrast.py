@@ -93,6 +93,11 @@ def focused(tokenised, text: str) -> str:
             "je voulais juste me déconnecter, pas supprimer le compte !",
             "je voulais juste me déconnecter , !",
         ),
+        # A pronoun before the infinitive rejected.
+        (
+            "non pas me deconnecter, je veux fermer mon compte definitivement",
+            ", je veux fermer mon compte definitivement",
+        ),
         (
             "je veux pas supprimer mon compte juste me désinscrire de la newsletter",
             "juste me désinscrire de la newsletter",

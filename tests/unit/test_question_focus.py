@@ -497,6 +497,17 @@ def test_satisfaction_the_nlu_hesitates_on_is_a_yes(text, reading):
             "opening_hours",
         ),
         (
+            "c'est quoi vos horaires au fait",
+            [("out_of_scope", 0.58), ("opening_hours", 0.37)],
+            "opening_hours",
+        ),
+        # Another business's hours.
+        (
+            "c'est quoi les horaires de livraison du transporteur ?",
+            [("out_of_scope", 0.58), ("opening_hours", 0.37)],
+            "out_of_scope",
+        ),
+        (
             "je voulais creer un compte mais ca me dit que l'adresse mail est deja utilisee ?? "
             "j'ai deja un compte je crois",
             [("duplicate_accounts", 0.9), ("create_account", 0.05)],
@@ -588,3 +599,15 @@ def test_the_request_after_the_customer_s_own_correction():
 def test_someone_s_details_asked_of_the_bot(text, expected):
     agent = Agent({text: ("update_personal_data", 0.6)})
     assert asyncio.run(agent.parse(text))["intent"]["name"] == expected
+
+
+def test_the_request_after_a_cancel_the_nlu_hesitates_on_is_what_it_asks():
+    text = "bon laissez tomber je vais plutot me refaire un compte, comment on fait ?"
+    agent = Agent(
+        {
+            text: [("create_account", 0.44), ("deny", 0.35)],
+            "je vais plutot me refaire un compte, comment on fait ?": ("create_account", 0.91),
+        }
+    )
+    understood = asyncio.run(agent.parse(text))
+    assert understood[ASKS]["name"] == "create_account"

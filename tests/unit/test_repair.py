@@ -3,6 +3,7 @@
 import pytest
 
 from bot.domain.repair import (
+    after_the_cancel,
     ambiguity,
     asks_a_question,
     asks_about_the_purge,
@@ -361,9 +362,10 @@ def test_a_follow_up_reaches_back_over_an_aside_only():
     timing = with_memory(["utter_invoice_when_shipped"], None, ["utter_find_invoices"])
     text = "et quand elle sera là je pourrai la télécharger en pdf ?"
     assert follow_up(timing, text, "find_invoices") is None
-    # After the checkout address (an answer), « la changer » is a new question.
+    # After the checkout address (an answer), « la changer » is about that address (the
+    # address book), not the account's creation before it.
     checkout = with_memory(["utter_address_at_checkout"], None, ["utter_create_account"])
-    assert follow_up(checkout, "et pr la changer apres ?") is None
+    assert follow_up(checkout, "et pr la changer apres ?") == "addresses_change"
     assert steps_given(with_memory(["utter_log_out"], None, ["utter_find_invoices"])) == (
         "utter_log_out"
     )
@@ -1660,3 +1662,127 @@ def test_a_value_corrected_in_the_same_message():
     assert corrected_to(text, emails) == "julien.moreau42@orange.fr"
     assert corrected_to("a@b.fr et c@d.fr", ["a@b.fr", "c@d.fr"]) is None
     assert corrected_to("a@b.fr", ["a@b.fr"]) is None
+
+
+@pytest.mark.parametrize(
+    "previous, text, topic, expected",
+    [
+        # The reset e-mail slow: how long it takes, asked as why.
+        (
+            ["utter_reset_email_not_received"],
+            "comment ca se fait que ca prenne autant de temps ?",
+            None,
+            "reset_email_delay",
+        ),
+        # The answer asked again.
+        (["utter_manage_addresses"], "vous pouvez repeter ?", None, "where_exactly"),
+        (["action_phone_handover"], "j'ai pas noté, encore une fois svp", None, "phone"),
+        # What a deletion takes away, asked at its confirmation.
+        (
+            ["utter_delete_account", "utter_ask_confirm_deletion"],
+            "ca depend, je perds mes factures ?",
+            "find_invoices",
+            "deletion_warning",
+        ),
+        (
+            ["utter_delete_account", "utter_ask_confirm_deletion"],
+            "euh ca depend, c'est definitif ?",
+            None,
+            "deletion_warning",
+        ),
+        # Keeping them first is the invoices' answer.
+        (
+            ["utter_delete_account"],
+            "je peux télécharger mes factures avant ?",
+            None,
+            "invoices_before_deletion",
+        ),
+        # The older invoices: the list, or where they all are.
+        (["utter_find_invoices"], "et pour les anciennes ?", None, "orders_again"),
+        (["utter_find_invoices"], "et les anciennes factures alors", None, "orders_again"),
+        (["utter_find_invoices"], "et mes anciennes adresses ?", None, None),
+        # The delivery address given at checkout, changed or added to later.
+        (
+            ["utter_address_at_checkout"],
+            "et apres je pourrais la changer ?",
+            None,
+            "addresses_change",
+        ),
+        (
+            ["utter_manage_addresses"],
+            "ok et je peux en avoir plusieurs ?",
+            None,
+            "addresses_change",
+        ),
+        # The identifier asked, in any turn.
+        (["utter_login_problem"], "c'est quoi mon identifiant du coup", None, "identifier"),
+        (["utter_change_password"], "c koi mon login ?", "login_problem", "identifier"),
+        # Asked first, the log-in help answers it.
+        ([], "c koi mon login ?", "login_problem", None),
+        (["utter_forgot_password"], "mon identifiant c'est quoi ?", None, "identifier"),
+        (["utter_forgot_password"], "j'ai oublié mon identifiant et mon mot de passe", None, None),
+        # At the confirmation asked again after an aside: the warning again.
+        (
+            ["utter_resume", "utter_ask_confirm_deletion"],
+            "euh ca depend, c'est definitif ?",
+            None,
+            "deletion_warning",
+        ),
+        # The deletion asked another way.
+        (
+            ["utter_delete_account", "utter_delete_account_offer"],
+            "et je peux le faire par mail plutot ?",
+            None,
+            "deletion_by_form",
+        ),
+        # The invoices without logging in.
+        (["utter_find_invoices"], "et si je suis pas connecté ?", "login_problem", "login_needed"),
+        (
+            ["utter_invoice_when_shipped"],
+            "et pourquoi vous me la montrez pas direct ici ?",
+            None,
+            "login_needed",
+        ),
+        # Why the account was deleted.
+        (
+            ["utter_login_problem"],
+            "pourquoi mon compte serait supprimé ?? c'est normal ??",
+            "delete_account",
+            "account_purged",
+        ),
+    ],
+)
+def test_follow_ups_of_session_30s_sets(previous, text, topic, expected):
+    assert follow_up(previous, text, topic) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "on m'a envoyé un mail qui dit que mon compte a été supprimé, comment ça se fait ???",
+            True,
+        ),
+        ("pourquoi mon compte a été fermé ?", True),
+        ("je veux savoir pourquoi vous voulez que mon compte soit supprimé", False),
+        ("pourquoi je ne peux pas supprimer mon compte ?", False),
+    ],
+)
+def test_an_account_said_deleted_asked_why_is_the_purge(text, expected):
+    assert asks_about_the_purge(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, rest",
+    [
+        (
+            "bon laissez tomber je vais plutot me refaire un compte, comment on fait ?",
+            "je vais plutot me refaire un compte, comment on fait ?",
+        ),
+        ("annulez, je préfère appeler", "je préfère appeler"),
+        ("laissez tomber", ""),
+        ("je voudrais mes factures", ""),
+    ],
+)
+def test_the_words_after_a_cancel(text, rest):
+    assert after_the_cancel(text) == rest

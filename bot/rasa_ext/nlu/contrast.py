@@ -198,8 +198,12 @@ def verbless_rejection(tokens: Sequence[Token], clause: Sequence[int]) -> bool:
     after = words[1]
     if after in DETERMINERS or after in PRONOUNS or after in ("besoin", "pour"):
         return True
-    if _is_infinitive(tokens[rest[1]]):
-        # « je voulais juste me déconnecter, pas supprimer le compte »
+    verb = 1
+    while verb < len(rest) - 1 and words[verb] in CLITICS:
+        verb += 1
+    if _is_infinitive(tokens[rest[verb]]):
+        # « je voulais juste me déconnecter, pas supprimer le compte », « non pas me
+        # déconnecter, je veux fermer mon compte »
         return True
     # « pas de souci de mot de passe », « pas de mon adresse postale »
     return after in ("de", "d'") and len(words) > 2 and words[2] in TROUBLES | DETERMINERS
