@@ -61,6 +61,7 @@ from bot.domain.repair import (
     asks_for_the_reset_email,
     asks_only_for_the_number,
     asks_to_be_called_back,
+    changed_mind,
     closes_with_cancel,
     corrected_to,
     corrects_the_subject,
@@ -408,9 +409,10 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
         # At an offer, another request simply replaces it; inside a request, only with
         # « en fait », « plutôt »… (a misread intent must not drop what was started).
         switches = wants_to_switch(turn.text) or slot in OFFER_SLOTS
-        # (« pourquoi mon compte serait supprimé ?? » after the log-in help follows it up.)
         if flow and FLOWS[flow][1] != self.flow_form and switches:
             if self._follows_up(turn, tracker):
+                # « pourquoi mon compte serait supprimé ?? » after the log-in help: about
+                # that answer, no deletion asked.
                 return None
             return {slot: None, OUTCOME: "switched", NEXT_FLOW: flow}
         return None
@@ -572,6 +574,10 @@ def yes_no_parser(text: str, intent: Optional[str]) -> Optional[bool]:
         # « non, je veux parler à quelqu'un » at an offer: a person asked for, not a no
         # (« je préfère pas, je rappellerai lundi » is a no).
         return None
+    changed = changed_mind(text)
+    if changed is not None:
+        # « euh non... enfin si, envoyez-le moi oui »: the last answer.
+        return changed
     if opens_with_a_plain_no(text):
         # « non pas besoin de message. pour revenir à mon nom, c'est où ? »: a no, then more.
         return False

@@ -1244,6 +1244,12 @@ _IDENTIFIER = re.compile(
 MAX_IDENTIFIER_WORDS = 10
 
 
+def asks_the_identifier(text: str) -> bool:
+    """« c koi mon identifiant pour me connecter », « jsp quel est mon login »."""
+    words = plain(text)
+    return _word_count(words) <= MAX_IDENTIFIER_WORDS and _IDENTIFIER.search(words) is not None
+
+
 def _follow_up_of(
     previous_actions: Sequence[str], text: str, words: str, count: int, topic: Optional[str]
 ) -> Optional[str]:
@@ -1256,7 +1262,7 @@ def _follow_up_of(
     if topic == "request_human" and _SOMEONE.search(words):
         return None
     kind = (
-        _about_the_account(done, text, words, count)
+        _about_the_account(done, text)
         or _with_the_reset(words, topic)
         or _orders_again(previous_actions, words, count)
     )
@@ -1295,11 +1301,11 @@ def _follow_up_of(
     return None
 
 
-def _about_the_account(done: Set[str], text: str, words: str, count: int) -> Optional[str]:
+def _about_the_account(done: Set[str], text: str) -> Optional[str]:
     """« c'est quoi mon identifiant du coup ? » after the password's help (asked first, the
     log-in help answers it, with the rest); « pourquoi mon compte serait supprimé ? »."""
     password_help = done & (AFTER_PASSWORD_HELP | AFTER_CHANGE_PASSWORD)
-    if password_help and count <= MAX_IDENTIFIER_WORDS and _IDENTIFIER.search(words):
+    if password_help and asks_the_identifier(text):
         return "identifier"
     if asks_about_the_purge(text):
         return "account_purged"
@@ -2143,6 +2149,24 @@ def yes_with_a_question(text: str) -> bool:
         return False
     rest = words[opening.end() :]
     return _TAKEN_BACK_YES.search(rest) is None and not wants_to_cancel(rest)
+
+
+# « euh non... enfin si, envoyez-le moi oui », « oui… ah non attendez »: the answer changed
+# in the same message; the last one stands.
+_MIND_CHANGED = re.compile(
+    r"\b(?P<yes>(?:enfin|ah|oh|finalement|en fait|non|si) (?:si|oui))\b"
+    r"|\b(?P<no>(?:enfin|ah|oh|finalement|en fait) non|non attendez?|non non)\b"
+)
+
+
+def changed_mind(text: str) -> Optional[bool]:
+    """The answer a message settles on after changing it (True, False); None when it
+    says one answer only (a marker that opens the message changes nothing)."""
+    words = plain(text)
+    found = [match for match in _MIND_CHANGED.finditer(words) if match.start() > 0]
+    if not found:
+        return None
+    return found[-1].group("yes") is not None
 
 
 def says_yes_plainly(text: str) -> bool:

@@ -37,6 +37,7 @@ from bot.domain.repair import (
     asks_for_someone,
     asks_for_someone_s_details,
     asks_for_something,
+    asks_the_identifier,
     asks_to_set_an_address,
     corrected_request,
     fragments,
@@ -216,6 +217,10 @@ def _said_in_words_too(text: str, whole: Dict[str, Any], name: Optional[str]) ->
         # « attendez c'est quoi vos horaires ? » (hours 0.49, out of scope 0.48), « c'est
         # quoi vos horaires au fait » (out of scope 0.58, hours 0.37).
         return HOURS
+    if name in ("login_problem", *UNFOCUSED) and asks_the_identifier(text):
+        # « c koi mon identifiant pour me connecter » (log-in problem, sure): the reset's
+        # answer says what the identifier is.
+        return "forgot_password"
     if name == DELETION and reports_an_unasked_deletion(text):
         # « j'ai reçu un mail qui parle de supprimer mon compte alors que j'ai rien
         # demandé »: no deletion to start; out of the bot's hands (the line).

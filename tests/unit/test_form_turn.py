@@ -542,3 +542,17 @@ def test_the_number_asked_inside_a_request_is_an_aside(text, paused):
     assert (updates.get("form_outcome") == "handover") is paused
     said = [message.get("response") for message in dispatcher.messages]
     assert ("utter_resume" in said) is not paused
+
+
+@pytest.mark.parametrize(
+    "text, intent, expected",
+    [
+        ("euh non... enfin si, envoyez le moi oui", "deny", True),
+        ("oui... ah non attendez, pas tout de suite", "affirm", False),
+        ("non non", "deny", False),
+        ("ah non merci", "deny", False),
+        ("oui si vous voulez", "affirm", True),
+    ],
+)
+def test_the_answer_changed_in_the_same_message(text, intent, expected):
+    assert yes_no_parser(text, intent) is expected

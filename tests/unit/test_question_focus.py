@@ -501,6 +501,17 @@ def test_satisfaction_the_nlu_hesitates_on_is_a_yes(text, reading):
             [("out_of_scope", 0.58), ("opening_hours", 0.37)],
             "opening_hours",
         ),
+        # The identifier asked, read as the log-in help: the reset's answer, which says it.
+        (
+            "c koi mon identifiant pour me connecter",
+            [("login_problem", 0.93), ("forgot_password", 0.04)],
+            "forgot_password",
+        ),
+        (
+            "je n'arrive pas à me connecter",
+            [("login_problem", 0.93), ("forgot_password", 0.04)],
+            "login_problem",
+        ),
         # Another business's hours.
         (
             "c'est quoi les horaires de livraison du transporteur ?",
