@@ -52,6 +52,7 @@ from bot.domain.identifiers import (
     find_emails,
     is_spelled_email,
     parse_customer_id,
+    without_identifiers,
 )
 from bot.domain.repair import (
     ASKS,
@@ -60,6 +61,7 @@ from bot.domain.repair import (
     asks_for_someone,
     asks_for_the_reset_email,
     asks_only_for_the_number,
+    asks_the_identifier,
     asks_to_be_called_back,
     changed_mind,
     closes_with_cancel,
@@ -225,8 +227,27 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
                     # 4471203 »: the value taken, and the question asked with it answered
                     # before the form's next question.
                     await answer_topic(self.context, turn.intent or "", dispatcher, tracker, domain)
+                elif updates.get(slot) is not None and "?" in turn.text:
+                    await self._aside_with_the_value(turn, dispatcher, tracker)
                 return updates
         return await self._detour(slot, turn, dispatcher, tracker, domain)
+
+    async def _aside_with_the_value(
+        self, turn: Turn, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> None:
+        """The question said around the value the form asked for, answered before the
+        form goes on: « jean@x.fr. par contre ça fait 4 ans …, ça marche quand même ? »,
+        « C1000004 et C1000003. c'est quoi mon identifiant ? », « …fr, et c'est quoi votre
+        numéro de tel ? »."""
+        around = without_identifiers(turn.text)
+        if asks_the_identifier(around):
+            dispatcher.utter_message(response="utter_identifier")
+        elif asks_only_for_the_number(around):
+            utter_handover(self.context, dispatcher)
+        elif kind := follow_up(previous_actions(tracker), around, None):
+            await answer_follow_up(
+                self.context, kind, previous_actions(tracker), dispatcher, tracker, in_a_flow=True
+            )
 
     @staticmethod
     def _asks_aside(turn: Turn, tracker: Tracker) -> bool:

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from bot.domain.tokens import issue_token
-from tests.support.stack import CLOCK_FILE, forget_email_requests, texts, tickets_of
+from tests.support.stack import CLOCK_FILE, forget_rate_limits, texts, tickets_of
 
 CONVERSATIONS = sorted((Path(__file__).parent / "conversations").glob("*.yml"))
 CLOCKS = {"open": None, "closed": "2026-11-28T22:00:00+01:00"}  # Friday 10:00 / Saturday 22:00
@@ -76,8 +76,8 @@ def cases() -> List[Any]:
 @pytest.mark.parametrize("conversation", cases())
 def test_conversation(conversation, chat, clock, stack_settings):
     clock(conversation.get("clock"))
-    # Each conversation is another customer's session: no earlier one's reset e-mails.
-    forget_email_requests(stack_settings)
+    # Each conversation is another customer's session, later: no earlier one's limits.
+    forget_rate_limits(stack_settings)
     sender = f"repair-{uuid.uuid4()}"
     customer = conversation.get("logged_in")
     metadata = {"auth_token": issue_token(customer, stack_settings.tokens)} if customer else {}

@@ -9,7 +9,7 @@ import requests
 import sqlalchemy
 
 from bot.domain.tokens import issue_token
-from tests.support.stack import forget_email_requests, texts, tickets_of
+from tests.support.stack import forget_rate_limits, texts, tickets_of
 
 
 def new_sender() -> str:
@@ -118,7 +118,7 @@ def test_cancel_in_the_middle_of_a_form(chat, stack_settings):
 
 
 def test_reset_replies_do_not_reveal_whether_an_account_exists(chat, stack_settings):
-    forget_email_requests(stack_settings)  # (Both addresses with their whole hour.)
+    forget_rate_limits(stack_settings)  # (Both addresses with their whole hour.)
 
     def conversation(address: str) -> list:
         sender = new_sender()

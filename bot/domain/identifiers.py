@@ -166,6 +166,12 @@ def find_customer_ids(text: str) -> List[str]:
     return found
 
 
+def without_identifiers(text: str) -> str:
+    """The text with its e-mail addresses and customer numbers cut out: what is said around
+    them (« jean@x.fr. par contre ça fait 4 ans …, ça marche quand même ? »)."""
+    return " ".join(CUSTOMER_ID.sub(" ", EMAIL.sub(" ", text or "")).split())
+
+
 def parse_customer_id(text: str) -> Optional[str]:
     """The one customer number of the text, canonical; None when there is none or several."""
     numbers = find_customer_ids(text)

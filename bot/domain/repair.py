@@ -1241,7 +1241,7 @@ _IDENTIFIER = re.compile(
     r"|\b(?:mon|l|le) (?:identifiant|login)(?: du coup| alors| svp)?"
     r" (?:c est |c |ce serait |est )?(?:quoi|koi|lequel|laquelle|ma (?:adresse|mail))\b"
 )
-MAX_IDENTIFIER_WORDS = 10
+MAX_IDENTIFIER_WORDS = 14
 
 
 def asks_the_identifier(text: str) -> bool:

@@ -7,12 +7,15 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import requests
 import sqlalchemy
 
+from bot.backend.models import Ticket
 from bot.config import PROJECT_ROOT, Settings
+from bot.domain.tickets import DELETION_SUBJECT
 from bot.ops.supervisor import Stack, Stage, process_group_alive, with_env
 
 RESULTS = PROJECT_ROOT / "results"
@@ -35,13 +38,22 @@ def assert_nothing_left(stack: Stack) -> None:
     assert not left_behind, f"processes left behind: {left_behind}"
 
 
-def forget_email_requests(settings: Settings) -> None:
-    """Empties the reset e-mails' rate-limit counts. The stack's clock is fixed, so their
-    rolling hour never rolls: without this, the seeded customers' addresses would run out
-    of requests over a whole run, and a test's replies would depend on the tests before it."""
+LONG_AGO = datetime(2000, 1, 1, tzinfo=timezone.utc)
+
+
+def forget_rate_limits(settings: Settings) -> None:
+    """Lets the rate limits' windows pass: the reset e-mails' counts emptied, pending
+    deletion requests dated long ago. The stack's clock is fixed, so the windows never
+    roll by themselves: without this, the seeded customers' addresses would run out of
+    requests over a whole run, and a test's replies would depend on the tests before it."""
     engine = sqlalchemy.create_engine(settings.backend.database_url)
     with engine.begin() as connection:
         connection.execute(sqlalchemy.text("DELETE FROM email_requests"))
+        connection.execute(
+            sqlalchemy.update(Ticket)
+            .where(Ticket.subject == DELETION_SUBJECT)
+            .values(created_at=LONG_AGO)
+        )
     engine.dispose()
 
 

@@ -556,3 +556,23 @@ def test_the_number_asked_inside_a_request_is_an_aside(text, paused):
 )
 def test_the_answer_changed_in_the_same_message(text, intent, expected):
     assert yes_no_parser(text, intent) is expected
+
+
+@pytest.mark.parametrize(
+    "text, said",
+    [
+        (
+            "C1000004 et C1000003. c'est quoi mon identifiant pour me connecter du coup ?",
+            "utter_identifier",
+        ),
+        ("s.bernard@atelier.example.fr, et c'est quoi votre numero de tel ?", "utter_handover"),
+        ("C1000004 et C1000003, ça va prendre combien de temps ?", None),
+    ],
+)
+def test_the_question_around_the_value_is_answered(text, said):
+    form = ValidateDuplicateAccountsForm(ActionContext.from_settings(load_settings()))
+    tracker = form_tracker(text, [("inform", 0.9)], trigger="duplicate_accounts")
+    dispatcher = CollectingDispatcher()
+    asyncio.run(form._aside_with_the_value(Turn(tracker), dispatcher, tracker))
+    responses = [message.get("response") or "" for message in dispatcher.messages]
+    assert responses[0].startswith(said) if said else responses == []
