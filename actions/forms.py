@@ -244,10 +244,8 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
             dispatcher.utter_message(response="utter_identifier")
         elif asks_only_for_the_number(around):
             utter_handover(self.context, dispatcher)
-        elif kind := follow_up(previous_actions(tracker), around, None):
-            await answer_follow_up(
-                self.context, kind, previous_actions(tracker), dispatcher, tracker, in_a_flow=True
-            )
+        elif kind := follow_up(done := previous_actions(tracker), around, None):
+            await answer_follow_up(self.context, kind, done, dispatcher, tracker, in_a_flow=True)
 
     @staticmethod
     def _asks_aside(turn: Turn, tracker: Tracker) -> bool:
@@ -273,9 +271,10 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
         return None
 
     def _ended(
-        self, slot, turn, dispatcher, tracker, value: Any, given: bool
+        self, slot, turn, dispatcher, value: Any, given: bool, other: Optional[str]
     ) -> Optional[Dict[Text, Any]]:
-        """The request ended by the message: cancelled, dropped for another, left."""
+        """The request ended by the message: cancelled, dropped for another (`other`, the
+        request it names: _another_request), left."""
         cancels = (
             (turn.words <= 10 and wants_to_cancel(turn.text))
             or opens_with_cancel(turn.text)
@@ -288,7 +287,6 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
             # « Ah d'accord, tant pis. Merci » at an offer: thanks, and no.
             dispatcher.utter_message(response="utter_you_are_welcome")
             return {slot: None, OUTCOME: "dropped"}
-        other = self._another_request(turn, tracker)
         # « laissez tomber, je veux plutôt supprimer mon compte »: this request dropped for
         # another one, which starts.
         drops_for = cancels and (wants_to_switch(turn.text) or opens_with_cancel(turn.text))
@@ -319,10 +317,10 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
     def _value(self, slot, turn, dispatcher, tracker) -> Optional[Dict[Text, Any]]:
         given = self.parsers[slot] in VALUE_PARSERS and self.parsers[slot](turn.text, None)
         value = self.parsers[slot](turn.text, turn.nlu_intent)
-        ended = self._ended(slot, turn, dispatcher, tracker, value, bool(given))
+        other = self._another_request(turn, tracker)
+        ended = self._ended(slot, turn, dispatcher, value, bool(given), other)
         if ended is not None:
             return ended
-        other = self._another_request(turn, tracker)
         more = (
             turn.asks
             or (opens_with_a_plain_no(turn.text) and "?" in turn.text)

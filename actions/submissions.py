@@ -145,11 +145,12 @@ class FormSubmission(ContextAction, ABC):
         dispatcher.utter_message(response=self.cancelled_response(tracker))
         if outcome == "cancelled_goodbye":
             dispatcher.utter_message(response="utter_goodbye")
-        elif will_phone(text) or asks_for_someone(text):
-            # « oubliez, j'appellerai plutôt », « laissez tomber, passez-moi un
-            # conseiller »: the number and whether the line is open.
-            if not will_phone(text):
-                dispatcher.utter_message(response="utter_request_human_intro")
+        elif will_phone(text):
+            # « oubliez, j'appellerai plutôt »: the number and whether the line is open.
+            utter_handover(self.context, dispatcher)
+        elif asks_for_someone(text):
+            # « laissez tomber, passez-moi un conseiller »: a person, then the line.
+            dispatcher.utter_message(response="utter_request_human_intro")
             utter_handover(self.context, dispatcher)
         elif await answer_question_after_cancel(self.context, dispatcher, tracker, domain):
             dispatcher.utter_message(response="utter_anything_else")

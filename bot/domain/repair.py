@@ -363,13 +363,14 @@ def asks_for_someone_s_details(text: str) -> bool:
     return _GIVE_THE_DETAILS.search(plain(text)) is not None
 
 
+# After « le numéro »: a number that is not the shop's line.
+_NOT_THE_LINE_S = r"(?! (?:client|de client|de commande|de facture|de suivi|de tva|siret|de colis))"
 # « c'est quoi votre numéro de tel ? » inside a request: the line asked for, no one to talk
 # to yet (« passez-moi un conseiller » is a person asked for).
 _THE_NUMBER = _any(
     [
         r"(?:quoi|quel est|c est quoi|c quoi|donnez moi|donne moi|redonnez moi)"
-        r" (?:le|votre|vot) (?:numero|num|tel|telephone)"
-        r"(?! (?:client|de client|de commande|de facture|de suivi|de tva|siret|de colis))",
+        r" (?:le|votre|vot) (?:numero|num|tel|telephone)" + _NOT_THE_LINE_S,
         r"(?:votre|vot) (?:numero|num) de (?:tel|telephone)",
     ]
 )
@@ -674,7 +675,7 @@ _SOMEONE = _any(
         # « c quoi le numéro ? », « quel est le numéro pour vous appeler »: the shop's line,
         # not the customer's own numbers (« c quoi le numéro client ? »).
         r"(?:quoi|quel est|c est quoi) (?:le|votre|vot) (?:numero|num|tel|telephone)"
-        r"(?! (?:client|de client|de commande|de facture|de suivi|de tva|siret|de colis))",
+        + _NOT_THE_LINE_S,
     ]
 )
 # « et si j'en veux une 2e après ? », « je veux en ajouter une pour l'atelier »: another
@@ -976,9 +977,8 @@ _WHERE = _any(
         # « je comprends pas » after the steps: the path again, step by step.
         r"je (?:ne )?(?:comprends|comprend|capte|pige) (?:pas|rien)",
         r"(?:j ai |j |jai )?(?:pas|rien) (?:bien |tout |trop )?compris",
-        # « vous pouvez répéter où il faut cliquer ? »
-        r"(?:repeter|redire|reexpliquer) (?:ou|le chemin|comment)",
-        # « vous pouvez répéter ? », « encore une fois svp »: the path again.
+        # « vous pouvez répéter ? », « … répéter où il faut cliquer ? », « encore une fois
+        # svp »: the path again.
         _REPEAT_WORDS,
         r"(?:vous pouvez |pouvez vous |tu peux )?(?:me )?reexpliqu\w*",
         r"ou (?:il faut|faut il|je dois|dois je|on doit) (?:cliquer|aller|appuyer)",

@@ -131,11 +131,10 @@ async def focus(
     """`whole` (what the NLU made of `text`), or its focused version when `text` is long,
     out of scope as a whole, and one of its pieces (read with `read`) is surely an account
     question."""
-    name = _intent(whole)[0]
+    name, confidence = _intent(whole)
     if name == "inform":
         return await _question_around_values(text, whole, read)
-    unsure = _intent(whole)[1] < FOCUS_CONFIDENCE
-    if name == "deny" or (unsure and opens_with_cancel(text)):
+    if name == "deny" or (confidence < FOCUS_CONFIDENCE and opens_with_cancel(text)):
         # (« bon laissez tomber je vais plutôt me refaire un compte, comment on fait ? »:
         # create_account 0.44, deny 0.35.)
         return await _question_in_cancel(text, whole, read)
@@ -322,11 +321,15 @@ async def _surest_topic(
         if _rejected(text, piece, rejected):
             continue
         candidate = await read(piece)
-        name, confidence = _intent(candidate)
-        surer = best is None or confidence > _intent(best)[1]
-        if name in TOPIC_NAMES and confidence >= sure and surer:
+        surer = best is None or _intent(candidate)[1] > _intent(best)[1]
+        if _is_sure_topic(candidate, sure) and surer:
             best = candidate
     return best
+
+
+def _is_sure_topic(parse: Dict[str, Any], sure: float) -> bool:
+    name, confidence = _intent(parse)
+    return name in TOPIC_NAMES and confidence >= sure
 
 
 async def _question_in_cancel(
@@ -357,8 +360,7 @@ async def _question_in_cancel(
     best = await _surest_topic(text, read, sure=sure)
     if best is None and rest:
         whole_rest = await read(rest)
-        name, confidence = _intent(whole_rest)
-        sure_rest = name in TOPIC_NAMES and confidence >= sure
+        sure_rest = _is_sure_topic(whole_rest, sure)
         best = whole_rest if sure_rest else await _surest_topic(rest, read, sure=sure)
     return {**whole, ASKS: best["intent"]} if best else whole
 

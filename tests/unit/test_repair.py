@@ -681,6 +681,14 @@ def test_follow_ups_of_session_24s_twelfth_set(previous, text, topic, expected):
         ("je veux que mon compte soit supprimé, je ne m'en sers plus depuis 5 ans", False),
         ("je voudrais que mon compte soit fermé, ça fait longtemps que je commande plus", False),
         ("mon compte est supprimé ?", False),
+        # Surprised that it was: why.
+        (
+            "on m'a envoyé un mail qui dit que mon compte a été supprimé, comment ça se fait ???",
+            True,
+        ),
+        ("pourquoi mon compte a été fermé ?", True),
+        ("je veux savoir pourquoi vous voulez que mon compte soit supprimé", False),
+        ("pourquoi je ne peux pas supprimer mon compte ?", False),
     ],
 )
 def test_a_question_about_the_purge_of_inactive_accounts(text, expected):
@@ -1754,22 +1762,6 @@ def test_a_value_corrected_in_the_same_message():
 )
 def test_follow_ups_of_session_30s_sets(previous, text, topic, expected):
     assert follow_up(previous, text, topic) == expected
-
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        (
-            "on m'a envoyé un mail qui dit que mon compte a été supprimé, comment ça se fait ???",
-            True,
-        ),
-        ("pourquoi mon compte a été fermé ?", True),
-        ("je veux savoir pourquoi vous voulez que mon compte soit supprimé", False),
-        ("pourquoi je ne peux pas supprimer mon compte ?", False),
-    ],
-)
-def test_an_account_said_deleted_asked_why_is_the_purge(text, expected):
-    assert asks_about_the_purge(text) is expected
 
 
 @pytest.mark.parametrize(
