@@ -12,13 +12,14 @@ import asyncio
 import functools
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, Optional, TypeVar
+from typing import Any, Callable, List, Optional, TypeVar
 
 from rasa_sdk import Action, Tracker
 
 from bot.clients.account import AccountClient
 from bot.config import BackendSettings, PhoneLine, Settings
 from bot.domain.handover import current_time
+from bot.domain.repair import continues_a_message
 from bot.domain.tokens import verified_customer
 
 T = TypeVar("T")
@@ -66,6 +67,41 @@ def logged_in_customer(tracker: Tracker) -> Optional[str]:
     mid-conversation makes the customer anonymous from that message on.
     """
     return verified_customer(tracker.latest_message.get("metadata"))
+
+
+# How many of the customer's messages before the one that opens a flow may hold the value
+# it takes (« bonjour, mon mail c'est … » then « j'ai oublié mon mot de passe »).
+EARLIER_MESSAGES = 2
+
+
+def typed_before(tracker: Tracker) -> List[str]:
+    """The texts the anonymous customer typed before the latest message, newest first:
+    the earlier parts of the latest message when it was split, then at most
+    `EARLIER_MESSAGES` messages; none from before a flow ran (a value typed while a flow
+    asked for it was that flow's, not the next one's) or before the session started. A
+    logged-in customer's details come from the account instead: none."""
+    if logged_in_customer(tracker):
+        return []
+    texts: List[str] = []
+    messages, in_latest = 0, None
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if in_latest is not None and kind in ("active_loop", "session_started"):
+            break
+        if kind != "user":
+            continue
+        starts = not continues_a_message(event.get("parse_data"))
+        if in_latest is None:
+            in_latest = not starts
+            continue
+        texts.append(event.get("text") or "")
+        if in_latest:
+            in_latest = not starts
+        else:
+            messages += starts
+        if messages >= EARLIER_MESSAGES:
+            break
+    return texts
 
 
 async def call_backend(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:

@@ -17,7 +17,13 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.account import ActionAnswerAddresses, ActionAnswerInvoices, ActionAnswerPersonalData
-from actions.common import ActionContext, ContextAction, call_backend, logged_in_customer
+from actions.common import (
+    ActionContext,
+    ContextAction,
+    call_backend,
+    logged_in_customer,
+    typed_before,
+)
 from actions.handover import hours_answer, utter_handover
 from bot.clients.account import BackendUnavailable
 from bot.domain.identifiers import find_customer_ids, find_emails
@@ -104,9 +110,12 @@ async def answer_topic(
 
 async def prefill(context: ActionContext, tracker: Tracker) -> List[EventType]:
     """What is already known before a flow asks: the logged-in customer's own e-mail and
-    number (from the backend), values typed in the message that opened it (they prove
-    nothing: they only go into a ticket or a reset request)."""
+    number (from the backend), values typed in the message that opened it or, failing
+    that, just before it (`typed_before`; they prove nothing: they only go into a ticket
+    or a reset request, and the flow names them before it acts)."""
     text = tracker.latest_message.get("text") or ""
+    if not (find_emails(text) or find_customer_ids(text)):
+        text = next((earlier for earlier in typed_before(tracker) if _holds_a_value(earlier)), "")
     typed_emails = find_emails(text)
     email = typed_emails[0] if len(typed_emails) == 1 else None
     numbers = find_customer_ids(text)
@@ -127,6 +136,10 @@ async def prefill(context: ActionContext, tracker: Tracker) -> List[EventType]:
         # « oui envoyez-moi le mail de réinitialisation »: the reset e-mail's offer answered.
         *([SlotSet("wants_reset_email", True)] if _reset_email_asked(tracker) else []),
     ]
+
+
+def _holds_a_value(text: str) -> bool:
+    return bool(find_emails(text) or find_customer_ids(text))
 
 
 def _reset_email_asked(tracker: Tracker) -> bool:

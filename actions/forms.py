@@ -424,6 +424,13 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
                 return {slot: None, OUTCOME: "dropped"}
             dispatcher.utter_message(response="utter_resume")
             return {slot: None}
+        if asks_the_identifier(turn.text) and self.flow_form != "password_email_form":
+            # « au fait c'est quoi mon identifiant pour me connecter ? » at the offer to
+            # leave a message: what the identifier is, then the question again; no reset
+            # started (inside the reset, its own answer holds the identifier: `_detour`).
+            dispatcher.utter_message(response="utter_identifier")
+            dispatcher.utter_message(response="utter_resume")
+            return {slot: None}
         flow = turn.intent if turn.is_confident(*FLOWS) else None
         # At an offer, another request simply replaces it; inside a request, only with
         # « en fait », « plutôt »… (a misread intent must not drop what was started).

@@ -7,7 +7,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import ActionContext, ContextAction
+from actions.common import ActionContext, ContextAction, typed_before
 from bot.domain.handover import contact_form_links, handover_response
 from bot.domain.hours import line_status
 from bot.domain.identifiers import find_emails
@@ -68,8 +68,10 @@ def handover_with_offer(
         return []
     slots = ("wants_to_leave_message", "message_text", "form_outcome", "form_retries")
     # « … vous pouvez me répondre à celine.roux@hotmail.fr »: the address to answer to,
-    # given with the request, is not asked again.
-    typed = find_emails(tracker.latest_message.get("text") or "")
+    # given with the request or just before it (« bonsoir, paul.petit@… ici »), is not
+    # asked again.
+    texts = [tracker.latest_message.get("text") or "", *typed_before(tracker)]
+    typed = next((found for text in texts if (found := find_emails(text))), [])
     given = [SlotSet("email", typed[0])] if len(typed) == 1 else []
     return [
         *(SlotSet(slot, None) for slot in slots),

@@ -39,7 +39,7 @@ from actions.follow_ups import ANSWERED_IN_FULL, answer_follow_up, previous_acti
 from actions.forms import Turn
 from actions.handover import handover_with_offer
 from actions.submissions import send_password_email
-from bot.domain.identifiers import find_customer_ids, find_emails
+from bot.domain.identifiers import find_customer_ids, find_emails, without_identifiers
 from bot.domain.repair import (
     LAST_RESET_EMAIL,
     ambiguity,
@@ -108,7 +108,7 @@ class ActionRepair(ContextAction):
         return [*forget, *await self._answer(Turn(tracker), dispatcher, tracker, domain)]
 
     async def _answer(self, turn, dispatcher, tracker, domain) -> List[EventType]:
-        steps = (self._chosen, self._recalled, self._follow_up, self._corrected_reset, self._resume)
+        steps = (self._chosen, self._recalled, self._corrected_reset, self._follow_up, self._resume)
         for step in steps:
             events = await step(turn, dispatcher, tracker, domain)
             if events is not None:
@@ -200,9 +200,16 @@ class ActionRepair(ContextAction):
             return None
         # (The same address typed again is sent again, with no « first e-mail » to undo.)
         again = previous is not None and corrected.lower() == previous.lower()
-        return await send_password_email(
+        events = await send_password_email(
             self.context, dispatcher, tracker, corrected, previous=None if again else previous
         )
+        # « c'était pas la bonne, c'est t.lefevre@… et ça met combien de temps à arriver ? »:
+        # the question asked with the correction, answered after it.
+        around = without_identifiers(turn.text)
+        done = previous_actions(tracker)
+        if "?" in around and (kind := follow_up(done, around, None)):
+            await answer_follow_up(self.context, kind, done, dispatcher, tracker)
+        return events
 
     async def _resume(self, turn, dispatcher, tracker, domain) -> Optional[List[EventType]]:
         pending = tracker.get_slot(PENDING)

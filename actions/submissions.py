@@ -24,11 +24,13 @@ from actions.flows import (
 from actions.forms import Turn
 from actions.handover import handover_with_offer, utter_handover
 from bot.clients.account import BackendUnavailable, RateLimited
+from bot.domain.identifiers import without_identifiers
 from bot.domain.repair import (
     DELETION_REQUESTED,
     LAST_RESET_EMAIL,
     OUT_OF_SCOPE_CONFIDENCE,
     asks_for_someone,
+    asks_the_identifier,
     will_phone,
 )
 from bot.domain.summary import message_ticket_body
@@ -53,6 +55,11 @@ async def answer_question_after_cancel(
     turn = Turn(tracker)
     if turn.words < MIN_QUESTION_WORDS:
         return False
+    if asks_the_identifier(without_identifiers(turn.text)):
+        # « non merci, par contre c'est quoi mon identifiant ? »: read as the password's
+        # topic, whose flow was just declined; what the identifier is.
+        dispatcher.utter_message(response="utter_identifier")
+        return True
     if turn.is_confident(*QUESTIONS_AFTER_CANCEL):
         return await answer_topic(context, turn.intent or "", dispatcher, tracker, domain)
     if turn.asks in QUESTIONS_AFTER_CANCEL:

@@ -1092,6 +1092,16 @@ def corrected_to(text: str, values: Sequence[str]) -> Optional[str]:
     return values[-1] if _SELF_CORRECTION.search(plain(between)) else None
 
 
+_WRONG_ADDRESS = _any(
+    [
+        r"(?:me suis|s est) (?:trompe|goure|plante)e?",
+        r"(?:pas|plus) (?:la bonne|celle (?:la|ci)|cette adresse)",
+        r"(?:mauvaise|autre) adresse",
+        r"erreur",
+    ]
+)
+
+
 def corrects_the_reset_address(
     previous_actions: Sequence[str], text: str, last_address: Optional[str]
 ) -> Optional[str]:
@@ -1099,10 +1109,14 @@ def corrects_the_reset_address(
     (« ah non pardon c'est nadia@free.fr, j'ai oublié un e »), whatever the NLU read in it
     (the « oublié » of that message reads forgot_password): the e-mail goes again there;
     or to the same one, typed again (« pardon : jp.lefevre@free.fr »)."""
-    if not last_address or "action_send_password_email" not in previous_actions:
+    if not last_address:
         return None
+    just_sent = "action_send_password_email" in previous_actions
+    # Later (after « merci »), only when the message says the address was wrong (« je me
+    # suis trompé d'adresse, mon compte c'est avec … »).
+    said_wrong = EARLIER_RESET_EMAIL in previous_actions and _WRONG_ADDRESS.search(plain(text))
     emails = find_emails(text)
-    return emails[0] if len(emails) == 1 else None
+    return emails[0] if len(emails) == 1 and (just_sent or said_wrong) else None
 
 
 def continues_a_message(parse_data: Optional[Mapping[str, Any]]) -> bool:

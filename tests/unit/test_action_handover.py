@@ -142,3 +142,19 @@ def test_the_address_given_with_the_request_is_kept_for_the_message(text, email)
         CollectingDispatcher(), asking, {}
     )
     assert (SlotSet("email", "celine.roux@hotmail.fr") in events) is email
+
+
+def test_the_address_typed_just_before_the_request_is_kept_for_the_message():
+    """« bonsoir, paul.petit@example.com ici », then « un conseiller svp »."""
+    events = [
+        {"event": "user", "text": "bonsoir, paul.petit@example.com ici", "parse_data": {}},
+        {"event": "bot", "text": "…"},
+        {"event": "user", "text": "un conseiller svp", "parse_data": {}},
+    ]
+    asking = Tracker(
+        "s", {}, {"text": "un conseiller svp"}, events, False, None, {}, "action_listen"
+    )
+    events_out = ActionPhoneHandover(context(SATURDAY, "09 87 65 43 21")).run(
+        CollectingDispatcher(), asking, {}
+    )
+    assert SlotSet("email", "paul.petit@example.com") in events_out

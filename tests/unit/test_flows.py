@@ -1,9 +1,16 @@
-"""A side question answered inside a flow says what its rule says (actions/flows.py)."""
+"""A side question answered inside a flow says what its rule says, and a flow takes the
+values typed just before it (actions/flows.py, actions/common.py)."""
+
+from typing import Optional
 
 import pytest
+from rasa_sdk import Tracker
 
+from actions.common import typed_before
 from actions.flows import ANSWERS, FLOWS, WITH_HANDOVER
+from bot.domain.repair import SPLIT_PART
 from bot.domain.responses import rule_responses
+from bot.domain.tokens import VERIFIED_CUSTOMER_KEY
 
 
 @pytest.mark.parametrize("intent", sorted(set(ANSWERS) - {"out_of_scope"}))
@@ -21,3 +28,49 @@ def test_out_of_scope_inside_a_flow_gives_the_phone_line_too():
 def test_a_flow_started_by_an_action_opens_like_its_rule(intent):
     responses, _form = FLOWS[intent]
     assert rule_responses(intent) == responses
+
+
+def conversation(*events: dict, metadata: Optional[dict] = None) -> Tracker:
+    latest = next(event for event in reversed(events) if event["event"] == "user")
+    message = {"text": latest["text"], "metadata": metadata or {}}
+    return Tracker("s", {}, message, list(events), False, None, {}, "action_listen")
+
+
+def said(text: str, part: int = 0) -> dict:
+    parse_data = {SPLIT_PART: part} if part else {}
+    return {"event": "user", "text": text, "parse_data": parse_data}
+
+
+BOT = {"event": "bot", "text": "…"}
+FORM_ENDED = {"event": "active_loop", "name": None}
+
+
+@pytest.mark.parametrize(
+    "events, earlier",
+    [
+        # « bonjour, mon mail c'est … », then the request: the greeting's text.
+        ((said("bonjour, a@b.fr"), BOT, said("mdp oublié")), ["bonjour, a@b.fr"]),
+        # Two messages back at most, newest first.
+        (
+            (said("un"), BOT, said("deux"), BOT, said("trois"), BOT, said("quatre")),
+            ["trois", "deux"],
+        ),
+        # The earlier parts of a split latest message, then two messages.
+        (
+            (said("un"), said("deux"), BOT, said("trois"), said("quatre", part=1)),
+            ["trois", "deux", "un"],
+        ),
+        # Nothing from before a flow ran: its values were its own.
+        ((said("a@b.fr"), FORM_ENDED, BOT, said("supprimer mon compte")), []),
+        ((said("a@b.fr"), {"event": "session_started"}, said("supprimer mon compte")), []),
+    ],
+)
+def test_the_texts_typed_before_the_latest_message(events, earlier):
+    assert typed_before(conversation(*events)) == earlier
+
+
+def test_a_logged_in_customers_earlier_texts_are_not_read():
+    """Their e-mail and number come from the account."""
+    token = {VERIFIED_CUSTOMER_KEY: "C1000001"}
+    events = (said("bonjour, a@b.fr"), BOT, said("mdp oublié"))
+    assert typed_before(conversation(*events, metadata=token)) == []

@@ -19,6 +19,7 @@ from actions.forms import (
     ValidatePasswordEmailForm,
     yes_no_parser,
 )
+from actions.submissions import answer_question_after_cancel
 from bot.config import load_settings
 
 
@@ -576,3 +577,26 @@ def test_the_question_around_the_value_is_answered(text, said):
     asyncio.run(form._aside_with_the_value(Turn(tracker), dispatcher, tracker))
     responses = [message.get("response") or "" for message in dispatcher.messages]
     assert responses[0].startswith(said) if said else responses == []
+
+
+def test_the_identifier_asked_at_the_message_offer_is_answered_and_the_offer_asked_again():
+    """« au fait c'est quoi mon identifiant pour me connecter ? »: no reset started."""
+    form = ValidateLeaveMessageForm(ActionContext.from_settings(load_settings()))
+    text = "au fait c'est quoi mon identifiant pour me connecter ?"
+    tracker = form_tracker(text, [("forgot_password", 0.95)])
+    dispatcher = CollectingDispatcher()
+    updates = form._steering("wants_to_leave_message", Turn(tracker), dispatcher, tracker)
+    assert updates == {"wants_to_leave_message": None}
+    said = [message["response"] for message in dispatcher.messages]
+    assert said == ["utter_identifier", "utter_resume"]
+
+
+def test_the_identifier_asked_with_a_no_to_the_reset_offer_is_answered():
+    """« non merci, par contre c'est quoi mon identifiant ? »: the reset declined, then what
+    the identifier is."""
+    text = "non merci, par contre c'est quoi mon identifiant ?"
+    tracker = form_tracker(text, [("forgot_password", 0.9)])
+    dispatcher = CollectingDispatcher()
+    context = ActionContext.from_settings(load_settings())
+    assert asyncio.run(answer_question_after_cancel(context, dispatcher, tracker, {}))
+    assert [message["response"] for message in dispatcher.messages] == ["utter_identifier"]

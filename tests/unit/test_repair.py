@@ -3,6 +3,7 @@
 import pytest
 
 from bot.domain.repair import (
+    EARLIER_RESET_EMAIL,
     after_the_cancel,
     ambiguity,
     asks_a_question,
@@ -713,6 +714,18 @@ def test_a_weekend_wish_after_the_phone_line_is_no_follow_up():
         (["action_send_password_email"], "Nadia.Benali@fre.fr", "nadia.benali@fre.fr"),
         (["action_send_password_email"], "a@b.fr ou c@d.fr", None),  # which one?
         (["utter_greet"], "c'est nadia.benali@free.fr", None),  # no e-mail just sent
+        # Later (after « merci »), only when the message says the address was wrong.
+        (
+            ["utter_youre_welcome", EARLIER_RESET_EMAIL],
+            "ah non en fait je me suis trompé d'adresse, mon compte c'est avec nadia@free.fr",
+            "nadia@free.fr",
+        ),
+        (
+            ["utter_youre_welcome", EARLIER_RESET_EMAIL],
+            "c'était pas la bonne adresse : nadia@free.fr",
+            "nadia@free.fr",
+        ),
+        (["utter_youre_welcome", EARLIER_RESET_EMAIL], "mon mail c'est nadia@free.fr", None),
     ],
 )
 def test_the_reset_address_corrected(previous, text, expected):
