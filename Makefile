@@ -52,8 +52,12 @@ $(STAMP): pyproject.toml constraints.txt scripts/find-python.sh
 
 train: $(MODEL)
 
-$(MODEL): $(TRAINING_INPUTS) | $(STAMP)
-	$(RASA) train --fixed-model-name current --out models
+# Our NLU components' code is a training input too: when it changed, the components are
+# trained again without Rasa's cache (.rasa/cache would restore the ones the old code
+# trained, since Rasa fingerprints their configuration, not their code).
+NLU_CODE := $(wildcard bot/rasa_ext/nlu/*.py)
+$(MODEL): $(TRAINING_INPUTS) $(NLU_CODE) | $(STAMP)
+	$(RASA) train --fixed-model-name current --out models $(if $(filter $(NLU_CODE),$?),--force,)
 
 run: $(MODEL)
 	$(PY) -m bot.ops.run

@@ -27,7 +27,12 @@ from actions.common import (
 from actions.handover import hours_answer, utter_handover
 from bot.clients.account import BackendUnavailable
 from bot.domain.identifiers import find_customer_ids, find_emails
-from bot.domain.repair import DELETION_REQUESTED, asks_for_the_reset_email
+from bot.domain.repair import (
+    ACCOUNTS_REQUESTED,
+    DELETION_REQUESTED,
+    asks_for_the_reset_email,
+    corrected_to,
+)
 
 OUTCOME, RETRIES, DIGRESSIONS = "form_outcome", "form_retries", "form_digressions"
 CANDIDATES, PENDING, NEXT_FLOW = "email_candidates", "pending_form", "next_flow"
@@ -117,6 +122,10 @@ async def prefill(context: ActionContext, tracker: Tracker) -> List[EventType]:
     if not (find_emails(text) or find_customer_ids(text)):
         text = next((earlier for earlier in typed_before(tracker) if _holds_a_value(earlier)), "")
     typed_emails = find_emails(text)
+    # « c'est a.muller@gmx.fr, non pardon a.muller@gmx.ch »: the corrected one.
+    corrected = corrected_to(text, typed_emails)
+    if corrected:
+        typed_emails = [corrected]
     email = typed_emails[0] if len(typed_emails) == 1 else None
     numbers = find_customer_ids(text)
     customer_id = ", ".join(numbers) if numbers else None
@@ -131,7 +140,10 @@ async def prefill(context: ActionContext, tracker: Tracker) -> List[EventType]:
         *(SlotSet(slot, None) for slot in FLOW_SLOTS),
         SlotSet("email", email),
         SlotSet("customer_id", customer_id),
-        SlotSet("account_emails", typed_emails or None),
+        # (The accounts' addresses, when the message lists them: one address alone is asked
+        # about again, so that no two-accounts ticket opens before the customer has said
+        # which accounts.)
+        SlotSet("account_emails", typed_emails if len(typed_emails) >= 2 else None),
         SlotSet(PENDING, None),
         # « oui envoyez-moi le mail de réinitialisation »: the reset e-mail's offer answered.
         *([SlotSet("wants_reset_email", True)] if _reset_email_asked(tracker) else []),
@@ -163,6 +175,8 @@ async def start_flow(
     a deletion this conversation already requested is only recalled."""
     if intent == "delete_account" and recall_deletion(dispatcher, tracker):
         return []
+    if intent == "duplicate_accounts" and recall_accounts_request(dispatcher, tracker):
+        return []
     responses, form = FLOWS[intent]
     for response in responses:
         dispatcher.utter_message(response=response)
@@ -180,6 +194,14 @@ def recall_deletion(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     elif request.get("email"):
         dispatcher.utter_message(response="utter_deletion_already_sent", email=request["email"])
     return bool(request)
+
+
+def recall_accounts_request(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Says the two-accounts ticket this conversation already opened; False when none."""
+    reference = tracker.get_slot(ACCOUNTS_REQUESTED)
+    if reference:
+        dispatcher.utter_message(response="utter_accounts_already_registered", reference=reference)
+    return bool(reference)
 
 
 def resume_flow(form: str, tracker: Tracker) -> List[EventType]:

@@ -26,6 +26,7 @@ WITH_HANDOVER = {
     "weekend_hours": "utter_hours_weekend",
     "hours": "utter_opening_hours_intro",
     "mailbox_lost": "utter_mailbox_lost",
+    "still_lost": "utter_still_lost",
 }
 # Follow-ups answered with a response alone.
 PLAIN = {
@@ -63,6 +64,7 @@ DATA_AGAIN: Dict[str, Tuple[Tuple[str, ...], str]] = {
     "orders_again": ((), "find_invoices"),
     "addresses_again": ((), "manage_addresses"),
     "personal_data_too": (("utter_update_personal_data",), "update_personal_data"),
+    "personal_data_mine": ((), "update_personal_data"),
 }
 # Follow-ups answered with the path on the site given just before, again (after « la
 # nouvelle c'est … », the bot first says it cannot make the change itself).

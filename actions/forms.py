@@ -24,6 +24,7 @@ The outcome is left in `form_outcome` for the submission action (actions/submiss
 
 from __future__ import annotations
 
+import re
 from abc import abstractmethod
 from typing import Any, Callable, Dict, List, Optional, Text
 
@@ -63,6 +64,7 @@ from bot.domain.repair import (
     asks_only_for_the_number,
     asks_the_identifier,
     asks_to_be_called_back,
+    asks_what_a_word_means,
     changed_mind,
     closes_with_cancel,
     corrected_to,
@@ -74,11 +76,14 @@ from bot.domain.repair import (
     opens_with_no,
     pick,
     plain,
+    puts_the_message_off,
     says_goodbye,
     says_yes_plainly,
     takes_it_back,
     thanks_resigned,
     wants_to_cancel,
+    wants_to_leave_a_message,
+    wants_to_restart,
     wants_to_resume,
     wants_to_switch,
     yes_or_no,
@@ -218,7 +223,7 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[Text, Any]:
-        steps = (self._choice, self._correction, self._value, self._steering)
+        steps = (self._restart, self._choice, self._correction, self._value, self._steering)
         for step in steps:
             updates = step(slot, turn, dispatcher, tracker)
             if updates is not None:
@@ -252,6 +257,16 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
         """The message, which answers the form, also asks another account question."""
         other = turn.intent not in (*FLOWS, _opening_intent(tracker))
         return "?" in turn.text and other and turn.is_confident(*SIDE_QUESTIONS)
+
+    def _restart(self, slot, turn, dispatcher, tracker) -> Optional[Dict[Text, Any]]:
+        """« non attendez on recommence, c'est l'adresse du boulot le compte »: every value
+        given so far dropped; the flow asks for them again."""
+        if not wants_to_restart(turn.text):
+            return None
+        dispatcher.utter_message(response="utter_restart")
+        # (An offer already taken stays taken: the values are asked again.)
+        dropped = {other: None for other in self.parsers if other not in OFFER_SLOTS}
+        return {**dropped, CANDIDATES: None, RETRIES: None}
 
     def _choice(self, slot, turn, dispatcher, tracker) -> Optional[Dict[Text, Any]]:
         candidates = tracker.get_slot(CANDIDATES) or []
@@ -398,6 +413,9 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
             and parser in VALUE_PARSERS
             and tracker.get_slot(other) is None
             and (found := parser(turn.text, None)) is not None
+            # One address where the customer number is asked identifies, it lists no
+            # accounts: the accounts' addresses are asked for in their turn.
+            and not (parser is emails_parser and len(found) < 2)
         }
 
     def _steering(self, slot, turn, dispatcher, tracker) -> Optional[Dict[Text, Any]]:
@@ -465,10 +483,14 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
             dispatcher.utter_message(response="utter_resume")
             return {slot: None, DIGRESSIONS: float(detours), RETRIES: None}
         asked = asks_a_question(turn.text) or corrects_the_subject(turn.text)
-        if same_flow and asked and not value_attempt:
+        # « réinitialiser ça veut dire quoi exactement » inside the reset: the flow's
+        # opening answer explains its words, whatever the NLU read (affirm 0.8).
+        opening = _opening_intent(tracker)
+        means = asks_what_a_word_means(turn.text) and opening in ANSWERS
+        if ((same_flow and asked) or means) and not value_attempt:
             # « c'est quoi mon identifiant déjà ? » inside the reset: the topic's answer
             # holds it; the flow's opening answer again, then the question.
-            await answer_topic(self.context, turn.intent or "", dispatcher, tracker, domain)
+            await answer_topic(self.context, opening or "", dispatcher, tracker, domain)
             dispatcher.utter_message(response="utter_resume")
             return {slot: None}
         if (same_flow or turn.is_confident("greet")) and not value_attempt:
@@ -523,10 +545,11 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
 
 
 def _asks_the_bot(turn: Turn) -> bool:
-    """A short question on a topic the bot answers, surely read (SIDE_QUESTIONS)."""
-    return (
-        turn.words <= MAX_SIDE_QUESTION_WORDS
-        and turn.intent in SIDE_QUESTIONS
+    """A short question on a topic the bot answers, surely read (SIDE_QUESTIONS); or a
+    question said to come before the message, however long (« attendez avant d'écrire mon
+    message, je change mon numéro de téléphone où dans mon compte ? »)."""
+    return (turn.words <= MAX_SIDE_QUESTION_WORDS or puts_the_message_off(turn.text)) and (
+        turn.intent in SIDE_QUESTIONS
         and turn.confidence >= SIDE_QUESTION_CONFIDENCE
         and asks_a_question(turn.text)
     )
@@ -626,10 +649,16 @@ def _plain_yes(text: str) -> bool:
     return says_yes_plainly(text) or "confirm" in plain(text) or explicit_yes_or_no(text) is True
 
 
+# The shortest message for the agents that says something.
+MIN_MESSAGE_CHARACTERS, MIN_MESSAGE_WORDS = 15, 3
+
+
 def message_parser(text: str, intent: Optional[str]) -> Optional[str]:
-    """A message for the agents: anything with a few words."""
+    """A message for the agents: anything with a few words (« alors en fait » says
+    nothing yet: asked again)."""
     cleaned = text.strip()
-    return cleaned if len(cleaned) >= 10 and len(cleaned.split()) >= 2 else None
+    enough = len(cleaned) >= MIN_MESSAGE_CHARACTERS and len(cleaned.split()) >= MIN_MESSAGE_WORDS
+    return cleaned if enough else None
 
 
 class ValidatePasswordEmailForm(GuidedFormValidation):
@@ -643,9 +672,12 @@ class ValidatePasswordEmailForm(GuidedFormValidation):
         return [] if tracker.get_slot("wants_reset_email") is False else domain_slots
 
     def _value(self, slot, turn, dispatcher, tracker) -> Optional[Dict[Text, Any]]:
-        # An e-mail typed in answer to the offer is a yes, with the address.
-        if slot == "wants_reset_email" and email_parser(turn.text, None):
-            return {slot: True, "email": email_parser(turn.text, None), RETRIES: None}
+        # An e-mail typed in answer to the offer is a yes, with the address; « oui, à
+        # b.dupont@hotmail.fr... enfin non, b.dupont@hotmail.com »: with the corrected one.
+        emails = find_emails(turn.text)
+        typed = emails[0] if len(emails) == 1 else corrected_to(turn.text, emails)
+        if slot == "wants_reset_email" and typed:
+            return {slot: True, "email": typed, RETRIES: None}
         # « ok send moi le mail de reset stp », « vous pouvez m'envoyer le mail ? »: a yes.
         if slot == "wants_reset_email" and asks_for_the_reset_email(turn.text):
             return {slot: True, RETRIES: None}
@@ -668,6 +700,30 @@ class ValidateDuplicateAccountsForm(GuidedFormValidation):
 
     def name(self) -> Text:
         return "validate_duplicate_accounts_form"
+
+    def _correction(self, slot, turn, dispatcher, tracker) -> Optional[Dict[Text, Any]]:
+        updates = super()._correction(slot, turn, dispatcher, tracker)
+        if updates and updates.get("customer_id"):
+            # « oups pas C1000005, le deuxième c'est C1000004 »: one of the numbers replaced.
+            before = tracker.get_slot("customer_id")
+            updates["customer_id"] = numbers_corrected(turn.text, before, updates["customer_id"])
+        return updates
+
+
+def numbers_corrected(text: str, before: Optional[str], typed: str) -> str:
+    """The customer numbers after a message that corrects some of them: those it says are
+    not (« pas C1000005 ») leave the ones known `before`, the others join them; without a
+    « pas », the numbers typed replace them."""
+    negated = {
+        number
+        for number in find_customer_ids(text)
+        if re.search(rf"\b(?:pas|non)\s+(?:le\s+|du\s+)?c?\s?{number[1:]}\b", text, re.I)
+    }
+    if not negated or not before:
+        return typed
+    kept = [number for number in before.split(", ") if number not in negated]
+    added = [n for n in typed.split(", ") if n not in negated and n not in kept]
+    return ", ".join(kept + added)
 
 
 class ValidateLeaveMessageForm(GuidedFormValidation):
@@ -700,6 +756,10 @@ class ValidateLeaveMessageForm(GuidedFormValidation):
             # « Bonjour, je voudrais que mes prochaines factures soient au nom de ma
             # société… Merci de me recontacter. » typed at the offer: a yes, with its text.
             return {slot: True, "message_text": turn.text.strip()}
+        if slot == "wants_to_leave_message" and wants_to_leave_a_message(turn.text):
+            # « je peux laisser un message du coup ? »: a yes asked as a question (with the
+            # address to answer to, if typed with it).
+            return {slot: True, **self._also_given(slot, turn, tracker), RETRIES: None}
         if slot == "message_text" and _asks_the_bot(turn):
             return None
         return super()._value(slot, turn, dispatcher, tracker)

@@ -31,6 +31,7 @@ from actions.flows import (
     FLOWS,
     PENDING,
     answer_topic,
+    recall_accounts_request,
     recall_deletion,
     resume_flow,
     start_flow,
@@ -43,9 +44,12 @@ from bot.domain.identifiers import find_customer_ids, find_emails, without_ident
 from bot.domain.repair import (
     LAST_RESET_EMAIL,
     ambiguity,
+    asks_a_question,
     asks_about_the_purge,
+    change_asked_of_the_bot,
     choice,
     corrects_the_reset_address,
+    disputes_the_answer,
     follow_up,
     is_satisfied,
     names_nothing,
@@ -54,6 +58,7 @@ from bot.domain.repair import (
     postal_meant,
     topic_in_play,
     wants_a_person,
+    wants_to_leave_a_message,
     wants_to_resume,
 )
 from bot.domain.topics import TOPIC_NAMES
@@ -108,7 +113,16 @@ class ActionRepair(ContextAction):
         return [*forget, *await self._answer(Turn(tracker), dispatcher, tracker, domain)]
 
     async def _answer(self, turn, dispatcher, tracker, domain) -> List[EventType]:
-        steps = (self._chosen, self._recalled, self._corrected_reset, self._follow_up, self._resume)
+        steps = (
+            self._chosen,
+            self._recalled,
+            self._corrected_reset,
+            self._disputed,
+            self._change_asked,
+            self._follow_up,
+            self._resume,
+            self._message_asked,
+        )
         for step in steps:
             events = await step(turn, dispatcher, tracker, domain)
             if events is not None:
@@ -175,6 +189,9 @@ class ActionRepair(ContextAction):
         asked = turn.nlu_intent == "delete_account" or names_the_deletion(turn.text)
         if asked and recall_deletion(dispatcher, tracker):
             return []
+        # « donc vous allez bien regrouper mes deux comptes client ? » after the ticket.
+        if turn.nlu_intent == "duplicate_accounts" and recall_accounts_request(dispatcher, tracker):
+            return []
         return None
 
     async def _follow_up(self, turn, dispatcher, tracker, domain) -> Optional[List[EventType]]:
@@ -195,8 +212,13 @@ class ActionRepair(ContextAction):
         self, turn, dispatcher, tracker, domain
     ) -> Optional[List[EventType]]:
         previous = tracker.get_slot(LAST_RESET_EMAIL)
-        corrected = corrects_the_reset_address(previous_actions(tracker), turn.text, previous)
-        if corrected is None:
+        done = previous_actions(tracker)
+        corrected = corrects_the_reset_address(done, turn.text, previous)
+        around = without_identifiers(turn.text)
+        kind = follow_up(done, around, None) if "?" in around else None
+        if corrected is None or kind == "mailbox_lost":
+            # « il a plus accès à cette boîte mail, vous pouvez l'envoyer sur la mienne
+            # … ? »: no other address for an account; what to do without its mailbox.
             return None
         # (The same address typed again is sent again, with no « first e-mail » to undo.)
         again = previous is not None and corrected.lower() == previous.lower()
@@ -205,10 +227,38 @@ class ActionRepair(ContextAction):
         )
         # « c'était pas la bonne, c'est t.lefevre@… et ça met combien de temps à arriver ? »:
         # the question asked with the correction, answered after it.
-        around = without_identifiers(turn.text)
-        done = previous_actions(tracker)
-        if "?" in around and (kind := follow_up(done, around, None)):
+        if kind:
             await answer_follow_up(self.context, kind, done, dispatcher, tracker)
+        return events
+
+    async def _disputed(self, turn, dispatcher, tracker, domain) -> Optional[List[EventType]]:
+        """« vous vous trompez elle est partie hier, le transporteur m'a envoyé le suivi »:
+        the answer does not fit the customer's case; an adviser, who sees it, can help."""
+        if not disputes_the_answer(turn.text):
+            return None
+        dispatcher.utter_message(response="utter_answer_disputed")
+        return handover_with_offer(self.context, dispatcher, tracker)
+
+    async def _change_asked(self, turn, dispatcher, tracker, domain) -> Optional[List[EventType]]:
+        """« mettez mon nouveau numéro 06 71 82 93 04 svp »: the bot changes nothing; the
+        path to do it, with what the account holds now."""
+        topic = change_asked_of_the_bot(turn.text, turn.nlu_intent)
+        if topic is None:
+            return None
+        dispatcher.utter_message(response="utter_change_it_yourself")
+        await answer_topic(self.context, topic, dispatcher, tracker, domain)
+        dispatcher.utter_message(response="utter_anything_else")
+        return []
+
+    async def _message_asked(self, turn, dispatcher, tracker, domain) -> Optional[List[EventType]]:
+        """« en fait oui je veux bien laisser un message » (after the offer was declined):
+        the line, then, when it is closed, the message asked for straight away; asked as a
+        question (« je peux laisser un message à un conseiller ? »), the offer."""
+        if not wants_to_leave_a_message(turn.text):
+            return None
+        events = handover_with_offer(self.context, dispatcher, tracker)
+        if events and not asks_a_question(turn.text):
+            events.append(SlotSet("wants_to_leave_message", True))
         return events
 
     async def _resume(self, turn, dispatcher, tracker, domain) -> Optional[List[EventType]]:
@@ -287,6 +337,12 @@ class ActionRepair(ContextAction):
             return handover_with_offer(self.context, dispatcher, tracker)
         if intent == "inform":
             dispatcher.utter_message(response="utter_inform_unexpected")
+            return []
+        if intent == "deny":
+            # « non c'est tout merci » after an answer the repair gave (its « autre chose ? »
+            # asked): goodbye; otherwise the no is taken.
+            asked = "utter_anything_else" in previous_actions(tracker)
+            dispatcher.utter_message(response="utter_goodbye" if asked else "utter_no_problem")
             return []
         if intent == "affirm":
             # « oui » at « Puis-je vous aider pour autre chose ? » asks for the question;

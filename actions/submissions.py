@@ -26,6 +26,7 @@ from actions.handover import handover_with_offer, utter_handover
 from bot.clients.account import BackendUnavailable, RateLimited
 from bot.domain.identifiers import without_identifiers
 from bot.domain.repair import (
+    ACCOUNTS_REQUESTED,
     DELETION_REQUESTED,
     LAST_RESET_EMAIL,
     OUT_OF_SCOPE_CONFIDENCE,
@@ -288,7 +289,9 @@ class ActionOpenDuplicateTicket(FormSubmission):
     def name(self) -> Text:
         return "action_open_duplicate_ticket"
 
-    async def submit(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    async def submit(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Optional[List[EventType]]:
         emails: List[str] = tracker.get_slot("account_emails") or []
         body = (
             f"Le client indique avoir plusieurs comptes. Numéro client donné : "
@@ -310,7 +313,10 @@ class ActionOpenDuplicateTicket(FormSubmission):
             dispatcher.utter_message(
                 response="utter_duplicate_ticket_opened", reference=ticket.reference
             )
+            utter_handover(self.context, dispatcher)
+            return [SlotSet(ACCOUNTS_REQUESTED, ticket.reference)]
         utter_handover(self.context, dispatcher)
+        return None
 
 
 class ActionLeaveMessage(FormSubmission):

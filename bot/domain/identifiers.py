@@ -136,10 +136,11 @@ def parse_email(text: str) -> Optional[str]:
 SPELLED_EMAIL = re.compile(r"\b(?:arr?obase|at)\b.*\bpoint\b|\barr?obase\b", re.IGNORECASE)
 
 
-# « thomas.girard.gmail.com »: an address typed in one word, its at sign forgotten.
+# « thomas.girard.gmail.com », « ok faites le, sylvie.blanc.gmail.com »: an address typed
+# in one word, its at sign forgotten.
 AT_FORGOTTEN = re.compile(
-    r"^[\w.+-]+\.(?:gmail|yahoo|hotmail|outlook|orange|free|sfr|laposte|wanadoo|icloud|live"
-    r"|bbox|neuf|aol|protonmail|gmx|skynet|bluewin|videotron)\.[a-z]{2,}$",
+    r"(?<![\w.+@-])[\w.+-]+\.(?:gmail|yahoo|hotmail|outlook|orange|free|sfr|laposte|wanadoo"
+    r"|icloud|live|bbox|neuf|aol|protonmail|gmx|skynet|bluewin|videotron)\.[a-z]{2,}(?![\w@-])",
     re.IGNORECASE,
 )
 
@@ -149,7 +150,7 @@ def is_spelled_email(text: str) -> bool:
     fr ») or forgotten (« thomas.girard.gmail.com »)."""
     if "@" in text:
         return False
-    return SPELLED_EMAIL.search(text) is not None or AT_FORGOTTEN.match(text.strip()) is not None
+    return SPELLED_EMAIL.search(text) is not None or AT_FORGOTTEN.search(text) is not None
 
 
 def find_customer_ids(text: str) -> List[str]:

@@ -47,7 +47,7 @@ _RESUME = _any(
 _CANCEL = _any(
     [
         r"annule[rz]?",
-        r"laisse[sz]? tomber",
+        r"laisse[sz]? (?:tomber|beton)",
         r"finalement (?:non|rien|pas)",
         r"stop",
         r"oublie[sz]? (?:ca|ma demande)",
@@ -184,7 +184,30 @@ _NOT_RECEIVED = _any(
 )
 
 
-_NEVER_ARRIVES = _any(_NEVER_ARRIVES_WORDS)
+_NEVER_ARRIVES = _any(
+    [
+        *_NEVER_ARRIVES_WORDS,
+        # « ok et si je reçois rien ?? » after the reset steps: the e-mail they name.
+        r"si (?:je )?(?:ne )?(?:recois|recoit|recevrai|ai|vois) (?:rien|pas|jamais|aucun)",
+    ]
+)
+
+
+# « non attendez on recommence, c'est l'adresse du boulot le compte »: the request under
+# way started over, its questions asked again.
+_RESTART = _any(
+    [
+        r"on recommence",
+        r"recommencons",
+        r"(?:reprenons|reprendre|on reprend|repartons|on repart) (?:depuis le |du |au )?"
+        r"(?:debut|zero)",
+        r"depuis le debut",
+    ]
+)
+
+
+def wants_to_restart(text: str) -> bool:
+    return _RESTART.search(plain(text)) is not None
 
 
 def wants_to_resume(text: str) -> bool:
@@ -355,6 +378,10 @@ _GIVE_THE_DETAILS = _any(
         r"(?: juste| seulement| simplement| vite)? (?:le|son|sa|ses|leur|l|les) "
         r"(?:e mail|mail|email|adresses?|coordonnees|identifiant|mot de passe)"
         r"(?! (?:de reinit\w*|de reset|du lien|pour (?:reinit\w*|changer|me connecter)))",
+        # « quel est l'email du client C1000003 ? c'est une collègue »
+        r"(?:quel|quelle|c est quoi|c quoi)(?: est)? (?:l |le |la |son |sa )?(?:e ?mail|mail"
+        r"|adresse|telephone|tel|numero|coordonnees)(?: \w+)? (?:du|de la|de ce|de cette) "
+        r"(?:client|cliente|collegue|personne|compte)",
     ]
 )
 
@@ -473,9 +500,9 @@ AFTER_PASSWORD_HELP = AFTER_RESET_EMAIL | {
 # « et si je n'ai plus accès à cette adresse ? » after the reset steps or e-mail.
 _MAILBOX_LOST = _any(
     [
-        r"(?:plus|pas|perdu) (?:d |l )?acces\w* a (?:cette|ce|cet|mon|ma|la|l) ?"
-        r"(?:adresse|mail|boite|messagerie)",
-        r"(?:plus|pas|perdu) (?:d |l )?acces\w* (?:a|au) (?:mon |ma |la )?"
+        r"(?:plus|pas|perdu|pu|pus) (?:d |l )?acces\w* a (?:cette|ce|cet|mon|ma|la|l) ?"
+        r"(?:adresse|mail|boite|messagerie|courriel)",
+        r"(?:plus|pas|perdu|pu|pus) (?:d |l )?acces\w* (?:a|au) (?:mon |ma |la )?"
         r"(?:e ?mail|courriel|boite|messagerie)",
         r"(?:adresse|e ?mail|courriel|boite)(?: mail| e ?mail| electronique)? (?:a ete |est )?"
         r"(?:n existe plus|ne marche plus|fermee|supprimee|desactivee|cloturee)",
@@ -521,7 +548,8 @@ AFTER_ADDRESS_STEPS = {"utter_manage_addresses", "action_answer_addresses"}
 MAX_DATA_FOLLOW_UP_WORDS = 8
 _OTHER_DATA = _any(
     [
-        r"(?:le|mon|du|de|un) (?:numero|num|no|n) (?:de )?(?:tel|telephone|portable|mobile|gsm)",
+        r"(?:le|mon|du|de|un|quel) (?:numero|num|no|n) (?:de )?"
+        r"(?:tel|telephone|portable|mobile|gsm)",
         r"(?:le|mon|du|un) (?:tel|telephone|portable|mobile|gsm)",
         r"(?:le|mon|l|du|un) (?:(?:e ?)?mail|courriel)",
         r"(?:le|mon|du) (?:nom|prenom)",
@@ -531,7 +559,14 @@ _THE_SHOP = _any([r"votre", r"vos", r"vous", r"appeler", r"joindre", r"conseille
 
 
 # « le numéro de téléphone que vous avez »: the one on file, not the shop's.
-_ON_FILE = _any([r"(?:que |qu )?vous (?:avez|aviez)(?: enregistre\w*| sur moi| pour moi| de moi)?"])
+_ON_FILE = _any(
+    [
+        r"(?:(?:que|qu|ke|k) )?(?:vous|vs) (?:avez|aviez)(?: enregistre\w*| sur moi| pour moi"
+        r"| pr moi| de moi)?",
+        r"(?:avez|aviez) vous(?: enregistre\w*)? (?:pour|sur|de) moi",
+        r"(?:c est|c|cest) (?:bien|toujours|tjrs|tjs) (?:le|la|l|celui|celle)",
+    ]
+)
 MAX_ON_FILE_FOLLOW_UP_WORDS = 12
 
 
@@ -546,7 +581,14 @@ def _names_own_data(words: str, count: int) -> bool:
 # « que vous avez », « vous avez enregistré »: on file, said so (« vous avez un numéro de
 # téléphone ? » asks for the shop's).
 _ON_FILE_SAID = _any(
-    [r"(?:que|qu) vous (?:avez|aviez)", r"vous (?:avez|aviez) (?:enregistre\w*|sur moi|pour moi)"]
+    [
+        r"(?:que|qu|ke|k) (?:vous|vs) (?:avez|aviez)",
+        r"(?:vous|vs) (?:avez|aviez) (?:enregistre\w*|sur moi|pour moi|pr moi)",
+        # « Quel numéro de téléphone avez-vous pour moi ? »
+        r"(?:avez|aviez) vous (?:enregistre\w* )?(?:pour|sur) moi",
+        # « et mon tel c'est bien le 07 11 22 33 44 ? »: checked against the file.
+        r"(?:c est|c|cest) (?:bien|toujours|tjrs|tjs) (?:le|la|l|celui|celle)",
+    ]
 )
 
 
@@ -589,6 +631,9 @@ _OWN_ADDRESS_ON_FILE = _any(
     [
         r"vous avez (?:toujours |encore |bien |deja )?(?:mon|mes|ma) (?:adresses?|domicile)"
         r"(?! mail| e ?mail| electronique)",
+        # « mon adress c'est tjrs celle de Nantes chez vous ? »
+        r"(?:mon|ma|mes) (?:adresses?|adress|adr)(?! mail| e ?mail| electronique)(?: \w+){0,2}"
+        r" (?:toujours|tjrs|tjs|encore|bien) (?:celle|la meme)",
         # « le site me demande une adresse, j'en ai pas d'enregistrée sur mon compte ? »
         r"(?:j en ai|j ai|il y en a|y en a|y a) (?:pas|aucune|pas d adresse|aucune adresse)"
         r" (?:d )?enregistree",
@@ -650,9 +695,11 @@ def _detail_at_the_same_place(words: str) -> bool:
 
 
 def _change_of_what_was_shown(previous_actions: Sequence[str], words: str) -> Optional[str]:
-    # « je veux la changer, la nouvelle c'est … »: the new value typed goes to
-    # change_it_yourself (the bot cannot change it for the customer).
-    if not _CHANGE_IT.search(words) or _ANOTHER_THING.search(words) or _NEW_VALUE.search(words):
+    # « je veux la changer, la nouvelle c'est … », « vous pouvez pas le changer vous-même ? »:
+    # the new value typed, or the change asked of the bot, go to change_it_yourself (the
+    # bot cannot change it for the customer).
+    asked_of_the_bot = _NEW_VALUE.search(words) or _DO_IT_FOR_ME.search(words)
+    if not _CHANGE_IT.search(words) or _ANOTHER_THING.search(words) or asked_of_the_bot:
         return None
     return next((AFTER_DATA_SHOWN[a] for a in previous_actions if a in AFTER_DATA_SHOWN), None)
 
@@ -769,7 +816,10 @@ _NEW_VALUE = re.compile(
 _DO_IT_FOR_ME = _any(
     [
         r"(?:le|la|les|l) (?:faire|changer|modifier|mettre|ajouter)(?: \w+)?"
-        r" (?:pour moi|a ma place)",
+        r" (?:pour moi|a ma place|vous memes?|vous meme)",
+        # « vous pouvez pas le changer vous-même ? »
+        r"(?:pouvez|pourriez|peux|pourrais) (?:pas |vous )?(?:le |la |les |l )?"
+        r"(?:faire|changer|modifier|mettre|ajouter|corriger) (?:vous|toi) memes?",
         r"(?:faites|fais|changez|modifiez|mettez|ajoutez)(?: le| la| les)?"
         r"(?: moi| pour moi| a ma place)",
     ]
@@ -803,6 +853,9 @@ _LINK_CLICKED = _any(
     [
         r"(?:clique|ouvert|appuye) (?:sur|dans) (?:le|ce) (?:lien|mail|e mail|courriel|bouton)",
         r"apres (?:le|avoir clique sur le) lien",
+        # « et je clique sur quoi dans le mail »
+        r"(?:je )?clique sur quoi (?:dans|sur) (?:le|ce) (?:mail|e mail|courriel)",
+        r"(?:quoi|que) faire (?:dans|avec) (?:le|ce) (?:mail|e mail|courriel)",
     ]
 )
 # « et l'adresse de livraison je la mets où ? » after the account-creation steps: the
@@ -839,7 +892,8 @@ _RECENT_ORDER = _any(
         r"aujourd hui",
         r"ce matin",
         r"(?:cette|la) semaine",
-        r"recente?",
+        # (« la plus récente » is one of the orders listed.)
+        r"(?<!plus )recente?",
         r"derniere commande",
         r"(?:l )?autre commande",
         r"(?:pas encore|deja|toujours pas) (?:la|dispo|disponible|visible|en ligne|expediee)",
@@ -868,24 +922,54 @@ _NEXT_ORDER = _any(
 )
 # « je peux les télécharger avant ? » after the deletion's warning that invoices go with
 # the account: where to get them first.
+# (« enregistrer », not « enregistrée »: « mon adresse est toujours enregistrée ? » asks
+# about the address.)
+# (« je pourrai pas le récupérer » is the account, not its invoices.)
 _KEEP_INVOICES = _any(
-    [r"(?:telecharg|recuper|sauvegard|enregistr|imprim)\w*", r"garder", r"conserver"]
+    [
+        r"(?:telecharg|sauvegard|imprim)\w*",
+        r"(?<!\ble )(?<!\bla )recuper\w*",
+        r"enregistrer",
+        r"garder",
+        r"conserver",
+        # « les factures je les perds alors ? elles sont rangées où ? »: where they are.
+        r"factures?(?:\W+\w+){0,8}\W+(?:rangees?|sont|trouve|trouvent|trouver|retrouve"
+        r"|retrouver) ou",
+    ]
 )
-AFTER_DELETION_WARNING = {"utter_delete_account", "utter_delete_account_offer"}
+# The deletion's warning, and the deletion's questions, which it stays in play for (« pour
+# revenir à la suppression, mes factures je les perds alors ? » after a detour).
+AFTER_DELETION_WARNING = {
+    "utter_delete_account",
+    "utter_delete_account_offer",
+    "utter_ask_delete_account_form_email",
+    "utter_ask_confirm_deletion",
+}
 # « ça dépend, je perds mes factures ? », « c'est définitif ? » after the deletion's
 # warning: the warning again, which says what goes.
 _WHAT_IS_LOST = _any(
     [
         r"(?:je )?(?:perds|perdrai|perdrais|perdre|perd) (?:quoi|tout|mes|mon|l historique)",
+        r"(?:je )?(?:les|le|la) (?:perds|perdrai|perdrais|perdre|perd)",
         r"(?:c est|ce sera|c|ca sera) (?:vraiment |bien )?(?:definiti\w*|irreversible)",
         r"(?:definiti\w*|irreversible) (?:ou pas|quand meme)",
         r"(?:revenir|retour) en arriere",
+        r"definiti\w* (?:ca )?(?:veut dire|signifie)",
+        # « les factures déjà payées, vous les gardez ou elles disparaissent ? »
+        r"disparai\w*",
+        r"vous (?:les |la |le )?(?:gardez|conservez|effacez|supprimez)",
+        r"(?:pourrai|pourrais|pourra|peux|pourrait) (?:pas|plus|jamais) (?:le|la) "
+        r"(?:recuperer|reactiver|retrouver|rouvrir|ravoir)",
     ]
 )
 _OTHER_ORDER = _any([r"(?:l )?autres? commandes?"])
 # « et je peux le faire par mail plutôt ? » after the deletion's warning: the contact
 # form's way.
 _BY_MAIL = _any([r"par (?:e ?)?mail", r"par courrier", r"par (?:le )?formulaire", r"par ecrit"])
+# « vous pouvez pas me l'envoyer par mail plutôt ? »: an invoice asked for by e-mail.
+_SENT_BY_MAIL = _any(
+    [r"(?:envoy\w*|recevoir|transmettre|faire parvenir)(?: \w+){0,2} par (?:e ?)?mail"]
+)
 # « et si je suis pas connecté ? » after the invoices' answer: logging in comes first.
 _NOT_LOGGED_IN = _any(
     [
@@ -941,8 +1025,48 @@ _REPEAT_WORDS = (
     r"|encore une fois|une (?:nouvelle|autre) fois|j ai (?:pas|mal) (?:note|entendu|lu)"
 )
 _REPEAT = re.compile(rf"\b(?:{_REPEAT_WORDS})\b")
+# « c'est quoi l'encart de gauche ? », « réinitialiser ça veut dire quoi ? », « c'est quoi un
+# onglet »: a word of the path just given, which the path given again step by step explains.
+_ANSWER_WORD = (
+    r"(?:l |le |la |les |un |une |cet |cette |ce )?(?:espace client|compte client|encart"
+    r"|onglet|colonne|rubrique|lien|menu|bouton|mes achats|mes factures|gestion des adresses"
+    r"|informations personnelles|page de connexion|nouveau client|reinitialis\w*|expedi\w*)"
+)
+_MEANING = (
+    r"(?:c est quoi|c quoi|cest quoi|c koi|qu est ce que c est|qu est ce qu|que veut dire"
+    r"|ca veut dire quoi|ca veut dire|ca signifie|que signifie|signifie)"
+)
+_WORD_MEANING = _any(
+    [
+        rf"{_MEANING} {_ANSWER_WORD}",
+        rf"{_ANSWER_WORD}(?: \w+){{0,3}} (?:ca )?(?:veut dire|signifie)",
+    ]
+)
+
+
+def asks_what_a_word_means(text: str) -> bool:
+    """« réinitialiser ça veut dire quoi exactement », « c'est quoi l'encart de gauche ? »:
+    a word of an answer's path, asked about."""
+    return _WORD_MEANING.search(plain(text)) is not None
+
+
+_LOG_IN_FIRST_WORDS = (
+    r"(?:faut|faudra|dois|doit|il faut)(?: il| que je| qu on| je)? (?:me |se |m |s )?"
+    r"(?:connecter|connecte|identifier|identifie)(?: \w+)? avant"
+)
 _WHERE = _any(
     [
+        rf"{_MEANING} {_ANSWER_WORD}",
+        # « et ensuite ? », « ok et après on fait quoi ? »: the rest of the path.
+        r"^(?:(?:ok|bon|d accord|oui)[ ,.]+)?(?:et )?(?:ensuite|apres|puis|la suite)"
+        r"(?: (?:je fais|on fait|il faut faire) quoi)?(?=[\s?!.]*$)",
+        # « faut que je me connecte avant ? »: the path starts there.
+        # « ok jla rajoute comment »: the same steps (SMS).
+        r"(?:je la|je le|je l|jla|jle|jl|on la|on le|on l) (?:rajoute|ajoute|mets|met|change"
+        r"|modifie|cree)\w* comment",
+        # « faut que je me connecte avant ? »: the path starts there.
+        _LOG_IN_FIRST_WORDS,
+        rf"{_ANSWER_WORD}(?: \w+){{0,3}} (?:ca )?(?:veut dire|signifie)",
         # « comment ? » alone, right after a path.
         r"^comment(?: (?:ca|faire|on fait|je fais|donc))?(?=[\s?!.]*$)",
         # « c'est où », SMS « cé ou », « c ou »
@@ -986,6 +1110,8 @@ _WHERE = _any(
     ]
 )
 _DEVICE = _any([_ON_A_DEVICE])
+# (Whatever topic the NLU reads in « me connecte ».)
+_LOG_IN_FIRST = _any([_LOG_IN_FIRST_WORDS])
 # « ma commande est tjrs pas arrivée, elle est où ? »: where a parcel is, not where on the site.
 _PARCEL = _any(
     [
@@ -1021,6 +1147,8 @@ OUT_OF_SCOPE_CONFIDENCE = 0.8
 # the verified owner, {"email"} when a confirmation link went out): asking again gets it
 # back instead of a second flow the backend would refuse at its end.
 DELETION_REQUESTED = "deletion_requested"
+# The reference of the two-accounts ticket this conversation opened (actions/submissions.py).
+ACCOUNTS_REQUESTED = "accounts_requested"
 # The slot holding the address the last reset e-mail went to (« rien reçu », « oups,
 # plutôt … »).
 LAST_RESET_EMAIL = "last_reset_email"
@@ -1191,7 +1319,10 @@ def _turns_to_read(
         # (The words that point back are not the follow-up's: « pour ma première question
         # je trouve pas le bouton » is as short as « je trouve pas le bouton ».)
         return now, [before, now], _word_count(back_then.group(0))
-    if before and not set(now) & TOPIC_ANSWERS:
+    # (A reset e-mail declined sent nothing: « c'est où déjà le lien ? » after it is about
+    # the steps before.)
+    declined = any(set(now) >= offer for offer in RESET_OFFER_DECLINED)
+    if before and (declined or not set(now) & TOPIC_ANSWERS):
         return now, [now, before], 0
     return now, [now], 0
 
@@ -1297,12 +1428,29 @@ def _follow_up_of(
         return "address_at_checkout"
     shown = done & (AFTER_DATA_STEPS | set(AFTER_DATA_SHOWN))
     value_or_ask = _NEW_VALUE.search(words) or _DO_IT_FOR_ME.search(words)
-    if shown and value_or_ask and topic in (None, *_DATA_TOPICS):
+    # (« et mon tel c'est bien le 07 11 22 33 44 ? » checks the detail on file: no change.)
+    checked = own_data_asked(text) is not None
+    if shown and value_or_ask and not checked and topic in (None, "out_of_scope", *_DATA_TOPICS):
         return "change_it_yourself"
+    return _where_again(previous_actions, text, words, count, topic)
+
+
+def _where_again(
+    previous_actions: Sequence[str], text: str, words: str, count: int, topic: Optional[str]
+) -> Optional[str]:
+    """_follow_up_of, ended: the path just given, asked for again (« c'est où ? »)."""
     given = _steps_in(previous_actions, text)
+    if given and set(previous_actions) & AFTER_INVOICE_ANSWERS and _SENT_BY_MAIL.search(words):
+        # « vous pouvez pas me l'envoyer par mail plutôt ? » after the invoices' steps: no
+        # invoice goes by e-mail; they are downloaded from the account.
+        return "where_exactly"
     # « et sur mon téléphone c'est pareil ? » asks for the same steps on a phone, whatever
-    # topic the NLU reads in « téléphone ».
-    device = _DEVICE.search(words) is not None
+    # topic the NLU reads in « téléphone » (or in « faut que je me connecte avant ? »).
+    device = _DEVICE.search(words) is not None or _LOG_IN_FIRST.search(words) is not None
+    if given in AFTER_INVOICES and _PERSONAL_DETAIL.search(words) and not device:
+        # « ok et pour le tel je le change où exactement » after the invoices' path: the
+        # personal details' path, which the NLU answers.
+        return None
     if (
         count <= MAX_WHERE_WORDS
         and _WHERE.search(words)
@@ -1389,6 +1537,10 @@ def _about_what_was_just_done(
     if done & (AFTER_INVOICE_ANSWERS | AFTER_LOGIN_INVITED) and mine:
         # « bon et les miennes alors ? » after someone else's invoices were refused.
         return "orders_again"
+    if done & AFTER_DETAILS_REFUSED and _MINE.search(words):
+        # « et les miennes alors, c'est quoi ? », « et le mien c'est lequel ? » after
+        # someone else's details were refused: the customer's own.
+        return "personal_data_mine"
     return _the_data_again(previous_actions, words, count)
 
 
@@ -1436,6 +1588,9 @@ _NOT_THAT = re.compile(
 # listed: the list again, which says each order's invoice or when it comes.
 AFTER_ORDERS_SHOWN = {"utter_invoices_list"}
 # « et les miennes ? »: the customer's own orders.
+# The answer to a request for someone else's details. (Not a value given for no request,
+# « son mail c'est … »: « et les miennes ? » after it is about the turn before's topic.)
+AFTER_DETAILS_REFUSED = {"utter_out_of_scope"}
 _MINE = _any([r"(?:les|la|le) (?:miennes?|miens?)", r"(?:mes|ma) (?:factures?|commandes?) a moi"])
 _AN_ORDER = _any(
     [
@@ -1449,8 +1604,12 @@ _AN_ORDER = _any(
         # « c'est bien la seule commande que j'ai sur ce compte ? »
         r"(?:seule|unique) commande",
         r"(?:d )?autres commandes",
+        # « et la plus récente ? », « et celle de la commande d'avant ? »
+        r"(?:la |celle )?(?:plus (?:recente|ancienne|vieille)|precedente)",
+        r"(?:commande|facture|celle) (?:d )?(?:avant|d avant|precedente|d apres|suivante)",
     ]
 )
+_DOWNLOAD = _any([r"telecharg\w*"])
 # « et celle de livraison ? » right after the addresses on file: the addresses again.
 _AN_ADDRESS_KIND = _any(
     [
@@ -1471,7 +1630,10 @@ def _the_data_again(previous_actions: Sequence[str], words: str, count: int) -> 
     done = set(previous_actions)
     if count > MAX_DATA_AGAIN_WORDS:
         return None
-    if done & AFTER_ORDERS_SHOWN and _AN_ORDER.search(words):
+    # (« elle est encore téléchargeable ? »: the list again, which links each invoice.)
+    # (« Bon, je vais la télécharger chez ma fille alors. Merci beaucoup » is no question.)
+    download = _DOWNLOAD.search(words) and not _WHERE.search(words) and "merci" not in words
+    if done & AFTER_ORDERS_SHOWN and (_AN_ORDER.search(words) or download):
         return "orders_again"
     if done & AFTER_ADDRESSES and _AN_ADDRESS_KIND.search(words) and not _A_CHANGE.search(words):
         return "addresses_again"
@@ -1547,7 +1709,17 @@ def split_turns(previous_actions: Sequence[str]) -> Tuple[List[str], List[str]]:
 # The follow-ups known by their words alone after a given answer, first match wins: the
 # lost mailbox before the e-mail not received (« et si j'ai plus accès à cette boîte
 # mail ? » names the « boîte » too).
+# « je comprends toujours pas où sont mes factures » after the path was given again: the
+# written path does not help; an adviser can guide the customer.
+_STILL_LOST = _any(
+    [
+        r"(?:comprends|comprend|trouve|vois|capte|pige|arrive) toujours (?:pas|rien)",
+        r"toujours (?:pas|rien) (?:compris|trouve|vu|capte)",
+        r"(?:j y arrive|y arrive) (?:toujours )?pas",
+    ]
+)
 _AFTER_AN_ANSWER = (
+    ("still_lost", {"utter_steps_again"}, _STILL_LOST),
     ("forgot_current_password", AFTER_CHANGE_PASSWORD, _Unnegated(_FORGOT)),
     ("mailbox_lost", AFTER_PASSWORD_HELP, _MAILBOX_LOST),
     ("reset_email_not_received", AFTER_RESET_EMAIL, _NOT_RECEIVED),
@@ -1557,12 +1729,12 @@ _AFTER_AN_ANSWER = (
     ("recreate_account", AFTER_PASSWORD_HELP, _RECREATE),
     ("reset_email_delay", AFTER_RESET_EMAIL, _DELAY),
     ("reset_email_delay", AFTER_PASSWORD_HELP, _MAIL_DELAY),
-    ("reset_steps", AFTER_RESET_EMAIL, _LINK_CLICKED),
+    ("reset_steps", AFTER_RESET_EMAIL | AFTER_PASSWORD_HELP, _LINK_CLICKED),
     ("reset_email_not_received", {EARLIER_RESET_EMAIL}, _Both(_NOT_RECEIVED_SAID, _THE_MAIL)),
     ("invoice_timing", AFTER_INVOICES, _RECENT_ORDER),
     ("address_at_checkout", AFTER_ADDRESS_STEPS | AFTER_ADDRESSES, _NEXT_ORDER),
     ("invoices_before_deletion", AFTER_DELETION_WARNING, _KEEP_INVOICES),
-    ("deletion_warning", AFTER_DELETION_WARNING | {"utter_ask_confirm_deletion"}, _WHAT_IS_LOST),
+    ("deletion_warning", AFTER_DELETION_WARNING, _WHAT_IS_LOST),
     ("deletion_by_form", AFTER_DELETION_WARNING, _BY_MAIL),
     ("login_needed", AFTER_INVOICE_ANSWERS, _NOT_LOGGED_IN),
     ("login_needed", AFTER_INVOICE_ANSWERS, _NOT_SHOWN_HERE),
@@ -1753,7 +1925,8 @@ def opens_with_no(text: str) -> bool:
 # « non en fait non. et du coup pour l'adresse… », « non pas besoin de message. pour
 # revenir à mon nom… »: a first sentence or clause that only says no.
 _PLAIN_NO = re.compile(
-    r"^(?:(?:bon|ah|euh|alors|en fait|finalement) )*(?:non|nan|no)"
+    r"^(?:(?:bon|ah|euh|alors|en fait|finalement) )*"
+    r"(?:non|nan|no|je (?:ne )?(?:prefere|prefererais) (?:pas|ne pas)|sans facon)"
     r"(?: (?:non|merci|en fait|finalement|pas besoin(?: (?:d|de l|de|du|des) (?:e )?\w+)?"
     r"|pas maintenant"
     r"|ca ira|c est bon|surtout pas|pas la peine))*$"
@@ -1774,7 +1947,10 @@ def opens_with_a_plain_no(text: str) -> bool:
 # asked for in words (not « vous m'avez pas envoyé le mail »: sent, or not, already).
 _SEND_IT = _any(
     [
-        r"(?:r?envoy(?:ez|er)|r?envoie|send)(?: moi| me| nous)?(?: le| un| ce| votre| the| a)?"
+        # « renvoyez le stp »
+        r"renvoy(?:ez|er|e) (?:le|la|moi le|le moi)(?= stp| svp| s il|$)",
+        r"(?:r?envoy(?:ez|er)|r?envoie|send)(?: moi| me| nous)?(?: quand meme| tout de meme)?"
+        r"(?: le| un| ce| votre| the| a)?"
         r"(?: reset| password reset)? (?:mail|e mail|email|courriel|lien|link)",
     ]
 )
@@ -1782,6 +1958,107 @@ _SEND_IT = _any(
 
 def asks_for_the_reset_email(text: str) -> bool:
     return _affirmed(_SEND_IT, plain(text))
+
+
+# « je peux laisser un message du coup ? », « en fait oui je veux bien laisser un message »:
+# the message for the advisers asked for in words (not « je veux pas laisser de message »).
+_LEAVE_A_MESSAGE = _any(
+    [r"(?:laisser|laisse|ecrire|envoyer|deposer) (?:un |le |mon |votre )?(?:message|mot)"]
+)
+
+
+def wants_to_leave_a_message(text: str) -> bool:
+    return _affirmed(_LEAVE_A_MESSAGE, plain(text))
+
+
+# « ok. pour revenir au nom, le bouton est à gauche ou à droite ? », « revenons à mes
+# factures, … »: an earlier topic taken up again by its name, whatever the question after it
+# (the password and the deletion, which the follow-ups and the flows read, are left out).
+_BACK_TO = (
+    r"^(?:(?:ok|bon|bien|alors|d accord|merci|ah ok)[ ,.!]+)*"
+    r"(?:pour (?:en )?revenir|revenons|je reviens|retour|pour en revenir) "
+    r"(?:a |au |aux |sur )?(?:la |le |les |l |mon |ma |mes )?"
+)
+_BACK_TO_TOPICS = (
+    (
+        "update_personal_data",
+        r"(?:nom|prenom|telephone|tel|numero de (?:tel|telephone|portable)|donnees"
+        r"|infos?|informations|coordonnees|(?:adresse )?(?:e ?mail|mail))",
+    ),
+    ("manage_addresses", r"adresses?(?! (?:e ?mail|mail|electronique))"),
+    ("find_invoices", r"factures?"),
+    ("create_account", r"(?:creation|inscription)"),
+    ("log_out", r"deconnexion"),
+)
+_BACK_TO_TOPIC = [(topic, re.compile(_BACK_TO + words + r"\b")) for topic, words in _BACK_TO_TOPICS]
+
+
+def back_to_topic(text: str) -> Optional[str]:
+    """The earlier topic a message takes up again by its name, or None."""
+    words = plain(text)
+    return next((topic for topic, pattern in _BACK_TO_TOPIC if pattern.search(words)), None)
+
+
+# « vous vous trompez elle est partie hier », « c'est faux »: the answer just given
+# disputed; the customer's case is for an adviser, who sees the order.
+_DISPUTE = _any(
+    [
+        r"vous vous (?:trompez|gourez)",
+        r"tu te (?:trompes|goures)",
+        r"c est (?:faux|inexact|pas (?:juste|exact|correct))",
+        r"vous avez tort",
+    ]
+)
+
+
+def disputes_the_answer(text: str) -> bool:
+    return _DISPUTE.search(plain(text)) is not None
+
+
+# « mettez mon nouveau numéro 06 71 82 93 04 svp », « pouvez-vous la remplacer par
+# contact@… ? », « can you update it : 14 rue Crébillon … »: a change of the customer's data
+# asked of the bot, with the new value; the bot changes nothing, the customer does.
+_CHANGE_FOR_ME = _any(
+    [
+        r"(?:mettez|changez|modifiez|remplacez|ajoutez|rajoutez|enregistrez|corrigez)"
+        r"(?: moi| le| la| les| l| mon| ma| mes| cette| ce)?",
+        r"(?:pouvez|pourriez|peux|pourrais|pouvez vous|pourriez vous) (?:vous |tu )?(?:me )?"
+        r"(?:la |le |les |l )?(?:mettre|changer|modifier|remplacer|ajouter|enregistrer|corriger"
+        r"|mettre a jour)",
+        r"(?:can|could) you (?:update|change|put|add)",
+    ]
+)
+_A_POSTAL_ADDRESS = _any(
+    [r"\d{5}", r"\d+ (?:bis |ter )?(?:rue|avenue|av|boulevard|bd|chemin|allee|place|route)"]
+)
+
+
+def change_asked_of_the_bot(text: str, intent: Optional[str]) -> Optional[str]:
+    """The data topic of a change asked of the bot with its new value (the NLU's when it
+    reads one, else the value's: a postal address, or a detail), or None."""
+    words = plain(text)
+    if not (_CHANGE_FOR_ME.search(words) and _NEW_VALUE.search(words)):
+        return None
+    if "@" in words:
+        return "update_personal_data"  # an e-mail is a personal detail
+    if intent in _DATA_TOPICS:
+        return intent
+    postal = _A_POSTAL_ADDRESS.search(words)
+    return "manage_addresses" if postal else "update_personal_data"
+
+
+# « attendez avant d'écrire mon message, je change mon numéro où ? »: not the message yet.
+_BEFORE_THE_MESSAGE = _any(
+    [
+        r"avant (?:d |de )(?:ecrire|laisser|envoyer|rediger|taper|faire) (?:mon |le |ce |un )?"
+        r"(?:message|mot)",
+        r"(?:attendez|attends|attend) avant",
+    ]
+)
+
+
+def puts_the_message_off(text: str) -> bool:
+    return _BEFORE_THE_MESSAGE.search(plain(text)) is not None
 
 
 # Answers shaped like questions, a yes left to the bot: « pourquoi pas », « quand vous
@@ -1818,8 +2095,16 @@ def asks_a_question(text: str) -> bool:
         return False
     if "?" in text:
         return _INTERROGATIVE.search(words) is not None or len(words.split()) >= 4
+    if _WHAT_IT_MEANS.search(words):
+        # « réinitialiser ça veut dire quoi exactement »: a question without its mark.
+        return True
     opening = _INTERROGATIVE.match(words)
     return opening is not None and opening.start() == 0
+
+
+_WHAT_IT_MEANS = _any(
+    [r"(?:ca )?veut dire quoi", r"c est quoi", r"ca signifie quoi", r"que (?:veut dire|signifie)"]
+)
 
 
 # A yes or a no said in full, which a long message keeps: « ah ben non alors je confirme
@@ -1898,11 +2183,13 @@ def sentences(text: str) -> List[str]:
 
 
 _SECOND_QUESTION = re.compile(
-    r"\s+(?:et|puis|aussi|sinon|et aussi|et sinon|et puis|et en plus|en plus|de plus"
+    # (« pis »: Québec's « puis ».)
+    r"\s+(?:et|puis|pis|aussi|sinon|et aussi|et sinon|et puis|et en plus|en plus|de plus"
     r"|autre question|par contre|et ensuite|ensuite|et apr[eè]s|then|and then)"
     r"(?:[ ,:]+(?:au passage|d'ailleurs|par ailleurs))?[ ,:]+"
     r"(?=(?:comment|cmt|o[uù]|quand|qd|pourquoi|est[ -]ce|quel|quelle|quels|quelles|combien"
-    r"|je|j'|j’|il|faut|puis[ -]je|pouvez|peut|vous|mes|mon|ma|c'est|c’est|c|quoi|on)\b)"
+    r"|je|j'|j’|jai|jveux|jvoudrais|jaimerais|il|faut|puis[ -]je|pouvez|peut|vous|mes|mon|ma"
+    r"|c'est|c’est|c|quoi|on)\b)"
     # « je voudrais la facture, et savoir quelle adresse vous avez »: a second wish, in
     # the infinitive after a comma or « puis » (« ajouter et modifier une adresse » is one).
     r"|(?:\s*,\s*(?:et|puis)|\s+puis)\s+(?=(?:savoir|conna[iî]tre|changer|modifier|supprimer"
@@ -2295,7 +2582,8 @@ def ambiguity(text: str) -> Optional[Tuple[str, str]]:
         return None
     if _address_of_no_kind(words) and _TROUBLE.search(words):
         return ("manage_addresses", "update_personal_data")
-    if _ACCESS.search(words) and not _ACCESS_KIND.search(words):
+    # (« c koi mon identifiant » asks what it is: the reset's answer says, no question.)
+    if _ACCESS.search(words) and not _ACCESS_KIND.search(words) and not asks_the_identifier(text):
         return ("forgot_password", "change_password")
     if _ACCOUNT_CHANGE.search(words) and not _ACCOUNT_KIND.search(words.split("compte", 1)[1]):
         return ("update_personal_data", "manage_addresses")
@@ -2392,6 +2680,19 @@ _BARE_CODE = _any(
 )
 
 
+# « … et jvois pas la facture pk ?? », « je cherche une vieille facture … pour la garantie »:
+# an invoice sought (not one with a wrong price, nor one to pay by another means).
+_SOUGHT = (
+    r"(?:(?:vois|voit|jvois|trouve|jtrouve|retrouve) (?:pas|plus|nulle part)|cherche\w*"
+    r"|telecharg\w*|recuper\w*|obtenir|apparai\w* pas|toujours pas|pas (?:encore )?(?:recu|eu))"
+)
+_AN_INVOICE = _any([rf"{_SOUGHT}(?: \S+){{0,6}} factures?", rf"factures?(?: \S+){{0,6}} {_SOUGHT}"])
+
+
+def names_an_invoice(text: str) -> bool:
+    return _AN_INVOICE.search(plain(text)) is not None
+
+
 def names_a_bare_code(text: str) -> bool:
     return _BARE_CODE.search(plain(text)) is not None
 
@@ -2400,9 +2701,24 @@ def says_the_email_is_taken(text: str) -> bool:
     return _ALREADY_USED.search(plain(text)) is not None
 
 
+# « vous gardez un compte combien de temps sans connexion ? »: the purge's 3 years.
+_KEPT_HOW_LONG = _any(
+    [
+        # « mon ancien compte il est récupérable ou pas ? »
+        r"(?:ancien|vieux|premier) compte(?: \w+){0,3} (?:recuperable|existe (?:encore|toujours))",
+        r"(?:gardez|garde|gardes|conservez|conserve) (?:\w+ ){0,2}comptes? combien de temps",
+        r"combien de temps (?:\w+ ){0,5}(?:sans (?:connexion|(?:me |se |s )?connecter|"
+        r"utilisation|l utiliser)|inacti\w*)",
+    ]
+)
+
+
 def asks_about_the_purge(text: str) -> bool:
-    """An account said deleted (passive) after years of inactivity: the purge's answer."""
+    """An account said deleted (passive) after years of inactivity, or how long an unused
+    account is kept: the purge's answer."""
     words = plain(text)
+    if _KEPT_HOW_LONG.search(words):
+        return True
     if _WISH.search(words):
         return False
     years_or_why = _YEARS.search(words) or _WHY.search(words)

@@ -39,12 +39,14 @@ from bot.domain.repair import (
     asks_for_something,
     asks_the_identifier,
     asks_to_set_an_address,
+    back_to_topic,
     corrected_request,
     fragments,
     is_satisfied,
     logs_in_not_out,
     made_a_second_account,
     names_a_bare_code,
+    names_an_invoice,
     names_the_deletion,
     names_the_hours,
     opens_with_a_plain_no,
@@ -64,6 +66,10 @@ MIN_WORDS = 12
 FOCUS_CONFIDENCE = 0.9
 UNFOCUSED = frozenset({"out_of_scope", "nlu_fallback"})
 VALUE_QUESTION_WORDS = 5
+# The words around values, read alone, give the message the deletion they name from this
+# confidence (« je voudrais fermer mon compte client, c'est a@gmx.fr, non pardon b@gmx.ch »:
+# 0.80).
+VALUE_FOCUS_CONFIDENCE = 0.75
 # A cancel this long may carry a question (« laissez tomber, en fait je cherchais X »).
 CANCEL_QUESTION_WORDS = 8
 # « non pas de message. vous rouvrez quand ? »: a no, then a question.
@@ -132,6 +138,10 @@ async def focus(
     out of scope as a whole, and one of its pieces (read with `read`) is surely an account
     question."""
     name, confidence = _intent(whole)
+    if name == "inform" and asks_for_someone_s_details(text):
+        # « quel est l'email du client C1000003 ? c'est une collègue »: someone's details,
+        # which the bot never gives, not a value given.
+        return _as(whole, "out_of_scope")
     if name == "inform":
         return await _question_around_values(text, whole, read)
     if name == "deny" or (confidence < FOCUS_CONFIDENCE and opens_with_cancel(text)):
@@ -203,14 +213,21 @@ def _said_in_words(text: str, whole: Dict[str, Any], name: Optional[str]) -> Opt
         # « … le numéro de téléphone que vous avez pour moi », « est-ce que vous avez
         # toujours mon adresse à Nantes ? »: the customer's own details or addresses.
         return own
-    if name == "thank" and says_goodbye(text):
-        # « merci beaucoup, au revoir »: the thanks close the conversation.
+    closing = name == "thank" or (name == "nlu_fallback" and "?" not in text)
+    if closing and says_goodbye(text):
+        # « merci beaucoup, au revoir »: the thanks close the conversation; « D'accord, je me
+        # connecte alors. Merci, au revoir » (no reading sure) too.
         return "goodbye"
     return _said_in_words_too(text, whole, name)
 
 
 def _said_in_words_too(text: str, whole: Dict[str, Any], name: Optional[str]) -> Optional[str]:
     """_said_in_words, continued: the readings found in session 28's conversations."""
+    back = back_to_topic(text)
+    if back:
+        # « ok. pour revenir au nom, le bouton est à gauche ou à droite ? » (create_account):
+        # the topic named.
+        return back
     unsure = name in ("nlu_fallback", "out_of_scope")
     if unsure and HOURS in _first_readings(whole) and names_the_hours(text):
         # « attendez c'est quoi vos horaires ? » (hours 0.49, out of scope 0.48), « c'est
@@ -229,6 +246,10 @@ def _said_in_words_too(text: str, whole: Dict[str, Any], name: Optional[str]) ->
         # Lilas… »: the addresses.
         return "manage_addresses"
     readings = _first_readings(whole)
+    if name == "out_of_scope" and readings[:1] == ["find_invoices"] and names_an_invoice(text):
+        # « jai commandé hier des roulements 6204 2RS et jvois pas la facture pk ?? » (out of
+        # scope 0.57, invoices 0.43): the shop's words around it, the invoice asked for.
+        return "find_invoices"
     if name == "out_of_scope" and readings[:1] == ["forgot_password"] and names_a_bare_code(text):
         # « mon code marche plus » (out of scope 0.53, forgotten password 0.23): the code
         # is the password.
@@ -419,7 +440,12 @@ async def _question_around_values(
         return whole
     candidate = await read(words)
     name, confidence = _intent(candidate)
-    if name in TOPIC_NAMES and confidence >= FOCUS_CONFIDENCE:
+    # (Lower when the words name the deletion: a value statement, « mon identifiant client
+    # est le … », reads some topic at 0.8 too.)
+    deletion = name == DELETION and names_the_deletion(words)
+    if name in TOPIC_NAMES and confidence >= (
+        VALUE_FOCUS_CONFIDENCE if deletion else FOCUS_CONFIDENCE
+    ):
         return focused(whole, candidate)
     return whole
 

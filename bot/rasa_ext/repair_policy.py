@@ -27,19 +27,23 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.domain.repair import (
+    ACCOUNTS_REQUESTED,
     DELETION_REQUESTED,
     LAST_RESET_EMAIL,
     SURE_CONFIDENCE,
     ambiguity,
     asks_about_the_purge,
+    change_asked_of_the_bot,
     choice,
     continues_a_message,
     corrects_the_reset_address,
+    disputes_the_answer,
     follow_up,
     names_only_the_account,
     postal_meant,
     remembered_actions,
     wants_a_person,
+    wants_to_leave_a_message,
     wants_to_resume,
 )
 
@@ -115,6 +119,14 @@ class FollowUpPolicy(Policy):
         return self._prediction(probabilities)
 
 
+def _asked_again(tracker: DialogueStateTracker, intent: Optional[str]) -> bool:
+    """A deletion or a two-accounts request this conversation already made, asked for
+    again: recalled, not restarted."""
+    if intent == "duplicate_accounts":
+        return bool(tracker.get_slot(ACCOUNTS_REQUESTED))
+    return intent == "delete_account" and bool(tracker.get_slot(DELETION_REQUESTED))
+
+
 def needs_repair(tracker: DialogueStateTracker) -> bool:
     """Whether the latest message only makes sense with the conversation's state: a
     follow-up, « on reprend » with a paused request, the reply to « Voulez-vous dire A ou
@@ -136,8 +148,8 @@ def needs_repair(tracker: DialogueStateTracker) -> bool:
         return intent in options or unsure or chosen
     if tracker.get_slot("pending_form") and wants_to_resume(text):
         return True
-    if intent == "delete_account" and tracker.get_slot(DELETION_REQUESTED):
-        return True  # asked again: the request already made is recalled, not restarted
+    if _asked_again(tracker, intent):
+        return True
     sure_topic = intent if confidence >= SURE_CONFIDENCE else None
     done = previous_actions(tracker)
     if follow_up(done, text, sure_topic):
@@ -149,6 +161,10 @@ def needs_repair(tracker: DialogueStateTracker) -> bool:
     if wants_a_person(intent, text):
         return True
     if asks_about_the_purge(text):
+        return True
+    if wants_to_leave_a_message(text) or disputes_the_answer(text):
+        return True
+    if change_asked_of_the_bot(text, intent):
         return True
     vague = ambiguity(text) is not None or postal_meant(text)
     return intent in AMBIGUOUS_INTENTS and vague

@@ -1,14 +1,17 @@
 """A side question answered inside a flow says what its rule says, and a flow takes the
 values typed just before it (actions/flows.py, actions/common.py)."""
 
+import asyncio
 from typing import Optional
 
 import pytest
 from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import typed_before
-from actions.flows import ANSWERS, FLOWS, WITH_HANDOVER
-from bot.domain.repair import SPLIT_PART
+from actions.common import ActionContext, typed_before
+from actions.flows import ANSWERS, FLOWS, WITH_HANDOVER, start_flow
+from bot.config import load_settings
+from bot.domain.repair import ACCOUNTS_REQUESTED, SPLIT_PART
 from bot.domain.responses import rule_responses
 from bot.domain.tokens import VERIFIED_CUSTOMER_KEY
 
@@ -74,3 +77,16 @@ def test_a_logged_in_customers_earlier_texts_are_not_read():
     token = {VERIFIED_CUSTOMER_KEY: "C1000001"}
     events = (said("bonjour, a@b.fr"), BOT, said("mdp oublié"))
     assert typed_before(conversation(*events, metadata=token)) == []
+
+
+def test_a_two_accounts_request_asked_again_recalls_its_ticket():
+    """« donc vous allez bien regrouper mes deux comptes client ? » after the ticket: its
+    reference, no second request."""
+    tracker = Tracker(
+        "s", {ACCOUNTS_REQUESTED: "T-ABC123"}, {"text": "…"}, [], False, None, {}, "action_listen"
+    )
+    dispatcher = CollectingDispatcher()
+    context = ActionContext.from_settings(load_settings({}))
+    events = asyncio.run(start_flow(context, "duplicate_accounts", dispatcher, tracker))
+    assert events == []
+    assert [m["response"] for m in dispatcher.messages] == ["utter_accounts_already_registered"]

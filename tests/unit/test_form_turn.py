@@ -17,6 +17,8 @@ from actions.forms import (
     ValidateDuplicateAccountsForm,
     ValidateLeaveMessageForm,
     ValidatePasswordEmailForm,
+    message_parser,
+    numbers_corrected,
     yes_no_parser,
 )
 from actions.submissions import answer_question_after_cancel
@@ -600,3 +602,66 @@ def test_the_identifier_asked_with_a_no_to_the_reset_offer_is_answered():
     context = ActionContext.from_settings(load_settings())
     assert asyncio.run(answer_question_after_cancel(context, dispatcher, tracker, {}))
     assert [message["response"] for message in dispatcher.messages] == ["utter_identifier"]
+
+
+@pytest.mark.parametrize(
+    "text, before, typed, expected",
+    [
+        # « pas X »: X replaced by the other number typed.
+        (
+            "oups pas C1000005, le deuxième c'est C1000004",
+            "C1000003, C1000005",
+            "C1000005, C1000004",
+            "C1000003, C1000004",
+        ),
+        # No « pas »: the numbers typed replace the ones known.
+        ("non c'est C1000009", "C1000003", "C1000009", "C1000009"),
+    ],
+)
+def test_a_customer_number_corrected_among_several(text, before, typed, expected):
+    assert numbers_corrected(text, before, typed) == expected
+
+
+def test_a_yes_to_the_reset_offer_with_an_address_corrected_takes_the_second():
+    form = ValidatePasswordEmailForm(ActionContext.from_settings(load_settings()))
+    text = "oui, à l'adresse b.dupont@hotmail.fr... enfin non, b.dupont@hotmail.com"
+    tracker = form_tracker(text, [("inform", 0.93)])
+    updates = form._value("wants_reset_email", Turn(tracker), CollectingDispatcher(), tracker)
+    assert updates is not None
+    assert (updates["wants_reset_email"], updates["email"]) == (True, "b.dupont@hotmail.com")
+
+
+def test_the_message_asked_for_in_words_at_the_offer_is_a_yes_with_the_address_typed():
+    form = ValidateLeaveMessageForm(ActionContext.from_settings(load_settings()))
+    text = "oui je laisse un message, mon mail c'est atelier@convoyeurs-blanchard.fr"
+    tracker = form_tracker(text, [("affirm", 0.6)])
+    updates = form._value("wants_to_leave_message", Turn(tracker), CollectingDispatcher(), tracker)
+    assert updates is not None and updates["wants_to_leave_message"] is True
+    assert updates["email"] == "atelier@convoyeurs-blanchard.fr"
+
+
+@pytest.mark.parametrize("text", ["alors en fait", "rappelez-moi svp"])
+def test_a_message_for_the_advisers_that_says_nothing_yet_is_asked_again(text):
+    assert message_parser(text, None) is None
+
+
+@pytest.mark.parametrize(
+    "text, restarts",
+    [
+        ("non attendez on recommence, c'est l'adresse du boulot le compte", True),
+        ("on reprend depuis le début", True),
+        ("on reprend", False),  # a paused request taken up, not started over
+        ("on commence par le mot de passe", False),
+    ],
+)
+def test_a_request_started_over_asks_its_questions_again(text, restarts):
+    form = ValidateDeleteAccountForm(ActionContext.from_settings(load_settings()))
+    tracker = form_tracker(text, [("deny", 0.9)])
+    dispatcher = CollectingDispatcher()
+    updates = form._restart("confirm_deletion", Turn(tracker), dispatcher, tracker)
+    if restarts:
+        assert updates is not None
+        assert updates["email"] is None and updates["confirm_deletion"] is None
+        assert [m["response"] for m in dispatcher.messages] == ["utter_restart"]
+    else:
+        assert updates is None

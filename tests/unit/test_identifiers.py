@@ -139,6 +139,8 @@ def test_is_email(value, expected):
         ("je regarde ça au point de vente", False),
         ("on se voit at home", False),
         ("thomas.girard.gmail.com", True),  # the at sign forgotten
+        ("ok faites le, sylvie.blanc.gmail.com", True),  # inside a sentence too
+        ("c'est sur gmail.com", False),
         ("www.123roulement.com", False),
     ],
 )

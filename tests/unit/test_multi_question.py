@@ -332,3 +332,21 @@ def test_a_message_correcting_its_first_question_is_one_question():
         "comment je modifie mon adresse... non en fait c'est mon adresse mail que je veux changer"
     )
     assert asyncio.run(questions(object(), text)) == [(text, None)]
+
+
+@pytest.mark.parametrize(
+    "text, parts",
+    [
+        # Québec's « pis », SMS « jai »: a second request.
+        (
+            "J'ai deux comptes client chez vous pis j'aimerais aussi changer mon mot de passe",
+            ["J'ai deux comptes client chez vous", "j'aimerais aussi changer mon mot de passe"],
+        ),
+        (
+            "yo le login marche plus et jai besoin de la facture",
+            ["yo le login marche plus", "jai besoin de la facture"],
+        ),
+    ],
+)
+def test_a_second_request_after_pis_or_an_sms_jai(text, parts):
+    assert clauses(text) == parts

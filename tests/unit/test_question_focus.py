@@ -622,3 +622,36 @@ def test_the_request_after_a_cancel_the_nlu_hesitates_on_is_what_it_asks():
     )
     understood = asyncio.run(agent.parse(text))
     assert understood[ASKS]["name"] == "create_account"
+
+
+def test_an_unsure_message_ending_with_a_goodbye_closes_the_conversation():
+    """« D'accord, je me connecte alors. Merci, au revoir » (no reading sure)."""
+    text = "D'accord, je me connecte alors. Merci, au revoir"
+    ranking = [("nlu_fallback", 0.4), ("thank", 0.39), ("login_problem", 0.28)]
+    understood = asyncio.run(Agent({text: ranking}).parse(text))
+    assert understood["intent"]["name"] == "goodbye"
+
+
+def test_an_invoice_sought_in_a_story_of_the_shop_is_the_invoices():
+    text = "jai commandé hier des roulements 6204 2RS et jvois pas la facture pk ??"
+    ranking = [("out_of_scope", 0.57), ("find_invoices", 0.43)]
+    understood = asyncio.run(Agent({text: ranking}).parse(text))
+    assert understood["intent"]["name"] == "find_invoices"
+
+
+@pytest.mark.parametrize(
+    "text, topic",
+    [
+        ("ok. pour revenir au nom, le bouton est à gauche ou à droite ?", "update_personal_data"),
+        ("revenons à mes factures, je la télécharge où ?", "find_invoices"),
+    ],
+)
+def test_an_earlier_topic_taken_up_by_its_name_is_read_so(text, topic):
+    understood = asyncio.run(Agent({text: ("create_account", 0.7)}).parse(text))
+    assert understood["intent"]["name"] == topic
+
+
+def test_someones_details_asked_with_their_number_are_no_value_given():
+    text = "quel est l'email du client C1000003 ? c'est une collègue"
+    understood = asyncio.run(Agent({text: ("inform", 0.9)}).parse(text))
+    assert understood["intent"]["name"] == "out_of_scope"

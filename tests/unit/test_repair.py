@@ -9,16 +9,21 @@ from bot.domain.repair import (
     asks_a_question,
     asks_about_the_purge,
     asks_for_someone,
+    asks_for_someone_s_details,
     asks_for_something,
     asks_for_the_reset_email,
+    back_to_topic,
+    change_asked_of_the_bot,
     choice,
     closes_with_cancel,
     corrected_to,
     corrects_the_reset_address,
     corrects_the_subject,
+    disputes_the_answer,
     explicit_yes_or_no,
     follow_up,
     is_satisfied,
+    names_an_invoice,
     names_nothing,
     names_only_the_account,
     names_the_deletion,
@@ -28,6 +33,7 @@ from bot.domain.repair import (
     own_data_asked,
     pick,
     postal_meant,
+    puts_the_message_off,
     recent_turns,
     says_goodbye,
     says_yes_plainly,
@@ -37,6 +43,7 @@ from bot.domain.repair import (
     topic_list,
     wants_a_person,
     wants_to_cancel,
+    wants_to_leave_a_message,
     wants_to_resume,
     wants_to_switch,
     will_phone,
@@ -1791,3 +1798,203 @@ def test_follow_ups_of_session_30s_sets(previous, text, topic, expected):
 )
 def test_the_words_after_a_cancel(text, rest):
     assert after_the_cancel(text) == rest
+
+
+@pytest.mark.parametrize(
+    "previous, text, expected",
+    [
+        # A word of the path just given, asked about: the path again, step by step.
+        (["utter_find_invoices"], "c'est quoi l'encart de gauche ?", "where_exactly"),
+        (["utter_update_personal_data"], "c'est quoi un onglet", "where_exactly"),
+        (["utter_forgot_password"], "réinitialiser ça veut dire quoi exactement", "where_exactly"),
+        (
+            ["utter_find_invoices"],
+            "ah ok. et expédition ça veut dire quand c'est livré ?",
+            "where_exactly",
+        ),
+        # The rest of the path, and logging in first.
+        (["utter_create_account"], "et ensuite ?", "where_exactly"),
+        (["utter_manage_addresses"], "faut que je me connecte avant ?", "where_exactly"),
+        (["utter_forgot_password"], "et je clique sur quoi dans le mail", "reset_steps"),
+        # The deletion's warning stays in play while the deletion asks its questions.
+        (
+            ["action_opening_hours", "utter_ask_delete_account_form_email"],
+            "pour revenir a la suppression, mes factures je les perds alors ?",
+            "deletion_warning",
+        ),
+        (
+            ["utter_delete_account", "utter_delete_account_offer"],
+            "définitive ça veut dire que je pourrai pas le récupérer après ?",
+            "deletion_warning",
+        ),
+        (
+            ["utter_delete_account", "utter_delete_account_offer"],
+            "je peux récupérer mes factures avant ?",
+            "invoices_before_deletion",
+        ),
+        # « enregistrée » is no wish to save the invoices.
+        (
+            ["utter_ask_confirm_deletion"],
+            "juste une question avant, mon adresse de livraison elle est toujours enregistrée ?",
+            None,
+        ),
+        # Someone else's details refused: « et les miennes ? » asks for the customer's own.
+        (["utter_out_of_scope"], "et les miennes alors, c'est quoi ?", "personal_data_mine"),
+        (["utter_out_of_scope"], "et le mien c'est lequel ?", "personal_data_mine"),
+        # After a value given for no request, the turn before's topic (blind24: invoices).
+        (
+            ["utter_inform_unexpected", "earlier:action_answer_invoices"],
+            "bon et les miennes alors ?",
+            "orders_again",
+        ),
+    ],
+)
+def test_follow_ups_found_in_session_31s_conversations(previous, text, expected):
+    assert follow_up(previous, text, None) == expected
+
+
+@pytest.mark.parametrize(
+    "text, topic",
+    [
+        ("ok. pour revenir au nom, le bouton est à gauche ou à droite ?", "update_personal_data"),
+        ("revenons à mes factures, je la télécharge où ?", "find_invoices"),
+        ("pour revenir à l'adresse de livraison, c'est où ?", "manage_addresses"),
+        ("pour revenir à mon adresse mail, je la change où ?", "update_personal_data"),
+        ("pour revenir au mot de passe, le mail il s'appelle comment ?", None),
+        ("je veux revenir à la page d'accueil", None),
+    ],
+)
+def test_an_earlier_topic_taken_up_by_its_name(text, topic):
+    assert back_to_topic(text) == topic
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("je peux laisser un message du coup", True),
+        ("en fait oui je veux bien laisser un message", True),
+        ("je veux pas laisser de message", False),
+        ("non pas de message", False),
+    ],
+)
+def test_a_message_for_the_advisers_asked_for_in_words(text, expected):
+    assert wants_to_leave_a_message(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("vous gardez un compte combien de temps sans connexion ?", True),
+        ("combien de temps avant qu'un compte inactif soit effacé ?", True),
+        ("ça prend combien de temps ?", False),
+    ],
+)
+def test_how_long_an_unused_account_is_kept_is_the_purges_question(text, expected):
+    assert asks_about_the_purge(text) is expected
+
+
+def test_the_reset_email_asked_for_anyway():
+    assert asks_for_the_reset_email("bon envoyez moi quand meme le mail")
+
+
+def test_a_question_before_the_message_puts_it_off():
+    assert puts_the_message_off("attendez avant d'écrire mon message, je change mon tel où ?")
+    assert not puts_the_message_off("Bonjour, mon adresse ne s'enregistre pas, rappelez-moi")
+
+
+@pytest.mark.parametrize(
+    "text, intent, topic",
+    [
+        ("mettez mon nouveau numéro 06 71 82 93 04 svp", None, "update_personal_data"),
+        (
+            "Mettez 4 rue du Port 44100 Nantes comme adresse de livraison svp",
+            None,
+            "manage_addresses",
+        ),
+        ("can you update it stp : 14 rue Crébillon 44000 Nantes", None, "manage_addresses"),
+        ("mettez marie.durand69@gmail.com a la place stp", None, "update_personal_data"),
+        (
+            "Pouvez-vous la remplacer par contact@durand.fr ?",
+            "manage_addresses",
+            "update_personal_data",
+        ),
+        # No change asked of the bot, or no new value.
+        ("merci de me rappeler au 06 12 34 56 78", None, None),
+        ("envoyez le mail à a@b.fr", None, None),
+        ("comment je change mon numéro de téléphone ?", None, None),
+    ],
+)
+def test_a_change_of_data_asked_of_the_bot(text, intent, topic):
+    assert change_asked_of_the_bot(text, intent) == topic
+
+
+@pytest.mark.parametrize(
+    "text, topic",
+    [
+        ("Quel numéro de téléphone avez-vous pour moi ?", "update_personal_data"),
+        ("c koi le mail ke vs avez pr moi", "update_personal_data"),
+        ("mon adress c'est tjrs celle de Nantes chez vous ?", "manage_addresses"),
+        ("et mon tel c bien le 07 11 22 33 44 ?", "update_personal_data"),
+        ("vous avez un numéro de téléphone ?", None),  # the shop's
+    ],
+)
+def test_the_customers_own_data_asked_in_more_words(text, topic):
+    assert own_data_asked(text) == topic
+
+
+def test_still_lost_after_the_path_given_again_goes_to_an_adviser():
+    done = ["utter_steps_again", "utter_find_invoices"]
+    assert follow_up(done, "je comprends toujours pas où sont mes factures") == "still_lost"
+    assert follow_up(["utter_find_invoices"], "c'est où ?") == "where_exactly"
+
+
+def test_what_the_identifier_is_is_no_ambiguity():
+    assert ambiguity("c koi mon identifiant") is None
+    assert ambiguity("c koi mon code d'accès") == ("forgot_password", "change_password")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("vous vous trompez elle est partie hier", True),
+        ("c'est faux, j'ai bien reçu le colis", True),
+        ("j'ai toujours rien reçu c'est n'importe quoi", False),
+    ],
+)
+def test_the_answer_disputed(text, expected):
+    assert disputes_the_answer(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("jai commandé hier des roulements 6204 2RS et jvois pas la facture pk ??", True),
+        ("Bjr je cherche une vieille facture d'il y a plus de 3 ans", True),
+        ("Ma facture n'apparaît pas dans mon compte", True),
+        ("Je dois payer votre facture par mandat administratif.", False),
+        ("Ma facture comporte une erreur de prix", False),
+        ("j'ai trouvé mes factures, merci. Par contre le roulement est trop grand", False),
+    ],
+)
+def test_an_invoice_sought_in_a_story(text, expected):
+    assert names_an_invoice(text) is expected
+
+
+def test_words_found_in_session_31s_logged_in_and_noisy_conversations():
+    assert wants_to_cancel("laisse beton je vais le retrouver tout seul")
+    assert asks_for_the_reset_email("renvoyez le stp")
+    assert not asks_for_the_reset_email("renvoyez le colis")
+    assert asks_for_someone_s_details("quel est l'email du client C1000003 ? c'est une collègue")
+    sent = ["action_send_password_email", "utter_password_email_sent"]
+    assert follow_up(sent, "pis si j'ai pu accès à ce courriel-là?") == "mailbox_lost"
+    lost = "et les factures deja payees, vous les gardez ou elles disparaissent de mon espace ?"
+    assert follow_up(["utter_ask_confirm_deletion"], lost) == "deletion_warning"
+    listed = ["action_answer_invoices", "utter_invoices_list"]
+    assert follow_up(listed, "elle est encore telechargeable ?") == "orders_again"
+
+
+def test_a_detail_named_after_the_invoices_path_is_not_that_path_again():
+    invoices = ["utter_find_invoices"]
+    assert follow_up(invoices, "ok et pour le tel je le change ou exactement") is None
+    assert follow_up(invoices, "et sur mon téléphone c'est pareil ?") == "where_exactly"
+    assert asks_about_the_purge("je reformule : mon ancien compte il est récupérable ou pas ?")
