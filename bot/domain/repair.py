@@ -965,10 +965,11 @@ _WHAT_IS_LOST = _any(
 _OTHER_ORDER = _any([r"(?:l )?autres? commandes?"])
 # « et je peux le faire par mail plutôt ? » after the deletion's warning: the contact
 # form's way.
-_BY_MAIL = _any([r"par (?:e ?)?mail", r"par courrier", r"par (?:le )?formulaire", r"par ecrit"])
+_BY_E_MAIL = r"par (?:e ?)?mail"
+_BY_MAIL = _any([_BY_E_MAIL, r"par courrier", r"par (?:le )?formulaire", r"par ecrit"])
 # « vous pouvez pas me l'envoyer par mail plutôt ? »: an invoice asked for by e-mail.
 _SENT_BY_MAIL = _any(
-    [r"(?:envoy\w*|recevoir|transmettre|faire parvenir)(?: \w+){0,2} par (?:e ?)?mail"]
+    [rf"(?:envoy\w*|recevoir|transmettre|faire parvenir)(?: \w+){{0,2}} {_BY_E_MAIL}"]
 )
 # « et si je suis pas connecté ? » after the invoices' answer: logging in comes first.
 _NOT_LOGGED_IN = _any(
@@ -1036,12 +1037,11 @@ _MEANING = (
     r"(?:c est quoi|c quoi|cest quoi|c koi|qu est ce que c est|qu est ce qu|que veut dire"
     r"|ca veut dire quoi|ca veut dire|ca signifie|que signifie|signifie)"
 )
-_WORD_MEANING = _any(
-    [
-        rf"{_MEANING} {_ANSWER_WORD}",
-        rf"{_ANSWER_WORD}(?: \w+){{0,3}} (?:ca )?(?:veut dire|signifie)",
-    ]
-)
+_WORD_MEANING_WORDS = [
+    rf"{_MEANING} {_ANSWER_WORD}",
+    rf"{_ANSWER_WORD}(?: \w+){{0,3}} (?:ca )?(?:veut dire|signifie)",
+]
+_WORD_MEANING = _any(_WORD_MEANING_WORDS)
 
 
 def asks_what_a_word_means(text: str) -> bool:
@@ -1056,17 +1056,15 @@ _LOG_IN_FIRST_WORDS = (
 )
 _WHERE = _any(
     [
-        rf"{_MEANING} {_ANSWER_WORD}",
+        *_WORD_MEANING_WORDS,
         # « et ensuite ? », « ok et après on fait quoi ? »: the rest of the path.
         r"^(?:(?:ok|bon|d accord|oui)[ ,.]+)?(?:et )?(?:ensuite|apres|puis|la suite)"
         r"(?: (?:je fais|on fait|il faut faire) quoi)?(?=[\s?!.]*$)",
-        # « faut que je me connecte avant ? »: the path starts there.
         # « ok jla rajoute comment »: the same steps (SMS).
         r"(?:je la|je le|je l|jla|jle|jl|on la|on le|on l) (?:rajoute|ajoute|mets|met|change"
         r"|modifie|cree)\w* comment",
         # « faut que je me connecte avant ? »: the path starts there.
         _LOG_IN_FIRST_WORDS,
-        rf"{_ANSWER_WORD}(?: \w+){{0,3}} (?:ca )?(?:veut dire|signifie)",
         # « comment ? » alone, right after a path.
         r"^comment(?: (?:ca|faire|on fait|je fais|donc))?(?=[\s?!.]*$)",
         # « c'est où », SMS « cé ou », « c ou »
