@@ -91,6 +91,8 @@ from bot.domain.repair import (
 )
 from bot.domain.topics import TOPIC_NAMES
 
+# The follow-ups a request's first message may also ask, answered when its flow opens.
+OPENING_ASIDES = ("reset_email_delay", "account_purged")
 # A parser reads the customer's answer (text, intent) into a slot value, or None.
 Parser = Callable[[str, Optional[str]], Any]
 
@@ -192,8 +194,24 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
             updates = await self._answer(requested, Turn(tracker), dispatcher, tracker, domain)
         else:
             updates = self._prefilled(tracker)
+            await self._aside_at_the_opening(dispatcher, tracker)
         tracker.slots.update(updates)
         return [SlotSet(slot, value) for slot, value in updates.items()]
+
+    async def _aside_at_the_opening(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> None:
+        """« mot de passe oublié, mon mail c'est …, il faut combien de temps pour recevoir le
+        mail ? »: a question asked with the request, which the flow's opening answer does
+        not answer, answered before the flow's first question (only those that leave the
+        flow as it is)."""
+        if tracker.get_slot(REQUESTED_SLOT):
+            return  # resumed, not opened
+        around = without_identifiers(tracker.latest_message.get("text") or "")
+        done = _said_this_turn(tracker)
+        kind = follow_up(done, around, None) if "?" in around else None
+        if kind in OPENING_ASIDES:
+            await answer_follow_up(self.context, kind, done, dispatcher, tracker, in_a_flow=True)
 
     def _answered_this_turn(self, tracker: Tracker) -> bool:
         """Whether the customer's latest message answers the requested slot: nothing but
@@ -542,6 +560,19 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
             return {slot: True, CANDIDATES: None, RETRIES: None}
         dispatcher.utter_message(response="utter_resume")
         return {slot: None}
+
+
+def _said_this_turn(tracker: Tracker) -> List[str]:
+    """The actions run and responses sent since the customer's latest message (the flow's
+    opening answer, when a form has just opened), latest first."""
+    said: List[str] = []
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            break
+        name = (event.get("metadata") or {}).get("utter_action") if kind == "bot" else None
+        said.append(event.get("name") if kind == "action" else name or "")
+    return [name for name in said if name]
 
 
 def _asks_the_bot(turn: Turn) -> bool:

@@ -42,6 +42,7 @@ from actions.handover import handover_with_offer
 from actions.submissions import send_password_email
 from bot.domain.identifiers import find_customer_ids, find_emails, without_identifiers
 from bot.domain.repair import (
+    AFTER_DETAILS_REFUSED,
     LAST_RESET_EMAIL,
     ambiguity,
     asks_a_question,
@@ -51,6 +52,7 @@ from bot.domain.repair import (
     corrects_the_reset_address,
     disputes_the_answer,
     follow_up,
+    insists,
     is_satisfied,
     names_nothing,
     names_only_the_account,
@@ -344,6 +346,12 @@ class ActionRepair(ContextAction):
             asked = "utter_anything_else" in previous_actions(tracker)
             dispatcher.utter_message(response="utter_goodbye" if asked else "utter_no_problem")
             return []
+        refused = set(previous_actions(tracker)) & AFTER_DETAILS_REFUSED
+        if intent == "affirm" and refused and insists(turn.text):
+            # « allez svp c urgent elle m'a donné son accord » after someone's details were
+            # refused: no yes to anything; the same answer, and the line.
+            dispatcher.utter_message(response="utter_out_of_scope")
+            return handover_with_offer(self.context, dispatcher, tracker)
         if intent == "affirm":
             # « oui » at « Puis-je vous aider pour autre chose ? » asks for the question;
             # « ok parfait » is satisfied with the answer.

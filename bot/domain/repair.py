@@ -1335,7 +1335,8 @@ def _follow_up_in(
     "change_it_yourself", "where_exactly", "reset_email_after_all", "personal_data_too",
     "personal_data_change", "addresses_change", "reset_for_another_account", "login_needed",
     "recreate_account", "password_too", "not_that", "orders_again", "addresses_again",
-    "reset_steps", "identifier", "deletion_warning", "deletion_by_form".
+    "reset_steps", "identifier", "deletion_warning", "deletion_by_form", "still_lost",
+    "personal_data_mine".
     A person asked for in words and surely (`topic` request_human) is never a follow-up
     but to the phone line's answer: « bizarre, j'ai commandé hier, je peux parler à quelqu'un ? »
     after the invoices wants the person. `topic`:
@@ -2009,6 +2010,23 @@ _DISPUTE = _any(
 )
 
 
+# « allez svp c urgent elle m'a donné son accord »: insisting after a refusal.
+_INSISTS = _any(
+    [
+        r"allez",
+        r"c est urgent",
+        r"(?:son|leur|mon) (?:accord|autorisation)",
+        r"(?:est|sont|suis) (?:d accord|au courant)",
+        r"(?:je suis|je suis bien) (?:autorise|habilite)e?",
+        r"s il vous plait|svp|stp",
+    ]
+)
+
+
+def insists(text: str) -> bool:
+    return _INSISTS.search(plain(text)) is not None
+
+
 def disputes_the_answer(text: str) -> bool:
     return _DISPUTE.search(plain(text)) is not None
 
@@ -2190,7 +2208,10 @@ _SECOND_QUESTION = re.compile(
     r"|c'est|c’est|c|quoi|on)\b)"
     # « je voudrais la facture, et savoir quelle adresse vous avez »: a second wish, in
     # the infinitive after a comma or « puis » (« ajouter et modifier une adresse » is one).
-    r"|(?:\s*,\s*(?:et|puis)|\s+puis)\s+(?=(?:savoir|conna[iî]tre|changer|modifier|supprimer"
+    # (« et » alone, after a noun: « voir mes factures et ajouter une adresse »; never after
+    # an infinitive, « ajouter et modifier une adresse » is one wish.)
+    r"|(?:\s*,\s*(?:et|puis)|\s+puis|(?<!er)(?<!ir)(?<!re)\s+et)\s+"
+    r"(?=(?:savoir|conna[iî]tre|changer|modifier|supprimer"
     r"|cr[ée]er|r[ée]cup[ée]rer|t[ée]l[ée]charger|ajouter|mettre [àa] jour|parler)\b)"
     r"|\s+(?:et aussi|et [ée]galement|ainsi que)[ ,:]+(?=\w)"
     # « la modification de mon adresse ainsi qu'à l'ajout de mon numéro »
@@ -2364,14 +2385,23 @@ _HELP_FILLER = {"moi", "urgent", "assistance", "m", "me", "pouvez", "pourriez", 
 _VAGUE_WORDS = _ACCOUNT_WORDS | _FILLER_WORDS | _HELP_WORDS | _HELP_FILLER
 
 
+# « alors voilà je voudrais changer » (dictated, the object still to come): a change of
+# nothing named.
+_CHANGE_WORDS = {"changer", "modifier", "change", "modifie", "mettre", "jour"}
+_WISH_WORDS = {"je", "voudrais", "veux", "souhaite", "souhaiterais", "aimerais", "alors", "voila"}
+
+
 def names_only_the_account(text: str) -> bool:
     """« mon compte », « problème compte client svp », « aide »: the account, or a call
-    for help, and nothing it is about."""
+    for help, or a change, and nothing it is about."""
     words = re.findall(r"[a-z0-9]+", plain(text))
     account = any(word in _ACCOUNT_WORDS for word in words)
     # « merci pour votre aide » thanks for the help given.
     helped = any(word in _HELP_WORDS for word in words) and not {"merci", "votre"} & set(words)
-    return (account or helped) and all(word in _VAGUE_WORDS for word in words)
+    # (« je veux changer mon compte » hesitates between two topics: `ambiguity`.)
+    change = any(word in _CHANGE_WORDS for word in words) and not account
+    vague = _VAGUE_WORDS | (_CHANGE_WORDS | _WISH_WORDS if change else set())
+    return (account or helped or change) and all(word in vague for word in words)
 
 
 # « ça marche pas votre truc », « jkdf le truc il veut po »: something does not work, and

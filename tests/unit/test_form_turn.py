@@ -665,3 +665,30 @@ def test_a_request_started_over_asks_its_questions_again(text, restarts):
         assert [m["response"] for m in dispatcher.messages] == ["utter_restart"]
     else:
         assert updates is None
+
+
+@pytest.mark.parametrize(
+    "text, said",
+    [
+        (
+            "mot de passe oublié, mon mail c'est t.leroy@wanadoo.fr, il faut combien de temps "
+            "pour recevoir le mail ?",
+            ["utter_reset_email_delay"],
+        ),
+        ("mot de passe oublié, mon mail c'est t.leroy@wanadoo.fr", []),
+    ],
+)
+def test_a_question_asked_with_the_request_is_answered_when_its_flow_opens(text, said):
+    events = [
+        {"event": "user", "text": text, "parse_data": {}},
+        {"event": "action", "name": "utter_forgot_password"},
+        {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_forgot_password"}},
+        {"event": "action", "name": "action_prefill_form_slots"},
+        {"event": "action", "name": "password_email_form"},
+    ]
+    message = {"text": text, "intent": {"name": "forgot_password", "confidence": 0.9}}
+    tracker = Tracker("c", {}, message, events, False, None, {}, "action_listen")
+    form = ValidatePasswordEmailForm(ActionContext.from_settings(load_settings()))
+    dispatcher = CollectingDispatcher()
+    asyncio.run(form.get_validation_events(dispatcher, tracker, {}))
+    assert [m["response"] for m in dispatcher.messages] == said

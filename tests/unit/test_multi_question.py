@@ -346,7 +346,16 @@ def test_a_message_correcting_its_first_question_is_one_question():
             "yo le login marche plus et jai besoin de la facture",
             ["yo le login marche plus", "jai besoin de la facture"],
         ),
+        # A second wish after « et » and a noun (not after an infinitive: one wish).
+        (
+            "je veux voir mes factures et ajouter une adresse de facturation",
+            ["je veux voir mes factures", "ajouter une adresse de facturation"],
+        ),
+        (
+            "je voudrais ajouter et modifier une adresse",
+            ["je voudrais ajouter et modifier une adresse"],
+        ),
     ],
 )
-def test_a_second_request_after_pis_or_an_sms_jai(text, parts):
+def test_a_second_request_after_pis_jai_or_et_and_a_noun(text, parts):
     assert clauses(text) == parts

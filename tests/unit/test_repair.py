@@ -22,6 +22,7 @@ from bot.domain.repair import (
     disputes_the_answer,
     explicit_yes_or_no,
     follow_up,
+    insists,
     is_satisfied,
     names_an_invoice,
     names_nothing,
@@ -1998,3 +1999,34 @@ def test_a_detail_named_after_the_invoices_path_is_not_that_path_again():
     assert follow_up(invoices, "ok et pour le tel je le change ou exactement") is None
     assert follow_up(invoices, "et sur mon téléphone c'est pareil ?") == "where_exactly"
     assert asks_about_the_purge("je reformule : mon ancien compte il est récupérable ou pas ?")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("allez svp c urgent elle m'a donné son accord", True),
+        ("je suis habilité, elle est au courant", True),
+        ("ok", False),
+        ("d'accord je comprends", False),
+    ],
+)
+def test_insisting_after_a_refusal(text, expected):
+    assert insists(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("alors voilà je voudrais changer", True),  # dictated, the object still to come
+        ("je voudrais modifier", True),
+        ("je veux changer mon mot de passe", False),
+        ("je veux changer d'adresse", False),
+    ],
+)
+def test_a_change_of_nothing_named_names_only_the_account(text, expected):
+    assert names_only_the_account(text) is expected
+
+
+def test_a_change_of_the_account_is_an_ambiguity_not_a_change_of_nothing():
+    assert not names_only_the_account("je veux changer mon compte")
+    assert ambiguity("je veux changer mon compte") == ("update_personal_data", "manage_addresses")
