@@ -6,7 +6,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import ActionContext, ContextAction, call_backend, logged_in_customer
+from actions.common import ActionContext, ContextAction, call_backend, logged_in_customer, text_of
 from actions.handover import utter_handover
 from bot.clients.account import AccountClient, BackendUnavailable
 from bot.domain.answers import addresses_list, invoice_links, orders_list, personal_details
@@ -87,7 +87,7 @@ class ActionAnswerInvoices(AccountAnswer):
 
     def anonymous(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         dispatcher.utter_message(response="utter_find_invoices")
-        text = tracker.latest_message.get("text") or ""
+        text = text_of(tracker.latest_message)
         if find_emails(text) or find_customer_ids(text):
             # « mon n° client C1000002, où sont mes factures ? »: a number typed proves
             # nothing; said before the invitation to log in.

@@ -69,6 +69,13 @@ def logged_in_customer(tracker: Tracker) -> Optional[str]:
     return verified_customer(tracker.latest_message.get("metadata"))
 
 
+def text_of(message: Any) -> str:
+    """A message's text (the latest message, or a user event's); "" when it has none or a
+    forged one (a number, a list: bad input is answered, never a crash)."""
+    text = message.get("text") if isinstance(message, dict) else None
+    return text if isinstance(text, str) else ""
+
+
 # How many of the customer's messages before the one that opens a flow may hold the value
 # it takes (« bonjour, mon mail c'est … » then « j'ai oublié mon mot de passe »).
 EARLIER_MESSAGES = 2
@@ -94,7 +101,7 @@ def typed_before(tracker: Tracker) -> List[str]:
         if in_latest is None:
             in_latest = not starts
             continue
-        texts.append(event.get("text") or "")
+        texts.append(text_of(event))
         if in_latest:
             in_latest = not starts
         else:

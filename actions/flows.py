@@ -22,6 +22,7 @@ from actions.common import (
     ContextAction,
     call_backend,
     logged_in_customer,
+    text_of,
     typed_before,
 )
 from actions.handover import hours_answer, utter_handover
@@ -103,7 +104,7 @@ async def answer_topic(
     if intent not in ANSWERS:
         return False
     if intent == "opening_hours":
-        dispatcher.utter_message(response=hours_answer(tracker.latest_message.get("text") or ""))
+        dispatcher.utter_message(response=hours_answer(text_of(tracker.latest_message)))
     for response in ANSWERS[intent]:
         dispatcher.utter_message(response=response)
     if intent in PERSONALISED:
@@ -118,7 +119,7 @@ async def prefill(context: ActionContext, tracker: Tracker) -> List[EventType]:
     number (from the backend), values typed in the message that opened it or, failing
     that, just before it (`typed_before`; they prove nothing: they only go into a ticket
     or a reset request, and the flow names them before it acts)."""
-    text = tracker.latest_message.get("text") or ""
+    text = text_of(tracker.latest_message)
     if not (find_emails(text) or find_customer_ids(text)):
         text = next((earlier for earlier in typed_before(tracker) if _holds_a_value(earlier)), "")
     typed_emails = find_emails(text)
@@ -161,7 +162,7 @@ def _reset_email_asked(tracker: Tracker) -> bool:
     oublié, vous pouvez m'envoyer un lien ? ») still gets the steps and the offer."""
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     flow = FLOWS.get(intent or "")
-    text = tracker.latest_message.get("text") or ""
+    text = text_of(tracker.latest_message)
     paused = tracker.get_slot(PENDING) == "password_email_form"
     return bool(flow and flow[1] == "password_email_form" and paused) and asks_for_the_reset_email(
         text
@@ -206,7 +207,7 @@ def recall_accounts_request(dispatcher: CollectingDispatcher, tracker: Tracker) 
 
 def resume_flow(form: str, tracker: Tracker) -> List[EventType]:
     """Takes a paused flow up again where it stopped, with a value typed on the way."""
-    text = tracker.latest_message.get("text") or ""
+    text = text_of(tracker.latest_message)
     events: List[EventType] = [
         SlotSet(PENDING, None),
         SlotSet(OUTCOME, None),

@@ -34,7 +34,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.common import ContextAction, logged_in_customer
+from actions.common import ContextAction, logged_in_customer, text_of
 from actions.flows import (
     ANSWERS,
     CANDIDATES,
@@ -207,7 +207,7 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
         flow as it is)."""
         if tracker.get_slot(REQUESTED_SLOT):
             return  # resumed, not opened
-        around = without_identifiers(tracker.latest_message.get("text") or "")
+        around = without_identifiers(text_of(tracker.latest_message))
         done = _said_this_turn(tracker)
         kind = follow_up(done, around, None) if "?" in around else None
         if kind in OPENING_ASIDES:

@@ -7,7 +7,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import ActionContext, ContextAction, typed_before
+from actions.common import ActionContext, ContextAction, text_of, typed_before
 from bot.domain.handover import contact_form_links, handover_response
 from bot.domain.hours import line_status
 from bot.domain.identifiers import find_emails
@@ -49,7 +49,7 @@ class ActionOpeningHours(ContextAction):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        dispatcher.utter_message(response=hours_answer(tracker.latest_message.get("text") or ""))
+        dispatcher.utter_message(response=hours_answer(text_of(tracker.latest_message)))
         return handover_with_offer(self.context, dispatcher, tracker)
 
 
@@ -70,7 +70,7 @@ def handover_with_offer(
     # « … vous pouvez me répondre à celine.roux@hotmail.fr »: the address to answer to,
     # given with the request or just before it (« bonsoir, paul.petit@… ici »), is not
     # asked again.
-    texts = [tracker.latest_message.get("text") or "", *typed_before(tracker)]
+    texts = [text_of(tracker.latest_message), *typed_before(tracker)]
     typed = next((found for text in texts if (found := find_emails(text))), [])
     given = [SlotSet("email", typed[0])] if len(typed) == 1 else []
     return [

@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import ActionContext, ContextAction, call_backend, logged_in_customer
+from actions.common import ActionContext, ContextAction, call_backend, logged_in_customer, text_of
 from actions.flows import (
     ANSWERS,
     FLOW_SLOTS,
@@ -149,7 +149,7 @@ class FormSubmission(ContextAction, ABC):
             if not await answer_question_after_cancel(self.context, dispatcher, tracker, domain):
                 dispatcher.utter_message(response="utter_no_problem")
             return
-        text = tracker.latest_message.get("text") or ""
+        text = text_of(tracker.latest_message)
         dispatcher.utter_message(response=self.cancelled_response(tracker))
         if outcome == "cancelled_goodbye":
             dispatcher.utter_message(response="utter_goodbye")

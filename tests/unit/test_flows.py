@@ -8,7 +8,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import ActionContext, typed_before
+from actions.common import ActionContext, text_of, typed_before
 from actions.flows import ANSWERS, FLOWS, WITH_HANDOVER, start_flow
 from bot.config import load_settings
 from bot.domain.repair import ACCOUNTS_REQUESTED, SPLIT_PART
@@ -90,3 +90,12 @@ def test_a_two_accounts_request_asked_again_recalls_its_ticket():
     events = asyncio.run(start_flow(context, "duplicate_accounts", dispatcher, tracker))
     assert events == []
     assert [m["response"] for m in dispatcher.messages] == ["utter_accounts_already_registered"]
+
+
+@pytest.mark.parametrize("message", [{"text": 42}, {"text": None}, {"text": ["x"]}, "x", None])
+def test_a_forged_text_reads_as_no_text(message):
+    """Bad input (tests/test_bad_input_run.py): a latest message or a user event whose text
+    is not a string is read as saying nothing, never a crash."""
+    assert text_of(message) == ""
+    events = ({"event": "user", "text": 42, "parse_data": {}}, BOT, said("mdp oublié"))
+    assert typed_before(conversation(*events)) == [""]
