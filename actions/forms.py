@@ -116,7 +116,7 @@ class Turn:
 
     def __init__(self, tracker: Tracker) -> None:
         message = tracker.latest_message or {}
-        self.text: str = message.get("text") or ""
+        self.text: str = text_of(message)
         # The NLU's ranking without the fallback: what the customer most likely meant.
         self.ranking: List[Dict[str, Any]] = [
             item
