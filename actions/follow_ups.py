@@ -103,6 +103,18 @@ def previous_actions(tracker: Tracker) -> List[str]:
     return remembered_actions(pairs, tracker.get_slot(LAST_RESET_EMAIL))
 
 
+def said_this_turn(tracker: Tracker) -> List[str]:
+    """The actions run and responses sent since the customer's latest message (the flow's
+    opening answer, when a form has just opened), latest first."""
+    said: List[str] = []
+    for kind, name in map(_kind_and_name, reversed(tracker.events)):
+        if kind in ("user", "split"):
+            break
+        if kind in ("action", "bot") and name:
+            said.append(name)
+    return said
+
+
 def _kind_and_name(event: Dict[str, Any]) -> Tuple[str, Optional[str]]:
     kind = str(event.get("event") or "")
     if kind == "user":

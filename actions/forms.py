@@ -46,7 +46,7 @@ from actions.flows import (
     RETRIES,
     answer_topic,
 )
-from actions.follow_ups import answer_follow_up, previous_actions
+from actions.follow_ups import answer_follow_up, previous_actions, said_this_turn
 from actions.handover import utter_handover
 from bot.domain.identifiers import (
     find_customer_ids,
@@ -208,7 +208,7 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
         if tracker.get_slot(REQUESTED_SLOT):
             return  # resumed, not opened
         around = without_identifiers(text_of(tracker.latest_message))
-        done = _said_this_turn(tracker)
+        done = said_this_turn(tracker)
         kind = follow_up(done, around, None) if "?" in around else None
         if kind in OPENING_ASIDES:
             await answer_follow_up(self.context, kind, done, dispatcher, tracker, in_a_flow=True)
@@ -560,19 +560,6 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
             return {slot: True, CANDIDATES: None, RETRIES: None}
         dispatcher.utter_message(response="utter_resume")
         return {slot: None}
-
-
-def _said_this_turn(tracker: Tracker) -> List[str]:
-    """The actions run and responses sent since the customer's latest message (the flow's
-    opening answer, when a form has just opened), latest first."""
-    said: List[str] = []
-    for event in reversed(tracker.events):
-        kind = event.get("event")
-        if kind == "user":
-            break
-        name = (event.get("metadata") or {}).get("utter_action") if kind == "bot" else None
-        said.append(event.get("name") if kind == "action" else name or "")
-    return [name for name in said if name]
 
 
 def _asks_the_bot(turn: Turn) -> bool:

@@ -559,12 +559,14 @@ _THE_SHOP = _any([r"votre", r"vos", r"vous", r"appeler", r"joindre", r"conseille
 
 
 # « le numéro de téléphone que vous avez »: the one on file, not the shop's.
+# « et mon tel c'est bien le 07 11 22 33 44 ? »: checked against the file.
+_CHECKED_AGAINST_FILE = r"(?:c est|c|cest) (?:bien|toujours|tjrs|tjs) (?:le|la|l|celui|celle)"
 _ON_FILE = _any(
     [
         r"(?:(?:que|qu|ke|k) )?(?:vous|vs) (?:avez|aviez)(?: enregistre\w*| sur moi| pour moi"
         r"| pr moi| de moi)?",
         r"(?:avez|aviez) vous(?: enregistre\w*)? (?:pour|sur|de) moi",
-        r"(?:c est|c|cest) (?:bien|toujours|tjrs|tjs) (?:le|la|l|celui|celle)",
+        _CHECKED_AGAINST_FILE,
     ]
 )
 MAX_ON_FILE_FOLLOW_UP_WORDS = 12
@@ -586,8 +588,7 @@ _ON_FILE_SAID = _any(
         r"(?:vous|vs) (?:avez|aviez) (?:enregistre\w*|sur moi|pour moi|pr moi)",
         # « Quel numéro de téléphone avez-vous pour moi ? »
         r"(?:avez|aviez) vous (?:enregistre\w* )?(?:pour|sur) moi",
-        # « et mon tel c'est bien le 07 11 22 33 44 ? »: checked against the file.
-        r"(?:c est|c|cest) (?:bien|toujours|tjrs|tjs) (?:le|la|l|celui|celle)",
+        _CHECKED_AGAINST_FILE,
     ]
 )
 
