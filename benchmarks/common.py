@@ -38,29 +38,32 @@ def process_group_files(pgid: int, name: str) -> Iterator[str]:
             continue
 
 
-def process_group_rss_mb(pgid: int) -> float:
-    """Resident memory of every process of a process group (a service and its children)."""
+def process_group_memory_mb(pgid: int) -> float:
+    """Memory of every process of a process group (a service and its children), as their
+    proportional set sizes (PSS): a page shared by n processes counts 1/n in each. Resident
+    sizes would count twice what the Rasa server's Sanic workers share with the process
+    they were forked from (and the libraries every process maps)."""
     total_kb = 0
-    for status in process_group_files(pgid, "status"):
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
+    for rollup in process_group_files(pgid, "smaps_rollup"):
+        for line in rollup.splitlines():
+            if line.startswith("Pss:"):
                 total_kb += int(line.split()[1])
     return round(total_kb / 1024, 1)
 
 
-def rss(stack: Stack) -> Dict[str, float]:
-    """Resident memory of each running service of a stack."""
-    return {s.spec.name: process_group_rss_mb(s.pid) for s in stack.services if s.alive()}
+def memory(stack: Stack) -> Dict[str, float]:
+    """Memory (PSS, MB) of each running service of a stack."""
+    return {s.spec.name: process_group_memory_mb(s.pid) for s in stack.services if s.alive()}
 
 
-def peak_rss_during(stack: Stack, work: Callable[[], None]) -> Dict[str, float]:
-    """The highest resident memory of each service while `work` runs (sampled every 0.5 s)."""
-    peaks = rss(stack)
+def peak_memory_during(stack: Stack, work: Callable[[], None]) -> Dict[str, float]:
+    """The highest memory (PSS) of each service while `work` runs (sampled every 0.5 s)."""
+    peaks = memory(stack)
     done = threading.Event()
 
     def sample() -> None:
         while not done.wait(0.5):
-            for name, value in rss(stack).items():
+            for name, value in memory(stack).items():
                 peaks[name] = max(peaks.get(name, 0.0), value)
 
     sampler = threading.Thread(target=sample)

@@ -44,6 +44,8 @@ def start_recording(pid: int, seconds: int, out: Path, rate: int = 100) -> subpr
             str(seconds),
             "--rate",
             str(rate),
+            # The Rasa server's Sanic workers are its children (RASA_WORKERS).
+            "--subprocesses",
             "--nolineno",
             "--format",
             "raw",
@@ -61,6 +63,9 @@ def short_frame(frame: str) -> str:
     return SITE.sub("(", frame).replace(f"({PROJECT_ROOT}/", "(")
 
 
+PROCESS_FRAME = re.compile(r'process \d+:"')
+
+
 def parse_collapsed(text: str) -> Stacks:
     stacks: Counter = Counter()
     for line in text.splitlines():
@@ -68,7 +73,9 @@ def parse_collapsed(text: str) -> Stacks:
         if not line:
             continue
         stack, _, count = line.rpartition(" ")
-        frames = tuple(short_frame(f) for f in stack.split(";") if f)
+        # With --subprocesses, each stack starts with a `process <pid>:"<command line>"`
+        # frame: the processes of one service are read as one.
+        frames = tuple(short_frame(f) for f in stack.split(";") if f and not PROCESS_FRAME.match(f))
         stacks[frames] += int(count)
     return dict(stacks)
 

@@ -39,7 +39,7 @@ import requests
 import sqlalchemy
 
 from benchmarks.bad_input import run as bad_input_run
-from benchmarks.common import peak_rss_during, percentiles, rss, table
+from benchmarks.common import memory, peak_memory_during, percentiles, table
 from bot.config import PROJECT_ROOT, Settings, load_settings
 from bot.domain.tokens import issue_token
 from bot.ops import cluster
@@ -391,7 +391,7 @@ def load_and_faults(args: argparse.Namespace, settings: Settings, stack: Stack) 
     )
     load = Conversations("load", args.turns, args.seed, args.conversations)
     timing: Dict[str, float] = {}
-    peaks = peak_rss_during(
+    peaks = peak_memory_during(
         stack,
         lambda: timing.update(
             seconds=asyncio.run(run_conversations(webhook, load, args.concurrency))
@@ -401,7 +401,7 @@ def load_and_faults(args: argparse.Namespace, settings: Settings, stack: Stack) 
         **summarise(load.made, timing["seconds"]),
         **verify(settings, base_url, load.made),
     }
-    report["rss_mb_load_peak"] = peaks
+    report["memory_mb_load_peak"] = peaks
     print(json.dumps(report["load"], ensure_ascii=False)[:400], flush=True)
 
     print("faults during load", flush=True)
@@ -478,7 +478,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             log_dir=RESULTS / "logs",
         ) as stack:
             report["ready_seconds"] = round(time.monotonic() - started, 1)
-            report["rss_mb_rest"] = rss(stack)
+            report["memory_mb_rest"] = memory(stack)
             if not args.bad_input_only:
                 report.update(load_and_faults(args, settings, stack))
             print("bad input", flush=True)
@@ -642,8 +642,8 @@ def render(report: Dict) -> str:
     settings = report["settings"]
     ok = "holds" if passed(report) else "**FAILED**"
     memory_rows = [
-        [name, report["rss_mb_rest"].get(name), report.get("rss_mb_load_peak", {}).get(name)]
-        for name in report["rss_mb_rest"]
+        [name, report["memory_mb_rest"].get(name), report.get("memory_mb_load_peak", {}).get(name)]
+        for name in report["memory_mb_rest"]
     ]
     scope = (
         "Bad input only (`--bad-input-only`): the load and the faults were not run this time."
@@ -667,7 +667,7 @@ def render(report: Dict) -> str:
         "what one run saw; the counts (statuses, rows, conversations) are what the checks read.",
         *(render_load(report) if "load" in report else []),
         *render_bad_input(report["bad_input"]),
-        "## Memory (MB resident, per process group)",
+        "## Memory (MB, PSS, per process group)",
         table(["process", "at rest", "peak under load"], memory_rows),
         "## Problems seen",
         "\n".join(problems) or "None.",

@@ -18,7 +18,7 @@ Writes `speed.json` into --out (keys below) and `profile_<process>.svg` flame gr
 - `bots`: {"anchor" | "ours": {
     `ready_seconds` {process: s from its start to answering, "total"},
     `levels` [{users, seconds, turns, errors, turns_per_s, p50_ms, p99_ms, mean_ms}],
-    `rss_mb` {"rest": {process: MB}, "load": {process: peak MB over every level}} }};
+    `memory_mb` (PSS) {"rest": {process: MB}, "load": {process: peak MB over every level}} }};
 - `long_conversation` (ours): {turns, p50_ms_last_10, p50_ms_10_turn, ratio};
 - `parse_ms`, `turn_ms` (ours, sequential): p50/p95/p99/mean of `/model/parse` and of a
   logged-in « où est ma facture ? » turn; `length_ms`: median parse and turn latency for
@@ -45,7 +45,7 @@ from typing import Any, Callable, Dict, List, Tuple
 import requests
 
 from benchmarks import anchor, flame
-from benchmarks.common import peak_rss_during, percentiles, rss
+from benchmarks.common import memory, peak_memory_during, percentiles
 from benchmarks.load import WEBHOOK, run_locust, turn
 from bot.config import PROJECT_ROOT, load_settings
 from bot.domain.messages import MAX_PASTED_LENGTH
@@ -246,7 +246,7 @@ def sweep(stack: Stack, url: str, tokens: List[str], plan: Plan, out: Path, name
             )
             print(name, levels[-1], flush=True)
 
-    peak = peak_rss_during(stack, run)
+    peak = peak_memory_during(stack, run)
     return levels, peak
 
 
@@ -284,7 +284,7 @@ def measure_anchor(plan: Plan, workdir: Path, csv_dir: Path) -> Dict[str, Any]:
     print("anchor ready", ready, flush=True)
     try:
         run_locust(url, 1, 2, csv_dir / "anchor-warmup")
-        rest = rss(stack)
+        rest = memory(stack)
         levels, peak = sweep(stack, url, [], plan, csv_dir, "anchor")
     finally:
         stack.stop()
@@ -293,7 +293,7 @@ def measure_anchor(plan: Plan, workdir: Path, csv_dir: Path) -> Dict[str, Any]:
         "epochs": plan.anchor_epochs or 100,
         "ready_seconds": ready,
         "levels": levels,
-        "rss_mb": {"rest": rest, "load": peak},
+        "memory_mb": {"rest": rest, "load": peak},
     }
 
 
@@ -308,7 +308,7 @@ def measure_ours(plan: Plan, workdir: Path, csv_dir: Path, out: Path, model: Pat
     extra: Dict[str, Any] = {}
     try:
         run_locust(url, 1, 2, csv_dir / "ours-warmup", tokens)
-        rest = rss(stack)
+        rest = memory(stack)
         levels, peak = sweep(stack, url, tokens, plan, csv_dir, "ours")
         extra["long_conversation"] = long_conversation(url, metadata, plan.long_turns)
         print("long conversation", extra["long_conversation"], flush=True)
@@ -316,7 +316,7 @@ def measure_ours(plan: Plan, workdir: Path, csv_dir: Path, out: Path, model: Pat
         extra["profile"] = profile_under_load(stack, url, tokens, plan, csv_dir, out)
     finally:
         stack.stop()
-    bot = {"ready_seconds": ready, "levels": levels, "rss_mb": {"rest": rest, "load": peak}}
+    bot = {"ready_seconds": ready, "levels": levels, "memory_mb": {"rest": rest, "load": peak}}
     return bot, extra
 
 

@@ -155,6 +155,16 @@ class Settings:
     # The single-machine layout's conversations (Rasa's SQL tracker store on SQLite), kept
     # across restarts for the GDPR erasure, `make missed` and the operators' review.
     tracker_db: Path = PROJECT_ROOT / "var" / "tracker.db"
+    # Sanic workers of the single-machine Rasa server (its processes share the tracker
+    # store and the lock store below, both SQLite files): two by default (one per core
+    # of a 2-core machine), each holding a copy of the model.
+    rasa_workers: int = 1
+
+    @property
+    def lock_db(self) -> Path:
+        """The single-machine layout's conversation locks (bot/rasa_ext/lock_store.py),
+        beside its conversations."""
+        return self.tracker_db.with_name("locks.db")
 
     @property
     def tracker_store_url(self) -> str:
@@ -179,6 +189,13 @@ def _parse_instant(value: str) -> datetime:
     if instant.tzinfo is None:
         raise ValueError(f"BOT_FIXED_NOW needs a UTC offset, got {value!r}")
     return instant
+
+
+def _positive_int(value: Optional[str], default: int) -> int:
+    number = int(value) if value and value.strip() else default
+    if number < 1:
+        raise ValueError(f"expected a whole number of at least 1, got {value!r}")
+    return number
 
 
 def _flag(value: str) -> bool:
@@ -284,6 +301,7 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         action_server_token=env.get("ACTION_SERVER_TOKEN") or None,
         cluster=load_cluster_settings(env),
         tracker_db=Path(env.get("TRACKER_SQLITE_PATH") or PROJECT_ROOT / "var" / "tracker.db"),
+        rasa_workers=_positive_int(env.get("RASA_WORKERS"), default=min(2, os.cpu_count() or 1)),
     )
 
 

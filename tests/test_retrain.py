@@ -19,11 +19,20 @@ from tests.support.stack import Chatter, send, texts
 
 
 def model_file(rasa: str, settings: Settings) -> str:
-    response = requests.get(
-        f"{rasa}/status", params={"token": settings.rasa_auth_token}, timeout=30
-    )
-    response.raise_for_status()
-    return response.json()["model_file"]
+    """The model the Rasa server serves, asked on new connections: every Sanic worker
+    (RASA_WORKERS) must name the same one (bot/rasa_ext/workers.py)."""
+    served = set()
+    for _ in range(4 * settings.rasa_workers):
+        response = requests.get(
+            f"{rasa}/status",
+            params={"token": settings.rasa_auth_token},
+            headers={"Connection": "close"},
+            timeout=30,
+        )
+        response.raise_for_status()
+        served.add(response.json()["model_file"])
+    assert len(served) == 1, f"the workers serve different models: {served}"
+    return served.pop()
 
 
 def test_the_promoted_model_is_loaded_while_the_bot_keeps_answering(

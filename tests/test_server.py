@@ -3,13 +3,14 @@
 import json
 import re
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 import sqlalchemy
 
 from bot.domain.tokens import issue_token
-from tests.support.stack import forget_rate_limits, texts, tickets_of
+from tests.support.stack import forget_rate_limits, send, texts, tickets_of, tracker
 
 
 def new_sender() -> str:
@@ -214,6 +215,24 @@ def test_conversations_are_kept_in_the_sql_tracker_store(chat, stack_settings):
     engine.dispose()
     assert str(stack_settings.tracker_db) in stack_settings.tracker_store_url
     assert stored >= 3  # the session start, the message, the greeting
+
+
+def test_messages_of_one_sender_sent_at_once_are_handled_one_after_the_other(rasa, stack_settings):
+    """`make run`'s Sanic workers (RASA_WORKERS) share the conversations' locks (SQLite,
+    bot/rasa_ext/lock_store.py): whichever workers get them, two messages of one
+    conversation never run at once, and both are kept."""
+    assert stack_settings.rasa_workers >= 2, "the layout under test runs several workers"
+    sender = new_sender()
+    messages = ["bonjour", "comment télécharger ma facture ?", "merci", "quels horaires ?"]
+    with ThreadPoolExecutor(max_workers=len(messages)) as pool:
+        replies = list(pool.map(lambda text: send(rasa, sender, text), messages))
+    assert all(replies), "each message gets its own answer"
+    events = tracker(rasa, sender, stack_settings)["events"]
+    assert sorted(e["text"] for e in events if e["event"] == "user") == sorted(messages)
+    # Never interleaved: each user message is followed by an answer before the next one.
+    kinds = [e["event"] for e in events if e["event"] in {"user", "bot"}]
+    users = [i for i, kind in enumerate(kinds) if kind == "user"]
+    assert all("bot" in kinds[a:b] for a, b in zip(users, users[1:]))
 
 
 @pytest.mark.parametrize(

@@ -139,6 +139,8 @@ def shell(settings: Settings) -> int:
                 **os.environ,
                 **action_token_env(config),
                 "ACTION_ENDPOINT_URL": action_server_url(config),
+                "TRACKER_SQLITE_PATH": str(config.tracker_db),
+                "LOCK_SQLITE_PATH": str(config.lock_db),
             },
         )
 

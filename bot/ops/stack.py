@@ -196,6 +196,11 @@ def rasa_server_spec(settings: Settings) -> ServiceSpec:
             **action_token_env(settings),
             **rasa_token_env(settings),
             "ACTION_ENDPOINT_URL": action_server_url(settings),
+            "LOCK_SQLITE_PATH": str(settings.lock_db),
+            # Rasa's own variable (rasa.core.utils.number_of_sanic_workers).
+            "SANIC_WORKERS": str(settings.rasa_workers),
+            # Where the workers agree on the model they serve (bot/rasa_ext/workers.py).
+            "MODEL_SYNC_DIR": str(settings.lock_db.with_name("rasa-workers")),
         },
         cwd=PROJECT_ROOT,
         ready_timeout=240,

@@ -50,7 +50,7 @@ from bot.domain.messages import MAX_MESSAGE_LENGTH, clean_message
 from bot.domain.outcomes import RESPONSES_HEADER
 from bot.domain.tokens import verified_metadata
 from bot.domain.typography import french
-from bot.rasa_ext import api_guard, multi_question
+from bot.rasa_ext import api_guard, multi_question, workers
 from bot.rasa_ext import speedups as rasa_speedups
 from bot.rasa_ext.tracker_store import TrackerStoreUnavailable
 
@@ -176,6 +176,11 @@ class ValidatingRestInput(InputChannel):
         webhook.listener("before_server_start")(
             lambda app, _loop: api_guard.install(app, self.rasa_auth_token)
         )
+        # Several Sanic workers: one spaCy model for all, one served model whichever got
+        # the `PUT /model`.
+        shared = workers.from_environment()
+        if shared is not None:
+            workers.install(webhook, *shared)
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:

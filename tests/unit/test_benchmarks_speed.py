@@ -230,14 +230,14 @@ def test_flame_graph_is_svg_with_a_box_per_frame():
     assert svg.count("<rect") == 1 + 1 + 5  # background, root, five distinct frames
 
 
-def _bot(levels, ready=10.0, rss=None):
+def _bot(levels, ready=10.0, memory=None):
     return {
         "ready_seconds": {"rasa": ready, "total": ready},
         "levels": [
             {"users": u, "turns_per_s": t, "p50_ms": p50, "p99_ms": p99, "errors": e}
             for u, t, p50, p99, e in levels
         ],
-        "rss_mb": {"rest": {}, "load": rss or {"rasa": 900.0}},
+        "memory_mb": {"rest": {}, "load": memory or {"rasa": 900.0}},
     }
 
 
@@ -248,7 +248,7 @@ def test_targets_compare_ours_with_the_plain_bot_of_the_same_run():
             "ours": _bot(
                 [(1, 40, 24, 50, 0), (16, 95, 150, 290, 0)],
                 ready=14,
-                rss={"rasa": 1000.0, "actions": 300.0},
+                memory={"rasa": 1000.0, "actions": 300.0},
             ),
         },
         "long_conversation": {

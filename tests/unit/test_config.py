@@ -6,7 +6,7 @@ import pytest
 
 from bot.config import PROJECT_ROOT, load_settings
 from bot.ops.run import retrain_hint
-from bot.ops.stack import demo_settings, rasa_argv, web_spec, with_run_secrets
+from bot.ops.stack import demo_settings, rasa_argv, rasa_server_spec, web_spec, with_run_secrets
 
 
 def test_defaults_run_on_one_machine():
@@ -98,3 +98,26 @@ def test_a_rasa_token_starting_with_a_dash_is_not_read_as_an_option():
 def test_placeholder_secrets_are_refused_at_start(name):
     with pytest.raises(ValueError, match=name):
         with_run_secrets(load_settings({name: "change-me"}))
+
+
+@pytest.mark.parametrize("value, expected", [("1", 1), ("3", 3), (" 2 ", 2)])
+def test_rasa_workers_come_from_rasa_workers(value, expected):
+    assert load_settings({"RASA_WORKERS": value}).rasa_workers == expected
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "deux"])
+def test_rasa_workers_must_be_a_whole_number_of_at_least_one(value):
+    with pytest.raises(ValueError):
+        load_settings({"RASA_WORKERS": value})
+
+
+def test_the_rasa_workers_share_their_locks_and_model_beside_the_conversations(tmp_path):
+    settings = dataclasses.replace(
+        load_settings({"RASA_WORKERS": "2"}), tracker_db=tmp_path / "t.db"
+    )
+    env = with_run_secrets(settings)
+
+    spec_env = rasa_server_spec(env).env
+    assert spec_env["SANIC_WORKERS"] == "2"
+    assert spec_env["LOCK_SQLITE_PATH"] == str(tmp_path / "locks.db")
+    assert spec_env["MODEL_SYNC_DIR"] == str(tmp_path / "rasa-workers")
