@@ -47,6 +47,12 @@ class AccountAnswer(ContextAction, ABC):
         if customer_id is None:
             self.anonymous(dispatcher, tracker)
             return []
+        named = find_customer_ids(text_of(tracker.latest_message))
+        if any(number != customer_id for number in named):
+            # « je voulais les factures du client C1000001, ma femme »: another account's
+            # data goes to its owner, logged in; this one's would answer another question.
+            dispatcher.utter_message(response="utter_only_own_account")
+            return []
         try:
             data = await call_backend(self.fetch, self.context.account_client(), customer_id)
         except BackendUnavailable:

@@ -34,7 +34,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.common import ContextAction, logged_in_customer, text_of
+from actions.common import ActionContext, ContextAction, logged_in_customer, text_of
 from actions.flows import (
     ANSWERS,
     CANDIDATES,
@@ -51,24 +51,28 @@ from actions.handover import utter_handover
 from bot.domain.identifiers import (
     find_customer_ids,
     find_emails,
+    has_phone_number,
     is_spelled_email,
     parse_customer_id,
     without_identifiers,
 )
 from bot.domain.repair import (
     ASKS,
+    OUT_OF_SCOPE_CONFIDENCE,
     SURE_CONFIDENCE,
     asks_a_question,
     asks_for_someone,
     asks_for_the_reset_email,
     asks_only_for_the_number,
     asks_the_identifier,
+    asks_the_identifier_in_a_part,
     asks_to_be_called_back,
     asks_what_a_word_means,
     changed_mind,
     closes_with_cancel,
     corrected_to,
     corrects_the_subject,
+    ends_with_a_confirmation,
     explicit_yes_or_no,
     follow_up,
     opens_with_a_plain_no,
@@ -81,6 +85,7 @@ from bot.domain.repair import (
     says_yes_plainly,
     takes_it_back,
     thanks_resigned,
+    the_question_part,
     wants_to_cancel,
     wants_to_leave_a_message,
     wants_to_restart,
@@ -251,17 +256,23 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
                     # before the form's next question.
                     await answer_topic(self.context, turn.intent or "", dispatcher, tracker, domain)
                 elif updates.get(slot) is not None and "?" in turn.text:
-                    await self._aside_with_the_value(turn, dispatcher, tracker)
+                    await self._aside_with_the_value(slot, turn, dispatcher, tracker, domain)
                 return updates
         return await self._detour(slot, turn, dispatcher, tracker, domain)
 
     async def _aside_with_the_value(
-        self, turn: Turn, dispatcher: CollectingDispatcher, tracker: Tracker
+        self,
+        slot: Text,
+        turn: Turn,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> None:
         """The question said around the value the form asked for, answered before the
         form goes on: « jean@x.fr. par contre ça fait 4 ans …, ça marche quand même ? »,
         « C1000004 et C1000003. c'est quoi mon identifiant ? », « …fr, et c'est quoi votre
-        numéro de tel ? »."""
+        numéro de tel ? »; with a yes to an offer, any question the bot answers (« oui je
+        veux bien laisser un message, mais vous rouvrez quand ? »)."""
         around = without_identifiers(turn.text)
         if asks_the_identifier(around):
             dispatcher.utter_message(response="utter_identifier")
@@ -269,6 +280,16 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
             utter_handover(self.context, dispatcher)
         elif kind := follow_up(done := previous_actions(tracker), around, None):
             await answer_follow_up(self.context, kind, done, dispatcher, tracker, in_a_flow=True)
+        elif slot in OFFER_SLOTS and yes_with_a_question(turn.text):
+            done = previous_actions(tracker)
+            kind = follow_up(done, the_question_part(around), None)
+            if kind is not None:
+                # « …, mais vous rouvrez quand exactement ? » after the closed line's hours.
+                await answer_follow_up(
+                    self.context, kind, done, dispatcher, tracker, in_a_flow=True
+                )
+            else:
+                await answer_the_other_question(self.context, dispatcher, tracker, domain)
 
     @staticmethod
     def _asks_aside(turn: Turn, tracker: Tracker) -> bool:
@@ -312,7 +333,7 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
             (turn.words <= 10 and wants_to_cancel(turn.text))
             or opens_with_cancel(turn.text)
             or closes_with_cancel(turn.text)
-        )
+        ) and not ends_with_a_confirmation(turn.text)
         # « finalement non, je garde mon compte » at « Confirmez-vous … ? »: a no, which the
         # flow answers in its own words.
         says_no = slot in self.yes_no_slots and value is False
@@ -487,6 +508,13 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
         answered = await self._follow_up(slot, turn, dispatcher, tracker)
         if answered is not None:
             return answered
+        # « oui je veux bien mais c'est quoi mon identifiant déjà ? » at the offer: the
+        # question answered, and the offer taken.
+        yes_and_asks = slot in OFFER_SLOTS and yes_with_a_question(turn.text)
+        if yes_and_asks and await answer_the_other_question(
+            self.context, dispatcher, tracker, domain
+        ):
+            return {slot: True, CANDIDATES: None, RETRIES: None}
         same_flow = turn.intent is not None and turn.intent == _opening_intent(tracker)
         # « … arobase free point fr » or « marc@gmail » is an address (mis)typed, not
         # another question: it goes to the invalid-value answer below, whatever the NLU
@@ -530,7 +558,10 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
         mistyped, rather than another question."""
         parser = self.parsers[slot]
         if parser in (email_parser, emails_parser):
-            return is_spelled_email(turn.text) or ("@" in turn.text and turn.words <= 4)
+            # (« mon tel c'est le 07 11 22 33 44 » where the e-mails are asked: the wrong
+            # kind of value, answered as one.)
+            mistyped = is_spelled_email(turn.text) or ("@" in turn.text and turn.words <= 4)
+            return mistyped or (has_phone_number(turn.text) and turn.words <= 12)
         if parser in (customer_id_parser, customer_ids_parser):
             return turn.words <= 4 and any(char.isdigit() for char in turn.text)
         return False
@@ -570,6 +601,49 @@ def _asks_the_bot(turn: Turn) -> bool:
         turn.intent in SIDE_QUESTIONS
         and turn.confidence >= SIDE_QUESTION_CONFIDENCE
         and asks_a_question(turn.text)
+    )
+
+
+# The topics a question asked besides a cancel, a no or a yes is answered with.
+OTHER_QUESTIONS = set(ANSWERS) - {"out_of_scope"} - set(FLOWS)
+MIN_QUESTION_WORDS = 5
+
+
+async def answer_the_other_question(
+    context: ActionContext,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    domain: Dict[Text, Any],
+) -> bool:
+    """Answers the question a message asks besides its answer to the flow: a cancel, a
+    no or a yes to an offer; False when it asks none."""
+    turn = Turn(tracker)
+    if turn.words < MIN_QUESTION_WORDS:
+        return False
+    around = without_identifiers(turn.text)
+    if asks_the_identifier_in_a_part(around):
+        # « non merci, par contre c'est quoi mon identifiant ? »: read as the password's
+        # topic, whose flow was just declined; what the identifier is. « oui je veux bien
+        # mais c'est quoi mon identifiant déjà, c'est pas mon numéro client ? »: after the yes.
+        dispatcher.utter_message(response="utter_identifier")
+        return True
+    if turn.is_confident(*OTHER_QUESTIONS):
+        return await answer_topic(context, turn.intent or "", dispatcher, tracker, domain)
+    if turn.asks in OTHER_QUESTIONS:
+        return await answer_topic(context, turn.asks or "", dispatcher, tracker, domain)
+    if _asks_out_of_scope(turn):
+        # « annuler, je garde mon compte. Vous acceptez les retours sous combien de
+        # jours ? »: that question's answer (the phone line) after the cancellation.
+        return await answer_topic(context, "out_of_scope", dispatcher, tracker, domain)
+    return False
+
+
+def _asks_out_of_scope(turn: Turn) -> bool:
+    """A question surely out of scope; a bare « laissez tomber » read out of scope is not."""
+    return (
+        "?" in turn.text
+        and turn.intent == "out_of_scope"
+        and turn.confidence >= OUT_OF_SCOPE_CONFIDENCE
     )
 
 
@@ -645,6 +719,9 @@ def yes_no_parser(text: str, intent: Optional[str]) -> Optional[bool]:
     if changed is not None:
         # « euh non... enfin si, envoyez-le moi oui »: the last answer.
         return changed
+    if ends_with_a_confirmation(text):
+        # « non tant pis, je veux vraiment le supprimer. oui je confirme »
+        return True
     if opens_with_a_plain_no(text):
         # « non pas besoin de message. pour revenir à mon nom, c'est où ? »: a no, then more.
         return False

@@ -11,27 +11,21 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import ActionContext, ContextAction, call_backend, logged_in_customer, text_of
 from actions.flows import (
-    ANSWERS,
     FLOW_SLOTS,
-    FLOWS,
     NEXT_FLOW,
     OUTCOME,
     PENDING,
-    answer_topic,
     resume_flow,
     start_flow,
 )
-from actions.forms import Turn
+from actions.forms import answer_the_other_question
 from actions.handover import handover_with_offer, utter_handover
 from bot.clients.account import BackendUnavailable, RateLimited
-from bot.domain.identifiers import without_identifiers
 from bot.domain.repair import (
     ACCOUNTS_REQUESTED,
     DELETION_REQUESTED,
     LAST_RESET_EMAIL,
-    OUT_OF_SCOPE_CONFIDENCE,
     asks_for_someone,
-    asks_the_identifier,
     will_phone,
 )
 from bot.domain.summary import message_ticket_body
@@ -40,45 +34,8 @@ from bot.domain.tickets import DELETION_SUBJECT, OTHER_SUBJECT
 # Questions a cancel may carry (« laissez tomber, en fait je cherchais mes factures »);
 # not out of scope: « laissez tomber, c'est pas grave » is no question.
 # Nor a flow: « laissez tomber, je ne veux plus supprimer mon compte » is the cancel itself.
-QUESTIONS_AFTER_CANCEL = set(ANSWERS) - {"out_of_scope"} - set(FLOWS)
-MIN_QUESTION_WORDS = 5
 # What a flow paused for a person keeps until « on reprend » (its values so far).
 PAUSED_VALUES = ("email", "customer_id", "account_emails", "wants_reset_email")
-
-
-async def answer_question_after_cancel(
-    context: ActionContext,
-    dispatcher: CollectingDispatcher,
-    tracker: Tracker,
-    domain: Dict[Text, Any],
-) -> bool:
-    """Answers the question the cancelling message also asks; False when it asks none."""
-    turn = Turn(tracker)
-    if turn.words < MIN_QUESTION_WORDS:
-        return False
-    if asks_the_identifier(without_identifiers(turn.text)):
-        # « non merci, par contre c'est quoi mon identifiant ? »: read as the password's
-        # topic, whose flow was just declined; what the identifier is.
-        dispatcher.utter_message(response="utter_identifier")
-        return True
-    if turn.is_confident(*QUESTIONS_AFTER_CANCEL):
-        return await answer_topic(context, turn.intent or "", dispatcher, tracker, domain)
-    if turn.asks in QUESTIONS_AFTER_CANCEL:
-        return await answer_topic(context, turn.asks or "", dispatcher, tracker, domain)
-    if _asks_out_of_scope(turn):
-        # « annuler, je garde mon compte. Vous acceptez les retours sous combien de
-        # jours ? »: that question's answer (the phone line) after the cancellation.
-        return await answer_topic(context, "out_of_scope", dispatcher, tracker, domain)
-    return False
-
-
-def _asks_out_of_scope(turn: Turn) -> bool:
-    """A question surely out of scope; a bare « laissez tomber » read out of scope is not."""
-    return (
-        "?" in turn.text
-        and turn.intent == "out_of_scope"
-        and turn.confidence >= OUT_OF_SCOPE_CONFIDENCE
-    )
 
 
 class FormSubmission(ContextAction, ABC):
@@ -146,7 +103,7 @@ class FormSubmission(ContextAction, ABC):
         """A request cancelled, or an offer declined with a question (« non pas de
         message. vous rouvrez quand ? »): said, then what the message also asks."""
         if outcome == "declined":
-            if not await answer_question_after_cancel(self.context, dispatcher, tracker, domain):
+            if not await answer_the_other_question(self.context, dispatcher, tracker, domain):
                 dispatcher.utter_message(response="utter_no_problem")
             return
         text = text_of(tracker.latest_message)
@@ -160,7 +117,7 @@ class FormSubmission(ContextAction, ABC):
             # « laissez tomber, passez-moi un conseiller »: a person, then the line.
             dispatcher.utter_message(response="utter_request_human_intro")
             utter_handover(self.context, dispatcher)
-        elif await answer_question_after_cancel(self.context, dispatcher, tracker, domain):
+        elif await answer_the_other_question(self.context, dispatcher, tracker, domain):
             dispatcher.utter_message(response="utter_anything_else")
 
     # The form this action ends (the one « on reprend » takes up again).
@@ -191,7 +148,7 @@ class ActionSendPasswordEmail(FormSubmission):
         if tracker.get_slot("wants_reset_email") is False:
             dispatcher.utter_message(response="utter_no_problem")
             # « non pas besoin du mail alors. comment je recrée un compte ? »
-            if await answer_question_after_cancel(self.context, dispatcher, tracker, {}):
+            if await answer_the_other_question(self.context, dispatcher, tracker, {}):
                 dispatcher.utter_message(response="utter_anything_else")
             return None
         return await send_password_email(

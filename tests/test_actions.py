@@ -127,6 +127,23 @@ def test_another_customer_sees_only_their_own_orders(action_context, logged_in):
     assert not any(order in sophie[0]["orders"] for order in marie_orders)
 
 
+@pytest.mark.parametrize("action", [ActionAnswerInvoices, ActionAnswerAddresses])
+def test_another_customers_number_gets_no_account_data(action_context, logged_in, action):
+    """« je voulais les factures du client C1000001, ma femme », logged in as C1000004: no
+    data of either account; another's data needs its owner's log-in (blind51)."""
+    text = "ah pardon c'est pas pour moi, je voulais les factures du client C1000001, ma femme"
+    _, messages = run(action(action_context), tracker(text, metadata=logged_in("C1000004")))
+    assert responses(messages) == ["utter_only_own_account"]
+
+
+def test_the_customers_own_number_typed_changes_nothing(action_context, logged_in):
+    text = "mes factures svp, je suis le client C1000001"
+    _, messages = run(
+        ActionAnswerInvoices(action_context), tracker(text, metadata=logged_in("C1000001"))
+    )
+    assert responses(messages) == ["utter_invoices_list"]
+
+
 def test_customer_without_order(action_context, logged_in):
     _, messages = run(ActionAnswerInvoices(action_context), tracker(metadata=logged_in("C1000005")))
     assert responses(messages) == ["utter_no_orders", "utter_find_invoices"]

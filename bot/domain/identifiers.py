@@ -37,6 +37,14 @@ THOUSANDS_GROUPED = re.compile(r"(?<![\w.,])(\d{1,2}(?:[ .\u00a0\u202f]\d{3}){2}
 CANONICAL_CUSTOMER_ID = re.compile(r"^C\d{7,8}$")
 
 
+# French phone numbers: 06 12 34 56 78, 06.12.34.56.78, 0612345678, +33 6 12 34 56 78.
+PHONE = re.compile(r"(?<![\w+])(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\w)")
+
+
+def has_phone_number(text: str) -> bool:
+    return PHONE.search(text) is not None
+
+
 def canonical_customer_id(digits: str) -> str:
     """C and the number on 7 digits at least (a leading zero typed or not): as stored."""
     return f"C{int(digits):07d}"

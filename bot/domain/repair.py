@@ -59,11 +59,15 @@ _CANCEL = _any(
         r"(?:je dois|laissez moi|laisse moi) (?:y )?reflechir",
         r"je (?:le )?ferai? plus tard",
         r"on verra plus tard",
-        r"je (?:verrai|reviendrai) plus tard",
-        # « N'ouvrez aucune demande pour le moment, je reviendrai vers vous. »
-        r"je reviendrai vers vous",
+        r"je verrai plus tard",
+        # « N'ouvrez aucune demande pour le moment, je reviendrai vers vous. », « bon je
+        # reviendrai quand j'aurai retrouvé mon numéro client »
+        r"je (?:reviendrai|repasserai)\b",
         r"n ouvrez (?:aucune|pas de|rien)",
-        r"je (?:vais|prefere) plutot (?:appeler|telephoner)",
+        # « bof je vais plutôt appeler le service client », « je préfère rappeler lundi »
+        # (not « je préfère appeler, c'est quoi le numéro ? »: the request waits, paused)
+        r"je (?:vais|prefere) plutot (?:vous |les )?(?:appeler|telephoner|rappeler)",
+        r"je prefere (?:vous |les )?rappeler",
         r"tant pis",
         # « … donc non, ne supprimez rien »
         r"ne (?:le |la )?supprimez (?:rien|pas)",
@@ -288,7 +292,8 @@ def wants_to_cancel(text: str) -> bool:
 _WILL_PHONE = _any(
     [
         r"j appellerai",
-        r"je vais (?:vous |les )?(?:appeler|telephoner|rappeler)(?! (?:mon|ma|mes)\b)",
+        r"je (?:vais|prefere) (?:plutot )?(?:vous |les )?(?:appeler|telephoner|rappeler)"
+        r"(?! (?:mon|ma|mes)\b)",
         r"je vous (?:appelle|telephone|rappelle)",
         r"je (?:vous |les )?(?:telephonerai|rappellerai)",
         r"je passerai (?:un coup de fil|par le telephone)",
@@ -666,7 +671,8 @@ AFTER_DATA_SHOWN = {
 }
 _CHANGE_IT = _any(
     [
-        r"(?:la|le|les|l) (?:changer|modifier|mettre a jour|corriger|rectifier|remplacer)",
+        # (« je veux en changer, je fais comment ? »)
+        r"(?:la|le|les|l|en) (?:changer|modifier|mettre a jour|corriger|rectifier|remplacer)",
         # « ah bon ? je l'ajoute où alors » after no address on file.
         r"(?:je |j )?(?:l|en) (?:ajoute|ajouter|rajoute|rajouter|mets|mettre)"
         r" (?:une )?(?:ou|comment)",
@@ -712,6 +718,8 @@ _SOMEONE = _any(
         r"(?:parler|parle|echanger|discuter) (?:a|avec) (?:quelqu un|qqn|un|une|vos|des)",
         r"(?:un|une|des|vos) (?:conseill\w+|humains?|vraie? personnes?|agents?|operat\w+)",
         r"(?:un|une|des) (?:vrai|vraie|vrais|vraies|veritable) (?:humains?|conseill\w+|agents?)",
+        # « I want a real person », « can I talk to a human »
+        r"(?:a|an) (?:real |actual )?(?:person|human|agent)\b",
         r"quelqu un (?:au telephone|de chez vous|du service|de vrai|de reel|d humain)",
         # « donnez-moi le numéro direct »: the line asked for, to reach someone.
         r"(?:donnez|donne|filez|file|passez|passe)(?: moi| nous)? (?:le|votre|un|ce|vot)"
@@ -994,6 +1002,14 @@ _OLDER_ONES = re.compile(
     r"^(?:et |mais |ok |alors )*(?:pour |pr )?(?:les |des |mes )?(?:plus )?"
     r"(?:anciennes?|vieilles?|precedentes?|d avant|de l an(?:nee)? (?:dernier|derniere))"
     r"(?: factures?| commandes?)?(?: alors| du coup| svp)?[ ?!.]*$"
+)
+# « elle est de quand ? » after the orders listed: their dates are in the list.
+_WHEN_DATED = _any(
+    [
+        r"(?:elle|il|elles|ils|c|ca|sa) (?:est|sont|date|datent) de quand",
+        r"(?:de |a )?quelle date",
+        r"datee?s? de quand",
+    ]
 )
 # « on peut pas l'avoir par mail avant ? », after the invoices or when they come.
 _BEFORE_SHIPPING = _any(
@@ -1289,12 +1305,39 @@ MAX_HOURS_FOLLOW_UP_WORDS = 14
 MAX_WHERE_WORDS = 14
 
 
+# « le nouveau c'est le 06 11 22 33 44, non attendez je me suis trompée, 06 11 22 33 45 »:
+# what the customer said again after correcting it.
+_CORRECTION_MARK = re.compile(
+    r"\b(?:non attendez?|je me suis tromp[ée]e?(?: de (?:num[ée]ro|commande|chiffre|mail))?"
+    r"|enfin non|ah non)\b[ ,.:!]*",
+    re.IGNORECASE,
+)
+
+
+def after_a_self_correction(text: str) -> Optional[str]:
+    """The words after the message's last self-correction, when they hold the value
+    corrected (a number, an address); None otherwise (« ah non j'ai pas le temps d'appeler,
+    on reprend ici » corrects no value)."""
+    ends = [match.end() for match in _CORRECTION_MARK.finditer(text)]
+    rest = text[ends[-1] :].strip(" ,.") if ends else ""
+    return rest if re.search(r"\d|@", rest) else None
+
+
 def follow_up(
     previous_actions: Sequence[str], text: str, topic: Optional[str] = None
 ) -> Optional[str]:
     """_follow_up_in the previous turn (`previous_actions`, with_memory's list), or one in
     FROM_EARLIER in the turn before it; that turn first when the message points back to it
-    in words (EARLIER)."""
+    in words (EARLIER). A message that corrects itself is read by what it says after the
+    correction when the whole is no follow-up."""
+    kind = _follow_up_of_the_turns(previous_actions, text, topic)
+    corrected = after_a_self_correction(text) if kind is None else None
+    return _follow_up_of_the_turns(previous_actions, corrected, topic) if corrected else kind
+
+
+def _follow_up_of_the_turns(
+    previous_actions: Sequence[str], text: str, topic: Optional[str]
+) -> Optional[str]:
     now, turns, spare = _turns_to_read(previous_actions, text)
     for actions in turns:
         kind = _follow_up_in(actions, text, topic, spare)
@@ -1393,6 +1436,20 @@ def asks_the_identifier(text: str) -> bool:
     """« c koi mon identifiant pour me connecter », « jsp quel est mon login »."""
     words = plain(text)
     return _word_count(words) <= MAX_IDENTIFIER_WORDS and _IDENTIFIER.search(words) is not None
+
+
+def the_question_part(text: str) -> str:
+    """The part of the message, between its commas, that holds its question mark (« oui je
+    veux bien laisser un message, mais vous rouvrez quand exactement ? » → « mais vous
+    rouvrez quand exactement ? »); the whole text when none does."""
+    asked = [part for part in re.split(r"[,;]+", text) if "?" in part]
+    return asked[-1].strip() if asked else text
+
+
+def asks_the_identifier_in_a_part(text: str) -> bool:
+    """asks_the_identifier of one part of the message between its commas or full stops:
+    « oui je veux bien mais c'est quoi mon identifiant déjà, c'est pas mon numéro client ? »."""
+    return any(asks_the_identifier(part) for part in re.split(r"[,;.!?]+", text))
 
 
 def _follow_up_of(
@@ -1633,7 +1690,8 @@ def _the_data_again(previous_actions: Sequence[str], words: str, count: int) -> 
     # (« elle est encore téléchargeable ? »: the list again, which links each invoice.)
     # (« Bon, je vais la télécharger chez ma fille alors. Merci beaucoup » is no question.)
     download = _DOWNLOAD.search(words) and not _WHERE.search(words) and "merci" not in words
-    if done & AFTER_ORDERS_SHOWN and (_AN_ORDER.search(words) or download):
+    dated = _WHEN_DATED.search(words)
+    if done & AFTER_ORDERS_SHOWN and (_AN_ORDER.search(words) or download or dated):
         return "orders_again"
     if done & AFTER_ADDRESSES and _AN_ADDRESS_KIND.search(words) and not _A_CHANGE.search(words):
         return "addresses_again"
@@ -2149,6 +2207,22 @@ def explicit_yes_or_no(text: str) -> Optional[bool]:
     return None
 
 
+# The last sentence of a message, this short, is its answer when it confirms.
+MAX_CLOSING_YES_WORDS = 4
+
+
+def ends_with_a_confirmation(text: str) -> bool:
+    """« non tant pis, je veux vraiment le supprimer. oui je confirme »: whatever came
+    before, a short last sentence that confirms is the answer."""
+    parts = sentences(text)
+    last = plain(parts[-1])
+    return (
+        len(parts) > 1
+        and _word_count(last) <= MAX_CLOSING_YES_WORDS
+        and explicit_yes_or_no(last) is True
+    )
+
+
 # « pourquoi pas » agrees; « euh je sais pas trop » neither agrees nor refuses, nor does
 # « j'ai déjà fait mot de passe oublié, ça marche pas »: what failed, not a no.
 _FAILS = _any(
@@ -2199,6 +2273,8 @@ def sentences(text: str) -> List[str]:
     return _SENTENCE_END.split(text.strip())
 
 
+# « me déconnecter »: a wish of its own, however short.
+_REFLEXIVE_WISH = r"(?:me|m['’])\s*(?:d[ée]connecter|connecter|inscrire|identifier)\b"
 _SECOND_QUESTION = re.compile(
     # (« pis »: Québec's « puis ».)
     r"\s+(?:et|puis|pis|aussi|sinon|et aussi|et sinon|et puis|et en plus|en plus|de plus"
@@ -2213,7 +2289,9 @@ _SECOND_QUESTION = re.compile(
     # an infinitive, « ajouter et modifier une adresse » is one wish.)
     r"|(?:\s*,\s*(?:et|puis)|\s+puis|(?<!er)(?<!ir)(?<!re)\s+et)\s+"
     r"(?=(?:savoir|conna[iî]tre|changer|modifier|supprimer"
-    r"|cr[ée]er|r[ée]cup[ée]rer|t[ée]l[ée]charger|ajouter|mettre [àa] jour|parler)\b)"
+    r"|cr[ée]er|r[ée]cup[ée]rer|t[ée]l[ée]charger|ajouter|mettre [àa] jour|parler)\b"
+    # « changer mon mot de passe puis me déconnecter »
+    r"|" + _REFLEXIVE_WISH + ")"
     r"|\s+(?:et aussi|et [ée]galement|ainsi que)[ ,:]+(?=\w)"
     # « la modification de mon adresse ainsi qu'à l'ajout de mon numéro »
     r"|\s+ainsi qu['’](?=\w)"
@@ -2229,6 +2307,7 @@ _SECOND_QUESTION = re.compile(
 # The mark of a list item: « 2) », « (2) », « - », « • ».
 _LIST_MARK = re.compile(r"^(?:\(?\d{1,2}[).-]|[-•*])\s+")
 MIN_CLAUSE_WORDS = 3
+_A_SHORT_WISH = re.compile(_REFLEXIVE_WISH, re.IGNORECASE)
 
 
 def clauses(text: str) -> List[str]:
@@ -2243,7 +2322,7 @@ def clauses(text: str) -> List[str]:
     carried = ""
     for piece in filter(None, pieces):
         piece = f"{carried} {piece}".strip()
-        if len(piece.split()) < MIN_CLAUSE_WORDS:
+        if len(piece.split()) < MIN_CLAUSE_WORDS and not _A_SHORT_WISH.match(piece):
             carried = piece
         else:
             parts.append(piece)

@@ -17,11 +17,11 @@ from actions.forms import (
     ValidateDuplicateAccountsForm,
     ValidateLeaveMessageForm,
     ValidatePasswordEmailForm,
+    answer_the_other_question,
     message_parser,
     numbers_corrected,
     yes_no_parser,
 )
-from actions.submissions import answer_question_after_cancel
 from bot.config import load_settings
 
 
@@ -555,6 +555,9 @@ def test_the_number_asked_inside_a_request_is_an_aside(text, paused):
         ("non non", "deny", False),
         ("ah non merci", "deny", False),
         ("oui si vous voulez", "affirm", True),
+        # A short confirmation closing the message is its answer (blind51).
+        ("non tant pis, je veux vraiment le supprimer. oui je confirme", "deny", True),
+        ("je confirme. non attendez", "deny", False),
     ],
 )
 def test_the_answer_changed_in_the_same_message(text, intent, expected):
@@ -576,9 +579,22 @@ def test_the_question_around_the_value_is_answered(text, said):
     form = ValidateDuplicateAccountsForm(ActionContext.from_settings(load_settings()))
     tracker = form_tracker(text, [("inform", 0.9)], trigger="duplicate_accounts")
     dispatcher = CollectingDispatcher()
-    asyncio.run(form._aside_with_the_value(Turn(tracker), dispatcher, tracker))
+    turn = Turn(tracker)
+    asyncio.run(form._aside_with_the_value("customer_id", turn, dispatcher, tracker, {}))
     responses = [message.get("response") or "" for message in dispatcher.messages]
     assert responses[0].startswith(said) if said else responses == []
+
+
+def test_a_yes_to_the_reset_offer_with_the_identifier_question_answers_and_takes_it():
+    """« oui je veux bien mais c'est quoi mon identifiant déjà ? » at the reset offer: what
+    the identifier is, and the e-mail asked next (blind51)."""
+    form = ValidatePasswordEmailForm(ActionContext.from_settings(load_settings()))
+    text = "oui je veux bien mais c'est quoi mon identifiant deja, c'est pas mon numero client ?"
+    tracker = form_tracker(text, [("forgot_password", 0.6)], trigger="login_problem")
+    dispatcher = CollectingDispatcher()
+    updates = asyncio.run(form._detour("wants_reset_email", Turn(tracker), dispatcher, tracker, {}))
+    assert updates["wants_reset_email"] is True
+    assert [message["response"] for message in dispatcher.messages] == ["utter_identifier"]
 
 
 def test_the_identifier_asked_at_the_message_offer_is_answered_and_the_offer_asked_again():
@@ -600,7 +616,7 @@ def test_the_identifier_asked_with_a_no_to_the_reset_offer_is_answered():
     tracker = form_tracker(text, [("forgot_password", 0.9)])
     dispatcher = CollectingDispatcher()
     context = ActionContext.from_settings(load_settings())
-    assert asyncio.run(answer_question_after_cancel(context, dispatcher, tracker, {}))
+    assert asyncio.run(answer_the_other_question(context, dispatcher, tracker, {}))
     assert [message["response"] for message in dispatcher.messages] == ["utter_identifier"]
 
 
@@ -692,3 +708,17 @@ def test_a_question_asked_with_the_request_is_answered_when_its_flow_opens(text,
     dispatcher = CollectingDispatcher()
     asyncio.run(form.get_validation_events(dispatcher, tracker, {}))
     assert [m["response"] for m in dispatcher.messages] == said
+
+
+def test_a_phone_number_where_the_e_mails_are_asked_is_the_wrong_kind_of_value():
+    """« mon tel c'est le 07 11 22 33 44 » at the two accounts' e-mails: no personal-data
+    answer, the e-mails asked again with their form (blind52)."""
+    form = ValidateDuplicateAccountsForm(ActionContext.from_settings(load_settings()))
+    tracker = form_tracker(
+        "mon tel c'est le 07 11 22 33 44", [("update_personal_data", 0.9)], "duplicate_accounts"
+    )
+    dispatcher = CollectingDispatcher()
+    updates = asyncio.run(form._detour("account_emails", Turn(tracker), dispatcher, tracker, {}))
+    assert updates["account_emails"] is None
+    said = [message["response"] for message in dispatcher.messages]
+    assert said == ["utter_invalid_account_emails"]

@@ -118,6 +118,11 @@ class Agent:
             ["bonjour changer mon mot de passe", "trouver mes factures"],
         ),
         ("commande de 2 roulements 6204 - 2RS", ["commande de 2 roulements 6204 - 2RS"]),
+        # A second wish with a reflexive verb (blind53).
+        (
+            "changer mon mot de passe puis me deconnecter",
+            ["changer mon mot de passe", "me deconnecter"],
+        ),
     ],
 )
 def test_clauses(text, expected):

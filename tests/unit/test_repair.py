@@ -4,6 +4,7 @@ import pytest
 
 from bot.domain.repair import (
     EARLIER_RESET_EMAIL,
+    after_a_self_correction,
     after_the_cancel,
     ambiguity,
     asks_a_question,
@@ -20,6 +21,7 @@ from bot.domain.repair import (
     corrects_the_reset_address,
     corrects_the_subject,
     disputes_the_answer,
+    ends_with_a_confirmation,
     explicit_yes_or_no,
     follow_up,
     insists,
@@ -93,6 +95,9 @@ def test_wants_to_resume(text, expected):
         ("bof non en fait je vais réfléchir encore un peu", True),
         ("laissez-moi y réfléchir", True),
         ("je le ferai plus tard", True),
+        ("bon je reviendrai quand j'aurai retrouvé mon numéro client", True),
+        ("non finalement je prefere rappeler lundi", True),
+        ("bof je vais plutôt appeler le service client", True),
         # What the flow would change stays as it is.
         ("en fait non, je garde mon compte", True),
         ("finalement je préfère le conserver tel quel", True),
@@ -276,6 +281,8 @@ def test_wants_to_switch(text, expected):
         ("laissez tomber je vais vous appeler", True),
         ("bon je vous téléphonerai lundi", True),
         ("je préfère passer par téléphone", True),
+        ("bof je vais plutôt appeler le service client", True),
+        ("non finalement je prefere rappeler lundi", True),
         ("annuler", False),
         ("je vais appeler mon comptable d'abord", False),
         ("mon numéro de téléphone a changé", False),
@@ -587,6 +594,11 @@ def test_follow_ups_read_with_what_the_bot_just_said(previous, text, expected):
         ),
         (["utter_addresses_on_file"], "comment je peux les modifier ?", "addresses_change"),
         (["utter_no_address_on_file"], "et pour la rectifier ?", "addresses_change"),
+        (
+            ["utter_personal_data_on_file"],
+            "je veux en changer, je fais comment ?",
+            "personal_data_change",
+        ),
         # Another thing named: a question of its own.
         (["utter_personal_data_on_file"], "et le mot de passe, je peux le changer ?", None),
         # Nothing shown just before.
@@ -1469,6 +1481,9 @@ def test_a_year_long_ago_after_the_password_help(text):
         ("c quoi le numero client ?", False),
         ("quel est mon numéro client ?", False),
         ("le numéro de commande c'est quoi ?", False),
+        # In English (blind53).
+        ("I want a real person", True),
+        ("can I talk to a human please", True),
     ],
 )
 def test_a_person_asked_for_by_the_line(text, expected):
@@ -2030,3 +2045,61 @@ def test_a_change_of_nothing_named_names_only_the_account(text, expected):
 def test_a_change_of_the_account_is_an_ambiguity_not_a_change_of_nothing():
     assert not names_only_the_account("je veux changer mon compte")
     assert ambiguity("je veux changer mon compte") == ("update_personal_data", "manage_addresses")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("non tant pis, je veux vraiment le supprimer. oui je confirme", True),
+        ("bon. je confirme", True),
+        ("oui je confirme", False),  # one sentence: read as a whole
+        ("non. je ne confirme pas", False),
+        ("je confirme. non attendez", False),
+    ],
+)
+def test_a_short_confirmation_closing_the_message(text, expected):
+    assert ends_with_a_confirmation(text) is expected
+
+
+@pytest.mark.parametrize(
+    "previous, text, expected",
+    [
+        # (blind51) The value said again after the correction, read as the follow-up.
+        (
+            ["utter_update_personal_data"],
+            "le nouveau c'est le 06 11 22 33 44, non attendez je me suis trompée, 06 11 22 33 45",
+            "change_it_yourself",
+        ),
+        (
+            ["action_answer_invoices", "utter_invoices_list"],
+            "ah non je me suis trompée de numéro, c'est la CMD-240392 que je cherche",
+            "orders_again",
+        ),
+        # Nothing after the correction: no follow-up.
+        (["utter_update_personal_data"], "ah non je me suis trompée", None),
+    ],
+)
+def test_a_follow_up_that_corrects_itself(previous, text, expected):
+    assert follow_up(previous, text) == expected
+
+
+@pytest.mark.parametrize("text", ["elle est de quand ?", "elle date de quand", "de quelle date ?"])
+def test_the_date_of_an_invoice_just_listed(text):
+    """The list holds each order's date (blind52)."""
+    assert follow_up(["action_answer_invoices", "utter_invoices_list"], text) == "orders_again"
+
+
+def test_a_correction_of_no_value_is_read_as_it_is():
+    """« ah non j'ai pas le temps d'appeler, on reprend ici » at the message offer: no value
+    corrected, so not re-read after « ah non » (blind29)."""
+    assert after_a_self_correction("ah non j'ai pas le temps d'appeler, on reprend ici") is None
+    assert after_a_self_correction("06 11 22 33 44, non attendez, 06 11 22 33 45") == (
+        "06 11 22 33 45"
+    )
+
+
+def test_preferring_to_call_for_the_number_pauses_rather_than_cancels():
+    """« je préfère appeler en fait, c'est quoi le numéro ? »: the request waits for « on
+    reprend » (blind29); « je préfère rappeler lundi » drops it (blind53)."""
+    assert not wants_to_cancel("je préfère appeler en fait, c'est quoi le numéro ?")
+    assert wants_to_cancel("non finalement je prefere rappeler lundi")

@@ -20,11 +20,9 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.domain.identifiers import CUSTOMER_ID, EMAIL
+from bot.domain.identifiers import CUSTOMER_ID, EMAIL, PHONE
 from bot.rasa_ext.nlu.tokens import TokenRewriter, set_text_tokens
 
-# French numbers: 06 12 34 56 78, 06.12.34.56.78, 0612345678, +33 6 12 34 56 78.
-PHONE = re.compile(r"(?<![\w+])(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\w)")
 # Order and invoice references: any other word holding 4 digits or more (FA-2024-0012, 12345).
 REFERENCE = re.compile(r"(?<![\w@])[\w/-]*\d{4,}[\w/-]*")
 # In priority order: a phone number is never read as a customer number, and so on.
