@@ -26,8 +26,10 @@ from tests.support.web import agent_login, browser_like
 
 @pytest.fixture(scope="session")
 def stack_settings(tmp_path_factory) -> Settings:
-    """Free ports, a fresh demo database, secrets made up for this run."""
-    settings = load_settings()
+    """Free ports, a fresh demo database, secrets made up for this run; the Rasa server
+    with two Sanic workers, as `make run` starts it on two cores, whatever this machine has
+    (the tests of the shared locks and model need two)."""
+    settings = dataclasses.replace(load_settings(), rasa_workers=2)
     if not settings.model_path.is_file():
         pytest.fail(f"no trained model at {settings.model_path}: run `make test`, which trains it")
     return isolated_settings(settings, tmp_path_factory.mktemp("stack"))

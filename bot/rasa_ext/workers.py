@@ -77,9 +77,16 @@ def _read(path: Path) -> Optional[str]:
 
 
 def served_model(agent: Optional[Agent]) -> Optional[str]:
+    """What a worker serves: the model's id (each training makes a new one), then its path.
+    The path alone would not do: `make retrain` promotes a model by renaming it to the
+    file already served, models/current.tar.gz."""
     if agent is None or agent.processor is None:
         return None
-    return str(agent.processor.model_path)
+    return f"{agent.model_id}\n{agent.processor.model_path}"
+
+
+def model_path_of(served: str) -> str:
+    return served.split("\n", 1)[-1]
 
 
 def with_model(agent: Agent, model_path: str) -> Agent:
@@ -101,20 +108,25 @@ async def follow(app: Sanic, directory: Path) -> None:
     """Each worker, for its whole life: loads the model `target` names when it serves
     another one, and says what it serves."""
     own = _worker_file(directory, os.getpid())
+    failed: Optional[str] = None
     while True:
         target = _read(directory / TARGET)
         serving = served_model(app.ctx.agent)
-        if target and target != serving:
+        if target and target not in (serving, failed):
+            path = model_path_of(target)
             try:
                 app.ctx.agent = await asyncio.get_running_loop().run_in_executor(
-                    None, with_model, app.ctx.agent, target
+                    None, with_model, app.ctx.agent, path
                 )
-                serving = target
-                logger.info("Worker %d now serves %s.", os.getpid(), Path(target).name)
+                serving = served_model(app.ctx.agent)
+                logger.info("Worker %d now serves %s.", os.getpid(), Path(path).name)
             except Exception:
                 # The worker that answered the PUT loaded this very file: a failure here
-                # is this worker's (memory, disk); it keeps the model it has and tries again.
-                logger.exception("Worker %d could not load %s.", os.getpid(), target)
+                # is this worker's (memory, disk, the file replaced since); it keeps the
+                # model it has, and the PUT's wait times out and says so.
+                logger.exception("Worker %d could not load %s.", os.getpid(), path)
+            if serving != target:
+                failed = target
         if serving and _read(own) != serving:
             _write(own, serving)
         await asyncio.sleep(POLL_SECONDS)
@@ -135,7 +147,7 @@ async def announce_and_wait(app: Sanic, directory: Path, workers: int) -> None:
     deadline = time.monotonic() + FOLLOW_TIMEOUT_SECONDS
     while not everyone_serves(directory, model, workers):
         if time.monotonic() > deadline:
-            logger.error("Not every worker loaded %s in time.", Path(model).name)
+            logger.error("Not every worker loaded %s in time.", Path(model_path_of(model)).name)
             return
         await asyncio.sleep(POLL_SECONDS / 4)
 

@@ -64,3 +64,20 @@ def test_the_spacy_model_is_loaded_once_before_the_fork(tmp_path, monkeypatch):
     SpacyNLP.load_model("fr_core_news_md")
     after = speedups.load_spacy_model_without_ner.cache_info()
     assert (before.misses, after.misses, after.hits) == (1, 1, before.hits + 1)
+
+
+class _Agent:
+    """What workers reads of a Rasa agent: its model's id and its processor's path."""
+
+    def __init__(self, model_id: str, path: str) -> None:
+        self.model_id = model_id
+        self.processor = type("Processor", (), {"model_path": path})()
+
+
+def test_a_model_promoted_over_the_served_file_is_another_model():
+    """`make retrain` renames the new model to models/current.tar.gz, the file already
+    served: the followers tell it by the model's id, not by its path."""
+    old = workers.served_model(_Agent("id-1", "models/current.tar.gz"))  # type: ignore[arg-type]
+    new = workers.served_model(_Agent("id-2", "models/current.tar.gz"))  # type: ignore[arg-type]
+    assert old != new
+    assert workers.model_path_of(new or "") == "models/current.tar.gz"
