@@ -274,22 +274,19 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
         numéro de tel ? »; with a yes to an offer, any question the bot answers (« oui je
         veux bien laisser un message, mais vous rouvrez quand ? »)."""
         around = without_identifiers(turn.text)
+        done = previous_actions(tracker)
+        offer_taken = slot in OFFER_SLOTS and yes_with_a_question(turn.text)
         if asks_the_identifier(around):
             dispatcher.utter_message(response="utter_identifier")
         elif asks_only_for_the_number(around):
             utter_handover(self.context, dispatcher)
-        elif kind := follow_up(done := previous_actions(tracker), around, None):
+        elif kind := follow_up(done, around, None) or (
+            # « …, mais vous rouvrez quand exactement ? » after the closed line's hours.
+            follow_up(done, the_question_part(around), None) if offer_taken else None
+        ):
             await answer_follow_up(self.context, kind, done, dispatcher, tracker, in_a_flow=True)
-        elif slot in OFFER_SLOTS and yes_with_a_question(turn.text):
-            done = previous_actions(tracker)
-            kind = follow_up(done, the_question_part(around), None)
-            if kind is not None:
-                # « …, mais vous rouvrez quand exactement ? » after the closed line's hours.
-                await answer_follow_up(
-                    self.context, kind, done, dispatcher, tracker, in_a_flow=True
-                )
-            else:
-                await answer_the_other_question(self.context, dispatcher, tracker, domain)
+        elif offer_taken:
+            await answer_the_other_question(self.context, dispatcher, tracker, domain)
 
     @staticmethod
     def _asks_aside(turn: Turn, tracker: Tracker) -> bool:
