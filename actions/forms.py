@@ -73,6 +73,7 @@ from bot.domain.repair import (
     corrected_to,
     corrects_the_subject,
     ends_with_a_confirmation,
+    ends_with_a_refusal,
     explicit_yes_or_no,
     follow_up,
     opens_with_a_plain_no,
@@ -93,6 +94,7 @@ from bot.domain.repair import (
     wants_to_switch,
     yes_or_no,
     yes_with_a_question,
+    yes_with_the_message,
 )
 from bot.domain.topics import TOPIC_NAMES
 
@@ -719,6 +721,9 @@ def yes_no_parser(text: str, intent: Optional[str]) -> Optional[bool]:
     if ends_with_a_confirmation(text):
         # « non tant pis, je veux vraiment le supprimer. oui je confirme »
         return True
+    if ends_with_a_refusal(text):
+        # « …, si je perds les factures c'est embêtant pour le fisc... non alors »
+        return False
     if opens_with_a_plain_no(text):
         # « non pas besoin de message. pour revenir à mon nom, c'est où ? »: a no, then more.
         return False
@@ -784,6 +789,14 @@ class ValidateDeleteAccountForm(GuidedFormValidation):
     def name(self) -> Text:
         return "validate_delete_account_form"
 
+    def _value(self, slot, turn, dispatcher, tracker) -> Optional[Dict[Text, Any]]:
+        confirmed = explicit_yes_or_no(turn.text) is True
+        if slot == "confirm_deletion" and wants_to_resume(turn.text) and not confirmed:
+            # « ok c'est bon, on reprend » after a detour: back to the question, which
+            # a deletion, final, needs answered on its own.
+            return None
+        return super()._value(slot, turn, dispatcher, tracker)
+
 
 class ValidateDuplicateAccountsForm(GuidedFormValidation):
     parsers = {"customer_id": customer_ids_parser, "account_emails": emails_parser}
@@ -844,6 +857,11 @@ class ValidateLeaveMessageForm(GuidedFormValidation):
         )
         if slot == "wants_to_leave_message" and tracker.get_slot(PENDING) and resumes:
             return {slot: None, OUTCOME: "resumed"}
+        dictated = yes_with_the_message(turn.text)
+        if slot == "wants_to_leave_message" and dictated:
+            # « oui, dites leur que j'ai jamais reçu la facture de mardi »: a yes, and the
+            # message said with it.
+            return {slot: True, "message_text": dictated, **self._also_given(slot, turn, tracker)}
         if slot == "wants_to_leave_message" and _is_the_message(turn):
             # « Bonjour, je voudrais que mes prochaines factures soient au nom de ma
             # société… Merci de me recontacter. » typed at the offer: a yes, with its text.

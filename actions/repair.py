@@ -22,7 +22,7 @@ import itertools
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import ContextAction
@@ -31,6 +31,7 @@ from actions.flows import (
     FLOWS,
     PENDING,
     answer_topic,
+    prefill,
     recall_accounts_request,
     recall_deletion,
     resume_flow,
@@ -43,10 +44,14 @@ from actions.submissions import send_password_email
 from bot.domain.identifiers import find_customer_ids, find_emails, without_identifiers
 from bot.domain.repair import (
     AFTER_DETAILS_REFUSED,
+    FLOW_ENDS,
     LAST_RESET_EMAIL,
+    PASSWORD_FORM,
     ambiguity,
     asks_a_question,
     asks_about_the_purge,
+    asks_for_the_reset_email,
+    cancelled_flow,
     change_asked_of_the_bot,
     choice,
     corrects_the_reset_address,
@@ -58,6 +63,7 @@ from bot.domain.repair import (
     names_only_the_account,
     names_the_deletion,
     postal_meant,
+    resumes,
     topic_in_play,
     wants_a_person,
     wants_to_leave_a_message,
@@ -72,12 +78,7 @@ CLARIFY_FLOOR = 0.15
 # The turn (count of customer messages) the bot last said it did not understand.
 MISSED_TURN = "missed_turn"
 # The actions that end a flow, pausing it when a person was asked for.
-PAUSING_ACTIONS = {
-    "action_send_password_email",
-    "action_open_deletion_ticket",
-    "action_open_duplicate_ticket",
-    "action_leave_message",
-}
+PAUSING_ACTIONS = {*FLOW_ENDS, "action_leave_message"}
 # The two intents « Voulez-vous dire A ou B ? » offered, until the customer answers, and
 # the NLU confidence below which a reply naming neither is another question.
 PREFERRED_FLOOR = 0.15
@@ -197,7 +198,7 @@ class ActionRepair(ContextAction):
         return None
 
     async def _follow_up(self, turn, dispatcher, tracker, domain) -> Optional[List[EventType]]:
-        if tracker.get_slot(PENDING) and wants_to_resume(turn.text):
+        if resumes(turn.text, tracker.get_slot(PENDING)):
             # « bon il y a trop d'attente au téléphone, on reprend »: the paused request,
             # not the line again.
             return None
@@ -269,9 +270,22 @@ class ActionRepair(ContextAction):
         # « oui » takes a paused flow up only right after the bot said it was paused.
         paused_just_before = bool(set(previous_actions(tracker)) & PAUSING_ACTIONS)
         said_yes = turn.nlu_intent == "affirm" and paused_just_before
-        if pending and (wants_to_resume(turn.text) or has_value or said_yes):
+        if pending and (resumes(turn.text, pending) or has_value or said_yes):
             dispatcher.utter_message(response="utter_resume")
-            return resume_flow(pending, tracker)
+            # « ok envoyez le mail alors »: the reset e-mail's offer answered in words.
+            taken = pending == PASSWORD_FORM and asks_for_the_reset_email(turn.text)
+            return [
+                *([SlotSet("wants_reset_email", True)] if taken else []),
+                *resume_flow(pending, tracker),
+            ]
+        cancelled = cancelled_flow(previous_actions(tracker))
+        if resumes(turn.text, cancelled):
+            # « stop, je veux parler à un conseiller » cancelled it; « finalement on
+            # reprend, c'est hugo@… »: the same flow again, with what the message gives
+            # (the reset e-mail wanted: it was asked for again).
+            dispatcher.utter_message(response="utter_resume")
+            wanted = [SlotSet("wants_reset_email", True)] if cancelled == PASSWORD_FORM else []
+            return [*await prefill(self.context, tracker), *wanted, FollowupAction(cancelled)]
         if wants_to_resume(turn.text) and not has_value:
             dispatcher.utter_message(response="utter_nothing_to_resume")
             return []

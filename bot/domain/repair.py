@@ -46,7 +46,9 @@ _RESUME = _any(
 )
 _CANCEL = _any(
     [
-        r"annule[rz]?",
+        # (not « je voudrais annuler ma commande »: the shop's business, out of scope)
+        r"annule[rz]?(?! (?:ma |mon |mes |la |le |les |une |un |cette |ce |l )?"
+        r"(?:commande|cmd|achat|paiement|livraison|colis|order)\w*)",
         r"laisse[sz]? (?:tomber|beton)",
         r"finalement (?:non|rien|pas)",
         r"stop",
@@ -75,6 +77,8 @@ _CANCEL = _any(
         r"je veux plus",
         r"plus besoin",
         r"on arrete",
+        # « …, on laisse » (not « on laisse un message ? »)
+        r"on laisse(?! (?:un|une|le|la|les|des|mon|ma|mes|votre|vos|nos)\b)",
         r"j arrete",
         r"(?:j |on )?abandonne",
         # What was missing is found again, or works again: nothing left to do.
@@ -217,6 +221,37 @@ def wants_to_restart(text: str) -> bool:
 def wants_to_resume(text: str) -> bool:
     """« on reprend », « bon, on y retourne », « revenons à ma demande »…"""
     return _RESUME.search(plain(text)) is not None
+
+
+PASSWORD_FORM = "password_email_form"
+
+
+def resumes(text: str, form: Optional[str]) -> bool:
+    """Whether the message takes the paused or cancelled `form` up again: « on reprend »;
+    for the reset e-mail, asking for it too (« ok envoyez le mail alors »)."""
+    if form is None:
+        return False
+    return wants_to_resume(text) or (form == PASSWORD_FORM and asks_for_the_reset_email(text))
+
+
+# The forms of the flows a customer may take up again, by the action that ends each one;
+# a cancel says one of CANCEL_RESPONSES in the same turn.
+FLOW_ENDS = {
+    "action_send_password_email": PASSWORD_FORM,
+    "action_open_deletion_ticket": "delete_account_form",
+    "action_open_duplicate_ticket": "duplicate_accounts_form",
+}
+CANCEL_RESPONSES = {"utter_form_cancelled", "utter_deletion_not_requested"}
+
+
+def cancelled_flow(previous_actions: Sequence[str]) -> Optional[str]:
+    """The form of the flow the bot's previous turn cancelled (« stop, passez-moi un
+    conseiller », « non je garde mon compte »), which « finalement on reprend » takes up
+    again; None when that turn cancelled nothing."""
+    now, _ = split_turns(previous_actions)
+    if not CANCEL_RESPONSES & set(now):
+        return None
+    return next((FLOW_ENDS[name] for name in now if name in FLOW_ENDS), None)
 
 
 _SWITCH = _any(
@@ -676,6 +711,9 @@ _CHANGE_IT = _any(
         # « ah bon ? je l'ajoute où alors » after no address on file.
         r"(?:je |j )?(?:l|en) (?:ajoute|ajouter|rajoute|rajouter|mets|mettre)"
         r" (?:une )?(?:ou|comment)",
+        # « ok et comment j'en add une nouvelle ? »
+        r"(?:je |j )?en (?:ajoute|ajouter|rajoute|rajouter|add|mets|mettre|cree|creer)"
+        r" (?:une |un )(?:nouvelle|nouveau|nouvel|autre|deuxieme|2e)",
         r"(?:changer|modifier|corriger|rectifier) (?:ca|cela|celle ci|celui ci)",
     ]
 )
@@ -820,6 +858,14 @@ _NEW_VALUE = re.compile(
     # Swiss (« 079 123 45 67 ») and Belgian (« 0470 12 34 56 ») numbers.
     r"|\b0\d\d[ .]?\d{3}[ .]?\d\d[ .]?\d\d\b|\b0\d{3}(?:[ .]?\d\d){3}\b"
     r"|\b(?:rue|avenue|av|boulevard|bd|chemin|allee|place|impasse|route)\b"
+)
+# « le nouveau c'est Durand-Roux », « mon nouveau nom ce sera … »: a new value stated in
+# words, whatever it is (a name has no pattern of its own).
+_NEW_ONE_IS = _any(
+    [
+        r"(?:le|la|l|mon|ma) (?:nouveau|nouvelle|nouvel)(?: \w+){0,2} (?:c est|c|est|sera|ce sera)",
+        r"(?:c est|ce sera|cest) (?:maintenant|desormais|dorenavant)",
+    ]
 )
 # « vous pouvez pas le faire pour moi ? » after the data's steps: the change asked of the bot.
 _DO_IT_FOR_ME = _any(
@@ -1484,7 +1530,9 @@ def _follow_up_of(
     if at_checkout and (done & AFTER_CREATE_ACCOUNT or _CREATE_ACCOUNT.search(words)):
         return "address_at_checkout"
     shown = done & (AFTER_DATA_STEPS | set(AFTER_DATA_SHOWN))
-    value_or_ask = _NEW_VALUE.search(words) or _DO_IT_FOR_ME.search(words)
+    value_or_ask = (
+        _NEW_VALUE.search(words) or _DO_IT_FOR_ME.search(words) or _NEW_ONE_IS.search(words)
+    )
     # (« et mon tel c'est bien le 07 11 22 33 44 ? » checks the detail on file: no change.)
     checked = own_data_asked(text) is not None
     if shown and value_or_ask and not checked and topic in (None, "out_of_scope", *_DATA_TOPICS):
@@ -1986,8 +2034,8 @@ _PLAIN_NO = re.compile(
     r"^(?:(?:bon|ah|euh|alors|en fait|finalement) )*"
     r"(?:non|nan|no|je (?:ne )?(?:prefere|prefererais) (?:pas|ne pas)|sans facon)"
     r"(?: (?:non|merci|en fait|finalement|pas besoin(?: (?:d|de l|de|du|des) (?:e )?\w+)?"
-    r"|pas maintenant"
-    r"|ca ira|c est bon|surtout pas|pas la peine))*$"
+    r"|pas maintenant|pas de (?:message|mail|e mail|email|lien|demande)"
+    r"|ca ira|ca va|c est bon|surtout pas|pas la peine))*$"
 )
 
 
@@ -2029,6 +2077,28 @@ def wants_to_leave_a_message(text: str) -> bool:
     return _affirmed(_LEAVE_A_MESSAGE, plain(text))
 
 
+# « oui, dites leur que j'ai jamais reçu la facture de mardi », « ok : merci de me
+# rappeler lundi », « oui le message c'est … »: a yes to the offer, with the message.
+_YES_WITH_THE_MESSAGE = re.compile(
+    r"^\s*(?:oui|ouais|ok|d'accord|d’accord|volontiers|bien s[uû]r|yes)\b[\s,.:!-]*"
+    r"(?:(?:alors|svp|stp|s'il vous pla[iî]t)\b[\s,.:!-]*)?"
+    r"(?:(?:dites|dis|transmettez|expliquez|pr[ée]cisez|signalez)[- ]?(?:leur|lui)?\s+(?:que\s+)?"
+    r"|(?:le|mon) message(?: c'est| c’est| est|\s*:)\s*"
+    r"|je (?:voudrais|veux|souhaite) (?:leur |vous )?(?:dire|signaler|demander) (?:que\s+)?"
+    r"|(?=(?:merci de|pouvez[- ]vous|est[- ]ce qu'ils peuvent|qu'ils|qu’ils)\s))",
+    re.IGNORECASE,
+)
+MIN_MESSAGE_WORDS = 3
+
+
+def yes_with_the_message(text: str) -> Optional[str]:
+    """The message for the advisers a yes to the offer dictates (« oui, dites leur que
+    j'ai jamais reçu la facture »), or None."""
+    said = _YES_WITH_THE_MESSAGE.match(text)
+    message = text[said.end() :].strip() if said else ""
+    return message if len(message.split()) >= MIN_MESSAGE_WORDS else None
+
+
 # « ok. pour revenir au nom, le bouton est à gauche ou à droite ? », « revenons à mes
 # factures, … »: an earlier topic taken up again by its name, whatever the question after it
 # (the password and the deletion, which the follow-ups and the flows read, are left out).
@@ -2065,6 +2135,10 @@ _DISPUTE = _any(
         r"tu te (?:trompes|goures)",
         r"c est (?:faux|inexact|pas (?:juste|exact|correct))",
         r"vous avez tort",
+        # « mais si j'ai commandé la semaine dernière !!! vous racontez n'importe quoi »
+        r"(?:vous racontez|vous dites|tu racontes|tu dis)"
+        r" (?:n importe quoi|des betises|des conneries)",
+        r"mais si j ai (?:bien |deja )?(?:commande|passe commande|recu|paye)",
     ]
 )
 
@@ -2150,6 +2224,8 @@ _SUBJECT_CORRECTED = re.compile(
     r"^(?:non,? )?pas (?!besoin\b|maintenant\b|tout de suite\b|aujourd hui\b|pour l instant\b"
     r"|pour le moment\b|encore\b|tout\b|trop\b|vraiment\b|du tout\b)"
     r"(?:le |la |les |l |mon |ma |mes )?[a-z ]{2,30}, *(?:mais )?"
+    # (« non pas de message, merci »: thanks after the no, no other subject)
+    r"(?!(?:merci|ok|svp|stp|ca ira|c est bon|bonne|au revoir)\b)"
     r"(?:le |la |les |l |mon |ma |mes )?[a-z]+"
 )
 
@@ -2220,6 +2296,26 @@ def ends_with_a_confirmation(text: str) -> bool:
         len(parts) > 1
         and _word_count(last) <= MAX_CLOSING_YES_WORDS
         and explicit_yes_or_no(last) is True
+    )
+
+
+# The last piece of a message, this short, is its answer when it refuses.
+MAX_CLOSING_NO_WORDS = 3
+_LAST_PIECE = re.compile(r"[.,;:!?]+")
+
+
+def ends_with_a_refusal(text: str) -> bool:
+    """« euh attendez, si je perds les factures c'est embêtant pour le fisc... non alors »,
+    « non en fait attends, je dois encore commander la semaine prochaine, on laisse »:
+    whatever came before, a short last piece that refuses is the answer."""
+    pieces = [piece for piece in _LAST_PIECE.split(text) if piece.strip()]
+    last = plain(pieces[-1]) if pieces else ""
+    return (
+        len(pieces) > 1
+        and _word_count(last) <= MAX_CLOSING_NO_WORDS
+        and (yes_or_no(last) is False or wants_to_cancel(last))
+        # (« oui je confirme, non mais vraiment » insists.)
+        and explicit_yes_or_no(text) is not True
     )
 
 
@@ -2304,10 +2400,48 @@ _SECOND_QUESTION = re.compile(
     r"|\s*,?\s+(?=(?:deuxi[eè]mement|troisi[eè]mement|secundo|tertio)\b)",
     re.IGNORECASE,
 )
+# « merci beaucoup pour votre aide tout à l'heure, je voudrais maintenant supprimer mon
+# compte »: thanks, then a request of their own after a comma.
+_THANKS_THEN = re.compile(
+    r"^((?:(?:ok|super|parfait|top|g[ée]nial|bon)[ ,!]+)?(?:merci|je vous remercie)\b[^,.!?]*)"
+    r"\s*,\s*(?=(?:(?:maintenant|par contre|sinon) )?(?:je voudrais|je veux|je souhaite"
+    r"|j'aimerais|j’aimerais|jveux|jvoudrais|jaimerais|pouvez|pourriez|comment|cmt|o[uù]"
+    r"|est[ -]ce|puis[ -]je)\b)",
+    re.IGNORECASE,
+)
+# « … I need to update my billing address and my phone number »: English « and ».
+_ENGLISH_AND = re.compile(
+    r"\s+and\s+(?:also\s+)?(?=(?:my|i|how|where|what|when|can|could|the|to|is|are)\b)",
+    re.IGNORECASE,
+)
 # The mark of a list item: « 2) », « (2) », « - », « • ».
 _LIST_MARK = re.compile(r"^(?:\(?\d{1,2}[).-]|[-•*])\s+")
 MIN_CLAUSE_WORDS = 3
 _A_SHORT_WISH = re.compile(_REFLEXIVE_WISH, re.IGNORECASE)
+# « mdp oublié sinon vous ouvrez à quelle heure ? »: two words naming an account topic are
+# a question of their own before another one.
+_A_SHORT_TOPIC = re.compile(
+    r"\b(?:mdp|mot de passe|factures?|comptes?|adresses?|login|password|mail|e-?mail"
+    r"|identifiants?)\b",
+    re.IGNORECASE,
+)
+
+
+# « la CMD-240392 j'en ai besoin pour lundi matin, je peux appeler qqn ? »: a short last
+# clause asking for a person is a question of its own.
+MAX_PERSON_CLAUSE_WORDS = 8
+
+
+def _thoughts(sentence: str) -> List[str]:
+    """The sentence cut after the thanks it opens with, at English « and », and before a
+    short last clause that asks for a person."""
+    thanks = _THANKS_THEN.match(sentence)
+    rest = sentence[thanks.end() :] if thanks else sentence
+    thoughts = ([thanks.group(1)] if thanks else []) + _ENGLISH_AND.split(rest)
+    head, comma, last = thoughts[-1].rpartition(",")
+    if comma and len(last.split()) <= MAX_PERSON_CLAUSE_WORDS and asks_for_someone(last):
+        thoughts[-1:] = [head, last]
+    return thoughts
 
 
 def clauses(text: str) -> List[str]:
@@ -2316,13 +2450,18 @@ def clauses(text: str) -> List[str]:
     pieces = [
         _LIST_MARK.sub("", piece.strip(" ,;"))
         for sentence in sentences(text)
-        for piece in _SECOND_QUESTION.split(sentence)
+        for thought in _thoughts(sentence)
+        for piece in _SECOND_QUESTION.split(thought)
     ]
+    pieces = [piece for piece in pieces if piece]
     parts: List[str] = []
     carried = ""
-    for piece in filter(None, pieces):
+    for number, piece in enumerate(pieces):
         piece = f"{carried} {piece}".strip()
-        if len(piece.split()) < MIN_CLAUSE_WORDS and not _A_SHORT_WISH.match(piece):
+        short = len(piece.split()) < MIN_CLAUSE_WORDS and not _A_SHORT_WISH.match(piece)
+        if short and not (
+            len(piece.split()) == 2 and number + 1 < len(pieces) and _A_SHORT_TOPIC.search(piece)
+        ):
             carried = piece
         else:
             parts.append(piece)

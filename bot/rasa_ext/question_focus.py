@@ -91,6 +91,19 @@ _COURTESY = re.compile(
     re.IGNORECASE,
 )
 QUESTION_AFTER_COURTESY_WORDS = 3
+# « bonsoir, vous livrez au Québec ? »: greet 0.46 and out_of_scope 0.42 (hence
+# nlu_fallback); what follows the greeting, read alone, is what the customer asks.
+_GREETING = re.compile(
+    r"^\s*(?:(?:bonjour|bonsoir|bjr|bsr|slt|salut|hello|hi|coucou|all[ôo]|re|madame"
+    r"|monsieur)\b[\s,.!]*)+",
+    re.IGNORECASE,
+)
+AFTER_GREETING_WORDS = 3
+# What follows the greeting gives the message its reading from this confidence: a little
+# less when the NLU hesitated on the whole, more when it read a greeting.
+AFTER_GREETING_CONFIDENCE = {"nlu_fallback": 0.6, "greet": FOCUS_CONFIDENCE}
+# … when it is a question: an account topic, or one of these.
+AFTER_GREETING_QUESTIONS = frozenset({"out_of_scope", "bot_challenge"})
 # A first sentence read alone as thanks or a yes this surely is a courtesy.
 ACKNOWLEDGED_CONFIDENCE = 0.5
 # « d'accord donc faut attendre que ça parte, merci »: thank 0.46 and affirm 0.45 (hence
@@ -151,15 +164,18 @@ async def focus(
     if name == "nlu_fallback" or (name == "affirm" and len(text.split()) >= ACKNOWLEDGEMENT_WORDS):
         whole = _courtesy_of_a_tie(text, whole)
         name = _intent(whole)[0]
-    corrected = await _corrected_request(text, whole, read)
-    if corrected is not None:
-        return corrected
+    opened = await _past_the_opening(text, whole, read)
+    if opened is not None:
+        return opened
     said = _said_in_words(text, whole, name)
     if said:
         return _as(whole, said)
-    if name in UNFOCUSED and opens_with_a_plain_no(text):
+    unsure = name in UNFOCUSED or confidence < FOCUS_CONFIDENCE
+    if unsure and opens_with_a_plain_no(text):
         # « non pas besoin de message. pour revenir à mon nom, c'est en bas à gauche ? »:
-        # a no the NLU could not read for the question after it, which it also asks.
+        # a no the NLU could not read for the question after it, which it also asks
+        # (« non ça va pas de message. comment je supprime mon compte alors »:
+        # delete_account 0.50, deny 0.41).
         return await _question_in_cancel(text, whole, read)
     if name in COURTESIES or name == "nlu_fallback":
         # « ah ok c'était lui alors. Et s'il veut se faire son propre compte il fait
@@ -172,6 +188,42 @@ async def focus(
         return whole
     best = await _surest_topic(text, read, whole.get(REJECTED) or [])
     return focused(whole, best) if best else whole
+
+
+async def _past_the_opening(
+    text: str, whole: Dict[str, Any], read: Callable[[str], Awaitable[Dict[str, Any]]]
+) -> Optional[Dict[str, Any]]:
+    """The message read past what opens it: a greeting, or a request it corrects; None
+    when neither changes its reading."""
+    if _intent(whole)[0] in AFTER_GREETING_CONFIDENCE:
+        greeted = await _after_greeting(text, whole, read)
+        if greeted is not whole:
+            return greeted
+    return await _corrected_request(text, whole, read)
+
+
+async def _after_greeting(
+    text: str, whole: Dict[str, Any], read: Callable[[str], Awaitable[Dict[str, Any]]]
+) -> Dict[str, Any]:
+    """« bonsoir, vous livrez au Québec ? », « bonjour, je voudrais annuler ma commande
+    CMD-240355 »: the greeting set aside, the rest read alone (with its values, like a
+    whole message); its reading when it is sure enough and no greeting again."""
+    greeting = _GREETING.match(text)
+    rest = text[greeting.end() :].strip() if greeting else ""
+    if len(rest.split()) < AFTER_GREETING_WORDS:
+        return whole
+    # Imported here: the NLU package installs this module when it is imported.
+    from bot.rasa_ext.nlu.value_masking import without_values
+
+    candidate = await read(rest)
+    words = without_values(rest)
+    if _intent(candidate)[0] == "inform" and len(words.split()) >= VALUE_QUESTION_WORDS:
+        candidate = await read(words)
+    name, confidence = _intent(candidate)
+    asked = name in TOPIC_NAMES or name in AFTER_GREETING_QUESTIONS
+    if not asked or confidence < AFTER_GREETING_CONFIDENCE[_intent(whole)[0]]:
+        return whole
+    return focused(whole, candidate)
 
 
 async def _corrected_request(
@@ -368,7 +420,10 @@ async def _question_in_cancel(
     words = len(text.split())
     # « non pas besoin. par contre je voudrais savoir comment supprimer mon compte »: a
     # request said after the no asks as surely as a question mark.
-    asked = "?" in text or any(asks_for_something(piece) for piece in fragments(text)[1:])
+    # (« … comment je supprime mon compte alors »: a question without its mark.)
+    asked = "?" in text or any(
+        asks_for_something(piece) or asks_a_question(piece) for piece in fragments(text)[1:]
+    )
     declines = opens_with_no(text) and asked and words >= DECLINE_QUESTION_WORDS
     cancels = opens_with_cancel(text) and words >= CANCEL_QUESTION_WORDS
     if not (cancels or declines):

@@ -33,6 +33,7 @@ from bot.domain.repair import (
     SURE_CONFIDENCE,
     ambiguity,
     asks_about_the_purge,
+    cancelled_flow,
     change_asked_of_the_bot,
     choice,
     continues_a_message,
@@ -42,9 +43,9 @@ from bot.domain.repair import (
     names_only_the_account,
     postal_meant,
     remembered_actions,
+    resumes,
     wants_a_person,
     wants_to_leave_a_message,
-    wants_to_resume,
 )
 
 REPAIR_ACTION = "action_repair"
@@ -146,12 +147,12 @@ def needs_repair(tracker: DialogueStateTracker) -> bool:
         chosen = kinds and choice(text, options) is not None
         unsure = intent in UNSURE_INTENTS or confidence < CLEAR_CONFIDENCE
         return intent in options or unsure or chosen
-    if tracker.get_slot("pending_form") and wants_to_resume(text):
+    done = previous_actions(tracker)
+    if resumes(text, tracker.get_slot("pending_form") or cancelled_flow(done)):
         return True
     if _asked_again(tracker, intent):
         return True
     sure_topic = intent if confidence >= SURE_CONFIDENCE else None
-    done = previous_actions(tracker)
     if follow_up(done, text, sure_topic):
         return True
     if corrects_the_reset_address(done, text, tracker.get_slot(LAST_RESET_EMAIL)):

@@ -123,6 +123,31 @@ class Agent:
             "changer mon mot de passe puis me deconnecter",
             ["changer mon mot de passe", "me deconnecter"],
         ),
+        # Thanks, then a request of its own after a comma; thanks alone stay whole (blind53).
+        (
+            "merci pour votre aide tout à l'heure, je voudrais maintenant supprimer mon compte",
+            ["merci pour votre aide tout à l'heure", "je voudrais maintenant supprimer mon compte"],
+        ),
+        ("merci pour votre aide, c'est très clair", ["merci pour votre aide, c'est très clair"]),
+        ("ok merci, je vais essayer", ["ok merci, je vais essayer"]),
+        # Two words naming an account topic before another question; not two other words.
+        (
+            "mdp oublie sinon vous ouvrez a quelle heure lundi",
+            ["mdp oublie", "vous ouvrez a quelle heure lundi"],
+        ),
+        ("re bonjour sinon vous ouvrez quand", ["re bonjour sinon vous ouvrez quand"]),
+        # English « and » before a second request.
+        (
+            "I need to update my billing address and my phone number",
+            ["I need to update my billing address", "my phone number"],
+        ),
+        ("bread and butter roulements 6204", ["bread and butter roulements 6204"]),
+        # A short last clause asking for a person.
+        (
+            "la CMD-240392 j'en ai besoin pour lundi matin, je peux appeler qqn ?",
+            ["la CMD-240392 j'en ai besoin pour lundi matin", "je peux appeler qqn ?"],
+        ),
+        ("bonjour, un conseiller svp", ["bonjour, un conseiller svp"]),
     ],
 )
 def test_clauses(text, expected):

@@ -11,7 +11,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.rasa_ext.nlu.value_masking import ValueMasker, value_spans
+from bot.rasa_ext.nlu.value_masking import ValueMasker, value_spans, without_values
 
 
 def tokenised(text: str) -> Message:
@@ -70,3 +70,11 @@ def test_a_message_without_tokens_is_left_alone():
     message = Message(data={TEXT: "lea@free.fr"})
     ValueMasker().process([message])
     assert message.get(TOKENS_NAMES[TEXT]) is None
+
+
+def test_the_words_around_values_drop_a_whole_reference():
+    # (The masking reads « 240355 » as a customer number; the words keep no « CMD- ».)
+    assert without_values("je voudrais annuler ma commande CMD-240355") == (
+        "je voudrais annuler ma commande"
+    )
+    assert without_values("la FA-240117 svp, c'est lea@free.fr") == "la svp, c'est"

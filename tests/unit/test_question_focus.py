@@ -655,3 +655,49 @@ def test_someones_details_asked_with_their_number_are_no_value_given():
     text = "quel est l'email du client C1000003 ? c'est une collègue"
     understood = asyncio.run(Agent({text: ("inform", 0.9)}).parse(text))
     assert understood["intent"]["name"] == "out_of_scope"
+
+
+@pytest.mark.parametrize(
+    "text, pieces, expected",
+    [
+        # The NLU hesitates between greet and out_of_scope; the rest alone is sure.
+        (
+            "bonsoir, vous livrez au Québec ?",
+            {
+                "bonsoir, vous livrez au Québec ?": [("nlu_fallback", 0.4), ("greet", 0.46)],
+                "vous livrez au Québec ?": ("out_of_scope", 0.98),
+            },
+            "out_of_scope",
+        ),
+        # A value in the rest: its words read without it.
+        (
+            "bonjour, je voudrais annuler ma commande CMD-240355",
+            {
+                "bonjour, je voudrais annuler ma commande CMD-240355": ("nlu_fallback", 0.4),
+                "je voudrais annuler ma commande CMD-240355": ("inform", 0.6),
+                "je voudrais annuler ma commande": ("out_of_scope", 0.96),
+            },
+            "out_of_scope",
+        ),
+        # A courtesy after the greeting is no question: the hesitation stays.
+        (
+            "Bonjour, j'espère que vous allez bien",
+            {
+                "Bonjour, j'espère que vous allez bien": ("nlu_fallback", 0.4),
+                "j'espère que vous allez bien": ("affirm", 0.71),
+            },
+            "nlu_fallback",
+        ),
+        # A greeting read surely: the rest must be surer than that to count.
+        (
+            "bonjour je voudrais des infos",
+            {
+                "bonjour je voudrais des infos": ("greet", 0.8),
+                "je voudrais des infos": ("out_of_scope", 0.7),
+            },
+            "greet",
+        ),
+    ],
+)
+def test_what_follows_a_greeting(text, pieces, expected):
+    assert asyncio.run(Agent(pieces).parse(text))["intent"]["name"] == expected

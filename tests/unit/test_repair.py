@@ -4,6 +4,7 @@ import pytest
 
 from bot.domain.repair import (
     EARLIER_RESET_EMAIL,
+    PASSWORD_FORM,
     after_a_self_correction,
     after_the_cancel,
     ambiguity,
@@ -14,6 +15,7 @@ from bot.domain.repair import (
     asks_for_something,
     asks_for_the_reset_email,
     back_to_topic,
+    cancelled_flow,
     change_asked_of_the_bot,
     choice,
     closes_with_cancel,
@@ -22,6 +24,7 @@ from bot.domain.repair import (
     corrects_the_subject,
     disputes_the_answer,
     ends_with_a_confirmation,
+    ends_with_a_refusal,
     explicit_yes_or_no,
     follow_up,
     insists,
@@ -38,6 +41,7 @@ from bot.domain.repair import (
     postal_meant,
     puts_the_message_off,
     recent_turns,
+    resumes,
     says_goodbye,
     says_yes_plainly,
     steps_given,
@@ -53,6 +57,7 @@ from bot.domain.repair import (
     with_memory,
     yes_or_no,
     yes_with_a_question,
+    yes_with_the_message,
 )
 from bot.domain.summary import message_ticket_body
 
@@ -78,6 +83,9 @@ def test_wants_to_resume(text, expected):
     [
         ("annuler", True),
         ("laissez tomber", True),
+        # An order to cancel is the shop's business, no cancel of the request.
+        ("je voudrais annuler ma commande CMD-240355", False),
+        ("annulez la suppression", True),
         ("Finalement non", True),
         ("stop", True),
         ("plus besoin merci", True),
@@ -591,6 +599,14 @@ def test_follow_ups_read_with_what_the_bot_just_said(previous, text, expected):
             ["utter_personal_data_on_file"],
             "je voudrais la changer, je fais comment ?",
             "personal_data_change",
+        ),
+        # « en » and an anglicism: another address, after the addresses on file.
+        (["utter_addresses_on_file"], "ok et comment j'en add une nouvelle ?", "addresses_change"),
+        # A new value in words (a name has no pattern), after the steps.
+        (
+            ["utter_update_personal_data", "utter_personal_data_on_file"],
+            "le nouveau c'est Durand-Roux",
+            "change_it_yourself",
         ),
         (["utter_addresses_on_file"], "comment je peux les modifier ?", "addresses_change"),
         (["utter_no_address_on_file"], "et pour la rectifier ?", "addresses_change"),
@@ -1214,6 +1230,7 @@ def test_the_delivery_address_when_re_creating_an_account():
         ("pas maintenant, je verrai plus tard", False),
         ("non merci", False),
         ("non pas besoin d'e-mail, je vais me débrouiller", False),
+        ("non pas de message, merci", False),
     ],
 )
 def test_the_subject_corrected_is_not_a_no(text, expected):
@@ -1563,6 +1580,7 @@ def test_nothing_typed_but_punctuation_names_nothing():
         ("euh non... enfait oui, allez-y", False),
         ("non pas besoin du mail, je vais cliquer sur le lien moi-même", True),
         ("non pas besoin de l'e-mail. merci", True),
+        ("non ça va pas de message. comment je supprime mon compte alors", True),
         ("non mais c'est où ?", False),
         ("non", False),
     ],
@@ -1975,6 +1993,8 @@ def test_what_the_identifier_is_is_no_ambiguity():
         ("vous vous trompez elle est partie hier", True),
         ("c'est faux, j'ai bien reçu le colis", True),
         ("j'ai toujours rien reçu c'est n'importe quoi", False),
+        ("mais si j'ai commandé la semaine derniere !!! vous racontez n'importe quoi", True),
+        ("si j'ai commandé hier, la facture arrive quand ?", False),
     ],
 )
 def test_the_answer_disputed(text, expected):
@@ -2103,3 +2123,73 @@ def test_preferring_to_call_for_the_number_pauses_rather_than_cancels():
     reprend » (blind29); « je préfère rappeler lundi » drops it (blind53)."""
     assert not wants_to_cancel("je préfère appeler en fait, c'est quoi le numéro ?")
     assert wants_to_cancel("non finalement je prefere rappeler lundi")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("euh attendez, si je perds les factures c'est embetant pour le fisc... non alors", True),
+        ("non en fait attends, je dois encore commander la semaine prochaine, on laisse", True),
+        ("oui je confirme, non mais vraiment", False),  # insists
+        ("oui, je veux bien, merci", False),
+        ("non", False),  # one piece: read as a whole
+        ("on laisse un message ?", False),
+    ],
+)
+def test_a_short_refusal_closing_the_message(text, expected):
+    assert ends_with_a_refusal(text) is expected
+
+
+@pytest.mark.parametrize(
+    "previous, expected",
+    [
+        (["action_open_deletion_ticket", "utter_form_cancelled"], "delete_account_form"),
+        (["action_send_password_email", "utter_form_cancelled"], PASSWORD_FORM),
+        (["action_open_deletion_ticket", "utter_deletion_not_requested"], "delete_account_form"),
+        # Sent, not cancelled; or cancelled a turn earlier.
+        (["action_send_password_email", "utter_password_email_sent"], None),
+        (
+            with_memory(
+                ["utter_greet"], None, ["action_send_password_email", "utter_form_cancelled"]
+            ),
+            None,
+        ),
+    ],
+)
+def test_the_flow_the_previous_turn_cancelled(previous, expected):
+    assert cancelled_flow(previous) == expected
+
+
+@pytest.mark.parametrize(
+    "text, form, expected",
+    [
+        ("finalement on reprend, c'est hugo.garnier@gmail.com", "delete_account_form", True),
+        ("ok envoyez le mail alors", PASSWORD_FORM, True),
+        ("ok envoyez le mail alors", "delete_account_form", False),
+        ("on reprend", None, False),
+        ("où est ma facture ?", PASSWORD_FORM, False),
+    ],
+)
+def test_what_takes_a_flow_up_again(text, form, expected):
+    assert resumes(text, form) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "oui, dites leur que j'ai jamais recu la facture de mardi",
+            "j'ai jamais recu la facture de mardi",
+        ),
+        ("ok : merci de me rappeler lundi matin", "merci de me rappeler lundi matin"),
+        (
+            "oui le message c'est que je veux fusionner mes comptes",
+            "que je veux fusionner mes comptes",
+        ),
+        ("oui", None),
+        ("oui je veux bien", None),
+        ("oui merci", None),
+    ],
+)
+def test_a_yes_to_the_offer_with_the_message(text, expected):
+    assert yes_with_the_message(text) == expected

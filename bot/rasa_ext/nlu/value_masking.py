@@ -25,6 +25,10 @@ from bot.rasa_ext.nlu.tokens import TokenRewriter, set_text_tokens
 
 # Order and invoice references: any other word holding 4 digits or more (FA-2024-0012, 12345).
 REFERENCE = re.compile(r"(?<![\w@])[\w/-]*\d{4,}[\w/-]*")
+# « CMD-240355 », « FA-240117 »: letters and a dash before the digits make a reference.
+# (The masking still reads its digits as a customer number, as the model was trained; the
+# words around the values, below, drop the whole reference.)
+PREFIXED_REFERENCE = re.compile(r"(?<![\w@])[A-Za-z]{2,4}-[\w/-]*\d{4,}[\w/-]*")
 # In priority order: a phone number is never read as a customer number, and so on.
 PATTERNS: Tuple[Tuple[str, "re.Pattern[str]"], ...] = (
     ("__email__", EMAIL),
@@ -46,7 +50,9 @@ def value_spans(text: str) -> List[Tuple[int, int, str]]:
 
 
 def without_values(text: str) -> str:
-    """The text with every value cut out: the words around them."""
+    """The text with every value cut out: the words around them (« annuler ma commande
+    CMD-240355 » → « annuler ma commande »)."""
+    text = PREFIXED_REFERENCE.sub(" ", text)
     kept, last = [], 0
     for start, end, _ in value_spans(text):
         kept.append(text[last:start])
