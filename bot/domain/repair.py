@@ -762,8 +762,10 @@ _SOMEONE = _any(
         # « donnez-moi le numéro direct »: the line asked for, to reach someone.
         r"(?:donnez|donne|filez|file|passez|passe)(?: moi| nous)? (?:le|votre|un|ce|vot)"
         r" (?:numero|num|tel|telephone)",
-        # « j'préfère appeler quelqu'un », « je peux joindre quelqu'un par téléphone ? »
-        r"(?:appeler|appelle|joindre|contacter|telephoner a|avoir) (?:quelqu un|qqn)",
+        # « j'préfère appeler quelqu'un », « je peux joindre quelqu'un par téléphone ? »,
+        # Québec's « je peux-tu caller quelqu'un à soir ? »
+        r"(?:appeler|appelle|caller|call|joindre|contacter|telephoner a|avoir)"
+        r" (?:quelqu un|qqn)",
         # « passe moi qqn », « passez-moi un conseiller »
         r"(?:passez|passe|passer)(?: moi| nous)? (?:quelqu un|qqn|une personne)",
         # « c quoi le numéro ? », « quel est le numéro pour vous appeler »: the shop's line,

@@ -701,3 +701,14 @@ def test_someones_details_asked_with_their_number_are_no_value_given():
 )
 def test_what_follows_a_greeting(text, pieces, expected):
     assert asyncio.run(Agent(pieces).parse(text))["intent"]["name"] == expected
+
+
+def test_a_person_asked_in_words_when_the_out_of_scope_reading_is_unsure():
+    # Québec's « caller », « à soir »: out of scope 0.41, a person 0.26 (below the second
+    # reading's bar), the hours 0.21; the words ask for someone.
+    text = "je peux-tu caller quelqu'un à soir ?"
+    ranking = [("out_of_scope", 0.41), ("request_human", 0.26), ("opening_hours", 0.21)]
+    assert asyncio.run(Agent({text: ranking}).parse(text))["intent"]["name"] == "request_human"
+    # Sure of the scope, it stays out of scope.
+    sure = [("out_of_scope", 0.8), ("request_human", 0.1)]
+    assert asyncio.run(Agent({text: sure}).parse(text))["intent"]["name"] == "out_of_scope"

@@ -1501,6 +1501,8 @@ def test_a_year_long_ago_after_the_password_help(text):
         # In English (blind53).
         ("I want a real person", True),
         ("can I talk to a human please", True),
+        # Québec's « caller » (blind56).
+        ("je peux-tu caller quelqu'un à soir ?", True),
     ],
 )
 def test_a_person_asked_for_by_the_line(text, expected):
