@@ -31,6 +31,7 @@ from bot.domain.identifiers import find_customer_ids, find_emails
 from bot.domain.repair import (
     ACCOUNTS_REQUESTED,
     DELETION_REQUESTED,
+    PASSWORD_FORM,
     asks_for_the_reset_email,
     corrected_to,
 )
@@ -55,8 +56,8 @@ FLOW_SLOTS = (
 
 # The intent that opens each flow: its opening answer, then its form.
 FLOWS: Dict[str, tuple] = {
-    "forgot_password": (["utter_forgot_password"], "password_email_form"),
-    "login_problem": (["utter_login_problem"], "password_email_form"),
+    "forgot_password": (["utter_forgot_password"], PASSWORD_FORM),
+    "login_problem": (["utter_login_problem"], PASSWORD_FORM),
     "delete_account": (
         ["utter_delete_account", "utter_delete_account_offer"],
         "delete_account_form",
@@ -163,10 +164,8 @@ def _reset_email_asked(tracker: Tracker) -> bool:
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     flow = FLOWS.get(intent or "")
     text = text_of(tracker.latest_message)
-    paused = tracker.get_slot(PENDING) == "password_email_form"
-    return bool(flow and flow[1] == "password_email_form" and paused) and asks_for_the_reset_email(
-        text
-    )
+    paused = tracker.get_slot(PENDING) == PASSWORD_FORM
+    return bool(flow and flow[1] == PASSWORD_FORM and paused) and asks_for_the_reset_email(text)
 
 
 async def start_flow(

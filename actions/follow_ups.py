@@ -16,6 +16,7 @@ from actions.flows import PERSONALISED, answer_topic, prefill, start_flow
 from actions.handover import utter_handover
 from bot.domain.repair import (
     LAST_RESET_EMAIL,
+    PASSWORD_FORM,
     continues_a_message,
     remembered_actions,
     steps_given,
@@ -91,7 +92,7 @@ async def _reset_offer_taken(
         *await prefill(context, tracker),
         *more,
         SlotSet("wants_reset_email", True),
-        FollowupAction("password_email_form"),
+        FollowupAction(PASSWORD_FORM),
     ]
 
 

@@ -59,6 +59,7 @@ from bot.domain.identifiers import (
 from bot.domain.repair import (
     ASKS,
     OUT_OF_SCOPE_CONFIDENCE,
+    PASSWORD_FORM,
     SURE_CONFIDENCE,
     asks_a_question,
     asks_for_someone,
@@ -480,7 +481,7 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
                 return {slot: None, OUTCOME: "dropped"}
             dispatcher.utter_message(response="utter_resume")
             return {slot: None}
-        if asks_the_identifier(turn.text) and self.flow_form != "password_email_form":
+        if asks_the_identifier(turn.text) and self.flow_form != PASSWORD_FORM:
             # « au fait c'est quoi mon identifiant pour me connecter ? » at the offer to
             # leave a message: what the identifier is, then the question again; no reset
             # started (inside the reset, its own answer holds the identifier: `_detour`).
@@ -760,7 +761,7 @@ def message_parser(text: str, intent: Optional[str]) -> Optional[str]:
 
 class ValidatePasswordEmailForm(GuidedFormValidation):
     parsers = {"wants_reset_email": yes_no_parser, "email": email_parser}
-    flow_form = "password_email_form"
+    flow_form = PASSWORD_FORM
 
     def name(self) -> Text:
         return "validate_password_email_form"
@@ -790,8 +791,8 @@ class ValidateDeleteAccountForm(GuidedFormValidation):
         return "validate_delete_account_form"
 
     def _value(self, slot, turn, dispatcher, tracker) -> Optional[Dict[Text, Any]]:
-        confirmed = explicit_yes_or_no(turn.text) is True
-        if slot == "confirm_deletion" and wants_to_resume(turn.text) and not confirmed:
+        resumed = slot == "confirm_deletion" and wants_to_resume(turn.text)
+        if resumed and explicit_yes_or_no(turn.text) is not True:
             # « ok c'est bon, on reprend » after a detour: back to the question, which
             # a deletion, final, needs answered on its own.
             return None

@@ -268,7 +268,8 @@ class ActionRepair(ContextAction):
         pending = tracker.get_slot(PENDING)
         has_value = bool(find_emails(turn.text) or find_customer_ids(turn.text))
         # « oui » takes a paused flow up only right after the bot said it was paused.
-        paused_just_before = bool(set(previous_actions(tracker)) & PAUSING_ACTIONS)
+        done = previous_actions(tracker)
+        paused_just_before = bool(set(done) & PAUSING_ACTIONS)
         said_yes = turn.nlu_intent == "affirm" and paused_just_before
         if pending and (resumes(turn.text, pending) or has_value or said_yes):
             dispatcher.utter_message(response="utter_resume")
@@ -278,7 +279,7 @@ class ActionRepair(ContextAction):
                 *([SlotSet("wants_reset_email", True)] if taken else []),
                 *resume_flow(pending, tracker),
             ]
-        cancelled = cancelled_flow(previous_actions(tracker))
+        cancelled = cancelled_flow(done)
         if resumes(turn.text, cancelled):
             # « stop, je veux parler à un conseiller » cancelled it; « finalement on
             # reprend, c'est hugo@… »: the same flow again, with what the message gives

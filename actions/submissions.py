@@ -25,6 +25,7 @@ from bot.domain.repair import (
     ACCOUNTS_REQUESTED,
     DELETION_REQUESTED,
     LAST_RESET_EMAIL,
+    PASSWORD_FORM,
     asks_for_someone,
     will_phone,
 )
@@ -137,7 +138,7 @@ class FormSubmission(ContextAction, ABC):
 class ActionSendPasswordEmail(FormSubmission):
     """The chat reply is the same whether or not an account uses this address."""
 
-    form = "password_email_form"
+    form = PASSWORD_FORM
 
     def name(self) -> Text:
         return "action_send_password_email"

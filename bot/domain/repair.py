@@ -533,7 +533,7 @@ AFTER_RESET_EMAIL = {
 AFTER_PASSWORD_HELP = AFTER_RESET_EMAIL | {
     "utter_forgot_password",
     "utter_login_problem",
-    "password_email_form",
+    PASSWORD_FORM,
     # The offer of the reset e-mail, asked again after a side question.
     "utter_ask_wants_reset_email",
 }

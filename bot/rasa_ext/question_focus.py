@@ -218,9 +218,10 @@ async def _after_greeting(
     from bot.rasa_ext.nlu.value_masking import without_values
 
     candidate = await read(rest)
-    words = without_values(rest)
-    if _intent(candidate)[0] == "inform" and len(words.split()) >= VALUE_QUESTION_WORDS:
-        candidate = await read(words)
+    if _intent(candidate)[0] == "inform":
+        words = without_values(rest)
+        if len(words.split()) >= VALUE_QUESTION_WORDS:
+            candidate = await read(words)
     name, confidence = _intent(candidate)
     asked = name in TOPIC_NAMES or name in AFTER_GREETING_QUESTIONS
     if not asked or confidence < AFTER_GREETING_CONFIDENCE[_intent(whole)[0]]:
