@@ -61,6 +61,7 @@ from bot.domain.repair import (
     OUT_OF_SCOPE_CONFIDENCE,
     PASSWORD_FORM,
     SURE_CONFIDENCE,
+    after_the_thanks,
     asks_a_question,
     asks_for_someone,
     asks_for_the_reset_email,
@@ -85,6 +86,7 @@ from bot.domain.repair import (
     puts_the_message_off,
     says_goodbye,
     says_yes_plainly,
+    sure_topic,
     takes_it_back,
     thanks_resigned,
     the_question_part,
@@ -158,7 +160,10 @@ class Turn:
 
     def sure_topic(self) -> Optional[str]:
         """The account topic the NLU is sure the message asks about, if any."""
-        return self.intent if self.is_confident(*TOPIC_NAMES) else None
+        if not self.is_confident(*TOPIC_NAMES):
+            return None
+        # (The account's creation needs its words unless clearly read: `sure_topic`.)
+        return sure_topic(self.intent, max(self.confidence, SURE_CONFIDENCE), self.text)
 
     @property
     def words(self) -> int:
@@ -202,9 +207,30 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
             updates = await self._answer(requested, Turn(tracker), dispatcher, tracker, domain)
         else:
             updates = self._prefilled(tracker)
+            updates.update(self._several_at_the_opening(dispatcher, tracker, updates))
             await self._aside_at_the_opening(dispatcher, tracker)
         tracker.slots.update(updates)
         return [SlotSet(slot, value) for slot, value in updates.items()]
+
+    def _several_at_the_opening(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, updates: Dict[Text, Any]
+    ) -> Dict[Text, Any]:
+        """« supprimez mon compte, c'est soit l.morel@free.fr soit laurent.morel@free.fr »:
+        the request opened with two addresses where one is needed; which one, asked."""
+        offered = any(
+            slot in self.parsers and updates.get(slot) is None and tracker.get_slot(slot) is None
+            for slot in OFFER_SLOTS
+        )
+        if tracker.get_slot(REQUESTED_SLOT) or offered:
+            return {}  # resumed, not opened; or an offer comes first
+        emails = find_emails(text_of(tracker.latest_message))
+        for slot, parser in self.parsers.items():
+            if parser is email_parser and updates.get(slot) is None and len(emails) > 1:
+                dispatcher.utter_message(
+                    response="utter_ask_which_email", candidates=" ou ".join(emails)
+                )
+                return {CANDIDATES: emails}
+        return {}
 
     async def _aside_at_the_opening(
         self, dispatcher: CollectingDispatcher, tracker: Tracker
@@ -474,7 +500,8 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
             return {slot: None, OUTCOME: "handover"}
         if turn.nlu_intent == "deny" and slot not in self.yes_no_slots:
             return {slot: None, OUTCOME: "cancelled"}
-        if turn.is_confident("thank"):
+        # (« merci, ça arrive quand ? » thanks, then asks: the question is what counts.)
+        if turn.is_confident("thank") and not asks_a_question(after_the_thanks(turn.text)):
             dispatcher.utter_message(response="utter_you_are_welcome")
             if slot in OFFER_SLOTS:
                 # « ok merci » at an offer: thanks, no.
@@ -601,6 +628,16 @@ def _asks_the_bot(turn: Turn) -> bool:
         turn.intent in SIDE_QUESTIONS
         and turn.confidence >= SIDE_QUESTION_CONFIDENCE
         and asks_a_question(turn.text)
+    )
+
+
+def _asks_the_line(turn: Turn) -> bool:
+    """A short question for the phone number only (« c'est quoi le numéro déjà ? pour
+    rappeler lundi »): the line is given, no one is asked for."""
+    return (
+        turn.words <= MAX_SIDE_QUESTION_WORDS
+        and asks_a_question(turn.text)
+        and asks_only_for_the_number(turn.text)
     )
 
 
@@ -871,12 +908,18 @@ class ValidateLeaveMessageForm(GuidedFormValidation):
             # « je peux laisser un message du coup ? »: a yes asked as a question (with the
             # address to answer to, if typed with it).
             return {slot: True, **self._also_given(slot, turn, tracker), RETRIES: None}
-        if slot == "message_text" and _asks_the_bot(turn):
+        if slot == "message_text" and (_asks_the_bot(turn) or _asks_the_line(turn)):
             return None
         return super()._value(slot, turn, dispatcher, tracker)
 
     def _steering(self, slot, turn, dispatcher, tracker) -> Optional[Dict[Text, Any]]:
-        # The message itself may ask anything: only the offer and the e-mail are steered.
+        # The message itself may ask anything: only the offer and the e-mail are steered,
+        # and « c'est quoi le numéro déjà ? » asked instead of the message: the line, then
+        # the message asked again.
+        if slot == "message_text" and _asks_the_line(turn):
+            utter_handover(self.context, dispatcher)
+            dispatcher.utter_message(response="utter_resume")
+            return {slot: None}
         if slot == "message_text":
             return None
         if slot == "wants_to_leave_message" and turn.is_confident("request_human"):

@@ -153,12 +153,18 @@ AT_FORGOTTEN = re.compile(
 )
 
 
+# « sophie.bernard(at)example.com »: the at sign disguised, as on web pages against robots.
+AT_DISGUISED = re.compile(r"[\w.+-]+\s*[(\[{]\s*at\s*[)\]}]\s*[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+
+
 def is_spelled_email(text: str) -> bool:
     """An e-mail address written without its at sign: spelled out (« … arobase free point
-    fr ») or forgotten (« thomas.girard.gmail.com »)."""
+    fr »), forgotten (« thomas.girard.gmail.com ») or disguised (« s.bernard(at)free.fr »)."""
     if "@" in text:
         return False
-    return SPELLED_EMAIL.search(text) is not None or AT_FORGOTTEN.search(text) is not None
+    return any(
+        pattern.search(text) is not None for pattern in (SPELLED_EMAIL, AT_FORGOTTEN, AT_DISGUISED)
+    )
 
 
 def find_customer_ids(text: str) -> List[str]:

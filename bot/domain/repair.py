@@ -292,6 +292,9 @@ _TAKEN_BACK = re.compile(
     r"|(?:^|[,;.!?] ?)pas (?:le|mon|du) compte\b"
     # « je n'ai pas deux comptes, j'en ai qu'un seul ! »: the second account denied.
     r"|\b(?:je n ai|j ai|j en ai) pas (?:deux|2|plusieurs) comptes\b|\bj en ai qu un seul\b"
+    # « je veux pas créer de compte, j'en ai déjà un ! »: the request named to be denied.
+    r"|^(?:je|j) (?:ne |n )?(?:veux|voudrais|cherche|demande|parle) (?:pas|plus|surtout pas)"
+    r" (?:de |d |a |un |une )?(?:cre\w*|supprim\w*|ferm\w*|change\w*|modifi\w*|deconnect\w*)"
 )
 
 
@@ -353,6 +356,20 @@ _DELETION = _any(
     ]
 )
 _DELETION_OF = _any([r"compte", r"demande", r"espace client"])
+
+
+# « j'ai un 2e compte avec mon mail pro », « mes deux comptes »: two accounts named.
+_TWO_ACCOUNTS = _any(
+    [
+        r"(?:deux|2|second|seconde|deuxieme|2e|2eme|2nd|autre) (?:compte|comptes|espaces? client)",
+        r"doublons?",
+        r"comptes? en double",
+    ]
+)
+
+
+def names_two_accounts(text: str) -> bool:
+    return _TWO_ACCOUNTS.search(plain(text)) is not None
 
 
 def names_the_deletion(text: str) -> bool:
@@ -516,7 +533,12 @@ _PHONE = _any(
 )
 # « je les appelle où ? », asked (« ok merci je vais les appeler » is a thank-you).
 _CALL = _any(
-    [r"(?:les|vous|l) (?:appelle|appelles|appeler|appelez|joins|joint|joindre|contacte|contacter)"]
+    [
+        r"(?:les|vous|l) (?:appelle|appelles|appeler|appelez|joins|joint|joindre|contacte"
+        r"|contacter)",
+        # « et si j'appelle, il faut que j'aie quoi sous la main ? »
+        r"(?:si|quand|avant d) (?:j|je) (?:appelle|vous appelle|telephone|vous telephone)",
+    ]
 )
 _OWN_NUMBER = re.compile(r"\b(?:mon|ma|client)\b|\d")
 AFTER_CHANGE_PASSWORD = {"utter_change_password"}
@@ -806,6 +828,46 @@ _STILL_FAILS = _any(
 AFTER_PERSONAL_DATA_STEPS = {"utter_update_personal_data"}
 _PASSWORD = _any([r"mot de passe", r"mdp", r"password", r"mot passe"])
 _LOST = _any([r"perdu", r"egare"])
+# What makes a password question a forgotten one: forgetting, losing, being locked out, the
+# reset and its e-mail.
+_PASSWORD_TROUBLE = _any(
+    [
+        r"bloque\w*",
+        r"connect\w*",
+        r"rentrer",
+        r"acceder",
+        r"marche",
+        r"fonctionne",
+        r"reinitialis\w*",
+        r"reset",
+        r"lien",
+        r"mail",
+        r"faux",
+        r"incorrect\w*",
+        r"refuse\w*",
+        r"paum\w*",
+        r"retrouv\w*",
+        r"souvien\w*",
+        r"rappel\w*",
+    ]
+)
+
+
+# « c'est au même endroit ? », « pour revenir au mot de passe, le bouton est où ? »: the
+# password asked as a step of the path given before, or as the topic taken up again.
+_SAME_STEP = _any(
+    [r"(?:au )?meme endroit", r"pareil", r"idem", r"(?:revenir|retour|reviens|revenons) (?:au|a)"]
+)
+
+
+def forgets_nothing(text: str) -> bool:
+    """The password named as a step of the path before or taken up again (« et mon mot de
+    passe, c'est au même endroit ? »), without forgetting, losing or being locked out."""
+    words = plain(text)
+    trouble = _FORGOT.search(words) or _LOST.search(words) or _PASSWORD_TROUBLE.search(words)
+    return bool(_PASSWORD.search(words) and _SAME_STEP.search(words)) and not trouble
+
+
 # A move: the address book again.
 _MOVING = _any([r"demenag\w*", r"(?:change|changer|changement) d adresse"])
 # « et pour le compte de ma femme ? » right after the reset e-mail went out: the same
@@ -876,7 +938,7 @@ _DO_IT_FOR_ME = _any(
         r" (?:pour moi|a ma place|vous memes?|vous meme)",
         # « vous pouvez pas le changer vous-même ? »
         r"(?:pouvez|pourriez|peux|pourrais) (?:pas |vous )?(?:le |la |les |l )?"
-        r"(?:faire|changer|modifier|mettre|ajouter|corriger) (?:vous|toi) memes?",
+        r"(?:faire|changer|modifier|mettre|ajouter|corriger) (?:vous|toi)(?: memes?)?\b",
         r"(?:faites|fais|changez|modifiez|mettez|ajoutez)(?: le| la| les)?"
         r"(?: moi| pour moi| a ma place)",
     ]
@@ -966,6 +1028,19 @@ _RECENT_ORDER = _any(
         # the parcel).
         r"(?<!commande )(?<!colis )(?:elle|la facture) (?:arrive|arrivera|viendra) quand",
         r"quand (?:est ce qu )?(?:elle|la facture) (?:arrive|arrivera|viendra)",
+    ]
+)
+# « ah non je voulais dire la livraison, elle arrive quand ? »: the parcel, not its invoice.
+_PARCEL_ASKED = re.compile(
+    r"^(?!.*\bfactur)(?=.*\b(?:livraison|transporteur|suivi|livree? quand"
+    r"|(?:commande|cmd|colis)(?: \w+){0,4} (?:arrive|arrivera|sera la) quand)\b)"
+)
+# « ok donc faut attendre que ce soit expédié c'est ça ? » after an order not yet shipped.
+_WAIT_FOR_SHIPPING = _any(
+    [
+        r"attendre (?:que|qu|l)(?: \w+){0,4} expedi\w*",
+        r"(?:une fois|des que|quand|apres) (?:qu |que )?(?:elle |la commande |c |ce )?"
+        r"(?:est |sera |soit |a ete )?(?:expediee?|partie?)\b(?! quand)",
     ]
 )
 _ADDRESS_OR_MAIL = _any([r"adresses?", r"(?:e ?)?mail", r"courriel"])
@@ -1465,6 +1540,36 @@ def _follow_up_in(
     return None
 
 
+# « vous pouvez répéter où il faut cliquer ? », « je fais comment ? »: read as the account's
+# creation below this confidence only when a word of it is there (a first order, a
+# customer, signing up…); its training lines end with such generic questions.
+CLEAR_CREATION = 0.8
+_CREATION_WORDS = _any(
+    [
+        r"(?:cre\w*|ouvr\w*|ouverture|refaire|refais) (?:\w+ ){0,2}(?:compte|espace|acces)",
+        r"inscri\w*",
+        r"enregistr\w*",
+        r"(?:nouveau|nouvelle|nouvel|devenir|devient|pas encore|suis pas) clien\w*",
+        r"(?:suis|sommes|je suis) (?:nouveau|nouvelle|nouveaux|nouvelles)\b",
+        r"(?:premiere?|1ere?) (?:fois|commande|achat)",
+        r"(?:pas|aucun|jamais eu|jamais) (?:de |d )?(?:compte|acces|espace)",
+        r"sign ?up",
+        r"register",
+        r"account",
+    ]
+)
+
+
+def sure_topic(intent: Optional[str], confidence: float, text: str) -> Optional[str]:
+    """The topic the NLU is sure a message asks about (SURE_CONFIDENCE), if its words
+    allow it: the account's creation needs one of its words unless read clearly."""
+    if intent is None or confidence < SURE_CONFIDENCE:
+        return None
+    if intent == "create_account" and confidence < CLEAR_CREATION:
+        return intent if _CREATION_WORDS.search(plain(text)) else None
+    return intent
+
+
 def _word_count(words: str) -> int:
     return len(re.findall(r"\w+", words))
 
@@ -1505,6 +1610,10 @@ def _follow_up_of(
 ) -> Optional[str]:
     """follow_up for a message short enough to be one (`words`: its plain text)."""
     done = set(previous_actions)
+    # « et si j'appelle il faut que j'aie quoi sous la main ? » after the two accounts'
+    # request, whose answer gives the line (or cancels it: then no call is asked about).
+    if "action_open_duplicate_ticket" in done and _CALL.search(words) and asks_a_question(text):
+        return "phone"
     if done & AFTER_HOURS and count <= MAX_HOURS_FOLLOW_UP_WORDS:
         kind = _about_the_line(text, words)
         if kind:
@@ -1542,6 +1651,9 @@ def _follow_up_of(
     return _where_again(previous_actions, text, words, count, topic)
 
 
+_SAME_FOR = _any([r"(?:pareil|idem|meme chose) pour"])
+
+
 def _where_again(
     previous_actions: Sequence[str], text: str, words: str, count: int, topic: Optional[str]
 ) -> Optional[str]:
@@ -1557,6 +1669,11 @@ def _where_again(
     if given in AFTER_INVOICES and _PERSONAL_DETAIL.search(words) and not device:
         # « ok et pour le tel je le change où exactement » after the invoices' path: the
         # personal details' path, which the NLU answers.
+        return None
+    same_for = _SAME_FOR.search(words) and _PERSONAL_DETAIL.search(words)
+    if same_for and given != "utter_update_personal_data" and not device:
+        # « pareil pour mon adresse mail » after the password's path: the same change for
+        # a personal detail, whose own path the NLU (and the addresses' kind) answers.
         return None
     if (
         count <= MAX_WHERE_WORDS
@@ -1651,10 +1768,16 @@ def _about_what_was_just_done(
     return _the_data_again(previous_actions, words, count)
 
 
+_AN_ACCOUNT = _any([r"comptes?"])
+
+
 def _address_changed(done: Set[str], words: str) -> bool:
     """« et après je pourrai la changer ? » after the address at checkout, a move, another
     address, several (after the addresses' steps, « comment j'en rajoute une ? » is
-    where_exactly)."""
+    where_exactly). Not a new account named without an address (« je veux juste en créer
+    un nouveau pour l'entreprise » after the account's creation)."""
+    if _AN_ACCOUNT.search(words) and not _ADDRESS_OR_MAIL.search(words):
+        return False
     if done & AFTER_ADDRESS_AT_CHECKOUT and (_MOVING.search(words) or _CHANGE_IT.search(words)):
         return True
     after_addresses = done & (AFTER_ADDRESS_AT_CHECKOUT | AFTER_ADDRESSES)
@@ -1759,6 +1882,17 @@ class _Unnegated:
         return _affirmed(self.pattern, words)
 
 
+class _Unless:
+    """A pattern that counts only where another is not found: « ma commande d'hier elle
+    arrive quand ? » after the invoices names a recent order, but asks about its parcel."""
+
+    def __init__(self, pattern: Any, unless: re.Pattern[str]) -> None:
+        self.pattern, self.unless = pattern, unless
+
+    def search(self, words: str) -> bool:
+        return bool(self.pattern.search(words)) and self.unless.search(words) is None
+
+
 class _Both:
     """Two patterns that must both be found: « toujours rien reçu pour le mail »."""
 
@@ -1826,6 +1960,12 @@ _STILL_LOST = _any(
         r"(?:j y arrive|y arrive) (?:toujours )?pas",
     ]
 )
+_ARRIVES_WHEN = _any(
+    [
+        r"^(?:(?:ok|merci|d accord|et|mais|bon)\w*[\s,.!]+)*(?:ca|il|le mail|l e ?mail)"
+        r" (?:arrive|arrivera|vient) quand"
+    ]
+)
 _AFTER_AN_ANSWER = (
     ("still_lost", {"utter_steps_again"}, _STILL_LOST),
     ("forgot_current_password", AFTER_CHANGE_PASSWORD, _Unnegated(_FORGOT)),
@@ -1837,9 +1977,12 @@ _AFTER_AN_ANSWER = (
     ("recreate_account", AFTER_PASSWORD_HELP, _RECREATE),
     ("reset_email_delay", AFTER_RESET_EMAIL, _DELAY),
     ("reset_email_delay", AFTER_PASSWORD_HELP, _MAIL_DELAY),
+    # « merci, ça arrive quand ? » right after the reset's steps (and its offer): the e-mail.
+    ("reset_email_delay", AFTER_PASSWORD_HELP, _ARRIVES_WHEN),
     ("reset_steps", AFTER_RESET_EMAIL | AFTER_PASSWORD_HELP, _LINK_CLICKED),
     ("reset_email_not_received", {EARLIER_RESET_EMAIL}, _Both(_NOT_RECEIVED_SAID, _THE_MAIL)),
-    ("invoice_timing", AFTER_INVOICES, _RECENT_ORDER),
+    ("invoice_timing", AFTER_INVOICES, _Unless(_RECENT_ORDER, _PARCEL_ASKED)),
+    ("invoice_timing", AFTER_INVOICES, _WAIT_FOR_SHIPPING),
     ("address_at_checkout", AFTER_ADDRESS_STEPS | AFTER_ADDRESSES, _NEXT_ORDER),
     ("invoices_before_deletion", AFTER_DELETION_WARNING, _KEEP_INVOICES),
     ("deletion_warning", AFTER_DELETION_WARNING, _WHAT_IS_LOST),
@@ -2671,7 +2814,9 @@ _GOODBYE = _any(
         # Not « il y a plus de trois ans ».
         r"(?<!y )a (?:plus|\+|bientot|la prochaine|demain|tout a l heure)(?! de\b| d\b| que\b)",
         r"a (?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)",
-        r"bonne (?:journee|soiree)",
+        # Belgian « à tantôt », « à la revoyure »
+        r"a (?:tantot|la revoyure)",
+        r"bonne (?:journee|soiree|fin de journee|semaine|apres midi|continuation)",
         r"ciao",
         r"salut",
     ]
@@ -2750,6 +2895,20 @@ def is_satisfied(text: str) -> bool:
     words = " ".join(re.findall(r"\w+", plain(text)))
     rest = _SATISFIED.sub(" ", words).split()
     return _SATISFIED.search(words) is not None and all(w in _ACKNOWLEDGING for w in rest)
+
+
+_THANKS_FIRST = re.compile(
+    r"^\W*(?:(?:ok|okay|d'accord|d’accord|super|parfait|top|ah|bon)\W+)*"
+    r"(?:merci|mrc|thanks|thx)(?:\s+(?:beaucoup|bcp|bien))?[\s,.!]*",
+    re.IGNORECASE,
+)
+
+
+def after_the_thanks(text: str) -> str:
+    """What a message says after the thanks that open it (« merci, ça arrive quand ? »:
+    « ça arrive quand ? »); the whole message when it opens otherwise."""
+    opening = _THANKS_FIRST.match(text)
+    return text[opening.end() :] if opening else text
 
 
 def says_goodbye(text: str) -> bool:
@@ -2962,6 +3121,14 @@ _KEPT_HOW_LONG = _any(
 )
 
 
+_OLD_ACCOUNT_GONE = _any(
+    [
+        r"(?:ancien|vieux|premier) compte (?:\w+ ){0,2}(?:ne |n )?(?:marche|fonctionne|existe"
+        r"|passe|est reconnu) (?:plus|pas)",
+    ]
+)
+
+
 def asks_about_the_purge(text: str) -> bool:
     """An account said deleted (passive) after years of inactivity, or how long an unused
     account is kept: the purge's answer."""
@@ -2971,7 +3138,10 @@ def asks_about_the_purge(text: str) -> bool:
     if _WISH.search(words):
         return False
     years_or_why = _YEARS.search(words) or _WHY.search(words)
-    return _DELETED.search(words) is not None and years_or_why is not None
+    # (« au moins 4 ans …, et mon ancien compte ne marche plus du tout »: the years, and an
+    # old account that no longer works.)
+    gone = _DELETED.search(words) or _OLD_ACCOUNT_GONE.search(words)
+    return gone is not None and years_or_why is not None
 
 
 # The intent of a request for a person, which a person asked for in words confirms.

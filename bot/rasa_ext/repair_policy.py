@@ -30,7 +30,6 @@ from bot.domain.repair import (
     ACCOUNTS_REQUESTED,
     DELETION_REQUESTED,
     LAST_RESET_EMAIL,
-    SURE_CONFIDENCE,
     ambiguity,
     asks_about_the_purge,
     cancelled_flow,
@@ -44,6 +43,7 @@ from bot.domain.repair import (
     postal_meant,
     remembered_actions,
     resumes,
+    sure_topic,
     wants_a_person,
     wants_to_leave_a_message,
 )
@@ -152,8 +152,7 @@ def needs_repair(tracker: DialogueStateTracker) -> bool:
         return True
     if _asked_again(tracker, intent):
         return True
-    sure_topic = intent if confidence >= SURE_CONFIDENCE else None
-    if follow_up(done, text, sure_topic):
+    if follow_up(done, text, sure_topic(intent, confidence, text)):
         return True
     if corrects_the_reset_address(done, text, tracker.get_slot(LAST_RESET_EMAIL)):
         return True

@@ -142,6 +142,10 @@ def test_is_email(value, expected):
         ("ok faites le, sylvie.blanc.gmail.com", True),  # inside a sentence too
         ("c'est sur gmail.com", False),
         ("www.123roulement.com", False),
+        # The at sign disguised, as against robots.
+        ("sophie.bernard(at)example.com et s.bernard(at)atelier-bernard.example.fr", True),
+        ("j.roy [at] videotron.ca", True),
+        ("rendez-vous (at) home", False),
     ],
 )
 def test_an_address_written_out_is_recognised(text, spelled):

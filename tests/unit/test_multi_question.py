@@ -389,3 +389,21 @@ def test_a_message_correcting_its_first_question_is_one_question():
 )
 def test_a_second_request_after_pis_jai_or_et_and_a_noun(text, parts):
     assert clauses(text) == parts
+
+
+def test_a_generic_how_read_as_the_account_s_creation_is_no_question_of_its_own():
+    text = (
+        "mon ancien compte ne marche plus du tout depuis des années. "
+        "En plus j'ai peut-être un autre mail. Je fais comment ?"
+    )
+    agent = Agent()
+    agent.unsure = {"En plus j'ai peut-être un autre mail."}
+    agent.read_as = {
+        "mon ancien compte ne marche plus du tout depuis des années.": {
+            "intent": {"name": "login_problem", "confidence": 0.72}
+        },
+        "Je fais comment ?": {"intent": {"name": "create_account", "confidence": 0.74}},
+        text: {"intent": {"name": "nlu_fallback", "confidence": 0.4}},
+    }
+    split = asyncio.run(questions(agent, text))
+    assert [parse["intent"]["name"] for _, parse in split] == ["login_problem"]

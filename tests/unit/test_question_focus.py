@@ -712,3 +712,103 @@ def test_a_person_asked_in_words_when_the_out_of_scope_reading_is_unsure():
     # Sure of the scope, it stays out of scope.
     sure = [("out_of_scope", 0.8), ("request_human", 0.1)]
     assert asyncio.run(Agent({text: sure}).parse(text))["intent"]["name"] == "out_of_scope"
+
+
+@pytest.mark.parametrize(
+    "text, words, reading, expected",
+    [
+        # The deletion named in words, read less surely from one training to the next.
+        (
+            "je voudrais fermer mon compte, c'est a.muller@gmx.fr, non pardon a.muller@gmx.ch",
+            "je voudrais fermer mon compte, c'est , non pardon",
+            ("delete_account", 0.69),
+            "delete_account",
+        ),
+        # Two accounts named in words.
+        (
+            "j'ai un 2e compte avec mon mail s.b@atelier.fr, numero C1000004, faites le necessaire",
+            "j'ai un 2e compte avec mon mail , numero , faites le necessaire",
+            ("duplicate_accounts", 0.87),
+            "duplicate_accounts",
+        ),
+        # Not named in words: the value stays a value unless the reading is sure.
+        (
+            "mon identifiant client est le C1000004 et mon mail s.b@atelier.fr voila",
+            "mon identifiant client est le et mon mail voila",
+            ("login_problem", 0.8),
+            "inform",
+        ),
+    ],
+)
+def test_the_words_around_values_name_their_request(text, words, reading, expected):
+    agent = Agent({text: ("inform", 0.95), words: reading})
+
+    assert asyncio.run(agent.parse(text))["intent"]["name"] == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # The password named, nothing forgotten: where to change it.
+        ("et mon mot de passe, c'est au même endroit ?", "change_password"),
+        ("Pour revenir au mot de passe, le bouton est où déjà ?", "change_password"),
+        # Forgotten, or locked out: the reading stays.
+        ("et mon mot de passe oublié, c'est au même endroit ?", "forgot_password"),
+        ("mon mot de passe marche plus, c'est où ?", "forgot_password"),
+    ],
+)
+def test_a_password_named_without_trouble_is_changed_not_forgotten(text, expected):
+    agent = Agent({text: [("forgot_password", 0.5), ("change_password", 0.32)]})
+    assert asyncio.run(agent.parse(text))["intent"]["name"] == expected
+
+
+def test_the_request_after_a_cancel_stands_out_a_little_less_surely():
+    text = "bon laissez tomber je vais plutot me refaire un compte, comment on fait ?"
+    rest = "je vais plutot me refaire un compte, comment on fait ?"
+    agent = Agent(
+        {text: [("deny", 0.51), ("create_account", 0.29)], rest: ("create_account", 0.89)}
+    )
+
+    parsed = asyncio.run(agent.parse(text))
+
+    assert parsed["intent"]["name"] == "deny"
+    assert parsed["asks"] == {"name": "create_account", "confidence": 0.89}
+
+
+def test_what_follows_a_greeting_read_unsurely_gives_the_message_its_reading():
+    text = "bonjour le bidule orange clignote en haut de la page depuis tout a l'heure"
+    rest = "le bidule orange clignote en haut de la page depuis tout a l'heure"
+    agent = Agent({text: [("greet", 0.51), ("goodbye", 0.2)], rest: ("out_of_scope", 0.63)})
+    assert asyncio.run(agent.parse(text))["intent"]["name"] == "out_of_scope"
+    # A greeting read surely keeps its reading unless the rest is sure.
+    agent = Agent({text: [("greet", 0.8), ("goodbye", 0.1)], rest: ("out_of_scope", 0.63)})
+    assert asyncio.run(agent.parse(text))["intent"]["name"] == "greet"
+
+
+def test_an_unsure_greeting_with_no_sure_question_after_it_is_a_miss():
+    text = "bonjour c pour le machin de l'autre jour, ça a pas marché"
+    rest = "c pour le machin de l'autre jour, ça a pas marché"
+    agent = Agent({text: [("greet", 0.44), ("login_problem", 0.17)], rest: ("login_problem", 0.4)})
+    assert asyncio.run(agent.parse(text))["intent"]["name"] == "nlu_fallback"
+
+
+def test_a_person_read_unsurely_and_asked_for_in_words_is_sure():
+    text = "franchement c'est trop compliqué votre truc, passez-moi quelqu'un"
+    agent = Agent({text: [("request_human", 0.49), ("out_of_scope", 0.43)]})
+    parsed = asyncio.run(agent.parse(text))
+    assert parsed["intent"]["name"] == "request_human"
+    assert parsed["intent"]["confidence"] >= 0.5
+
+
+def test_what_was_meant_after_a_correction_is_read_alone():
+    text = "ah non pardon je voulais dire les adresses"
+    agent = Agent(
+        {
+            text: [("manage_addresses", 0.46), ("deny", 0.44)],
+            "les adresses": ("manage_addresses", 0.8),
+        }
+    )
+    assert asyncio.run(agent.parse(text))["intent"]["name"] == "manage_addresses"
+    # Not an account topic: the reading stays.
+    agent = Agent({text: [("deny", 0.6)], "les adresses": ("out_of_scope", 0.8)})
+    assert asyncio.run(agent.parse(text))["intent"]["name"] == "deny"

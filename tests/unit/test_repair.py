@@ -7,6 +7,7 @@ from bot.domain.repair import (
     PASSWORD_FORM,
     after_a_self_correction,
     after_the_cancel,
+    after_the_thanks,
     ambiguity,
     asks_a_question,
     asks_about_the_purge,
@@ -45,6 +46,7 @@ from bot.domain.repair import (
     says_goodbye,
     says_yes_plainly,
     steps_given,
+    sure_topic,
     takes_it_back,
     topic_in_play,
     topic_list,
@@ -312,6 +314,9 @@ def test_will_phone(text, expected):
         ("wow non surtout pas supprimer le compte !! je veux plus vos mails de promo", True),
         ("vous m'avez mal comprise, je veux le changer", True),
         ("une adresse de livraison qui sert plus, pas le compte !", True),
+        # The request named to be denied, at the start (blind55).
+        ("je veux pas créer de compte, j'en ai déjà un !", True),
+        ("je veux créer un compte", False),
         ("je veux pas le compte supprimé tout de suite", False),
         ("non", False),
         ("non merci", False),
@@ -1923,6 +1928,9 @@ def test_a_message_for_the_advisers_asked_for_in_words(text, expected):
         ("vous gardez un compte combien de temps sans connexion ?", True),
         ("combien de temps avant qu'un compte inactif soit effacé ?", True),
         ("ça prend combien de temps ?", False),
+        # Years, and an old account that no longer works.
+        ("au moins 4 ans je pense, et mon ancien compte ne marche plus du tout", True),
+        ("mon ancien compte ne marche plus", False),
     ],
 )
 def test_how_long_an_unused_account_is_kept_is_the_purges_question(text, expected):
@@ -2195,3 +2203,105 @@ def test_what_takes_a_flow_up_again(text, form, expected):
 )
 def test_a_yes_to_the_offer_with_the_message(text, expected):
     assert yes_with_the_message(text) == expected
+
+
+@pytest.mark.parametrize(
+    "previous, text, expected",
+    [
+        # A recent order named to ask about its parcel, not its invoice.
+        (
+            ["action_answer_invoices", "utter_anything_else"],
+            "ah non je voulais dire la livraison, ma commande d'hier elle arrive quand ?",
+            None,
+        ),
+        (["action_answer_invoices"], "et le colis d'hier il arrive quand ?", None),
+        # … and still its invoice when the invoice is named.
+        (["action_answer_invoices"], "et la facture de ma commande d'hier ?", "invoice_timing"),
+        # Waiting for the shipping, checked.
+        (
+            ["action_answer_invoices", "utter_anything_else"],
+            "ok donc faut attendre que ce soit expédié c ça ?",
+            "invoice_timing",
+        ),
+        (
+            ["action_answer_invoices"],
+            "donc une fois qu'elle est expédiée je l'aurai ?",
+            "invoice_timing",
+        ),
+        # The change asked of the bot, without « même ».
+        (
+            ["utter_update_personal_data", "action_answer_personal_data", "utter_anything_else"],
+            "vous pouvez pas le faire vous ?",
+            "change_it_yourself",
+        ),
+        # The same change for a personal detail: that detail's own path, not the one given.
+        (["utter_change_password", "utter_anything_else"], "pareil pour mon adresse mail", None),
+        (["utter_update_personal_data"], "pareil pour mon adresse mail", "where_exactly"),
+        # A new account named after the account's creation: no address changed.
+        (
+            ["utter_create_account", "utter_anything_else"],
+            "non j'ai pas de probleme de double compte, je veux juste en creer un nouveau",
+            None,
+        ),
+        (["utter_create_account"], "et après je pourrai la changer ?", "addresses_change"),
+        # « ça arrive quand ? » right after the reset's steps: the e-mail.
+        (
+            ["utter_forgot_password", "action_prefill_form_slots", "password_email_form"],
+            "merci, ça arrive quand ?",
+            "reset_email_delay",
+        ),
+        (["utter_forgot_password", "password_email_form"], "ma commande arrive quand ?", None),
+        # The two accounts' answer gives the line: calling asked about.
+        (
+            ["duplicate_accounts_form", "action_open_duplicate_ticket"],
+            "et si j'appelle il faut que j'aie quoi sous la main ?",
+            "phone",
+        ),
+        # … and a request for the number, after that request was cancelled, is a request.
+        (
+            ["duplicate_accounts_form", "action_open_duplicate_ticket"],
+            "c'est quoi votre numéro de tel déjà ?",
+            None,
+        ),
+        # A goodbye that says when the customer will call, in Belgian French.
+        (["action_opening_hours"], "ok merci, je vous téléphone tantôt alors. à la revoyure", None),
+    ],
+)
+def test_follow_ups_of_session_34s_conversations(previous, text, expected):
+    assert follow_up(previous, text) == expected
+
+
+@pytest.mark.parametrize("text", ["à tantôt", "bonne fin de journée à vous", "allez à la revoyure"])
+def test_regional_and_longer_goodbyes(text):
+    assert says_goodbye(text)
+
+
+@pytest.mark.parametrize(
+    "confidence, text, expected",
+    [
+        (0.6, "Pardon, vous pouvez répéter où il faut cliquer ?", None),
+        (0.74, "Je fais comment", None),
+        (0.6, "je suis nouveau chez vous, je fais comment ?", "create_account"),
+        (0.9, "Je fais comment", "create_account"),
+        (0.3, "je veux créer un compte", None),
+    ],
+)
+def test_the_account_s_creation_is_sure_with_its_words(confidence, text, expected):
+    assert sure_topic("create_account", confidence, text) == expected
+
+
+def test_other_topics_are_sure_from_their_confidence():
+    assert sure_topic("find_invoices", 0.55, "et pour la redire ?") == "find_invoices"
+
+
+@pytest.mark.parametrize(
+    "text, rest",
+    [
+        ("merci, ça arrive quand ?", "ça arrive quand ?"),
+        ("ok merci", ""),
+        ("Merci bcp. Et mes factures ?", "Et mes factures ?"),
+        ("ça arrive quand ?", "ça arrive quand ?"),
+    ],
+)
+def test_what_a_message_says_after_its_thanks(text, rest):
+    assert after_the_thanks(text) == rest
