@@ -86,7 +86,6 @@ from bot.domain.repair import (
     puts_the_message_off,
     says_goodbye,
     says_yes_plainly,
-    sure_topic,
     takes_it_back,
     thanks_resigned,
     the_question_part,
@@ -95,6 +94,7 @@ from bot.domain.repair import (
     wants_to_restart,
     wants_to_resume,
     wants_to_switch,
+    words_allow,
     yes_or_no,
     yes_with_a_question,
     yes_with_the_message,
@@ -160,10 +160,10 @@ class Turn:
 
     def sure_topic(self) -> Optional[str]:
         """The account topic the NLU is sure the message asks about, if any."""
-        if not self.is_confident(*TOPIC_NAMES):
-            return None
-        # (The account's creation needs its words unless clearly read: `sure_topic`.)
-        return sure_topic(self.intent, max(self.confidence, SURE_CONFIDENCE), self.text)
+        sure = self.is_confident(*TOPIC_NAMES)
+        return (
+            self.intent if sure and words_allow(self.intent, self.confidence, self.text) else None
+        )
 
     @property
     def words(self) -> int:

@@ -1194,6 +1194,9 @@ _LOG_IN_FIRST_WORDS = (
     r"(?:faut|faudra|dois|doit|il faut)(?: il| que je| qu on| je)? (?:me |se |m |s )?"
     r"(?:connecter|connecte|identifier|identifie)(?: \w+)? avant"
 )
+# « pareil pour mon adresse mail »: the same thing asked for another object.
+_SAME_FOR_WORDS = r"(?:pareil|idem|meme chose) pour"
+_SAME_FOR = _any([_SAME_FOR_WORDS])
 _WHERE = _any(
     [
         *_WORD_MEANING_WORDS,
@@ -1219,7 +1222,7 @@ _WHERE = _any(
         # « je voudrais la changer, je fais comment ? », « même endroit ? »: the same path.
         r"(?:je )?(?:la|le|les) (?:change|changer|modifie|modifier|mettre a jour)",
         r"(?:au )?meme endroit",
-        r"(?:pareil|idem|meme chose) pour",
+        _SAME_FOR_WORDS,
         r"c est (?:pareil|idem|la meme chose)",
         r"et pour (?:\w+ ){1,3}(?:aussi|pareil|idem)",
         # « et sur mobile ? »: the site is the same on a phone.
@@ -1560,14 +1563,20 @@ _CREATION_WORDS = _any(
 )
 
 
+def words_allow(intent: Optional[str], confidence: float, text: str) -> bool:
+    """Whether a message's words allow the NLU's reading: the account's creation needs one
+    of its words unless read clearly."""
+    if intent == "create_account" and confidence < CLEAR_CREATION:
+        return _CREATION_WORDS.search(plain(text)) is not None
+    return True
+
+
 def sure_topic(intent: Optional[str], confidence: float, text: str) -> Optional[str]:
     """The topic the NLU is sure a message asks about (SURE_CONFIDENCE), if its words
-    allow it: the account's creation needs one of its words unless read clearly."""
+    allow it (`words_allow`)."""
     if intent is None or confidence < SURE_CONFIDENCE:
         return None
-    if intent == "create_account" and confidence < CLEAR_CREATION:
-        return intent if _CREATION_WORDS.search(plain(text)) else None
-    return intent
+    return intent if words_allow(intent, confidence, text) else None
 
 
 def _word_count(words: str) -> int:
@@ -1649,9 +1658,6 @@ def _follow_up_of(
     if shown and value_or_ask and not checked and topic in (None, "out_of_scope", *_DATA_TOPICS):
         return "change_it_yourself"
     return _where_again(previous_actions, text, words, count, topic)
-
-
-_SAME_FOR = _any([r"(?:pareil|idem|meme chose) pour"])
 
 
 def _where_again(

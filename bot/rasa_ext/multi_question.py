@@ -23,8 +23,8 @@ from bot.domain.repair import (
     calls_for_help,
     clauses,
     corrected_request,
-    sure_topic,
     takes_it_back,
+    words_allow,
 )
 from bot.domain.topics import TOPIC_NAMES
 
@@ -74,7 +74,7 @@ async def questions(agent: Any, text: str) -> List[Question]:
         confidence = intent.get("confidence", 0)
         sure = intent.get("name") in QUESTIONS and confidence >= SPLIT_CONFIDENCE
         # (« … Je fais comment ? » alone names no topic, whatever the NLU reads in it.)
-        sure = sure and sure_topic(intent.get("name"), confidence, part) is not None
+        sure = sure and words_allow(intent.get("name"), confidence, part)
         # « … Par ailleurs le colis n'est toujours pas arrivé, il est où ? »: a question out
         # of the account's scope gets its answer (the phone line) after the account one.
         sure = sure or _asks_out_of_scope(part, intent)
