@@ -94,6 +94,7 @@ from bot.domain.repair import (
     wants_to_restart,
     wants_to_resume,
     wants_to_switch,
+    will_phone,
     words_allow,
     yes_or_no,
     yes_with_a_question,
@@ -412,9 +413,11 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
             # at a confirmation (« non en fait non. et pour l'adresse … ? »), the request
             # cancelled in the flow's own words, then the question.
             return {slot: None, OUTCOME: "declined" if slot in OFFER_SLOTS else "cancelled"}
-        if value is False and slot in OFFER_SLOTS and self._follows_up(turn, tracker):
+        story = value is False and slot in OFFER_SLOTS and not wants_to_cancel(turn.text)
+        if story and self._follows_up(turn, tracker):
             # « ça fait genre 4 ans que j'y suis pas allé » at the reset offer: its « pas »
-            # tells the story the answer just given asks about; no answer to the offer.
+            # tells the story the answer just given asks about; no answer to the offer
+            # (« ah c'est fermé... bon tant pis » declines it).
             return None
         plan = value is True and slot in OFFER_SLOTS and not says_yes_plainly(turn.text)
         if plan and self._follows_up(turn, tracker):
@@ -765,6 +768,9 @@ def yes_no_parser(text: str, intent: Optional[str]) -> Optional[bool]:
     if opens_with_a_plain_no(text):
         # « non pas besoin de message. pour revenir à mon nom, c'est où ? »: a no, then more.
         return False
+    if will_phone(text) and not says_yes_plainly(text):
+        # « ok je vous appelle lundi » at an offer: the customer will phone instead.
+        return False
     by_intent = {"affirm": True, "deny": False}.get(intent or "")
     if by_intent is not None or intent is None:
         return by_intent
@@ -933,5 +939,10 @@ class ValidateLeaveMessageForm(GuidedFormValidation):
     async def _detour(self, slot, turn, dispatcher, tracker, domain) -> Dict[Text, Any]:
         if slot == "message_text" and not _asks_the_bot(turn):
             dispatcher.utter_message(response="utter_invalid_message_text")
+            return {slot: None}
+        if slot == "wants_to_leave_message" and turn.nlu_intent == "nlu_fallback":
+            # « qsdfgh jklm » at the offer: a miss, where the offer is the hand-over
+            # already; the line again (its hours, open or not now), then the offer.
+            utter_handover(self.context, dispatcher)
             return {slot: None}
         return await super()._detour(slot, turn, dispatcher, tracker, domain)

@@ -39,11 +39,12 @@ from actions.flows import (
 )
 from actions.follow_ups import ANSWERED_IN_FULL, answer_follow_up, previous_actions
 from actions.forms import Turn
-from actions.handover import handover_with_offer
+from actions.handover import handover_with_offer, utter_handover
 from actions.submissions import send_password_email
 from bot.domain.identifiers import find_customer_ids, find_emails, without_identifiers
 from bot.domain.repair import (
     AFTER_DETAILS_REFUSED,
+    AFTER_HOURS,
     FLOW_ENDS,
     LAST_RESET_EMAIL,
     PASSWORD_FORM,
@@ -68,6 +69,7 @@ from bot.domain.repair import (
     wants_a_person,
     wants_to_leave_a_message,
     wants_to_resume,
+    will_phone,
 )
 from bot.domain.topics import TOPIC_NAMES
 
@@ -367,6 +369,14 @@ class ActionRepair(ContextAction):
             # refused: no yes to anything; the same answer, and the line.
             dispatcher.utter_message(response="utter_out_of_scope")
             return handover_with_offer(self.context, dispatcher, tracker)
+        if intent == "affirm" and will_phone(turn.text):
+            # « ok je vous appelle »: the customer's plan, understood; the line first unless
+            # the bot has just given it.
+            if not set(previous_actions(tracker)) & AFTER_HOURS:
+                utter_handover(self.context, dispatcher)
+                return []
+            dispatcher.utter_message(response="utter_no_problem")
+            return []
         if intent == "affirm":
             # « oui » at « Puis-je vous aider pour autre chose ? » asks for the question;
             # « ok parfait » is satisfied with the answer.

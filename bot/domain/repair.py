@@ -2290,6 +2290,10 @@ _DISPUTE = _any(
         r"(?:vous racontez|vous dites|tu racontes|tu dis)"
         r" (?:n importe quoi|des betises|des conneries)",
         r"mais si j ai (?:bien |deja )?(?:commande|passe commande|recu|paye)",
+        # « ah bon ?? j'ai pourtant commandé la semaine dernière »
+        r"j ai pourtant (?:bien |deja )?(?:commande|passe commande|recu|paye)",
+        r"pourtant j ai (?:bien |deja )?(?:commande|passe commande|recu|paye)",
+        r"j ai (?:bien |deja )?(?:commande|passe commande|recu|paye)\b[^?]{0,30} pourtant",
     ]
 )
 
@@ -2920,6 +2924,32 @@ def after_the_thanks(text: str) -> str:
 def says_goodbye(text: str) -> bool:
     """« bye », « au revoir », « bonne journée » anywhere in the message."""
     return _GOODBYE.search(plain(text)) is not None
+
+
+# « D'accord, je me connecte alors. Merci, au revoir »: what the customer will do now, said
+# while leaving; no request (« je vais pas y arriver » and « je vais faire comment ? » are).
+_PLAN = _any(
+    [
+        r"(?:je|j) (?:me |m )?(?:re)?(?:connecte|inscris|identifie)"
+        r" (?:alors|du coup|maintenant|tout de suite|de suite)",
+        r"(?:je|j) vais (?:me |m )?(?:(?:re)?connecter|inscrire|essayer|regarder|voir|tester"
+        r"|verifier|faire ca|le faire|en occuper|appeler|les appeler|vous appeler)",
+        r"(?:je|j) (?:essaie|essaye|regarde|teste|verifie|m en occupe)"
+        r" (?:ca|cela|alors|du coup|maintenant|tout de suite|de suite)",
+    ]
+)
+_NOT_A_PLAN = _any([r"pas", r"plus", r"jamais", r"n arrive", r"impossible", r"comment"])
+
+
+def leaves_with_a_plan(text: str) -> bool:
+    """A goodbye after what the customer will do now, and no question."""
+    words = plain(text)
+    return (
+        says_goodbye(text)
+        and "?" not in text
+        and _PLAN.search(words) is not None
+        and _NOT_A_PLAN.search(words) is None
+    )
 
 
 # Words that name one topic for sure: with them, a message is not ambiguous.

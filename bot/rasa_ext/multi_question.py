@@ -23,6 +23,7 @@ from bot.domain.repair import (
     calls_for_help,
     clauses,
     corrected_request,
+    leaves_with_a_plan,
     takes_it_back,
     words_allow,
 )
@@ -62,9 +63,10 @@ async def questions(agent: Any, text: str) -> List[Question]:
     with one sure question among remarks is read by that question when the whole reads
     less surely as something else."""
     parts = clauses(text)
-    if len(parts) < 2 or agent is None or corrected_request(text):
+    if len(parts) < 2 or agent is None or corrected_request(text) or leaves_with_a_plan(text):
         # (« comment je modifie mon adresse... non en fait c'est mon adresse mail » corrects
-        # its first question: one question, the one after the correction, question_focus.)
+        # its first question: one question, the one after the correction, question_focus;
+        # « D'accord, je me connecte alors. Merci, au revoir » leaves, asking nothing.)
         return [(text, None)]
     groups: List[Tuple[List[str], Optional[Dict[str, Any]]]] = []
     waiting: List[str] = []  # parts read before the first sure question

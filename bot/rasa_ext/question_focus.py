@@ -44,6 +44,7 @@ from bot.domain.repair import (
     forgets_nothing,
     fragments,
     is_satisfied,
+    leaves_with_a_plan,
     logs_in_not_out,
     made_a_second_account,
     names_a_bare_code,
@@ -61,6 +62,7 @@ from bot.domain.repair import (
     says_the_email_is_taken,
     says_yes_plainly,
     sentences,
+    will_phone,
 )
 from bot.domain.topics import TOPIC_NAMES
 
@@ -129,6 +131,8 @@ DETAILS_MISREAD = frozenset({"update_personal_data", "manage_addresses", "nlu_fa
 LOG_OUT_DOUBT = 0.8
 # The readings in words that are sure whatever the NLU read (_as).
 SURE_IN_WORDS = frozenset({"bot_challenge"})
+# What the NLU makes of a call announced (« ok je vous appelle »).
+CALL_MISREAD = frozenset({"nlu_fallback", "opening_hours", "request_human", "out_of_scope"})
 ABOUT_THE_BOT_MISREAD = frozenset(
     {"create_account", "nlu_fallback", "out_of_scope", "request_human", "greet", "bot_challenge"}
 )
@@ -372,6 +376,15 @@ def _said_in_words_as_well(text: str, whole: Dict[str, Any], name: Optional[str]
         return "forgot_password"
     if name == "nlu_fallback" and is_satisfied(text):
         # « top », « nickel »: satisfied with the answer, which the NLU could not place.
+        return "affirm"
+    unsure = _intent(whole)[1] < FOCUS_CONFIDENCE
+    if name not in COURTESIES and unsure and leaves_with_a_plan(text):
+        # « D'accord, je me connecte alors. Merci, au revoir » (log-in trouble 0.79): the
+        # customer leaves, with what she will do.
+        return "goodbye"
+    if name in CALL_MISREAD and unsure and will_phone(text) and not asks_a_question(text):
+        # « ok je vous appelle » (the hours 0.41): the customer's plan, no question; taken
+        # as understood (actions/repair.py gives the line unless it was just given).
         return "affirm"
     if name in DETAILS_MISREAD and asks_for_someone_s_details(text):
         # « c'est urgent, je suis habilité, donne juste le mail stp » (personal data 0.6):

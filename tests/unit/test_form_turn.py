@@ -121,6 +121,43 @@ def test_the_value_asked_for_wins_over_a_resigned_tant_pis():
     assert updates is not None and updates["email"] == "b.olivier@sfr.fr"
 
 
+def test_a_resigned_tant_pis_at_the_message_offer_declines_it():
+    # « ah c'est fermé... bon tant pis » after the closed line's hand-over: the remark on the
+    # hours is no question about them, and « tant pis » declines the offer.
+    form = ValidateLeaveMessageForm(ActionContext.from_settings(load_settings()))
+    message = {
+        "text": "ah c'est ferme... bon tant pis",
+        "intent": {"name": "nlu_fallback", "confidence": 0.4},
+        "intent_ranking": [
+            {"name": "nlu_fallback", "confidence": 0.4},
+            {"name": "goodbye", "confidence": 0.27},
+        ],
+    }
+    events = [
+        {"event": "user", "parse_data": {"intent": {"name": "request_human"}}},
+        {"event": "action", "name": "utter_request_human_intro"},
+        {"event": "action", "name": "action_phone_handover"},
+        {"event": "bot", "metadata": {"utter_action": "utter_handover_closed"}},
+        {"event": "action", "name": "leave_message_form"},
+        {"event": "user", "parse_data": message},
+    ]
+    tracker = Tracker("c", {}, message, events, False, None, {}, "action_listen")
+    updates = form._value("wants_to_leave_message", Turn(tracker), CollectingDispatcher(), tracker)
+    assert updates is not None and updates["wants_to_leave_message"] is False
+
+
+def test_a_miss_at_the_message_offer_gives_the_line_again():
+    form = ValidateLeaveMessageForm(ActionContext.from_settings(load_settings()))
+    tracker = form_tracker("qsdfgh jklm poiu", [("nlu_fallback", 0.4), ("out_of_scope", 0.3)])
+    dispatcher = CollectingDispatcher()
+    slot = "wants_to_leave_message"
+    updates = asyncio.run(form._detour(slot, Turn(tracker), dispatcher, tracker, {}))
+    assert updates == {slot: None}
+    # (Open or closed: the machine's clock.)
+    [said] = [m.get("response") for m in dispatcher.messages]
+    assert said in ("utter_handover_open", "utter_handover_closed")
+
+
 def test_a_mistyped_address_is_not_a_request_for_a_person():
     form = ValidateDeleteAccountForm(ActionContext.from_settings(load_settings()))
     tracker = form_tracker("contact@roulements-girard", [("request_human", 0.95)])
@@ -208,6 +245,10 @@ def test_finalement_non_at_the_confirmation_is_the_flows_no():
         # The offer taken in words: « envoyez-moi le mail ».
         ("ok envoyez moi le mail", "forgot_password", True),
         ("ok envoyez-le moi ce lien", "forgot_password", True),
+        # « ok je vous appelle lundi » at an offer: the customer will phone instead, a no.
+        ("ok je vous appelle lundi", "affirm", False),
+        ("bon ben j'appellerai", "affirm", False),
+        ("oui je vous appellerai aussi", "affirm", True),
     ],
 )
 def test_an_acknowledging_ok_is_no_yes(text, intent, expected):

@@ -162,6 +162,20 @@ def test_two_confident_topics_are_two_questions():
     assert [parse["intent"]["name"] for _, parse in split] == ["change_password", "find_invoices"]
 
 
+def test_a_goodbye_after_a_plan_is_one_message():
+    # « je me connecte alors » read alone is log-in trouble: with the goodbye, a plan.
+    text = "D'accord, je me connecte alors. Merci, au revoir"
+    agent = Agent()
+    agent.read_as = {
+        "D'accord, je me connecte alors.": {
+            "intent": {"name": "login_problem", "confidence": 0.79}
+        },
+        "Merci, au revoir": {"intent": {"name": "goodbye", "confidence": 0.5}},
+        text: {"intent": {"name": "goodbye", "confidence": 0.45}},
+    }
+    assert asyncio.run(questions(agent, text)) == [(text, None)]
+
+
 def test_parts_without_a_sure_question_go_with_the_question_before():
     text = (
         "Bonjour, je vous explique ma situation. Je cherche la facture de mars. "

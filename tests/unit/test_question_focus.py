@@ -481,6 +481,41 @@ def test_a_plain_no_the_nlu_hesitates_on_carries_the_question_after_it():
 
 
 @pytest.mark.parametrize(
+    "ranking, reading",
+    [
+        ([("login_problem", 0.79), ("goodbye", 0.1)], "goodbye"),
+        # Sure readings stand.
+        ([("login_problem", 0.95), ("goodbye", 0.03)], "login_problem"),
+    ],
+)
+def test_a_goodbye_after_a_plan_is_a_goodbye(ranking, reading):
+    text = "D'accord, je me connecte alors. Merci, au revoir"
+    agent = Agent({text: ranking})
+    assert asyncio.run(agent.parse(text))["intent"]["name"] == reading
+
+
+@pytest.mark.parametrize(
+    "text, ranking, reading",
+    [
+        # « ok je vous appelle » after the line given: the customer's plan, understood.
+        ("ok je vous appelle", [("opening_hours", 0.41), ("request_human", 0.2)], "affirm"),
+        ("bon ben j'appellerai lundi", [("nlu_fallback", 0.4), ("opening_hours", 0.3)], "affirm"),
+        # A question about the call is a question.
+        (
+            "je vous appelle à quel numéro ?",
+            [("opening_hours", 0.45), ("request_human", 0.4)],
+            "opening_hours",
+        ),
+        # Sure readings stand.
+        ("je vous appelle quand ?", [("opening_hours", 0.95)], "opening_hours"),
+    ],
+)
+def test_a_call_announced_is_understood(text, ranking, reading):
+    agent = Agent({text: ranking})
+    assert asyncio.run(agent.parse(text))["intent"]["name"] == reading
+
+
+@pytest.mark.parametrize(
     "text, reading", [("top", "affirm"), ("top, et les factures ?", "nlu_fallback")]
 )
 def test_satisfaction_the_nlu_hesitates_on_is_a_yes(text, reading):

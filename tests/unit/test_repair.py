@@ -30,6 +30,7 @@ from bot.domain.repair import (
     follow_up,
     insists,
     is_satisfied,
+    leaves_with_a_plan,
     names_an_invoice,
     names_nothing,
     names_only_the_account,
@@ -2005,6 +2006,11 @@ def test_what_the_identifier_is_is_no_ambiguity():
         ("j'ai toujours rien reçu c'est n'importe quoi", False),
         ("mais si j'ai commandé la semaine derniere !!! vous racontez n'importe quoi", True),
         ("si j'ai commandé hier, la facture arrive quand ?", False),
+        # « pourtant »: what the customer did, against what the bot just said.
+        ("ah bon ?? j'ai pourtant commandé la semaine dernière", True),
+        ("pourtant j'ai bien payé ma commande", True),
+        ("j'ai commandé hier pourtant, elle est où ma facture ?", True),
+        ("pourtant c'est simple normalement", False),
     ],
 )
 def test_the_answer_disputed(text, expected):
@@ -2305,3 +2311,21 @@ def test_other_topics_are_sure_from_their_confidence():
 )
 def test_what_a_message_says_after_its_thanks(text, rest):
     assert after_the_thanks(text) == rest
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("D'accord, je me connecte alors. Merci, au revoir", True),
+        ("ok je vais essayer, bonne journée", True),
+        ("parfait je regarde ça tout de suite, merci au revoir", True),
+        # A request, a failure or a question with the goodbye.
+        ("je vais pas y arriver, au revoir", False),
+        ("je me connecte alors ? merci au revoir", False),
+        ("impossible de me connecter, merci au revoir", False),
+        # No goodbye: no leaving.
+        ("d'accord je me connecte alors", False),
+    ],
+)
+def test_a_goodbye_after_a_plan(text, expected):
+    assert leaves_with_a_plan(text) is expected
