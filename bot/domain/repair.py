@@ -988,6 +988,13 @@ _CREATE_ACCOUNT = _any([r"(?:re)?cre\w* (?:un |mon |le |nouveau )*compte", r"ins
 _DELIVERY_ADDRESS = re.compile(
     r"\badresse (?:de livraison|postale)\b|\badresse ou (?:\w+ ){0,3}livre"
 )
+# « faut mettre mon adresse tout de suite ? » after the creation steps: when the (postal)
+# address goes in, which is at the basket's validation.
+_ADDRESS_NOW = re.compile(
+    r"\badresse\b(?! (?:mail|e mail|email|electronique|courriel))"
+    r".*\b(?:tout de suite|de suite|des maintenant|maintenant|directement|d abord"
+    r"|(?:des|a) (?:la creation|l inscription|le debut)|obligatoire\w*)\b"
+)
 # « est-ce que je peux enregistrer plusieurs adresses ? »: the address book, not the basket.
 _ADDRESS_BOOK = _any(
     [
@@ -1647,7 +1654,10 @@ def _follow_up_of(
     if kind:
         return kind
     at_checkout = _DELIVERY_ADDRESS.search(words) and not _ADDRESS_BOOK.search(words)
-    if at_checkout and (done & AFTER_CREATE_ACCOUNT or _CREATE_ACCOUNT.search(words)):
+    created = bool(done & AFTER_CREATE_ACCOUNT)
+    if (at_checkout and (created or _CREATE_ACCOUNT.search(words))) or (
+        created and _ADDRESS_NOW.search(words)
+    ):
         return "address_at_checkout"
     shown = done & (AFTER_DATA_STEPS | set(AFTER_DATA_SHOWN))
     value_or_ask = (
@@ -2924,6 +2934,23 @@ def after_the_thanks(text: str) -> str:
 def says_goodbye(text: str) -> bool:
     """« bye », « au revoir », « bonne journée » anywhere in the message."""
     return _GOODBYE.search(plain(text)) is not None
+
+
+# « ok. et mes commandes ? », « où je vois mes commandes passées ? »: the list of one's
+# orders, which « Mes achats » shows with their invoices (not a parcel, a return or an order
+# to cancel: out of scope).
+_OWN_ORDERS = re.compile(
+    r"^(?:(?:ok|d accord|et|alors|bon|ah|sinon|merci|super|parfait)\s+)*"
+    r"(?:(?:ou|comment) (?:est ce que )?(?:je |on )?(?:peux |peut )?"
+    r"(?:vois|voir|trouve|trouver|retrouve|retrouver|consulte|consulter) )?"
+    r"(?:mes|l historique de mes|la liste de mes) commandes"
+    r"(?: (?:passees|precedentes|anciennes|en cours))?$"
+)
+
+
+def names_own_orders(text: str) -> bool:
+    """The message asks for the list of the customer's orders, and nothing else."""
+    return _OWN_ORDERS.search(" ".join(re.findall(r"\w+", plain(text)))) is not None
 
 
 # « D'accord, je me connecte alors. Merci, au revoir »: what the customer will do now, said

@@ -49,6 +49,7 @@ from bot.domain.repair import (
     made_a_second_account,
     names_a_bare_code,
     names_an_invoice,
+    names_own_orders,
     names_the_deletion,
     names_the_hours,
     names_two_accounts,
@@ -378,6 +379,10 @@ def _said_in_words_as_well(text: str, whole: Dict[str, Any], name: Optional[str]
         # « top », « nickel »: satisfied with the answer, which the NLU could not place.
         return "affirm"
     unsure = _intent(whole)[1] < FOCUS_CONFIDENCE
+    if name in UNFOCUSED | COURTESIES and unsure and names_own_orders(text):
+        # « ok. et mes commandes ? » (a miss, out of scope 0.73 alone): the list of one's
+        # orders, in « Mes achats » with their invoices.
+        return "find_invoices"
     if name not in COURTESIES and unsure and leaves_with_a_plan(text):
         # « D'accord, je me connecte alors. Merci, au revoir » (log-in trouble 0.79): the
         # customer leaves, with what she will do.

@@ -483,6 +483,21 @@ def test_a_plain_no_the_nlu_hesitates_on_carries_the_question_after_it():
 @pytest.mark.parametrize(
     "ranking, reading",
     [
+        ([("nlu_fallback", 0.4), ("affirm", 0.39), ("out_of_scope", 0.31)], "find_invoices"),
+        ([("out_of_scope", 0.73), ("duplicate_accounts", 0.08)], "find_invoices"),
+        # Sure readings stand.
+        ([("out_of_scope", 0.95), ("find_invoices", 0.03)], "out_of_scope"),
+    ],
+)
+def test_the_list_of_one_s_orders_is_in_mes_achats(ranking, reading):
+    text = "ok. et mes commandes ?"
+    agent = Agent({text: ranking})
+    assert asyncio.run(agent.parse(text))["intent"]["name"] == reading
+
+
+@pytest.mark.parametrize(
+    "ranking, reading",
+    [
         ([("login_problem", 0.79), ("goodbye", 0.1)], "goodbye"),
         # Sure readings stand.
         ([("login_problem", 0.95), ("goodbye", 0.03)], "login_problem"),

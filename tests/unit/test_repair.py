@@ -34,6 +34,7 @@ from bot.domain.repair import (
     names_an_invoice,
     names_nothing,
     names_only_the_account,
+    names_own_orders,
     names_the_deletion,
     names_the_weekend,
     opens_with_a_plain_no,
@@ -1052,6 +1053,21 @@ def test_how_long_the_reset_e_mail_takes(text):
 def test_not_received_comes_before_how_long():
     text = "toujours rien reçu, ça prend combien de temps ?"
     assert follow_up(["action_send_password_email"], text) == "reset_email_not_received"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # When the address goes in, asked after the creation steps: at the basket.
+        ("faut mettre mon adresse tout de suite ?", "address_at_checkout"),
+        ("je dois donner mon adresse dès l'inscription ?", "address_at_checkout"),
+        # The e-mail address is the account's identifier, not the basket's.
+        ("faut mettre mon adresse mail tout de suite ?", None),
+    ],
+)
+def test_when_the_address_goes_in_after_the_creation_steps(text, expected):
+    assert follow_up(["utter_create_account"], text) == expected
+    assert follow_up(["utter_log_out"], text) is None
 
 
 def test_the_delivery_address_after_the_account_creation_steps():
@@ -2329,3 +2345,19 @@ def test_what_a_message_says_after_its_thanks(text, rest):
 )
 def test_a_goodbye_after_a_plan(text, expected):
     assert leaves_with_a_plan(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("ok. et mes commandes ?", True),
+        ("où je vois mes commandes passées ?", True),
+        ("mes commandes", True),
+        # A parcel, a cancel, a return: out of scope.
+        ("et mes commandes elles arrivent quand ?", False),
+        ("je veux annuler mes commandes", False),
+        ("suivi de mes commandes", False),
+    ],
+)
+def test_the_list_of_one_s_orders(text, expected):
+    assert names_own_orders(text) is expected
