@@ -11,13 +11,15 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import ActionContext
+from actions.common import ActionContext, call_backend, logged_in_customer, text_of
 from actions.flows import PERSONALISED, answer_topic, prefill, start_flow
 from actions.handover import utter_handover
+from bot.clients.account import BackendUnavailable
 from bot.domain.repair import (
     LAST_RESET_EMAIL,
     PASSWORD_FORM,
     continues_a_message,
+    names_the_last_order,
     remembered_actions,
     steps_given,
 )
@@ -82,6 +84,30 @@ async def _own_data(
     for response in responses:
         dispatcher.utter_message(response=response)
     await PERSONALISED[topic](context).run(dispatcher, tracker, {})
+
+
+async def _with_the_data(context: ActionContext, kind: str, tracker: Tracker) -> str:
+    """The follow-up the customer's own data make of `kind`: « je trouve pas celle de ma
+    dernière commande » when that order has its invoice is the list again (invoice and
+    link), not « not before the shipping day »."""
+    last = names_the_last_order(text_of(tracker.latest_message))
+    if kind == "invoice_timing" and last and await _latest_order_invoiced(context, tracker):
+        return "orders_again"
+    return kind
+
+
+async def _latest_order_invoiced(context: ActionContext, tracker: Tracker) -> bool:
+    """The logged-in customer's latest order has its invoice (False when anonymous, without
+    orders, or when the backend cannot say)."""
+    customer_id = logged_in_customer(tracker)
+    if customer_id is None:
+        return False
+    try:
+        orders = await call_backend(context.account_client().orders, customer_id)
+    except BackendUnavailable:
+        return False
+    latest = max(orders, key=lambda order: order.placed_at, default=None)
+    return latest is not None and latest.invoice is not None
 
 
 async def _reset_offer_taken(
@@ -149,6 +175,7 @@ async def answer_follow_up(
 ) -> Optional[List[EventType]]:
     """Answers the follow-up `kind`; None when it is not one this module answers. Inside
     a flow (`in_a_flow`) nothing starts another flow: the form asks its question again."""
+    kind = await _with_the_data(context, kind, tracker)
     if kind in WITH_HANDOVER:
         dispatcher.utter_message(response=WITH_HANDOVER[kind])
         utter_handover(context, dispatcher)

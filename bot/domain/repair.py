@@ -2948,6 +2948,15 @@ _OWN_ORDERS = re.compile(
 )
 
 
+# « celle de ma dernière commande »: an order of the list, by its place (not « la commande
+# d'hier », which may not be in it yet).
+_LAST_ORDER = _any([r"(?:ma|la|notre) derniere commande", r"(?:ma|la) derniere"])
+
+
+def names_the_last_order(text: str) -> bool:
+    return _LAST_ORDER.search(plain(text)) is not None
+
+
 def names_own_orders(text: str) -> bool:
     """The message asks for the list of the customer's orders, and nothing else."""
     return _OWN_ORDERS.search(" ".join(re.findall(r"\w+", plain(text)))) is not None

@@ -36,6 +36,7 @@ from bot.domain.repair import (
     names_only_the_account,
     names_own_orders,
     names_the_deletion,
+    names_the_last_order,
     names_the_weekend,
     opens_with_a_plain_no,
     opens_with_cancel,
@@ -2361,3 +2362,15 @@ def test_a_goodbye_after_a_plan(text, expected):
 )
 def test_the_list_of_one_s_orders(text, expected):
     assert names_own_orders(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("je trouve pas celle de ma derniere commande", True),
+        ("et la facture de ma dernière ?", True),
+        ("et la commande d'hier elle y est déjà ?", False),
+    ],
+)
+def test_the_last_order_named(text, expected):
+    assert names_the_last_order(text) is expected
