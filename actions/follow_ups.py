@@ -89,9 +89,13 @@ async def _own_data(
 async def _with_the_data(context: ActionContext, kind: str, tracker: Tracker) -> str:
     """The follow-up the customer's own data make of `kind`: « je trouve pas celle de ma
     dernière commande » when that order has its invoice is the list again (invoice and
-    link), not « not before the shipping day »."""
+    link), not « not before the shipping day »; no log-in is asked of a logged-in customer."""
     last = names_the_last_order(text_of(tracker.latest_message))
     if kind == "invoice_timing" and last and await _latest_order_invoiced(context, tracker):
+        return "orders_again"
+    if kind == "login_needed" and logged_in_customer(tracker):
+        # « et l'autre compte, le C1000003, ses factures ? » once logged in: the invoices'
+        # answer, which refuses any account but the customer's own.
         return "orders_again"
     return kind
 

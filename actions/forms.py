@@ -58,6 +58,7 @@ from bot.domain.identifiers import (
 )
 from bot.domain.repair import (
     ASKS,
+    FREE_TEXT_SLOTS,
     OUT_OF_SCOPE_CONFIDENCE,
     PASSWORD_FORM,
     SURE_CONFIDENCE,
@@ -280,6 +281,9 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
         for step in steps:
             updates = step(slot, turn, dispatcher, tracker)
             if updates is not None:
+                if slot in FREE_TEXT_SLOTS:
+                    # The message for the agents: whatever it asks is for them.
+                    return updates
                 if updates.get(slot) is not None and self._asks_aside(turn, tracker):
                     # « comment on change l'adresse de livraison ? … mon numéro c'est le
                     # 4471203 »: the value taken, and the question asked with it answered
@@ -360,6 +364,8 @@ class GuidedFormValidation(ContextAction, FormValidationAction):
             (turn.words <= 10 and wants_to_cancel(turn.text))
             or opens_with_cancel(turn.text)
             or closes_with_cancel(turn.text)
+            # « bon j'appellerai alors » where a value is asked: given up for the phone.
+            or (will_phone(turn.text) and not asks_a_question(turn.text))
         ) and not ends_with_a_confirmation(turn.text)
         # « finalement non, je garde mon compte » at « Confirmez-vous … ? »: a no, which the
         # flow answers in its own words.

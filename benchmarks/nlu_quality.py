@@ -19,7 +19,8 @@ Three pipelines learn the same examples and are scored on the same splits:
   (case-insensitive, as our RegexEntityExtractor does): nothing is learnt for them.
 
 Splits: the blind evaluation sets (tests/nlu_blind.yml, nlu_blind3.yml, nlu_blind4.yml,
-nlu_blind5.yml, nlu_blind6.yml, nlu_blind7.yml, nlu_blind8.yml, nlu_blind9.yml, nlu_blind10.yml and nlu_blind11.yml, written by helpers who never read data/, never trained on;
+nlu_blind5.yml, nlu_blind6.yml, nlu_blind7.yml, nlu_blind8.yml, nlu_blind9.yml, nlu_blind10.yml,
+nlu_blind11.yml and nlu_blind12.yml, written by helpers who never read data/, never trained on;
 issue 11's yardstick) and 5-fold cross-validation over
 data/nlu.yml (sklearn StratifiedKFold, shuffle, random_state=42, the same folds for every
 pipeline; CV figures pool the predictions of the folds run). `nlu_fallback` counts as a

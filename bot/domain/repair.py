@@ -224,6 +224,10 @@ def wants_to_resume(text: str) -> bool:
 
 
 PASSWORD_FORM = "password_email_form"
+# The slots whose answer is free text: a message for the agents is taken whole, whatever
+# questions it holds (« … Pouvez-vous mettre à jour l'adresse de mon compte ? » is the
+# message, for the agents, not a question for the bot).
+FREE_TEXT_SLOTS = frozenset({"message_text"})
 
 
 def resumes(text: str, form: Optional[str]) -> bool:
@@ -640,6 +644,13 @@ def _names_own_data(words: str, count: int) -> bool:
     short = count <= (MAX_ON_FILE_FOLLOW_UP_WORDS if on_file else MAX_DATA_FOLLOW_UP_WORDS)
     rest = _ON_FILE.sub(" ", words)
     return short and bool(_OTHER_DATA.search(rest)) and not _THE_SHOP.search(rest)
+
+
+def names_own_detail(text: str) -> bool:
+    """« et mon numéro de téléphone aussi », « et mon mail ? »: a short message naming the
+    customer's own phone, e-mail or name."""
+    words = plain(text)
+    return _names_own_data(words, _word_count(words))
 
 
 # « que vous avez », « vous avez enregistré »: on file, said so (« vous avez un numéro de

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Tuple
 
 from bot.domain.repair import (
+    FREE_TEXT_SLOTS,
     HOURS,
     OUT_OF_SCOPE_CONFIDENCE,
     PERSON,
@@ -24,6 +25,7 @@ from bot.domain.repair import (
     clauses,
     corrected_request,
     leaves_with_a_plan,
+    names_own_detail,
     takes_it_back,
     words_allow,
 )
@@ -42,6 +44,9 @@ OUT_OF_SCOPE = "out_of_scope"
 OUT_OF_SCOPE_MIN_WORDS = 4
 # A request for a person, asked in words, is a part of its own from this confidence.
 PERSON_CONFIDENCE = 0.4
+# One's own detail named after a question (« … ? et mon numéro de téléphone aussi ») is a
+# question of its own from this confidence: its words say which.
+OWN_DETAIL_CONFIDENCE = 0.5
 # A way offered by a question (« … ou je peux avoir deux adresses ? ») is on the topic
 # before when the topic is one of its two first readings, this sure: half a question is
 # read less surely than a whole one (« deux adresses » also suggests two accounts).
@@ -51,7 +56,18 @@ WAY_CONFIDENCE = 0.2
 Question = Tuple[str, Optional[Dict[str, Any]]]
 
 
-async def questions(agent: Any, text: str) -> List[Question]:
+async def waits_for_free_text(agent: Any, sender: Optional[str]) -> bool:
+    """The conversation's form asks for free text now."""
+    store = getattr(agent, "tracker_store", None)
+    if store is None or sender is None:
+        return False
+    tracker = await store.retrieve(sender)
+    if tracker is None or tracker.active_loop_name is None:
+        return False
+    return tracker.get_slot("requested_slot") in FREE_TEXT_SLOTS
+
+
+async def questions(agent: Any, text: str, sender: Optional[str] = None) -> List[Question]:
     """The message's questions, to handle one after the other, each with what the NLU made
     of it (so that Rasa does not parse it again); the message alone, not parsed yet, when
     it holds one question (or the agent cannot parse).
@@ -68,6 +84,8 @@ async def questions(agent: Any, text: str) -> List[Question]:
         # its first question: one question, the one after the correction, question_focus;
         # « D'accord, je me connecte alors. Merci, au revoir » leaves, asking nothing.)
         return [(text, None)]
+    if await waits_for_free_text(agent, sender):
+        return [(text, None)]
     groups: List[Tuple[List[str], Optional[Dict[str, Any]]]] = []
     waiting: List[str] = []  # parts read before the first sure question
     for part in parts:
@@ -83,6 +101,9 @@ async def questions(agent: Any, text: str) -> List[Question]:
         # « … pis ça marche pas. Y'a-tu quelqu'un de vrai qui peut m'aider ? »: a person
         # asked for in words is what the customer wants, whatever the story before.
         sure = sure or _asks_for_a_person(part, intent)
+        # « comment je modifie mon adresse de livraison ? et mon numéro de téléphone aussi »:
+        # one's own detail named after a question, a question of its own (0.59 alone).
+        sure = sure or (bool(groups) and _asks_own_detail(part, intent))
         # « non non pas 2 comptes, UN seul compte ! » names what is NOT asked: no question.
         sure = sure and not takes_it_back(part)
         if sure and groups and await _offers_a_way_to(agent, part, _topic(groups[-1][1])):
@@ -148,6 +169,15 @@ def _asks_for_a_person(part: str, intent: Dict[str, Any]) -> bool:
         intent.get("name") == PERSON
         and intent.get("confidence", 0) >= PERSON_CONFIDENCE
         and asks_for_someone(part)
+    )
+
+
+def _asks_own_detail(part: str, intent: Dict[str, Any]) -> bool:
+    """A part the NLU reads first as the personal data, naming one of the customer's own."""
+    return (
+        intent.get("name") == "update_personal_data"
+        and intent.get("confidence", 0) >= OWN_DETAIL_CONFIDENCE
+        and names_own_detail(part)
     )
 
 

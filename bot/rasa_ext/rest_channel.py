@@ -198,7 +198,7 @@ class ValidatingRestInput(InputChannel):
             collector = UtteranceCollector()
             agent = getattr(request.app.ctx, "agent", None)
             try:
-                parts = await multi_question.questions(agent, message)
+                parts = await multi_question.questions(agent, message, sender)
                 for part, parse in parts:
                     await on_new_message(
                         UserMessage(

@@ -158,6 +158,13 @@ def test_a_miss_at_the_message_offer_gives_the_line_again():
     assert said in ("utter_handover_open", "utter_handover_closed")
 
 
+def test_a_call_announced_where_a_value_is_asked_ends_the_request():
+    form = ValidateDuplicateAccountsForm(ActionContext.from_settings(load_settings()))
+    tracker = form_tracker("bon j'appellerai alors", [("affirm", 0.46)])
+    updates = form._value("customer_id", Turn(tracker), CollectingDispatcher(), tracker)
+    assert updates is not None and updates["form_outcome"] == "cancelled"
+
+
 def test_a_mistyped_address_is_not_a_request_for_a_person():
     form = ValidateDeleteAccountForm(ActionContext.from_settings(load_settings()))
     tracker = form_tracker("contact@roulements-girard", [("request_human", 0.95)])

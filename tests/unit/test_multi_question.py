@@ -176,6 +176,59 @@ def test_a_goodbye_after_a_plan_is_one_message():
     assert asyncio.run(questions(agent, text)) == [(text, None)]
 
 
+class _Tracker:
+    def __init__(self, loop, requested):
+        self.active_loop_name = loop
+        self.slots = {"requested_slot": requested}
+
+    def get_slot(self, name):
+        return self.slots.get(name)
+
+
+class _Store:
+    def __init__(self, tracker):
+        self.tracker = tracker
+
+    async def retrieve(self, sender):
+        return self.tracker
+
+
+@pytest.mark.parametrize(
+    "loop, requested, split",
+    [
+        # The message for the agents is asked for: taken whole.
+        ("leave_message_form", "message_text", False),
+        # Anywhere else, two questions.
+        ("leave_message_form", "email", True),
+        (None, None, True),
+    ],
+)
+def test_a_message_for_the_agents_is_never_split(loop, requested, split):
+    text = "comment je change mon mot de passe et où sont mes factures ?"
+    agent = Agent()
+    agent.tracker_store = _Store(_Tracker(loop, requested))
+    parts = asyncio.run(questions(agent, text, "sender"))
+    assert (len(parts) == 2) is split
+
+
+def test_one_s_own_detail_named_after_a_question_is_a_question():
+    text = "comment je modifie mon adresse de livraison ? et mon numero de telephone aussi"
+    agent = Agent()
+    agent.read_as = {
+        "comment je modifie mon adresse de livraison ?": {
+            "intent": {"name": "manage_addresses", "confidence": 0.95}
+        },
+        "et mon numero de telephone aussi": {
+            "intent": {"name": "update_personal_data", "confidence": 0.59}
+        },
+    }
+    split = asyncio.run(questions(agent, text))
+    assert [parse["intent"]["name"] for _, parse in split] == [
+        "manage_addresses",
+        "update_personal_data",
+    ]
+
+
 def test_parts_without_a_sure_question_go_with_the_question_before():
     text = (
         "Bonjour, je vous explique ma situation. Je cherche la facture de mars. "
