@@ -15,6 +15,7 @@ from actions.common import ActionContext, call_backend, logged_in_customer, text
 from actions.flows import PERSONALISED, answer_topic, prefill, start_flow
 from actions.handover import utter_handover
 from bot.clients.account import BackendUnavailable
+from bot.domain.identifiers import find_customer_ids, find_emails
 from bot.domain.repair import (
     LAST_RESET_EMAIL,
     PASSWORD_FORM,
@@ -45,6 +46,7 @@ PLAIN = {
     "identifier": "utter_identifier",
     "deletion_warning": "utter_delete_account",
     "deletion_by_form": "utter_delete_account_by_form",
+    "only_own_account": "utter_only_own_account",
 }
 # Follow-ups answered with responses that ask something back (no « autre chose ? » after).
 ASKING_BACK = {
@@ -93,10 +95,13 @@ async def _with_the_data(context: ActionContext, kind: str, tracker: Tracker) ->
     last = names_the_last_order(text_of(tracker.latest_message))
     if kind == "invoice_timing" and last and await _latest_order_invoiced(context, tracker):
         return "orders_again"
-    if kind == "login_needed" and logged_in_customer(tracker):
-        # « et l'autre compte, le C1000003, ses factures ? » once logged in: the invoices'
-        # answer, which refuses any account but the customer's own.
-        return "orders_again"
+    customer = logged_in_customer(tracker)
+    if kind == "login_needed" and customer:
+        # « et l'autre compte, le C1000003, ses factures ? » once logged in: only the
+        # account she is logged in with (her own number named: her list again).
+        text = text_of(tracker.latest_message)
+        own = set(find_customer_ids(text)) == {customer} and not find_emails(text)
+        return "orders_again" if own else "only_own_account"
     return kind
 
 

@@ -50,7 +50,7 @@ from tests.support.stack import RESULTS
 # Ninth blind set: 0.936 measured when it arrived (session 29).
 # Tenth blind set: 0.946 measured when it arrived (session 33).
 # Eleventh blind set: 0.914 measured when it arrived (session 34).
-# Twelfth blind set: 0.929 measured when it arrived (session 35, with that session's lines).
+# Twelfth blind set: 0.908 measured when it arrived (session 35).
 BLIND3_FLOOR = 0.89
 BLIND4_FLOOR = 0.93
 BLIND5_FLOOR = 0.95
@@ -60,7 +60,7 @@ BLIND8_FLOOR = 0.93
 BLIND9_FLOOR = 0.92
 BLIND10_FLOOR = 0.92
 BLIND11_FLOOR = 0.89
-BLIND12_FLOOR = 0.90
+BLIND12_FLOOR = 0.88
 MIN_ACCURACY = {
     EVAL: 0.93,
     BLIND: 0.90,

@@ -368,8 +368,25 @@ _TWO_ACCOUNTS = _any(
         r"(?:deux|2|second|seconde|deuxieme|2e|2eme|2nd|autre) (?:compte|comptes|espaces? client)",
         r"doublons?",
         r"comptes? en double",
+        # « je veux pas un nouveau compte, j'en ai déjà deux »
+        r"(?:compte|comptes)\b.{0,40}\bj en ai (?:deja )?(?:deux|2)\b",
     ]
 )
+
+
+# « je veux pas un nouveau compte », « pas besoin d'un autre compte »: no new account.
+_NO_NEW_ACCOUNT = _any(
+    [
+        r"(?:veux|voudrais|cherche) (?:pas|surtout pas) (?:de |d |un |une )?"
+        r"(?:nouveau |autre |troisieme |3e )?compte",
+        r"pas (?:un|de|d un) (?:nouveau|autre) compte",
+        r"pas besoin d (?:un )?(?:nouveau |autre )?compte",
+    ]
+)
+
+
+def denies_a_new_account(text: str) -> bool:
+    return _NO_NEW_ACCOUNT.search(plain(text)) is not None
 
 
 def names_two_accounts(text: str) -> bool:
@@ -1573,7 +1590,8 @@ _CREATION_WORDS = _any(
         r"(?:nouveau|nouvelle|nouvel|devenir|devient|pas encore|suis pas) clien\w*",
         r"(?:suis|sommes|je suis) (?:nouveau|nouvelle|nouveaux|nouvelles)\b",
         r"(?:premiere?|1ere?) (?:fois|commande|achat)",
-        r"(?:pas|aucun|jamais eu|jamais) (?:de |d )?(?:compte|acces|espace)",
+        r"(?:pas|aucun|jamais eu|jamais) (?:encore |toujours |vraiment )?(?:de |d |un )?"
+        r"(?:compte|acces|espace)",
         r"sign ?up",
         r"register",
         r"account",
@@ -1581,11 +1599,46 @@ _CREATION_WORDS = _any(
 )
 
 
+def names_the_creation(text: str) -> bool:
+    """A word of the account's creation: « me refaire un compte », « m'inscrire »…"""
+    return _CREATION_WORDS.search(plain(text)) is not None
+
+
+# Below this, a log-in problem the NLU reads is one only with a word of logging in, the
+# account or its password (« peut etre, ca depend, on me repond quand ? »: 0.49).
+CLEAR_LOGIN = 0.6
+_LOGIN_WORDS = _any(
+    [
+        r"\w*connect\w*",
+        r"connexion",
+        r"co",
+        r"deco",
+        r"identifi\w*",
+        r"log\w*",
+        r"acce\w*",
+        r"entrer",
+        r"rentrer",
+        r"ouvr\w*",
+        r"bloqu\w*",
+        r"mdp",
+        r"mot de passe",
+        r"password",
+        r"compte",
+        r"espace",
+        r"site",
+        r"page",
+        r"erreur",
+    ]
+)
+
+
 def words_allow(intent: Optional[str], confidence: float, text: str) -> bool:
-    """Whether a message's words allow the NLU's reading: the account's creation needs one
-    of its words unless read clearly."""
+    """Whether a message's words allow the NLU's reading: the account's creation and a
+    log-in problem need one of their words unless read clearly."""
     if intent == "create_account" and confidence < CLEAR_CREATION:
-        return _CREATION_WORDS.search(plain(text)) is not None
+        return names_the_creation(text)
+    if intent == "login_problem" and confidence < CLEAR_LOGIN:
+        return _LOGIN_WORDS.search(plain(text)) is not None
     return True
 
 

@@ -44,8 +44,8 @@ BLIND10 = PROJECT_ROOT / "tests" / "nlu_blind10.yml"
 # An eleventh (session 34), written the same way with more situations told instead of named;
 # 162 of its 500 messages removed as too close to training, another set or itself.
 BLIND11 = PROJECT_ROOT / "tests" / "nlu_blind11.yml"
-# A twelfth (session 35), written the same way while that session's training lines were
-# written from the same error classes by another helper; 174 of its 500 removed as too close.
+# A twelfth (session 35), written the same way while candidate training lines were written
+# from the same error classes by another helper; 174 of its 500 removed as too close.
 BLIND12 = PROJECT_ROOT / "tests" / "nlu_blind12.yml"
 # The older held-out set, written with the training data: a second, easier report.
 HOLDOUT = PROJECT_ROOT / "tests" / "nlu_holdout.yml"

@@ -41,6 +41,7 @@ from bot.domain.repair import (
     asks_to_set_an_address,
     back_to_topic,
     corrected_request,
+    denies_a_new_account,
     forgets_nothing,
     fragments,
     is_satisfied,
@@ -50,6 +51,7 @@ from bot.domain.repair import (
     names_a_bare_code,
     names_an_invoice,
     names_own_orders,
+    names_the_creation,
     names_the_deletion,
     names_the_hours,
     names_two_accounts,
@@ -64,6 +66,7 @@ from bot.domain.repair import (
     says_yes_plainly,
     sentences,
     will_phone,
+    words_allow,
 )
 from bot.domain.topics import TOPIC_NAMES
 
@@ -316,6 +319,19 @@ def _said_in_words(text: str, whole: Dict[str, Any], name: Optional[str]) -> Opt
         # « ça fait 3 fois que j'essaie de me connecter, … je veux un vrai humain » (login
         # 0.45, a person 0.38): a person asked for in words is what the customer wants.
         return PERSON
+    first = _first_readings(whole)[:1]
+    if name == "nlu_fallback" and first == ["create_account"] and names_the_creation(text):
+        # « attendez, si je change d'avis je pourrai me refaire un compte plus tard ? »:
+        # the creation read first, and said.
+        return "create_account"
+    if name == "nlu_fallback" and first == ["change_password"] and forgets_nothing(text):
+        # « et mon mot de passe, c'est au même endroit ? »: the password named, nothing
+        # forgotten: where to change it.
+        return "change_password"
+    if name == "create_account" and names_two_accounts(text) and denies_a_new_account(text):
+        # « on me dit de creer un compte mais je veux pas un nouveau compte, j'en ai deja
+        # deux »: the creation denied, the two accounts are the request.
+        return "duplicate_accounts"
     if name == "nlu_fallback" and DELETION in _first_readings(whole) and names_the_deletion(text):
         # « Le compte à notre nom ne sert plus à rien. Comment je fais pour le fermer ? »
         # (delete_account 0.37): the account and its closing both said.
@@ -404,6 +420,10 @@ def _said_in_words_as_well(text: str, whole: Dict[str, Any], name: Optional[str]
         # « et mon mot de passe, c'est au même endroit ? » (forgotten 0.50, change 0.32):
         # the password named, nothing forgotten nor lost: where to change it.
         return "change_password"
+    if name == "create_account" and not words_allow(name, _intent(whole)[1], text):
+        # « bonjour, il pleut ici, et chez vous ? » (creation 0.59): nothing of it said,
+        # nor any other reading found in the words above.
+        return "nlu_fallback"
     return None
 
 

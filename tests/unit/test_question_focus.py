@@ -481,6 +481,46 @@ def test_a_plain_no_the_nlu_hesitates_on_carries_the_question_after_it():
 
 
 @pytest.mark.parametrize(
+    "text, ranking, reading",
+    [
+        # A miss whose first topic is said in words.
+        (
+            "attendez, si je change d'avis je pourrai me refaire un compte plus tard ?",
+            [("nlu_fallback", 0.4), ("create_account", 0.38), ("delete_account", 0.2)],
+            "create_account",
+        ),
+        (
+            "et mon mot de passe, c'est au même endroit ?",
+            [("nlu_fallback", 0.4), ("change_password", 0.35), ("forgot_password", 0.3)],
+            "change_password",
+        ),
+        # The creation denied, two accounts said.
+        (
+            "bjr, on me dit de creer un compte mais je veux pas un nouveau compte, j'en ai "
+            "deja deux chez vous et c'est bien ça le probleme",
+            [("create_account", 0.85), ("duplicate_accounts", 0.1)],
+            "duplicate_accounts",
+        ),
+        # The creation read with none of its words.
+        (
+            "bonjour, il pleut ici, et chez vous ?",
+            [("create_account", 0.59), ("out_of_scope", 0.3)],
+            "nlu_fallback",
+        ),
+        ("comment je m'inscris ?", [("create_account", 0.59), ("greet", 0.3)], "create_account"),
+        (
+            "j'ai pas encore de compte, c'est obligatoire ?",
+            [("create_account", 0.55), ("out_of_scope", 0.3)],
+            "create_account",
+        ),
+    ],
+)
+def test_a_topic_is_read_by_its_words(text, ranking, reading):
+    agent = Agent({text: ranking})
+    assert asyncio.run(agent.parse(text))["intent"]["name"] == reading
+
+
+@pytest.mark.parametrize(
     "ranking, reading",
     [
         ([("nlu_fallback", 0.4), ("affirm", 0.39), ("out_of_scope", 0.31)], "find_invoices"),

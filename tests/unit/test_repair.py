@@ -60,6 +60,7 @@ from bot.domain.repair import (
     wants_to_switch,
     will_phone,
     with_memory,
+    words_allow,
     yes_or_no,
     yes_with_a_question,
     yes_with_the_message,
@@ -2374,3 +2375,17 @@ def test_the_list_of_one_s_orders(text, expected):
 )
 def test_the_last_order_named(text, expected):
     assert names_the_last_order(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, confidence, allowed",
+    [
+        ("peut etre, ca depend, on me repond quand ?", 0.49, False),
+        ("ca marche pas sur le site", 0.49, True),
+        ("jarrive pas a me co", 0.45, True),
+        # Read clearly: allowed whatever the words.
+        ("peut etre, ca depend, on me repond quand ?", 0.7, True),
+    ],
+)
+def test_a_log_in_problem_needs_its_words_below_clear_login(text, confidence, allowed):
+    assert words_allow("login_problem", confidence, text) is allowed
