@@ -92,25 +92,23 @@ async def _with_the_data(context: ActionContext, kind: str, tracker: Tracker) ->
     """The follow-up the customer's own data make of `kind`: « je trouve pas celle de ma
     dernière commande » when that order has its invoice is the list again (invoice and
     link), not « not before the shipping day »; no log-in is asked of a logged-in customer."""
-    last = names_the_last_order(text_of(tracker.latest_message))
-    if kind == "invoice_timing" and last and await _latest_order_invoiced(context, tracker):
-        return "orders_again"
     customer = logged_in_customer(tracker)
-    if kind == "login_needed" and customer:
-        # « et l'autre compte, le C1000003, ses factures ? » once logged in: only the
-        # account she is logged in with (her own number named: her list again).
-        text = text_of(tracker.latest_message)
-        own = set(find_customer_ids(text)) == {customer} and not find_emails(text)
-        return "orders_again" if own else "only_own_account"
-    return kind
+    if customer is None or kind not in ("invoice_timing", "login_needed"):
+        return kind
+    text = text_of(tracker.latest_message)
+    if kind == "invoice_timing":
+        last = names_the_last_order(text)
+        invoiced = last and await _latest_order_invoiced(context, customer)
+        return "orders_again" if invoiced else kind
+    # « et l'autre compte, le C1000003, ses factures ? » once logged in: only the account
+    # she is logged in with (her own number named: her list again).
+    own = set(find_customer_ids(text)) == {customer} and not find_emails(text)
+    return "orders_again" if own else "only_own_account"
 
 
-async def _latest_order_invoiced(context: ActionContext, tracker: Tracker) -> bool:
-    """The logged-in customer's latest order has its invoice (False when anonymous, without
-    orders, or when the backend cannot say)."""
-    customer_id = logged_in_customer(tracker)
-    if customer_id is None:
-        return False
+async def _latest_order_invoiced(context: ActionContext, customer_id: str) -> bool:
+    """The customer's latest order has its invoice (False without orders, or when the
+    backend cannot say)."""
     try:
         orders = await call_backend(context.account_client().orders, customer_id)
     except BackendUnavailable:

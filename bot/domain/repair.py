@@ -27,6 +27,11 @@ def plain(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[’'`\-_]", " ", letters)).strip()
 
 
+def _bare_words(text: str) -> str:
+    """`plain`, its punctuation dropped too: the words alone, one space apart."""
+    return " ".join(re.findall(r"\w+", plain(text)))
+
+
 def _any(patterns: Sequence[str]) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(patterns) + r")\b")
 
@@ -2976,7 +2981,7 @@ _ACKNOWLEDGING = {"ok", "okay", "d", "accord", "dac", "bon", "ah", "ben", "bah",
 
 def is_satisfied(text: str) -> bool:
     """« ok top », « ah parfait » : satisfaction and nothing else, no plain « oui »."""
-    words = " ".join(re.findall(r"\w+", plain(text)))
+    words = _bare_words(text)
     rest = _SATISFIED.sub(" ", words).split()
     return _SATISFIED.search(words) is not None and all(w in _ACKNOWLEDGING for w in rest)
 
@@ -3023,7 +3028,7 @@ def names_the_last_order(text: str) -> bool:
 
 def names_own_orders(text: str) -> bool:
     """The message asks for the list of the customer's orders, and nothing else."""
-    return _OWN_ORDERS.search(" ".join(re.findall(r"\w+", plain(text)))) is not None
+    return _OWN_ORDERS.search(_bare_words(text)) is not None
 
 
 # « D'accord, je me connecte alors. Merci, au revoir »: what the customer will do now, said

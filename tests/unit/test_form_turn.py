@@ -4,7 +4,7 @@ question, a yes/no answer, a mistyped value. No server: a rasa_sdk Tracker in me
 from __future__ import annotations
 
 import asyncio
-from typing import List, Tuple
+from typing import List, Sequence, Tuple
 
 import pytest
 from rasa_sdk import Tracker
@@ -106,11 +106,16 @@ def test_the_tracker_stub_is_read_like_rasas():
     assert (read.text, read.intent, read.confidence) == ("bonjour", "greet", 0.9)
 
 
-def form_tracker(text: str, ranking: List[Tuple[str, float]], trigger: str = "") -> Tracker:
+def form_tracker(
+    text: str, ranking: List[Tuple[str, float]], trigger: str = "", before: Sequence[dict] = ()
+) -> Tracker:
+    """A tracker whose latest message is `text`, read as `ranking`, after the events
+    `before` (the message's own user event is added)."""
     intents = [{"name": name, "confidence": confidence} for name, confidence in ranking]
     message = {"text": text, "intent": intents[0], "intent_ranking": intents}
     loop = {"name": "form", "trigger_message": {"intent": {"name": trigger}}} if trigger else {}
-    return Tracker("c", {}, message, [], False, None, loop, "action_listen")
+    events = [*before, {"event": "user", "parse_data": message}] if before else []
+    return Tracker("c", {}, message, events, False, None, loop, "action_listen")
 
 
 def test_the_value_asked_for_wins_over_a_resigned_tant_pis():
@@ -125,23 +130,15 @@ def test_a_resigned_tant_pis_at_the_message_offer_declines_it():
     # « ah c'est fermé... bon tant pis » after the closed line's hand-over: the remark on the
     # hours is no question about them, and « tant pis » declines the offer.
     form = ValidateLeaveMessageForm(ActionContext.from_settings(load_settings()))
-    message = {
-        "text": "ah c'est ferme... bon tant pis",
-        "intent": {"name": "nlu_fallback", "confidence": 0.4},
-        "intent_ranking": [
-            {"name": "nlu_fallback", "confidence": 0.4},
-            {"name": "goodbye", "confidence": 0.27},
-        ],
-    }
-    events = [
+    handed_over = [
         {"event": "user", "parse_data": {"intent": {"name": "request_human"}}},
         {"event": "action", "name": "utter_request_human_intro"},
         {"event": "action", "name": "action_phone_handover"},
         {"event": "bot", "metadata": {"utter_action": "utter_handover_closed"}},
         {"event": "action", "name": "leave_message_form"},
-        {"event": "user", "parse_data": message},
     ]
-    tracker = Tracker("c", {}, message, events, False, None, {}, "action_listen")
+    ranking = [("nlu_fallback", 0.4), ("goodbye", 0.27)]
+    tracker = form_tracker("ah c'est ferme... bon tant pis", ranking, before=handed_over)
     updates = form._value("wants_to_leave_message", Turn(tracker), CollectingDispatcher(), tracker)
     assert updates is not None and updates["wants_to_leave_message"] is False
 
