@@ -51,6 +51,9 @@ PLAIN = {
 # Follow-ups answered with responses that ask something back (no « autre chose ? » after).
 ASKING_BACK = {
     "login_needed": ("utter_login_needed", "utter_invite_login"),
+    # « et pour mon autre compte ? » once logged in: this account's data only, and how to
+    # see the other's.
+    "other_own_account": ("utter_only_own_account", "utter_other_account_login"),
     # « non c'est pas ça » after an answer: rephrase, or pick a topic.
     "not_that": ("utter_fallback_topics",),
 }
@@ -93,6 +96,8 @@ async def _with_the_data(context: ActionContext, kind: str, tracker: Tracker) ->
     dernière commande » when that order has its invoice is the list again (invoice and
     link), not « not before the shipping day »; no log-in is asked of a logged-in customer."""
     customer = logged_in_customer(tracker)
+    if customer is None and kind == "other_own_account":
+        return "login_needed"  # anonymous: any account's data need its log-in
     if customer is None or kind not in ("invoice_timing", "login_needed"):
         return kind
     text = text_of(tracker.latest_message)

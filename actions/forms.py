@@ -79,6 +79,7 @@ from bot.domain.repair import (
     ends_with_a_refusal,
     explicit_yes_or_no,
     follow_up,
+    forgets_the_number,
     opens_with_a_plain_no,
     opens_with_cancel,
     opens_with_no,
@@ -90,6 +91,7 @@ from bot.domain.repair import (
     takes_it_back,
     thanks_resigned,
     the_question_part,
+    wants_nothing_more,
     wants_to_cancel,
     wants_to_leave_a_message,
     wants_to_restart,
@@ -741,10 +743,18 @@ def emails_parser(text: str, intent: Optional[str]) -> Optional[List[str]]:
     return find_emails(text) or None
 
 
+# The customer number of a two-accounts request whose customer does not know it: the
+# accounts' addresses will do for the agents.
+UNKNOWN_CUSTOMER_ID = "inconnu"
+
+
 def customer_ids_parser(text: str, intent: Optional[str]) -> Optional[str]:
-    """One or several customer numbers (a customer with two accounts may give both)."""
+    """One or several customer numbers (a customer with two accounts may give both); where
+    the number is asked (`intent` known), « je sais plus mon numéro » says it is unknown."""
     numbers = find_customer_ids(text)
-    return ", ".join(numbers) if numbers else None
+    if numbers:
+        return ", ".join(numbers)
+    return UNKNOWN_CUSTOMER_ID if intent is not None and forgets_the_number(text) else None
 
 
 def customer_id_parser(text: str, intent: Optional[str]) -> Optional[str]:
@@ -776,6 +786,9 @@ def yes_no_parser(text: str, intent: Optional[str]) -> Optional[bool]:
         return False
     if opens_with_a_plain_no(text):
         # « non pas besoin de message. pour revenir à mon nom, c'est où ? »: a no, then more.
+        return False
+    if wants_nothing_more(text) and not says_yes_plainly(text):
+        # « ok c'est tout » at « Confirmez-vous … ? »: nothing more wanted, no yes.
         return False
     if will_phone(text) and not says_yes_plainly(text):
         # « ok je vous appelle lundi » at an offer: the customer will phone instead.

@@ -177,6 +177,10 @@ class ActionRepair(ContextAction):
             chosen = preferred(turn, options)
         if chosen is None:
             return None  # another question: answered as such
+        if follow_up(previous_actions(tracker), turn.text, turn.sure_topic()) == "where_exactly":
+            # « je trouve pas le bouton gestion des adresses » after the likelier reading's
+            # answer: a follow-up of that answer (the path again), no choice between two.
+            return None
         return await self._topic(chosen, dispatcher, tracker, domain)
 
     async def _topic(self, intent: str, dispatcher, tracker, domain) -> List[EventType]:

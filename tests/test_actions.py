@@ -575,3 +575,24 @@ def test_thanks_and_goodbye_too_close_to_choose_get_both(action_context):
     closing.latest_message = message
     _, messages = run(ActionRepair(action_context), closing)
     assert responses(messages) == ["utter_you_are_welcome", "utter_goodbye"]
+
+
+def test_the_path_not_found_after_a_clarified_answer_is_the_path_again(action_context):
+    """« je trouve pas le bouton gestion des adresses » right after the addresses' answer
+    (given as the likelier of two readings): the path again, not the whole answer (blind59)."""
+    text = "je trouve pas le bouton gestion des adresses"
+    after = tracker(
+        text,
+        "manage_addresses",
+        slots={"clarify_options": ["manage_addresses", "update_personal_data"]},
+    )
+    answered = [
+        {"event": "user", "text": "comment ajouter une adresse", "parse_data": {}},
+        {"event": "action", "name": "action_repair"},
+        {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_manage_addresses"}},
+        {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_anything_else"}},
+        {"event": "action", "name": "action_listen"},
+    ]
+    after.events[:0] = answered
+    _, messages = run(ActionRepair(action_context), after)
+    assert responses(messages)[:2] == ["utter_steps_again", "utter_manage_addresses"]

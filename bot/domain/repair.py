@@ -394,6 +394,49 @@ def denies_a_new_account(text: str) -> bool:
     return _NO_NEW_ACCOUNT.search(plain(text)) is not None
 
 
+# « je sais plus mon numéro client », « aucune idée, je l'ai pas sous la main »: the customer
+# number asked for, which the customer does not have.
+_NOT_KNOWN = _any(
+    [
+        r"(?:sais|connais|retrouve|trouve|souviens|rappelle|vois) (?:plus|pas)",
+        r"(?:sai|c) (?:plus|pas)",
+        r"(?:jsp|jsais pas|chais pas|sais pas|sais plus)",
+        r"aucune idee",
+        r"(?:je l ai|j l ai|je l avais) (?:pas|plus|perdu|jamais)",
+        r"pas sous la main",
+        r"(?:je n en ai|j en ai) (?:pas|aucun)",
+        r"(?:oublie|perdu)",
+    ]
+)
+_NUMBER = _any([r"numero", r"num", r"n", r"no", r"numeros", r"identifiant client"])
+_PASSWORD_NAMED = _any([r"mot de passe", r"mdp", r"password", r"pass"])
+
+
+# What a bare « je sais pas » may hold besides its words (« euh non désolé je l'ai pas »).
+_NOT_KNOWN_FILLERS = {
+    "je", "j", "ne", "n", "le", "l", "la", "ai", "pas", "plus", "du", "tout", "euh", "bah",
+    "ben", "ah", "non", "desole", "desolee", "vraiment", "malheureusement", "ca", "sais",
+    "helas", "franchement", "aucune", "idee", "sous", "main", "en", "effet",
+}  # fmt: skip
+# « il est où ? », « je sais pas où le trouver »: where to find it asked, not its absence.
+_WHERE_TO_FIND = _any([r"ou", r"comment (?:le |la )?(?:trouver|retrouver|avoir)", r"trouver"])
+
+
+def forgets_the_number(text: str) -> bool:
+    """Where the customer number is asked: the customer says they do not have it (« je
+    sais plus mon numéro client », a bare « aucune idée »), types none and asks nothing
+    (« aucune idée de mon numéro, il est où ? » asks where it is)."""
+    words = plain(text)
+    if find_customer_ids(text) or find_emails(text) or not _NOT_KNOWN.search(words):
+        return False
+    if "?" in text or _PASSWORD_NAMED.search(words) or _WHERE_TO_FIND.search(words):
+        return False
+    if _NUMBER.search(words):
+        return True
+    rest = _NOT_KNOWN.sub(" ", words).split()
+    return all(word in _NOT_KNOWN_FILLERS for word in rest)
+
+
 def names_two_accounts(text: str) -> bool:
     return _TWO_ACCOUNTS.search(plain(text)) is not None
 
@@ -913,6 +956,14 @@ _ANOTHER_ACCOUNT = _any(
         r"(?:l|mon|un) autre compte",
         r"(?:le|mon) (?:deuxieme|second) compte",
     ]
+)
+# « et pour mon autre compte ? », « et sur l'autre compte ? »: the same data asked of another
+# account of the customer's (not « je peux regrouper mon autre compte ? »: two accounts).
+_OTHER_OWN_ACCOUNT = re.compile(
+    r"^(?:(?:ok|d accord|merci|bon|ah|super|parfait)\s+)*(?:et|mais)\s+"
+    r"(?:pour|sur|de|dans|avec)?\s*"
+    r"(?:mon|l|le|notre|mes)\s+(?:autre|deuxieme|2e|2eme|second|seconde|autres)\s+comptes?\b"
+    r"(?!.*\b(?:regroup\w*|fusion\w*|supprim\w*|doublon|ferm\w*|rassembl\w*|cre\w*)\b)"
 )
 # A customer number or e-mail typed after the anonymous invoices answer, which asked to log
 # in: the invoices are only shown to a logged-in customer, whatever number is given.
@@ -1546,7 +1597,7 @@ def _follow_up_in(
     "personal_data_change", "addresses_change", "reset_for_another_account", "login_needed",
     "recreate_account", "password_too", "not_that", "orders_again", "addresses_again",
     "reset_steps", "identifier", "deletion_warning", "deletion_by_form", "still_lost",
-    "personal_data_mine".
+    "personal_data_mine", "other_own_account".
     A person asked for in words and surely (`topic` request_human) is never a follow-up
     but to the phone line's answer: « bizarre, j'ai commandé hier, je peux parler à quelqu'un ? »
     after the invoices wants the person. `topic`:
@@ -1637,13 +1688,54 @@ _LOGIN_WORDS = _any(
 )
 
 
+# Below this, a deletion the NLU reads needs one of its words: « Mon fils m'avait fait un
+# compte chez vous il y a des années » (0.70) tells a story, it deletes nothing.
+CLEAR_DELETION = 0.8
+_DELETION_WORDS = _any(
+    [
+        r"suppr\w*",
+        r"sup",
+        r"effac\w*",
+        r"ferm\w*",
+        r"clotur\w*",
+        r"clos\w*",
+        r"resili\w*",
+        r"desactiv\w*",
+        r"desinscri\w*",
+        r"delete",
+        r"remove",
+        r"retir\w*",
+        r"enlev\w*",
+        r"detrui\w*",
+        r"rgpd",
+        r"oubli",
+        r"disparai\w*",
+        r"quitt\w*",
+        r"vir\w*",
+        r"annul\w*",
+        r"arret\w*",
+        r"plus (?:de |d )?compte",
+        r"(?:n )?existe plus",
+        r"donnees",
+    ]
+)
+# « je vais garder le compte », « je conserve mon compte »: one account kept (a deletion
+# declined), which reads as two accounts (the one to keep) unless two are named.
+_KEEPS_THE_ACCOUNT = _any([r"(?:garde|garder|conserve|conserver) (?:le|mon|ce|notre) compte"])
+
+
 def words_allow(intent: Optional[str], confidence: float, text: str) -> bool:
     """Whether a message's words allow the NLU's reading: the account's creation and a
-    log-in problem need one of their words unless read clearly."""
+    log-in problem need one of their words unless read clearly; two accounts are not read
+    in one account kept."""
     if intent == "create_account" and confidence < CLEAR_CREATION:
         return names_the_creation(text)
     if intent == "login_problem" and confidence < CLEAR_LOGIN:
         return _LOGIN_WORDS.search(plain(text)) is not None
+    if intent == "duplicate_accounts" and _KEEPS_THE_ACCOUNT.search(plain(text)):
+        return names_two_accounts(text)
+    if intent == "delete_account" and confidence < CLEAR_DELETION:
+        return _DELETION_WORDS.search(plain(text)) is not None
     return True
 
 
@@ -1666,6 +1758,9 @@ _IDENTIFIER = re.compile(
     r"\b(?:quoi|koi|quel|kel|quelle)(?: est| c est)? (?:mon|l|votre|le) (?:identifiant|login|id)\b"
     r"|\b(?:mon|l|le) (?:identifiant|login)(?: du coup| alors| svp)?"
     r" (?:c est |c |ce serait |est )?(?:quoi|koi|lequel|laquelle|ma (?:adresse|mail))\b"
+    # « c'est mon identifiant que je retrouve plus »
+    r"|\b(?:mon|l|le) (?:identifiant|login) (?:que |qu )?(?:je |j )?(?:ne |n )?"
+    r"(?:retrouve|trouve|connais|sais|souviens|rappelle)s? (?:plus|pas)\b"
 )
 MAX_IDENTIFIER_WORDS = 14
 
@@ -1776,7 +1871,9 @@ def _about_the_account(done: Set[str], text: str) -> Optional[str]:
     """« c'est quoi mon identifiant du coup ? » after the password's help (asked first, the
     log-in help answers it, with the rest); « pourquoi mon compte serait supprimé ? »."""
     password_help = done & (AFTER_PASSWORD_HELP | AFTER_CHANGE_PASSWORD)
-    if password_help and asks_the_identifier(text):
+    if password_help and asks_the_identifier_in_a_part(text):
+        # (One part is enough: « non attendez c'est pas le mdp, c'est mon identifiant que je
+        # retrouve plus ».)
         return "identifier"
     if asks_about_the_purge(text):
         return "account_purged"
@@ -1831,16 +1928,9 @@ def _about_what_was_just_done(
         return "phone"
     if done & AFTER_RESET_EMAIL and _ANOTHER_ACCOUNT.search(words):
         return "reset_for_another_account"
-    identified = find_customer_ids(text) or find_emails(text) or _GAVE_IT.search(words)
-    if done & AFTER_LOGIN_INVITED and identified:
-        return "login_needed"
-    # « mon numéro client c'est C1000001, vous pouvez me les lister ? » after the invoices'
-    # answer: asked with a number typed, which is no log-in (a bare number is no request).
-    # A number is named as a customer's (« client », a C) or an address typed: an order's
-    # reference (« CMD-240392 ») is none.
-    named = find_emails(text) or re.search(r"\bclient\b|(?<![\w-])c ?\d{6,8}\b", words)
-    if done & AFTER_INVOICE_ANSWERS and identified and named and "?" in text:
-        return "login_needed"
+    needed = _log_in_needed(done, text, words, count)
+    if needed:
+        return needed
     # (Not « changer l'adresse mail de son compte pour mettre la mienne »: an address.)
     mine = _MINE.search(words) and not (_A_CHANGE.search(words) or _ADDRESS_OR_MAIL.search(words))
     if done & (AFTER_INVOICE_ANSWERS | AFTER_LOGIN_INVITED) and mine:
@@ -1851,6 +1941,27 @@ def _about_what_was_just_done(
         # someone else's details were refused: the customer's own.
         return "personal_data_mine"
     return _the_data_again(previous_actions, words, count)
+
+
+def _log_in_needed(done: Set[str], text: str, words: str, count: int) -> Optional[str]:
+    """A number typed after the log-in asked, or asked with a question after the invoices
+    ("login_needed"); another account of the customer's after their own data
+    ("other_own_account")."""
+    identified = find_customer_ids(text) or find_emails(text) or _GAVE_IT.search(words)
+    if done & AFTER_LOGIN_INVITED and identified:
+        return "login_needed"
+    # « mon numéro client c'est C1000001, vous pouvez me les lister ? » after the invoices'
+    # answer: asked with a number typed, which is no log-in (a bare number is no request).
+    # A number is named as a customer's (« client », a C) or an address typed: an order's
+    # reference (« CMD-240392 ») is none.
+    named = find_emails(text) or re.search(r"\bclient\b|(?<![\w-])c ?\d{6,8}\b", words)
+    if done & AFTER_INVOICE_ANSWERS and identified and named and "?" in text:
+        return "login_needed"
+    # « et pour mon autre compte, celui de l'atelier ? » after the customer's invoices or
+    # addresses: that account's own, shown to whoever logs in with it.
+    own_data = AFTER_INVOICE_ANSWERS | AFTER_ORDERS_SHOWN | AFTER_ADDRESSES
+    other = done & own_data and _OTHER_OWN_ACCOUNT.search(words) and count <= 14
+    return "other_own_account" if other else None
 
 
 _AN_ACCOUNT = _any([r"comptes?"])
@@ -1914,7 +2025,9 @@ _AN_ORDER = _any(
         r"(?:celle|la commande|la facture|la cde) (?:de|du|d) (?:janvier|fevrier|mars|avril|mai"
         r"|juin|juillet|aout|septembre|octobre|novembre|decembre|\d{1,2})",
         r"(?:et )?(?:la |celle (?:d )?)?(?:en )?(?:1re|1ere|premiere|2e|2eme|deuxieme|seconde|3e"
-        r"|troisieme|derniere)",
+        r"|troisieme|derniere)"
+        # (Not « une dernière chose », « une 2e adresse de livraison »: no order.)
+        r"(?! (?:chose|fois|question|adresse|compte|mail|e mail|email|numero|etape|truc))",
         r"(?:cmd|cde|commande) ?(?:n ?)?-? ?\d+",
         # « c'est bien la seule commande que j'ai sur ce compte ? »
         r"(?:seule|unique) commande",
@@ -2263,7 +2376,8 @@ def opens_with_no(text: str) -> bool:
 _PLAIN_NO = re.compile(
     r"^(?:(?:bon|ah|euh|alors|en fait|finalement) )*"
     r"(?:non|nan|no|je (?:ne )?(?:prefere|prefererais) (?:pas|ne pas)|sans facon)"
-    r"(?: (?:non|merci|en fait|finalement|pas besoin(?: (?:d|de l|de|du|des) (?:e )?\w+)?"
+    r"(?: (?:non|merci|en fait|finalement|attendez|attends|pardon|excusez moi"
+    r"|pas besoin(?: (?:d|de l|de|du|des) (?:e )?\w+)?"
     r"|pas maintenant|pas de (?:message|mail|e mail|email|lien|demande)"
     r"|ca ira|ca va|c est bon|surtout pas|pas la peine))*$"
 )
@@ -2977,13 +3091,34 @@ _SATISFIED = _any(
     ]
 )
 _ACKNOWLEDGING = {"ok", "okay", "d", "accord", "dac", "bon", "ah", "ben", "bah", "alors", "merci"}
+# « ok », « d'accord »: the answer taken in, where « oui » says there is more to ask.
+_TAKEN_IN = {"ok", "okay", "accord", "dac"}
+
+
+_NOTHING_MORE = _any(
+    [
+        r"(?:c est|c|cest|ce sera|ca sera) tout",
+        r"rien d autre",
+        r"je (?:verrai|vais voir)",
+        r"on verra",
+    ]
+)
+
+
+def wants_nothing_more(text: str) -> bool:
+    """« ok c'est tout », « bon ok je verrai »: the customer has nothing more to ask."""
+    return _NOTHING_MORE.search(plain(text)) is not None
 
 
 def is_satisfied(text: str) -> bool:
-    """« ok top », « ah parfait » : satisfaction and nothing else, no plain « oui »."""
+    """« ok top », « ah parfait », « ok d'accord » : satisfaction or acknowledgement and
+    nothing else, no plain « oui »."""
     words = _bare_words(text)
     rest = _SATISFIED.sub(" ", words).split()
-    return _SATISFIED.search(words) is not None and all(w in _ACKNOWLEDGING for w in rest)
+    rest = _NOTHING_MORE.sub(" ", " ".join(rest)).split()
+    said = _SATISFIED.search(words) or _NOTHING_MORE.search(words)
+    acknowledges = said is not None or bool(_TAKEN_IN & set(rest))
+    return acknowledges and all(w in _ACKNOWLEDGING for w in rest)
 
 
 _THANKS_FIRST = re.compile(
@@ -2991,6 +3126,20 @@ _THANKS_FIRST = re.compile(
     r"(?:merci|mrc|thanks|thx)(?:\s+(?:beaucoup|bcp|bien))?[\s,.!]*",
     re.IGNORECASE,
 )
+
+
+# « pfff. bon merci », « bon ben merci quand même »: thanks, with a sigh around them.
+_SIGHS_AND_THANKS = {
+    "merci", "mrc", "thanks", "thx", "beaucoup", "bcp", "quand", "meme", "bon", "ben", "bah",
+    "ok", "ah", "oh", "eh", "bof", "alors", "d", "accord", "tant", "pis", "bien", "euh",
+}  # fmt: skip
+
+
+def only_thanks(text: str) -> bool:
+    """Thanks and nothing else but sighs and acknowledgements (« pfff. bon merci »)."""
+    words = [w for w in _bare_words(text).split() if not re.fullmatch(r"pf+|pff+t?|mouais", w)]
+    thanked = any(w in ("merci", "mrc", "thanks", "thx") for w in words)
+    return thanked and all(w in _SIGHS_AND_THANKS for w in words)
 
 
 def after_the_thanks(text: str) -> str:

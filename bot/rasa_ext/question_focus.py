@@ -55,6 +55,7 @@ from bot.domain.repair import (
     names_the_deletion,
     names_the_hours,
     names_two_accounts,
+    only_thanks,
     opens_with_a_plain_no,
     opens_with_cancel,
     opens_with_no,
@@ -376,6 +377,17 @@ def _said_in_words_too(text: str, whole: Dict[str, Any], name: Optional[str]) ->
     return _said_in_words_as_well(text, whole, name)
 
 
+def _courtesy_unread(text: str, name: Optional[str]) -> Optional[str]:
+    """A courtesy the NLU could not place, or read out of scope."""
+    if name == "nlu_fallback" and is_satisfied(text):
+        # « top », « nickel »: satisfied with the answer, which the NLU could not place.
+        return "affirm"
+    if name in UNFOCUSED and only_thanks(text):
+        # « pfff. bon merci » (out of scope 0.65, thanks 0.32): thanks, with a sigh.
+        return "thank"
+    return None
+
+
 def _said_in_words_as_well(text: str, whole: Dict[str, Any], name: Optional[str]) -> Optional[str]:
     """_said_in_words, continued: readings that the NLU's second reading helps place."""
     readings = _first_readings(whole)
@@ -391,9 +403,9 @@ def _said_in_words_as_well(text: str, whole: Dict[str, Any], name: Optional[str]
         # « je voulais créer un compte mais ça me dit que l'adresse mail est déjà utilisée »:
         # an account has it; its password is what the customer lacks.
         return "forgot_password"
-    if name == "nlu_fallback" and is_satisfied(text):
-        # « top », « nickel »: satisfied with the answer, which the NLU could not place.
-        return "affirm"
+    courtesy = _courtesy_unread(text, name)
+    if courtesy:
+        return courtesy
     unsure = _intent(whole)[1] < FOCUS_CONFIDENCE
     if name in UNFOCUSED | COURTESIES and unsure and names_own_orders(text):
         # « ok. et mes commandes ? » (a miss, out of scope 0.73 alone): the list of one's
@@ -505,7 +517,8 @@ async def _surest_topic(
 
 def _is_sure_topic(parse: Dict[str, Any], sure: float) -> bool:
     name, confidence = _intent(parse)
-    return name in TOPIC_NAMES and confidence >= sure
+    sure_enough = name in TOPIC_NAMES and confidence >= sure
+    return sure_enough and words_allow(name, confidence, parse.get("text") or "")
 
 
 async def _question_in_cancel(

@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import ActionContext
 from actions.forms import (
+    UNKNOWN_CUSTOMER_ID,
     Turn,
     ValidateDeleteAccountForm,
     ValidateDuplicateAccountsForm,
@@ -84,6 +85,10 @@ def test_a_question_is_trusted_a_little_lower_when_its_reading_is_clear(text, ra
         ("non j'prefere appeler quelqu'un, c quoi le numero ?", "request_human", None),
         ("non pas besoin d'e-mail, je vais me débrouiller", "deny", False),
         ("non pas besoin d'e-mail, je vais me débrouiller", "out_of_scope", False),
+        # Nothing more to ask is no yes (blind60: a deletion confirmed by « ok c'est tout »).
+        ("ok c'est tout", "affirm", False),
+        ("bon ok je verrai", "affirm", False),
+        ("oui c'est tout", "affirm", True),
     ],
 )
 def test_yes_no_answers_and_questions(text, intent, expected):
@@ -767,3 +772,13 @@ def test_a_phone_number_where_the_e_mails_are_asked_is_the_wrong_kind_of_value()
     assert updates["account_emails"] is None
     said = [message["response"] for message in dispatcher.messages]
     assert said == ["utter_invalid_account_emails"]
+
+
+def test_a_customer_number_not_known_goes_on_with_the_emails():
+    # « je sais plus mon numéro client » (forgotten password 0.65) where the number is
+    # asked: the request goes on, the accounts' addresses will do (blind59).
+    form = ValidateDuplicateAccountsForm(ActionContext.from_settings(load_settings()))
+    text = "je sais plus mon numéro client"
+    tracker = form_tracker(text, [("forgot_password", 0.65), ("request_human", 0.18)])
+    updates = form._value("customer_id", Turn(tracker), CollectingDispatcher(), tracker)
+    assert updates is not None and updates["customer_id"] == UNKNOWN_CUSTOMER_ID

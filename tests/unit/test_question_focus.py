@@ -902,3 +902,13 @@ def test_what_was_meant_after_a_correction_is_read_alone():
     # Not an account topic: the reading stays.
     agent = Agent({text: [("deny", 0.6)], "les adresses": ("out_of_scope", 0.8)})
     assert asyncio.run(agent.parse(text))["intent"]["name"] == "deny"
+
+
+def test_one_account_kept_after_a_no_asks_for_no_two_accounts():
+    """« euh finalement non, je vais garder le compte » at a deletion's confirmation: the
+    clause reads as two accounts (the one to keep), but one account is named."""
+    text = "euh finalement non, je vais garder le compte"
+    agent = Agent({text: ("deny", 0.93), "je vais garder le compte": ("duplicate_accounts", 0.82)})
+    assert ASKS not in asyncio.run(agent.parse(text))
+    agent = Agent({text: ("deny", 0.93), "je vais garder le compte": ("delete_account", 0.82)})
+    assert asyncio.run(agent.parse(text))[ASKS]["name"] == "delete_account"

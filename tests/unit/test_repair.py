@@ -3,6 +3,7 @@
 import pytest
 
 from bot.domain.repair import (
+    EARLIER,
     EARLIER_RESET_EMAIL,
     PASSWORD_FORM,
     after_a_self_correction,
@@ -28,6 +29,7 @@ from bot.domain.repair import (
     ends_with_a_refusal,
     explicit_yes_or_no,
     follow_up,
+    forgets_the_number,
     insists,
     is_satisfied,
     leaves_with_a_plan,
@@ -38,6 +40,7 @@ from bot.domain.repair import (
     names_the_deletion,
     names_the_last_order,
     names_the_weekend,
+    only_thanks,
     opens_with_a_plain_no,
     opens_with_cancel,
     own_data_asked,
@@ -253,8 +256,15 @@ def test_choice_between_two_topics(text, expected):
         ("ok parfait", True),
         ("ah super merci", True),
         ("d'accord, c'est noté", True),
-        ("ok", False),
+        # An acknowledgement, or nothing more to ask (blind59, blind60).
+        ("ok", True),
+        ("ok d'accord", True),
+        ("bon ok je verrai", True),
+        ("parfait, c'est tout", True),
+        ("ok c'est tout", True),
         ("oui", False),
+        ("ouais", False),
+        ("ok oui", False),
         ("oui parfait", False),
         ("parfait, et pour les factures ?", False),
     ],
@@ -1609,6 +1619,9 @@ def test_nothing_typed_but_punctuation_names_nothing():
         ("non ça va pas de message. comment je supprime mon compte alors", True),
         ("non mais c'est où ?", False),
         ("non", False),
+        # « attendez » after the no: still only a no (blind60).
+        ("en fait non attendez, je veux juste changer mon adresse de livraison", True),
+        ("non pardon, c'est pour mon adresse", True),
     ],
 )
 def test_a_plain_no_first(text, expected):
@@ -2389,3 +2402,104 @@ def test_the_last_order_named(text, expected):
 )
 def test_a_log_in_problem_needs_its_words_below_clear_login(text, confidence, allowed):
     assert words_allow("login_problem", confidence, text) is allowed
+
+
+@pytest.mark.parametrize(
+    "text, allowed",
+    [
+        # « finalement non, je vais garder le compte » at a deletion: one account kept.
+        ("je vais garder le compte", False),
+        ("je garde mon compte finalement", False),
+        ("j'ai deux comptes, je veux garder le plus récent", True),
+        ("j'ai créé un 2e compte par erreur", True),
+    ],
+)
+def test_two_accounts_are_not_read_in_one_account_kept(text, allowed):
+    assert words_allow("duplicate_accounts", 0.82, text) is allowed
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("je sais plus mon numéro client", True),
+        ("aucune idée", True),
+        ("je l'ai pas sous la main", True),
+        ("jsp mon num client", True),
+        ("euh je connais pas mon numéro, désolé", True),
+        ("C1000004", False),
+        ("mot de passe oublié", False),
+        ("je sais plus quelle adresse mail j'ai utilisée pour le deuxième compte", False),
+        ("je vais le chercher", False),
+        # Where to find it asked, or another request (blind58, blind60, blind22).
+        ("aucune idée de mon numéro client, il est où ?", False),
+        ("je sais pas ou le trouver", False),
+        ("je retrouve pas mes factures", False),
+    ],
+)
+def test_the_customer_number_not_known(text, expected):
+    assert forgets_the_number(text) is expected
+
+
+def test_a_last_thing_about_a_second_address_is_no_order():
+    """« attendez une dernière chose, je peux mettre une 2e adresse de livraison ? » after a
+    goodbye that followed the orders listed: no order named (blind60)."""
+    previous = [
+        "utter_goodbye",
+        EARLIER + "action_answer_invoices",
+        EARLIER + "utter_invoices_list",
+        EARLIER + "utter_anything_else",
+    ]
+    text = "attendez une dernière chose, je peux mettre une 2e adresse de livraison ?"
+    assert follow_up(previous, text, "manage_addresses") is None
+    assert follow_up(previous, "et la dernière ?", None) == "orders_again"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # After the customer's own orders: another account's are its owner's (blind59).
+        ("et pour mon autre compte, celui de l'atelier ?", "other_own_account"),
+        ("et sur l'autre compte ?", "other_own_account"),
+        ("et mon autre compte je peux le regrouper avec celui-ci ?", None),
+    ],
+)
+def test_the_same_data_of_another_account(text, expected):
+    previous = ["action_answer_invoices", "utter_invoices_list", "utter_anything_else"]
+    assert follow_up(previous, text, None) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("pfff. bon merci", True),
+        ("bon ben merci quand même", True),
+        ("merci", True),
+        ("pff", False),
+        ("merci mais c'est nul", False),
+    ],
+)
+def test_only_thanks(text, expected):
+    assert only_thanks(text) is expected
+
+
+def test_the_identifier_corrected_at_the_reset_is_its_answer():
+    """« non attendez c'est pas le mdp, c'est mon identifiant que je retrouve plus » after
+    the reset's steps and offer: what the identifier is (blind59)."""
+    previous = ["utter_forgot_password", "utter_ask_wants_reset_email"]
+    text = "non attendez c'est pas le mdp, c'est mon identifiant que je retrouve plus"
+    assert follow_up(previous, text, "forgot_password") == "identifier"
+
+
+@pytest.mark.parametrize(
+    "text, allowed",
+    [
+        # A story names no deletion (blind60).
+        ("Mon fils m'avait fait un compte chez vous il y a des années", False),
+        ("je veux désactiver mon compte", True),
+        ("je veux plus de compte chez vous", True),
+        ("fermez tout", True),
+    ],
+)
+def test_a_deletion_read_unsurely_needs_its_words(text, allowed):
+    assert words_allow("delete_account", 0.7, text) is allowed
+    assert words_allow("delete_account", 0.9, text)
