@@ -3114,8 +3114,7 @@ def is_satisfied(text: str) -> bool:
     """« ok top », « ah parfait », « ok d'accord » : satisfaction or acknowledgement and
     nothing else, no plain « oui »."""
     words = _bare_words(text)
-    rest = _SATISFIED.sub(" ", words).split()
-    rest = _NOTHING_MORE.sub(" ", " ".join(rest)).split()
+    rest = _NOTHING_MORE.sub(" ", _SATISFIED.sub(" ", words)).split()
     said = _SATISFIED.search(words) or _NOTHING_MORE.search(words)
     acknowledges = said is not None or bool(_TAKEN_IN & set(rest))
     return acknowledges and all(w in _ACKNOWLEDGING for w in rest)
